@@ -1,0 +1,24 @@
+// One jest run covers the whole workspace. Tiers are told apart by file name:
+//   *.test.ts      unit tests (fast, no outside parts)
+//   *.int.test.ts  integration tests against real engines (Docker, git, S3, databases)
+//   e2e/**         the services as processes, driven over HTTP
+// Workspace packages resolve to their TypeScript sources through the "@gibbon/source"
+// export condition, so tests never need a build of their dependencies.
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  testEnvironmentOptions: {
+    customExportConditions: ['@gibbon/source', 'node', 'require', 'default'],
+  },
+  roots: ['<rootDir>/packages', '<rootDir>/services', '<rootDir>/e2e'],
+  testMatch: ['**/?(*.)test.ts'],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  transform: {
+    '^.+\\.(t|j)sx?$': [
+      '@swc/jest',
+      { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } },
+    ],
+  },
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  testTimeout: 30_000,
+};

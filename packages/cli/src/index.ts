@@ -1,0 +1,2 @@
+// @gibbon/cli: filled by a later issue; nothing is exported yet.
+export {};

@@ -1,0 +1,2 @@
+// @gibbon/sdk: filled by a later issue; nothing is exported yet.
+export {};

@@ -1,0 +1,2 @@
+// @gibbon/build-runner: filled by a later issue; nothing is exported yet.
+export {};

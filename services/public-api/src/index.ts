@@ -1,0 +1,2 @@
+// @gibbon/public-api: filled by a later issue; nothing is exported yet.
+export {};
