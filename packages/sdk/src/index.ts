@@ -1,2 +1,23 @@
-// @gibbon/sdk: filled by a later issue; nothing is exported yet.
-export {};
+// @gibbon/sdk: what build scripts import. The runtime entry is the subpath `@gibbon/sdk/runtime`.
+export type { BuildContext, BuildInfo, BuildSource, GitInfo, RepoInfo } from './context';
+export type {
+  ActionFn,
+  ActionJob,
+  ArtifactRef,
+  CacheSpec,
+  CommandContainerSpec,
+  ContainerJob,
+  ContainerSpec,
+  Job,
+  JobEntry,
+  JobList,
+  JobOptions,
+  PipelineDefinition,
+  Resources,
+  ScriptContainerSpec,
+  WhenPredicate,
+} from './jobs';
+export { action, container, pipeline } from './jobs';
+export type { JobApi, ShOptions, ShResult } from './job-api/types';
+export { JOB_ID_PATTERN, validateJobGraph } from './graph';
+export { resolvePipeline } from './resolve';

@@ -1,0 +1,46 @@
+import type { BuildContext } from '../context';
+
+/** Options of `job.sh`. */
+export interface ShOptions {
+  /** Folder to run in, relative to the checkout (default: the checkout itself). */
+  readonly cwd?: string;
+  /** Added to the script process's own environment for this command only. */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+/** What `job.sh` returns when the command exits with code 0. */
+export interface ShResult {
+  readonly exitCode: 0;
+}
+
+/**
+ * The API an action job's function receives. Lifecycle: the executor creates one per attempt,
+ * before calling the function, and `signal` aborts when the build is canceled or the job times
+ * out; every method that talks to the runner rejects once it has aborted.
+ */
+export interface JobApi {
+  /** The id of the job this API belongs to. */
+  readonly jobId: string;
+  readonly ctx: BuildContext;
+  /** Aborted on cancel or timeout; pass it on to anything long-running the job starts. */
+  readonly signal: AbortSignal;
+  /** One parameter's value, or undefined if the build sees no parameter of that name. */
+  param(name: string): Promise<string | undefined>;
+  /** Every parameter visible to the build (empty for untrusted builds). */
+  params(): Promise<Record<string, string>>;
+  /**
+   * Run `argv` (never a shell string) in the checkout; stdout and stderr go line by line to the
+   * job's log. Rejects with the exit code when it is not 0, and kills the process on abort.
+   */
+  sh(argv: readonly string[], options?: ShOptions): Promise<ShResult>;
+  /** Write one line (its arguments joined by spaces) to the job's log. */
+  log(...values: unknown[]): void;
+  /** Upload the file or folder at `path` (relative to the checkout) as artifact `id`. */
+  saveArtifact(id: string, path: string): Promise<void>;
+  /** Unpack artifact `id` into `path` (relative to the checkout). */
+  restoreArtifact(id: string, path: string): Promise<void>;
+  /** Register a secret so every log of the build shows it as `***` (values under 4 characters are ignored). */
+  mask(value: string): Promise<void>;
+  /** Stop the job here and mark it `skipped` with `reason`. Never returns. */
+  skip(reason: string): never;
+}

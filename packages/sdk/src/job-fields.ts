@@ -1,0 +1,114 @@
+/**
+ * Shape checks of the fields given to `container()` and `action()`. Types catch these in an
+ * editor; these checks catch them in plain JavaScript scripts and in values computed at run time,
+ * with a message naming the job and the field.
+ */
+import { UnprocessableError } from '@gibbon/contracts';
+
+type Problem = string | undefined;
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isNonEmptyString(value: unknown): value is string {
+  return typeof value === 'string' && value.length > 0;
+}
+
+function stringList(value: unknown, field: string, allowEmpty: boolean): Problem {
+  if (!Array.isArray(value) || !value.every((item) => typeof item === 'string')) {
+    return `${field} must be an array of strings`;
+  }
+  if (!allowEmpty && value.length === 0) return `${field} must not be empty`;
+  return undefined;
+}
+
+function optional(value: unknown, check: (v: unknown) => Problem): Problem {
+  return value === undefined ? undefined : check(value);
+}
+
+function pathRefs(value: unknown, field: string): Problem {
+  if (!Array.isArray(value)) return `${field} must be an array of { id, path }`;
+  const refs: unknown[] = value;
+  const wellFormed = refs.filter(
+    (ref) => isRecord(ref) && isNonEmptyString(ref.id) && isNonEmptyString(ref.path),
+  ) as Record<string, unknown>[];
+  if (wellFormed.length !== refs.length)
+    return `${field} entries need a non-empty string id and path`;
+  const keyProblems = wellFormed.map((ref) =>
+    optional(ref.key, (key) => stringList(key, `${field}[].key`, false)),
+  );
+  return keyProblems.find((problem) => problem !== undefined);
+}
+
+function jobOptionProblems(options: Record<string, unknown>): Problem[] {
+  const { dependsOn, timeout, retries, when } = options;
+  return [
+    optional(dependsOn, (v) => stringList(v, 'dependsOn', true)),
+    optional(timeout, (v) =>
+      typeof v === 'number' && Number.isFinite(v) && v > 0
+        ? undefined
+        : 'timeout must be a positive number of seconds',
+    ),
+    optional(retries, (v) =>
+      Number.isInteger(v) && (v as number) >= 0 ? undefined : 'retries must be a whole number ≥ 0',
+    ),
+    optional(when, (v) =>
+      typeof v === 'function' ? undefined : 'when must be a function of the build context',
+    ),
+  ];
+}
+
+function resourceProblem(value: unknown): Problem {
+  if (!isRecord(value)) return 'resources must be { cpus?, memoryMb? }';
+  const positive = (v: unknown) => v === undefined || (typeof v === 'number' && v > 0);
+  return positive(value.cpus) && positive(value.memoryMb)
+    ? undefined
+    : 'resources.cpus and resources.memoryMb must be positive numbers';
+}
+
+function envProblem(value: unknown): Problem {
+  const ok = isRecord(value) && Object.values(value).every((v) => typeof v === 'string');
+  return ok ? undefined : 'env must map names to string values';
+}
+
+function commandProblem(spec: Record<string, unknown>): Problem {
+  const hasScript = spec.script !== undefined;
+  const hasCommand = spec.command !== undefined;
+  if (hasScript === hasCommand) return 'give exactly one of script (shell lines) or command (argv)';
+  return hasScript
+    ? stringList(spec.script, 'script', false)
+    : stringList(spec.command, 'command', false);
+}
+
+function fail(id: unknown, problems: Problem[]): void {
+  const found = problems.filter((p): p is string => p !== undefined);
+  if (found.length === 0) return;
+  throw new UnprocessableError(`Job ${JSON.stringify(id)}: ${found.join('; ')}.`);
+}
+
+export function checkContainerSpec(id: unknown, spec: unknown): void {
+  if (!isRecord(spec)) return fail(id, ['container() needs a spec object as its second argument']);
+  fail(id, [
+    isNonEmptyString(spec.image) ? undefined : 'image must be a non-empty string',
+    commandProblem(spec),
+    optional(spec.env, envProblem),
+    optional(spec.workDir, (v) =>
+      isNonEmptyString(v) ? undefined : 'workDir must be a non-empty string',
+    ),
+    optional(spec.saveArtifacts, (v) => pathRefs(v, 'saveArtifacts')),
+    optional(spec.restoreArtifacts, (v) => pathRefs(v, 'restoreArtifacts')),
+    optional(spec.caches, (v) => pathRefs(v, 'caches')),
+    optional(spec.resources, resourceProblem),
+    optional(spec.network, (v) => (v === 'none' ? undefined : "network may only be 'none'")),
+    ...jobOptionProblems(spec),
+  ]);
+}
+
+export function checkActionOptions(id: unknown, fn: unknown, options: unknown): void {
+  if (!isRecord(options)) return fail(id, ['action() options must be an object']);
+  fail(id, [
+    typeof fn === 'function' ? undefined : 'action() needs a function as its second argument',
+    ...jobOptionProblems(options),
+  ]);
+}

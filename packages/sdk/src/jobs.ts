@@ -1,0 +1,105 @@
+/**
+ * The job builders a build script calls (spec section 2): `container()`, `action()` and
+ * `pipeline()`. Builders check the shape of each field so a script without types fails with a
+ * message naming the job; the graph (ids, dependencies, cycles) is checked by `resolvePipeline`.
+ */
+import type { BuildContext } from './context';
+import type { JobApi } from './job-api/types';
+import { checkActionOptions, checkContainerSpec } from './job-fields';
+
+/** A predicate of the build context; the job is `skipped` when it returns false. */
+export type WhenPredicate = (ctx: BuildContext) => boolean | Promise<boolean>;
+
+export interface ArtifactRef {
+  /** Artifact id, unique within the build. */
+  readonly id: string;
+  /** File or folder relative to the checkout. */
+  readonly path: string;
+}
+
+export interface CacheSpec {
+  readonly id: string;
+  /** Folder relative to the checkout. */
+  readonly path: string;
+  /** Files whose content hash keys the cache (e.g. `['package-lock.json']`). */
+  readonly key?: readonly string[];
+}
+
+export interface Resources {
+  readonly cpus?: number;
+  readonly memoryMb?: number;
+}
+
+/** Fields every job accepts. */
+export interface JobOptions {
+  readonly dependsOn?: readonly string[];
+  /** Seconds; the job ends `timed_out` after this long. */
+  readonly timeout?: number;
+  /** How many times a failed or errored job is run again (not a canceled one). */
+  readonly retries?: number;
+  readonly when?: WhenPredicate;
+}
+
+interface ContainerFields extends JobOptions {
+  readonly image: string;
+  readonly env?: Readonly<Record<string, string>>;
+  /** Relative to the checkout. */
+  readonly workDir?: string;
+  readonly saveArtifacts?: readonly ArtifactRef[];
+  readonly restoreArtifacts?: readonly ArtifactRef[];
+  readonly caches?: readonly CacheSpec[];
+  readonly resources?: Resources;
+  /** Ask for no network at all; otherwise the runner's default network is used. */
+  readonly network?: 'none';
+}
+
+/** Shell lines run in order by `/bin/sh -e`. */
+export interface ScriptContainerSpec extends ContainerFields {
+  readonly script: readonly string[];
+  readonly command?: never;
+}
+
+/** An argv run without a shell. */
+export interface CommandContainerSpec extends ContainerFields {
+  readonly command: readonly string[];
+  readonly script?: never;
+}
+
+export type ContainerSpec = ScriptContainerSpec | CommandContainerSpec;
+
+export type ContainerJob = ContainerSpec & { readonly kind: 'container'; readonly id: string };
+
+export type ActionFn = (job: JobApi) => void | Promise<void>;
+
+export interface ActionJob extends JobOptions {
+  readonly kind: 'action';
+  readonly id: string;
+  readonly fn: ActionFn;
+}
+
+export type Job = ContainerJob | ActionJob;
+
+/** What a pipeline may list: jobs, and falsy values (from `cond && job`) that are ignored. */
+export type JobEntry = Job | false | null | undefined | 0 | '';
+
+export type JobList = Job | readonly (JobEntry | readonly JobEntry[])[];
+
+/** A build script's default export: jobs, or a (sync or async) function of the context. */
+export type PipelineDefinition = JobList | ((ctx: BuildContext) => JobList | Promise<JobList>);
+
+/** A job run in a container of `spec.image`. */
+export function container(id: string, spec: ContainerSpec): ContainerJob {
+  checkContainerSpec(id, spec);
+  return { ...spec, kind: 'container', id };
+}
+
+/** A job run inside the build script's own process. */
+export function action(id: string, fn: ActionFn, options: JobOptions = {}): ActionJob {
+  checkActionOptions(id, fn, options);
+  return { ...options, kind: 'action', id, fn };
+}
+
+/** Marks a build script's default export; returns it unchanged (it exists for types). */
+export function pipeline<T extends PipelineDefinition>(definition: T): T {
+  return definition;
+}
