@@ -21,3 +21,5 @@ export { action, container, pipeline } from './jobs';
 export type { JobApi, ShOptions, ShResult } from './job-api/types';
 export { JOB_ID_PATTERN, validateJobGraph } from './graph';
 export { resolvePipeline } from './resolve';
+export * from './executor';
+export { SkipSignal, isSkipSignal } from './job-api/skip';

@@ -1,0 +1,106 @@
+/**
+ * One attempt of one job: its own AbortSignal (aborted by the build's signal or by the job's
+ * timeout), the container backend or the action function, and the mapping of what happened to
+ * a job status.
+ */
+import type { ActionJob, ContainerJob, Job } from '../jobs';
+import { isSkipSignal } from '../job-api/skip';
+import type { ContainerBackend, FinalJobStatus, JobApiFactory } from './types';
+
+export interface AttemptOutcome {
+  readonly status: FinalJobStatus;
+  readonly exitCode?: number;
+  readonly message?: string;
+}
+
+export interface AttemptDeps {
+  readonly backend: ContainerBackend;
+  readonly createJobApi: JobApiFactory;
+  readonly buildSignal: AbortSignal;
+}
+
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+async function runContainerJob(
+  job: ContainerJob,
+  attempt: number,
+  signal: AbortSignal,
+  backend: ContainerBackend,
+): Promise<AttemptOutcome> {
+  try {
+    return await backend.runContainer(job, { signal, attempt });
+  } catch (error) {
+    return { status: 'error', message: `The container backend failed: ${messageOf(error)}` };
+  }
+}
+
+/** Settles when `signal` aborts; the action's own promise may go on, but the job has ended. */
+function abortion(signal: AbortSignal): Promise<never> {
+  return new Promise((_, reject) => {
+    if (signal.aborted) return reject(signal.reason as Error);
+    signal.addEventListener('abort', () => reject(signal.reason as Error), { once: true });
+  });
+}
+
+async function runActionJob(
+  job: ActionJob,
+  signal: AbortSignal,
+  deps: AttemptDeps,
+): Promise<AttemptOutcome> {
+  const run = Promise.resolve().then(() => job.fn(deps.createJobApi(job, signal)));
+  // An action that ignores its signal keeps running detached; its late rejection is dropped.
+  run.catch(() => undefined);
+  try {
+    await Promise.race([run, abortion(signal)]);
+    return { status: 'success' };
+  } catch (error) {
+    if (isSkipSignal(error)) return { status: 'skipped', message: error.reason };
+    if (signal.aborted) return { status: 'canceled', message: messageOf(signal.reason) };
+    const exitCode = (error as { exitCode?: unknown }).exitCode;
+    const message = messageOf(error);
+    return typeof exitCode === 'number'
+      ? { status: 'failure', exitCode, message }
+      : { status: 'failure', message };
+  }
+}
+
+/** Runs one attempt of `job`; never rejects. */
+export async function runAttempt(
+  job: Job,
+  attempt: number,
+  deps: AttemptDeps,
+): Promise<AttemptOutcome> {
+  const controller = new AbortController();
+  const cancel = () => controller.abort(new Error('The build was canceled.'));
+  deps.buildSignal.addEventListener('abort', cancel, { once: true });
+  if (deps.buildSignal.aborted) cancel();
+  let timedOut = false;
+  const timer =
+    job.timeout === undefined
+      ? undefined
+      : setTimeout(() => {
+          timedOut = true;
+          controller.abort(new Error(`The job timed out after ${job.timeout} s.`));
+        }, job.timeout * 1000);
+  try {
+    const outcome =
+      job.kind === 'container'
+        ? await runContainerJob(job, attempt, controller.signal, deps.backend)
+        : await runActionJob(job, controller.signal, deps);
+    if (outcome.status === 'success' || outcome.status === 'skipped') return outcome;
+    if (timedOut)
+      return {
+        ...outcome,
+        status: 'timed_out',
+        message: `The job timed out after ${job.timeout} s.`,
+      };
+    if (deps.buildSignal.aborted)
+      return { ...outcome, status: 'canceled', message: 'The build was canceled.' };
+    return outcome;
+  } finally {
+    clearTimeout(timer);
+    deps.buildSignal.removeEventListener('abort', cancel);
+  }
+}

@@ -1,0 +1,110 @@
+/**
+ * The job-graph executor: starts every job whose dependencies all succeeded, up to
+ * `maxParallel` at once, in the order the jobs were listed; skips the dependents of a job that
+ * did not succeed; cancels everything on the build's signal. The graph must already be
+ * validated (`resolvePipeline`); `executeJobs` validates it again so a caller can't skip that.
+ */
+import { InputError } from '@gibbon/contracts';
+import { validateJobGraph } from '../graph';
+import type { Job } from '../jobs';
+import { runJob } from './run-job';
+import { buildStatusOf } from './status';
+import type { ExecuteOptions, ExecutionResult, ExecutorEvent, JobResult } from './types';
+
+type Phase = 'waiting' | 'queued' | 'running';
+
+export async function executeJobs(
+  jobs: readonly Job[],
+  options: ExecuteOptions,
+): Promise<ExecutionResult> {
+  if (!Number.isInteger(options.maxParallel) || options.maxParallel < 1) {
+    throw new InputError(`maxParallel must be a whole number ≥ 1, got ${options.maxParallel}.`);
+  }
+  validateJobGraph(jobs);
+  const buildSignal = options.signal ?? new AbortController().signal;
+  const emit = (event: ExecutorEvent): void => {
+    try {
+      options.onEvent?.(event);
+    } catch {
+      // A broken listener must not wedge the build; the runtime reports its own failures.
+    }
+  };
+  const phases = new Map<string, Phase>(jobs.map((job) => [job.id, 'waiting']));
+  const results = new Map<string, JobResult>();
+  const queue: Job[] = [];
+  let running = 0;
+
+  for (const job of jobs) emit({ type: 'job.pending', jobId: job.id });
+
+  return new Promise<ExecutionResult>((resolve) => {
+    const finish = (result: JobResult): void => {
+      phases.delete(result.jobId);
+      results.set(result.jobId, result);
+      emit({ type: 'job.ended', ...result });
+    };
+    const endWithoutRunning = (job: Job, status: 'skipped' | 'canceled', message: string): void =>
+      finish({ jobId: job.id, status, message, attempts: 0, endedAt: new Date().toISOString() });
+
+    const promoteReadyJobs = (): void => {
+      for (const job of jobs) {
+        if (phases.get(job.id) !== 'waiting') continue;
+        const deps = (job.dependsOn ?? []).map((id) => results.get(id));
+        if (deps.some((dep) => dep === undefined)) continue;
+        const notSucceeded = deps.find((dep) => dep?.status !== 'success');
+        if (notSucceeded) {
+          endWithoutRunning(
+            job,
+            'skipped',
+            `Its dependency "${notSucceeded.jobId}" ended ${notSucceeded.status}.`,
+          );
+          continue;
+        }
+        phases.set(job.id, 'queued');
+        queue.push(job);
+        emit({ type: 'job.queued', jobId: job.id });
+      }
+    };
+
+    const startQueuedJobs = (): void => {
+      while (running < options.maxParallel && queue.length > 0 && !buildSignal.aborted) {
+        const job = queue.shift() as Job;
+        phases.set(job.id, 'running');
+        running += 1;
+        void runJob(job, { ...options, buildSignal, emit }).then((result) => {
+          running -= 1;
+          finish(result);
+          step();
+        });
+      }
+    };
+
+    const cancelNotStarted = (): void => {
+      queue.length = 0;
+      for (const job of jobs) {
+        const phase = phases.get(job.id);
+        if (phase === 'waiting' || phase === 'queued')
+          endWithoutRunning(job, 'canceled', 'The build was canceled.');
+      }
+    };
+
+    // Runs until nothing changes; a finished job re-enters here. Dependents are promoted in a
+    // loop because a skipped job can make its own dependents skippable at once.
+    const step = (): void => {
+      if (buildSignal.aborted) cancelNotStarted();
+      let before = -1;
+      while (before !== results.size) {
+        before = results.size;
+        promoteReadyJobs();
+      }
+      startQueuedJobs();
+      if (results.size === jobs.length) {
+        buildSignal.removeEventListener('abort', step);
+        const ordered = jobs.map((job) => results.get(job.id) as JobResult);
+        resolve({ status: buildStatusOf(ordered, buildSignal.aborted), jobs: ordered });
+      }
+    };
+
+    buildSignal.addEventListener('abort', step, { once: true });
+    step();
+  });
+}

@@ -1,0 +1,14 @@
+export { executeJobs } from './execute';
+export { buildStatusOf } from './status';
+export type {
+  ContainerBackend,
+  ContainerRunResult,
+  ExecuteOptions,
+  ExecutedBuildStatus,
+  ExecutionResult,
+  ExecutorEvent,
+  FinalJobStatus,
+  JobApiFactory,
+  JobResult,
+  JobStatus,
+} from './types';

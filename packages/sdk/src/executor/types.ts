@@ -1,0 +1,102 @@
+/**
+ * The executor's interfaces: the container backend it drives, the events it reports and the
+ * results it returns.
+ */
+import type { BuildContext } from '../context';
+import type { ActionJob, ContainerJob } from '../jobs';
+import type { JobApi } from '../job-api/types';
+
+/** Every status a job can have (spec section 2). */
+export type JobStatus =
+  | 'pending'
+  | 'queued'
+  | 'running'
+  | 'success'
+  | 'failure'
+  | 'error'
+  | 'skipped'
+  | 'canceled'
+  | 'timed_out';
+
+/** The statuses a job ends with. */
+export type FinalJobStatus = Extract<
+  JobStatus,
+  'success' | 'failure' | 'error' | 'skipped' | 'canceled' | 'timed_out'
+>;
+
+/** The statuses the executor gives a build (queued/running/timed_out belong to the runner). */
+export type ExecutedBuildStatus = 'success' | 'failure' | 'error' | 'canceled';
+
+/** How one run of a container ended, as the backend reports it. */
+export interface ContainerRunResult {
+  /** `failure`: the job's command exited non-zero; `error`: the infrastructure failed. */
+  readonly status: 'success' | 'failure' | 'error' | 'canceled';
+  readonly exitCode?: number;
+  readonly message?: string;
+}
+
+/**
+ * Runs container jobs. Lifecycle: the executor calls `runContainer` once per attempt, possibly
+ * for several jobs at once (up to `maxParallel`); the promise settles when the container has
+ * ended and is gone. When `signal` aborts (cancel or the job's timeout) the backend stops the
+ * container (grace, then kill), removes it and resolves `canceled`; the executor decides whether
+ * that means `canceled` or `timed_out`. A rejected promise counts as status `error` with the
+ * rejection's message.
+ */
+export interface ContainerBackend {
+  runContainer(
+    job: ContainerJob,
+    options: { readonly signal: AbortSignal; readonly attempt: number },
+  ): Promise<ContainerRunResult>;
+}
+
+/** Creates the API an action job's function receives, once per attempt. */
+export type JobApiFactory = (job: ActionJob, signal: AbortSignal) => JobApi;
+
+/** Lifecycle events, in order per job: pending, queued, started, (retrying, started)*, ended. */
+export type ExecutorEvent =
+  | { readonly type: 'job.pending'; readonly jobId: string }
+  | { readonly type: 'job.queued'; readonly jobId: string }
+  | {
+      readonly type: 'job.started';
+      readonly jobId: string;
+      readonly attempt: number;
+      readonly startedAt: string;
+    }
+  | {
+      readonly type: 'job.retrying';
+      readonly jobId: string;
+      readonly attempt: number;
+      readonly previousStatus: FinalJobStatus;
+      readonly message?: string;
+    }
+  | ({ readonly type: 'job.ended' } & JobResult);
+
+export interface JobResult {
+  readonly jobId: string;
+  readonly status: FinalJobStatus;
+  readonly exitCode?: number;
+  readonly message?: string;
+  /** How many times the job ran (0 when it never started). */
+  readonly attempts: number;
+  readonly startedAt?: string;
+  readonly endedAt: string;
+}
+
+export interface ExecuteOptions {
+  readonly ctx: BuildContext;
+  readonly backend: ContainerBackend;
+  readonly createJobApi: JobApiFactory;
+  /** How many jobs run at once; at least 1. */
+  readonly maxParallel: number;
+  /** The build's cancellation: aborting it cancels running jobs and every job not yet started. */
+  readonly signal?: AbortSignal;
+  /** Called synchronously for each event; a throwing listener does not disturb the build. */
+  readonly onEvent?: (event: ExecutorEvent) => void;
+}
+
+export interface ExecutionResult {
+  readonly status: ExecutedBuildStatus;
+  /** One result per job, in the order the jobs were listed. */
+  readonly jobs: readonly JobResult[];
+}

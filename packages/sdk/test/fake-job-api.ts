@@ -1,0 +1,39 @@
+/** A JobApi for executor unit tests: logs kept in memory, no runner behind it. */
+import type { BuildContext } from '../src/context';
+import { SkipSignal } from '../src/job-api/skip';
+import type { JobApi, ShResult } from '../src/job-api/types';
+
+export class InMemoryJobApi implements JobApi {
+  readonly lines: string[] = [];
+
+  constructor(
+    readonly jobId: string,
+    readonly ctx: BuildContext,
+    readonly signal: AbortSignal,
+  ) {}
+
+  param(): Promise<string | undefined> {
+    return Promise.resolve(undefined);
+  }
+  params(): Promise<Record<string, string>> {
+    return Promise.resolve({});
+  }
+  sh(): Promise<ShResult> {
+    return Promise.reject(new Error('InMemoryJobApi runs no commands'));
+  }
+  log(...values: unknown[]): void {
+    this.lines.push(values.map(String).join(' '));
+  }
+  saveArtifact(): Promise<void> {
+    return Promise.reject(new Error('InMemoryJobApi stores no artifacts'));
+  }
+  restoreArtifact(): Promise<void> {
+    return Promise.reject(new Error('InMemoryJobApi stores no artifacts'));
+  }
+  mask(): Promise<void> {
+    return Promise.resolve();
+  }
+  skip(reason: string): never {
+    throw new SkipSignal(reason);
+  }
+}
