@@ -23,3 +23,4 @@ export { JOB_ID_PATTERN, validateJobGraph } from './graph';
 export { resolvePipeline } from './resolve';
 export * from './executor';
 export { SkipSignal, isSkipSignal } from './job-api/skip';
+export * from './client';

@@ -1,0 +1,17 @@
+export { readApiConfig, type ApiConfig, type ApiEndpoint } from './config';
+export { ScriptApiError } from './errors';
+export {
+  REQUIRED_OPERATIONS,
+  assertOperations,
+  missingOperations,
+  type Operation,
+} from './operations';
+export { ScriptApiClient, connectScriptApi, type ScriptApi } from './script-api-client';
+export { ScriptApiTransport } from './transport';
+export type {
+  ContainerRunAnswer,
+  ContainerRunRequest,
+  ParamAnswer,
+  ParamsAnswer,
+  ScriptEvent,
+} from './types';
