@@ -1,1 +1,3 @@
 export * from './masking';
+export * from './logs';
+export * from './containers';

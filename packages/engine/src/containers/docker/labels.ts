@@ -1,0 +1,14 @@
+/** The labels every job container carries, so a runner can find (and reap) its own. */
+export const labelKeys = {
+  runner: 'gibbon.runner',
+  build: 'gibbon.build',
+  job: 'gibbon.job',
+} as const;
+
+export function jobLabels(
+  runnerId: string,
+  buildId: string,
+  jobId: string,
+): Record<string, string> {
+  return { [labelKeys.runner]: runnerId, [labelKeys.build]: buildId, [labelKeys.job]: jobId };
+}

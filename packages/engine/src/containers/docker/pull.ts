@@ -1,0 +1,77 @@
+import type Docker from 'dockerode';
+import { UnprocessableError } from '@gibbon/contracts';
+import type { JobLog } from '../../logs/job-log';
+import type { ContainerJobSpec } from '../types';
+
+interface PullProgress {
+  status?: string;
+  id?: string;
+  error?: string;
+  errorDetail?: { message?: string };
+}
+
+function statusCodeOf(error: unknown): number | undefined {
+  return (error as { statusCode?: number } | undefined)?.statusCode;
+}
+
+function messageOf(error: unknown): string {
+  const json = (error as { json?: { message?: string } } | undefined)?.json;
+  if (json?.message) return json.message;
+  return error instanceof Error ? error.message : String(error);
+}
+
+async function isPresent(docker: Docker, image: string): Promise<boolean> {
+  try {
+    await docker.getImage(image).inspect();
+    return true;
+  } catch (error) {
+    if (statusCodeOf(error) === 404) return false;
+    throw error;
+  }
+}
+
+/**
+ * Pulls `spec.image` when it is not present locally, writing progress to the job log (one
+ * line per layer state change, not every byte count). A pull that fails throws an
+ * UnprocessableError naming the image and carrying the registry's answer.
+ */
+export async function ensureImage(
+  docker: Docker,
+  spec: ContainerJobSpec,
+  log: JobLog,
+): Promise<void> {
+  if (await isPresent(docker, spec.image)) return;
+  log.system(`Pulling image ${spec.image}`);
+  try {
+    const stream = await docker.pull(
+      spec.image,
+      spec.registryAuth ? { authconfig: spec.registryAuth } : {},
+    );
+    await followPull(docker, stream, log);
+  } catch (error) {
+    throw new UnprocessableError(`Could not pull image ${spec.image}: ${messageOf(error)}`, {
+      cause: error,
+    });
+  }
+  log.system(`Pulled image ${spec.image}`);
+}
+
+function followPull(docker: Docker, stream: NodeJS.ReadableStream, log: JobLog): Promise<void> {
+  const lastStatus = new Map<string, string>();
+  const onProgress = (event: PullProgress) => {
+    if (event.error || !event.status) return;
+    const key = event.id ?? '';
+    if (lastStatus.get(key) === event.status) return;
+    lastStatus.set(key, event.status);
+    log.system(event.id ? `${event.id}: ${event.status}` : event.status);
+  };
+  return new Promise((resolve, reject) => {
+    const onFinished = (error: Error | null, events: PullProgress[]) => {
+      const failed = events?.find((event) => event.error);
+      if (error) reject(error);
+      else if (failed) reject(new Error(failed.errorDetail?.message ?? failed.error));
+      else resolve();
+    };
+    docker.modem.followProgress(stream, onFinished, onProgress);
+  });
+}
