@@ -6,3 +6,25 @@ export { startGitRemote } from './git-remote';
 export type { GitRemote, CreateRepositoryOptions, BasicCredentials } from './git-remote';
 export type { TestRepository, CommitOptions, FileChange } from './test-repository';
 export type { GitAuthor } from './git-cli';
+export { startRecordingServer, failFirst } from './recording-server';
+export type {
+  RecordingServer,
+  RecordingServerOptions,
+  CannedResponse,
+  RouteHandler,
+  RouteContext,
+  WaitOptions,
+} from './recording-server';
+export type { RecordedRequest } from './recorded-request';
+export {
+  githubDelivery,
+  loadWebhookExamples,
+  signGithubPayload,
+  signGithubPayloadSha1,
+} from './github-webhooks';
+export type {
+  GithubDelivery,
+  GithubDeliveryInput,
+  WebhookEventName,
+  WebhookExample,
+} from './github-webhooks';
