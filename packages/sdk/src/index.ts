@@ -19,6 +19,9 @@ export type {
 } from './jobs';
 export { action, container, pipeline } from './jobs';
 export type { JobApi, ShOptions, ShResult } from './job-api/types';
+export { CommandFailedError } from './job-api/sh';
+export { MIN_MASK_LENGTH, ScriptJobApi, type ScriptJobApiDeps } from './job-api/script-job-api';
+export { BatchedJobLog, type LogSink } from './job-api/job-log';
 export { JOB_ID_PATTERN, validateJobGraph } from './graph';
 export { resolvePipeline } from './resolve';
 export * from './executor';

@@ -1,0 +1,76 @@
+/**
+ * `job.saveArtifact` / `job.restoreArtifact`: a tar.gz streamed to and from the runner.
+ * The archive holds the contents of the artifact's path: the files of a folder relative to that
+ * folder, or a single file under its own name; restoring unpacks into the given path (created
+ * if needed). The system `tar` does the packing (no dependency in every script bundle); it runs
+ * as argv, never through a shell, and refuses members that climb out with `..`.
+ */
+import { spawn } from 'node:child_process';
+import { mkdir, stat } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { InputError } from '@gibbon/contracts';
+import type { ScriptApi } from '../client/script-api-client';
+import { JOB_ID_PATTERN } from '../graph';
+import { resolveInCheckout } from './paths';
+
+export interface ArtifactDeps {
+  readonly api: Pick<ScriptApi, 'uploadArtifact' | 'downloadArtifact'>;
+  readonly checkout: string;
+  readonly signal: AbortSignal;
+}
+
+function checkArtifactId(id: string): void {
+  if (typeof id !== 'string' || !JOB_ID_PATTERN.test(id)) {
+    throw new InputError(
+      `Artifact id ${JSON.stringify(id)} is not valid (1–100 letters, digits, '_', '.', '-').`,
+    );
+  }
+}
+
+/** Settles with tar's exit; rejects naming the artifact and tar's own complaint. */
+function tarExit(tar: ReturnType<typeof spawn>, action: string): Promise<void> {
+  let stderr = '';
+  tar.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-2_000)));
+  return new Promise((resolve, reject) => {
+    tar.once('error', (error) =>
+      reject(new Error(`Could not run tar to ${action}: ${error.message}`, { cause: error })),
+    );
+    tar.once('close', (code) =>
+      code === 0
+        ? resolve()
+        : reject(new Error(`tar failed to ${action} (exit code ${code}): ${stderr.trim()}`)),
+    );
+  });
+}
+
+export async function saveArtifact(deps: ArtifactDeps, id: string, path: string): Promise<void> {
+  checkArtifactId(id);
+  const source = await resolveInCheckout(deps.checkout, path, `artifact "${id}" path`);
+  const info = await stat(source).catch(() => undefined);
+  if (!info) throw new InputError(`Artifact "${id}": nothing to save at ${JSON.stringify(path)}.`);
+  const [folder, member] = info.isDirectory() ? [source, '.'] : [dirname(source), basename(source)];
+  const tar = spawn('tar', ['-czf', '-', '-C', folder, '--', member], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    signal: deps.signal,
+  });
+  const exited = tarExit(tar, `pack artifact "${id}"`);
+  await Promise.all([deps.api.uploadArtifact(id, tar.stdout, deps.signal), exited]);
+}
+
+export async function restoreArtifact(deps: ArtifactDeps, id: string, path: string): Promise<void> {
+  checkArtifactId(id);
+  const target = await resolveInCheckout(deps.checkout, path, `artifact "${id}" path`);
+  const archive = await deps.api.downloadArtifact(id, deps.signal);
+  await mkdir(target, { recursive: true });
+  const tar = spawn(
+    'tar',
+    ['-xzf', '-', '-C', target, '--no-same-owner', '--no-same-permissions'],
+    {
+      stdio: ['pipe', 'ignore', 'pipe'],
+      signal: deps.signal,
+    },
+  );
+  const exited = tarExit(tar, `unpack artifact "${id}"`);
+  await Promise.all([pipeline(archive, tar.stdin), exited]);
+}

@@ -1,0 +1,93 @@
+/**
+ * The `JobApi` an action job's function receives, implemented over the Script API. Lifecycle:
+ * the runtime creates one per attempt with the attempt's signal and the job's log sink; calls
+ * made after the signal aborted reject with its reason.
+ */
+import type { ScriptApi } from '../client/script-api-client';
+import type { BuildContext } from '../context';
+import { restoreArtifact, saveArtifact } from './artifacts';
+import { formatLogLine, type LogSink } from './job-log';
+import { resolveInCheckout } from './paths';
+import { displayArgv, runCommand } from './sh';
+import { SkipSignal } from './skip';
+import type { JobApi, ShOptions, ShResult } from './types';
+
+/** Secrets shorter than this are not masked: they would blank out ordinary words in every log. */
+export const MIN_MASK_LENGTH = 4;
+
+export interface ScriptJobApiDeps {
+  readonly api: ScriptApi;
+  readonly jobId: string;
+  readonly ctx: BuildContext;
+  readonly signal: AbortSignal;
+  readonly log: LogSink;
+  /** The checked-out repository: `sh` runs here and artifact paths are relative to it. */
+  readonly checkout: string;
+  /** The environment `sh` commands start from (the script process's own allowlisted one). */
+  readonly baseEnv: NodeJS.ProcessEnv;
+}
+
+export class ScriptJobApi implements JobApi {
+  readonly jobId: string;
+  readonly ctx: BuildContext;
+  readonly signal: AbortSignal;
+
+  constructor(private readonly deps: ScriptJobApiDeps) {
+    this.jobId = deps.jobId;
+    this.ctx = deps.ctx;
+    this.signal = deps.signal;
+  }
+
+  async param(name: string): Promise<string | undefined> {
+    this.signal.throwIfAborted();
+    return this.deps.api.getParam(name);
+  }
+
+  async params(): Promise<Record<string, string>> {
+    this.signal.throwIfAborted();
+    return this.deps.api.getParams();
+  }
+
+  async sh(argv: readonly string[], options: ShOptions = {}): Promise<ShResult> {
+    this.signal.throwIfAborted();
+    const cwd =
+      options.cwd === undefined
+        ? this.deps.checkout
+        : await resolveInCheckout(this.deps.checkout, options.cwd, 'sh() cwd');
+    this.deps.log.write(`$ ${displayArgv(argv)}`);
+    await runCommand(argv, {
+      cwd,
+      env: { ...this.deps.baseEnv, ...options.env },
+      signal: this.signal,
+      onLine: (line) => this.deps.log.write(line),
+    });
+    return { exitCode: 0 };
+  }
+
+  log(...values: unknown[]): void {
+    this.deps.log.write(formatLogLine(values));
+  }
+
+  async saveArtifact(id: string, path: string): Promise<void> {
+    this.signal.throwIfAborted();
+    await saveArtifact(this.artifactDeps(), id, path);
+  }
+
+  async restoreArtifact(id: string, path: string): Promise<void> {
+    this.signal.throwIfAborted();
+    await restoreArtifact(this.artifactDeps(), id, path);
+  }
+
+  async mask(value: string): Promise<void> {
+    if (typeof value !== 'string' || value.length < MIN_MASK_LENGTH) return;
+    await this.deps.api.addMask(value);
+  }
+
+  skip(reason: string): never {
+    throw new SkipSignal(reason);
+  }
+
+  private artifactDeps() {
+    return { api: this.deps.api, checkout: this.deps.checkout, signal: this.signal };
+  }
+}
