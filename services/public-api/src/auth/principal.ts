@@ -1,0 +1,33 @@
+import type { OrgTokenRole } from '../domain';
+
+/** Who is calling, as established from the bearer token. */
+export type Principal =
+  | { readonly kind: 'admin'; readonly tokenId: string }
+  | {
+      readonly kind: 'org';
+      readonly tokenId: string;
+      readonly org: string;
+      readonly role: OrgTokenRole;
+    }
+  | { readonly kind: 'runner'; readonly runnerId: string }
+  | {
+      readonly kind: 'build';
+      readonly buildId: string;
+      readonly claims: Readonly<Record<string, unknown>>;
+    };
+
+/** The names used by `x-gibbon-token-kinds` in the OpenAPI documents. */
+export type TokenKind = 'admin' | 'org-admin' | 'org-read' | 'runner' | 'build';
+
+export const tokenKinds: readonly TokenKind[] = [
+  'admin',
+  'org-admin',
+  'org-read',
+  'runner',
+  'build',
+];
+
+export function tokenKindOf(principal: Principal): TokenKind {
+  if (principal.kind === 'org') return principal.role === 'admin' ? 'org-admin' : 'org-read';
+  return principal.kind;
+}

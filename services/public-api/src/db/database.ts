@@ -1,0 +1,62 @@
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Pool } from 'pg';
+import { migrateToLatest } from './migrations';
+import type { GibbonTables } from './schema';
+
+/** Where the data lives: an SQLite file (the embedded default) or a Postgres server. */
+export type DatabaseTarget =
+  | { readonly backend: 'sqlite'; readonly file: string }
+  | { readonly backend: 'postgres'; readonly url: string };
+
+export type Db = Kysely<GibbonTables>;
+
+/**
+ * An open, migrated database.
+ * Lifecycle: `openDatabase` connects and runs every pending migration before it resolves;
+ * the repositories then share `db` freely (SQLite serialises writes itself, Postgres through
+ * its pool); `close` waits for queries in flight, then releases the file or the pool. `close`
+ * is safe to call twice.
+ */
+export interface GibbonDatabase {
+  readonly db: Db;
+  readonly backend: DatabaseTarget['backend'];
+  close(): Promise<void>;
+}
+
+function sqliteDialect(file: string): SqliteDialect {
+  const connection = new SqliteDatabase(file);
+  // WAL lets readers run beside the writer; foreign keys are off by default in SQLite.
+  connection.pragma('journal_mode = WAL');
+  connection.pragma('synchronous = NORMAL');
+  connection.pragma('foreign_keys = ON');
+  connection.pragma('busy_timeout = 5000');
+  return new SqliteDialect({ database: connection });
+}
+
+function postgresDialect(url: string): PostgresDialect {
+  return new PostgresDialect({ pool: new Pool({ connectionString: url, max: 10 }) });
+}
+
+/** Opens `target` and migrates it to the newest schema. */
+export async function openDatabase(target: DatabaseTarget): Promise<GibbonDatabase> {
+  const dialect =
+    target.backend === 'sqlite' ? sqliteDialect(target.file) : postgresDialect(target.url);
+  const db = new Kysely<GibbonTables>({ dialect });
+  try {
+    await migrateToLatest(db as Kysely<unknown>);
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+  let closed = false;
+  return {
+    db,
+    backend: target.backend,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await db.destroy();
+    },
+  };
+}

@@ -1,0 +1,93 @@
+/**
+ * The tables of public-api as Kysely sees them. Both back ends store the same shapes:
+ * timestamps are ISO-8601 text, label lists are JSON text, and ciphertexts are base64 text,
+ * so one repository layer works on SQLite and Postgres without dialect branches.
+ */
+
+export interface OrgsTable {
+  slug: string;
+  name: string;
+  created_at: string;
+}
+
+/** One row per org: the org's data key, wrapped (AES-256-GCM) by the master key. */
+export interface DataKeysTable {
+  org: string;
+  wrapped_key: string;
+  created_at: string;
+}
+
+export interface ReposTable {
+  id: string;
+  org: string;
+  name: string;
+  url: string;
+  main_branch: string;
+  labels: string;
+  github_repo: string | null;
+  /** The repository's GitHub token sealed with the org data key; never returned by the API. */
+  github_token_sealed: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ParamSetsTable {
+  id: string;
+  org: string;
+  description: string;
+  /** JSON of `LabelFilterGroups`. */
+  label_filters: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** One encrypted value of a parameter set; the AAD binds it to org, set and name. */
+export interface ParamValuesTable {
+  set_id: string;
+  name: string;
+  sealed_value: string;
+}
+
+export type ApiTokenKind = 'admin' | 'org';
+
+/** The admin token and org tokens. Only a SHA-256 of each secret is stored. */
+export interface ApiTokensTable {
+  id: string;
+  kind: ApiTokenKind;
+  org: string | null;
+  role: 'admin' | 'read' | null;
+  name: string;
+  secret_hash: string;
+  created_at: string;
+  last_used_at: string | null;
+}
+
+export interface RunnersTable {
+  id: string;
+  name: string;
+  labels: string;
+  token_hash: string;
+  created_at: string;
+  last_seen_at: string | null;
+}
+
+/** Keys that sign and verify JWTs, by key id; the secret is wrapped by the master key. */
+export interface SigningKeysTable {
+  kid: string;
+  purpose: string;
+  algorithm: string;
+  wrapped_secret: string;
+  created_at: string;
+  retired_at: string | null;
+}
+
+export interface GibbonTables {
+  orgs: OrgsTable;
+  data_keys: DataKeysTable;
+  repos: ReposTable;
+  param_sets: ParamSetsTable;
+  param_values: ParamValuesTable;
+  api_tokens: ApiTokensTable;
+  runners: RunnersTable;
+  signing_keys: SigningKeysTable;
+}

@@ -1,0 +1,70 @@
+/**
+ * The records public-api keeps, as services and routes see them (the API's JSON shapes).
+ * Secrets never appear here in clear: a repository only says whether it has a GitHub token,
+ * and a parameter set lists its names.
+ */
+
+export interface Label {
+  readonly name: string;
+  readonly value: string;
+}
+
+/**
+ * Which repositories a parameter set applies to: a list of groups, OR between groups and AND
+ * within one (every label of the group must be on the repository). No groups matches every
+ * repository of the org.
+ */
+export type LabelFilterGroups = readonly (readonly Label[])[];
+
+export interface Org {
+  readonly slug: string;
+  readonly name: string;
+  readonly createdAt: string;
+}
+
+export interface Repo {
+  readonly id: string;
+  readonly org: string;
+  readonly name: string;
+  readonly url: string;
+  readonly mainBranch: string;
+  readonly labels: readonly Label[];
+  readonly githubRepo: string | null;
+  readonly hasGithubToken: boolean;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+export interface ParamSet {
+  readonly id: string;
+  readonly org: string;
+  readonly description: string;
+  readonly labelFilters: LabelFilterGroups;
+  readonly names: readonly string[];
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+export interface ParamValue {
+  readonly name: string;
+  readonly value: string;
+}
+
+export type OrgTokenRole = 'admin' | 'read';
+
+export interface OrgToken {
+  readonly id: string;
+  readonly org: string;
+  readonly name: string;
+  readonly role: OrgTokenRole;
+  readonly createdAt: string;
+  readonly lastUsedAt: string | null;
+}
+
+export interface Runner {
+  readonly id: string;
+  readonly name: string;
+  readonly labels: readonly Label[];
+  readonly createdAt: string;
+  readonly lastSeenAt: string | null;
+}

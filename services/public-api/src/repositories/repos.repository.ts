@@ -1,0 +1,118 @@
+import type { Db } from '../db/database';
+import { translateConstraintErrors } from '../db/errors';
+import type { ReposTable } from '../db/schema';
+import type { Label, Repo } from '../domain';
+
+function toRepo(row: ReposTable): Repo {
+  return {
+    id: row.id,
+    org: row.org,
+    name: row.name,
+    url: row.url,
+    mainBranch: row.main_branch,
+    labels: JSON.parse(row.labels) as Label[],
+    githubRepo: row.github_repo,
+    hasGithubToken: row.github_token_sealed !== null,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+/** A repository row as written: the GitHub token arrives already sealed. */
+export interface RepoRecord {
+  readonly id: string;
+  readonly org: string;
+  readonly name: string;
+  readonly url: string;
+  readonly mainBranch: string;
+  readonly labels: readonly Label[];
+  readonly githubRepo: string | null;
+  readonly githubTokenSealed: string | null;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+export type RepoChanges = Partial<
+  Pick<RepoRecord, 'url' | 'mainBranch' | 'labels' | 'githubRepo' | 'githubTokenSealed'>
+> & { readonly updatedAt: string };
+
+export class ReposRepository {
+  constructor(private readonly db: Db) {}
+
+  async insert(repo: RepoRecord): Promise<Repo> {
+    const row: ReposTable = {
+      id: repo.id,
+      org: repo.org,
+      name: repo.name,
+      url: repo.url,
+      main_branch: repo.mainBranch,
+      labels: JSON.stringify(repo.labels),
+      github_repo: repo.githubRepo,
+      github_token_sealed: repo.githubTokenSealed,
+      created_at: repo.createdAt,
+      updated_at: repo.updatedAt,
+    };
+    await translateConstraintErrors(() => this.db.insertInto('repos').values(row).execute(), {
+      conflict: `The organisation "${repo.org}" already has a repository named "${repo.name}".`,
+      missingParent: `No organisation "${repo.org}".`,
+    });
+    return toRepo(row);
+  }
+
+  async list(org: string): Promise<Repo[]> {
+    const rows = await this.db
+      .selectFrom('repos')
+      .selectAll()
+      .where('org', '=', org)
+      .orderBy('name')
+      .execute();
+    return rows.map(toRepo);
+  }
+
+  async find(org: string, name: string): Promise<Repo | undefined> {
+    const row = await this.findRow(org, name);
+    return row && toRepo(row);
+  }
+
+  /** The sealed GitHub token of a repository, for the services that use it (statuses, clones). */
+  async findSealedGithubToken(org: string, name: string): Promise<string | null | undefined> {
+    return (await this.findRow(org, name))?.github_token_sealed;
+  }
+
+  /** Applies `changes`; returns the repository after them, or `undefined` if it does not exist. */
+  async update(org: string, name: string, changes: RepoChanges): Promise<Repo | undefined> {
+    await this.db
+      .updateTable('repos')
+      .set({
+        url: changes.url,
+        main_branch: changes.mainBranch,
+        labels: changes.labels && JSON.stringify(changes.labels),
+        github_repo: changes.githubRepo,
+        github_token_sealed: changes.githubTokenSealed,
+        updated_at: changes.updatedAt,
+      })
+      .where('org', '=', org)
+      .where('name', '=', name)
+      .execute();
+    return this.find(org, name);
+  }
+
+  /** Removes the repository; `false` if there was none. */
+  async delete(org: string, name: string): Promise<boolean> {
+    const result = await this.db
+      .deleteFrom('repos')
+      .where('org', '=', org)
+      .where('name', '=', name)
+      .executeTakeFirst();
+    return result.numDeletedRows > 0n;
+  }
+
+  private findRow(org: string, name: string): Promise<ReposTable | undefined> {
+    return this.db
+      .selectFrom('repos')
+      .selectAll()
+      .where('org', '=', org)
+      .where('name', '=', name)
+      .executeTakeFirst();
+  }
+}

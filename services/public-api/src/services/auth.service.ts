@@ -1,0 +1,48 @@
+import { AuthenticationError } from '@gibbon/contracts';
+import { verifyJwt, type JwtProfile } from '../auth/jwt';
+import { hashOpaqueToken, opaqueTokenKindOf } from '../auth/opaque-tokens';
+import type { Principal } from '../auth/principal';
+import type { ApiTokensRepository } from '../repositories/api-tokens.repository';
+import type { RunnersRepository } from '../repositories/runners.repository';
+import type { SigningKeysService } from './signing-keys.service';
+
+/** The JWT profile of build tokens, issued at claim time by dispatch. */
+export const buildTokenProfile: JwtProfile = {
+  typ: 'build',
+  issuer: 'gibbon-public-api',
+  audience: 'gibbon-runner-api',
+};
+
+const jwtShape = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
+
+/**
+ * Turns a bearer secret into a `Principal`, or throws `AuthenticationError` (401). Opaque
+ * tokens are found by the SHA-256 of the secret (one indexed lookup); build tokens are JWTs
+ * checked against the build-token key ring.
+ */
+export class AuthService {
+  constructor(
+    private readonly apiTokens: ApiTokensRepository,
+    private readonly runners: RunnersRepository,
+    private readonly signingKeys: SigningKeysService,
+  ) {}
+
+  async authenticate(secret: string): Promise<Principal> {
+    const kind = opaqueTokenKindOf(secret);
+    if (kind === 'runner') {
+      const runner = await this.runners.findByTokenHash(hashOpaqueToken(secret));
+      if (runner) return { kind: 'runner', runnerId: runner.id };
+    } else if (kind !== undefined) {
+      const owner = await this.apiTokens.findByHash(hashOpaqueToken(secret));
+      if (owner?.kind === kind) {
+        return owner.kind === 'admin'
+          ? { kind: 'admin', tokenId: owner.id }
+          : { kind: 'org', tokenId: owner.id, org: owner.org, role: owner.role };
+      }
+    } else if (jwtShape.test(secret)) {
+      const claims = verifyJwt(await this.signingKeys.ring('build'), buildTokenProfile, secret);
+      return { kind: 'build', buildId: claims.sub, claims };
+    }
+    throw new AuthenticationError('The bearer token is not valid (unknown, revoked or malformed).');
+  }
+}
