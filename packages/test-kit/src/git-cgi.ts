@@ -27,6 +27,11 @@ export function serveWithGitHttpBackend(
   // A client that hangs up mid-push must not leave the backend waiting on stdin.
   response.on('close', () => child.kill());
   child.stdin.on('error', () => undefined);
+  // Drained so a chatty backend can't block on a full pipe; kept (capped) to explain a failure.
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => {
+    if (stderr.length < 4096) stderr += chunk.toString('utf8');
+  });
 
   return new Promise((resolve) => {
     let head = Buffer.alloc(0);
@@ -47,7 +52,7 @@ export function serveWithGitHttpBackend(
       fail(response, `could not start ${backendPath}: ${error.message}`),
     );
     child.on('close', (code) => {
-      if (!headersSent) fail(response, `git http-backend exited with ${String(code)}`);
+      if (!headersSent) fail(response, `git http-backend exited with ${String(code)}: ${stderr}`);
       response.end();
       resolve();
     });

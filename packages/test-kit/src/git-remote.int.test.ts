@@ -129,10 +129,12 @@ describe('startGitRemote', () => {
     expect(await readFile(join(dir, 'old.txt'), 'utf8')).toBe('old\n');
   });
 
-  it('answers 404 for a repository it does not serve', async () => {
-    const response = await fetch(`${remote.url}/missing.git/info/refs?service=git-upload-pack`);
+  it('answers 404 for a repository it does not serve, 400 for a malformed path', async () => {
+    const missing = await fetch(`${remote.url}/missing.git/info/refs?service=git-upload-pack`);
+    const escaping = await fetch(`${remote.url}/%2e%2e/etc.git/info/refs?service=git-upload-pack`);
+    const malformed = await fetch(`${remote.url}/%E0%A4%A.git/info/refs`);
 
-    expect(response.status).toBe(404);
+    expect([missing.status, escaping.status, malformed.status]).toEqual([404, 404, 400]);
   });
 
   it('refuses unsafe paths and names', async () => {

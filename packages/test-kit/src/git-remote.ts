@@ -49,7 +49,11 @@ export async function startGitRemote(): Promise<GitRemote> {
   });
   async function route(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://localhost');
-    const pathInfo = decodeURIComponent(url.pathname);
+    const pathInfo = decodedPath(url.pathname);
+    if (pathInfo === undefined) {
+      response.writeHead(400, { 'content-type': 'text/plain' }).end('Malformed path\n');
+      return;
+    }
     const name = /^\/([^/]+)\.git(\/|$)/.exec(pathInfo)?.[1];
     if (name === undefined || !credentials.has(name)) {
       response.writeHead(404, { 'content-type': 'text/plain' }).end('No such repository\n');
@@ -113,4 +117,12 @@ function matches(request: IncomingMessage, expected: BasicCredentials): boolean 
   const given = Buffer.from(header.slice(6), 'base64');
   const wanted = Buffer.from(`${expected.username}:${expected.password}`);
   return given.length === wanted.length && timingSafeEqual(given, wanted);
+}
+
+function decodedPath(pathname: string): string | undefined {
+  try {
+    return decodeURIComponent(pathname);
+  } catch {
+    return undefined;
+  }
 }
