@@ -1,1 +1,6 @@
 export * from './errors';
+export * from './statuses';
+export * from './patterns';
+export * from './events';
+export * from './openapi-documents';
+export type * from './api-types';

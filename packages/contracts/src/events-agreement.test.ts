@@ -1,0 +1,249 @@
+import type { z } from 'zod';
+import type { RunnerApiComponents, ScriptApiComponents, PublicApiComponents } from './api-types';
+import { orgEventSchema, runnerEventSchema, scriptEventSchema } from './events';
+import type { OrgEvent, RunnerEvent, ScriptEvent } from './events';
+import { loadOpenApiDocument } from './openapi-documents';
+import type { OpenApiDocumentName } from './openapi-documents';
+import { schemaValidatorFor } from '../test/schema-validator';
+
+// Compile-time half of the agreement: `pnpm typecheck` fails when the zod types and the
+// generated OpenAPI types of the same message drift apart.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const typesAgree: [
+  Same<ScriptEvent, ScriptApiComponents['schemas']['ScriptEvent']>,
+  Same<RunnerEvent, RunnerApiComponents['schemas']['RunnerEvent']>,
+  Same<OrgEvent, PublicApiComponents['schemas']['OrgEvent']>,
+] = [true, true, true];
+
+const at = '2026-11-27T18:00:00.000Z';
+
+interface Sample {
+  why: string;
+  value: unknown;
+  valid: boolean;
+}
+
+const jobSamples: Sample[] = [
+  {
+    why: 'job.pending',
+    value: { type: 'job.pending', jobId: 'test', dependsOn: ['build'], at },
+    valid: true,
+  },
+  { why: 'job.started', value: { type: 'job.started', jobId: 'test', at }, valid: true },
+  {
+    why: 'job.ended with exit code and message',
+    value: {
+      type: 'job.ended',
+      jobId: 'test',
+      status: 'failure',
+      exitCode: 2,
+      message: 'npm test failed',
+      at,
+    },
+    valid: true,
+  },
+  {
+    why: 'job.ended skipped',
+    value: { type: 'job.ended', jobId: 'deploy', status: 'skipped', at },
+    valid: true,
+  },
+  {
+    why: 'an unfinished end status',
+    value: { type: 'job.ended', jobId: 'test', status: 'running', at },
+    valid: false,
+  },
+  {
+    why: 'an unknown field',
+    value: { type: 'job.started', jobId: 'test', at, pid: 1 },
+    valid: false,
+  },
+  { why: 'a traversal job id', value: { type: 'job.started', jobId: '../etc', at }, valid: false },
+  {
+    why: 'a job id with a newline',
+    value: { type: 'job.started', jobId: 'a\nb', at },
+    valid: false,
+  },
+  { why: 'no timestamp', value: { type: 'job.started', jobId: 'test' }, valid: false },
+  {
+    why: 'a date without time',
+    value: { type: 'job.started', jobId: 'test', at: '2026-11-27' },
+    valid: false,
+  },
+  {
+    why: 'a fractional exit code',
+    value: { type: 'job.ended', jobId: 't', status: 'error', exitCode: 1.5, at },
+    valid: false,
+  },
+  { why: 'an unknown type', value: { type: 'job.exploded', jobId: 'test', at }, valid: false },
+];
+
+const cases: {
+  union: string;
+  document: OpenApiDocumentName;
+  zod: z.ZodType;
+  samples: Sample[];
+}[] = [
+  {
+    union: 'ScriptEvent',
+    document: 'script-api',
+    zod: scriptEventSchema,
+    samples: [
+      ...jobSamples,
+      { why: 'script.ended', value: { type: 'script.ended', status: 'failure', at }, valid: true },
+      {
+        why: 'script.ended canceled',
+        value: { type: 'script.ended', status: 'canceled', at },
+        valid: false,
+      },
+      { why: 'a runner event from a script', value: { type: 'build.started', at }, valid: false },
+    ],
+  },
+  {
+    union: 'RunnerEvent',
+    document: 'runner-api',
+    zod: runnerEventSchema,
+    samples: [
+      ...jobSamples,
+      { why: 'build.started', value: { type: 'build.started', at }, valid: true },
+      {
+        why: 'build.ended',
+        value: { type: 'build.ended', status: 'timed_out', message: 'after 3600 s', at },
+        valid: true,
+      },
+      {
+        why: 'build.ended queued',
+        value: { type: 'build.ended', status: 'queued', at },
+        valid: false,
+      },
+      {
+        why: 'a script event to public-api',
+        value: { type: 'script.ended', status: 'success', at },
+        valid: false,
+      },
+      {
+        why: 'an oversized message',
+        value: { type: 'build.ended', status: 'error', message: 'x'.repeat(4097), at },
+        valid: false,
+      },
+    ],
+  },
+  {
+    union: 'OrgEvent',
+    document: 'public-api',
+    zod: orgEventSchema,
+    samples: [
+      {
+        why: 'build.status',
+        value: {
+          type: 'build.status',
+          org: 'acme',
+          repo: 'web',
+          buildId: 'b1',
+          number: 3,
+          status: 'running',
+          at,
+        },
+        valid: true,
+      },
+      {
+        why: 'job.status',
+        value: {
+          type: 'job.status',
+          org: 'acme',
+          repo: 'web',
+          buildId: 'b1',
+          number: 3,
+          jobId: 'test',
+          status: 'success',
+          exitCode: 0,
+          at,
+        },
+        valid: true,
+      },
+      {
+        why: 'job.status of a job that never ran',
+        value: {
+          type: 'job.status',
+          org: 'acme',
+          repo: 'web',
+          buildId: 'b1',
+          number: 3,
+          jobId: 'test',
+          status: 'skipped',
+          exitCode: null,
+          at,
+        },
+        valid: true,
+      },
+      {
+        why: 'job.status without exitCode',
+        value: {
+          type: 'job.status',
+          org: 'acme',
+          repo: 'web',
+          buildId: 'b1',
+          number: 3,
+          jobId: 'test',
+          status: 'queued',
+          at,
+        },
+        valid: false,
+      },
+      {
+        why: 'an upper-case org',
+        value: {
+          type: 'build.status',
+          org: 'Acme',
+          repo: 'web',
+          buildId: 'b1',
+          number: 3,
+          status: 'running',
+          at,
+        },
+        valid: false,
+      },
+      {
+        why: 'build number 0',
+        value: {
+          type: 'build.status',
+          org: 'acme',
+          repo: 'web',
+          buildId: 'b1',
+          number: 0,
+          status: 'running',
+          at,
+        },
+        valid: false,
+      },
+    ],
+  },
+];
+
+describe.each(cases)(
+  '$union: zod and the $document document agree',
+  ({ union, document, zod, samples }) => {
+    const validate = schemaValidatorFor(loadOpenApiDocument(document));
+
+    it.each(samples)('$why', ({ value, valid }) => {
+      const openApi = validate(union, value);
+      expect({ zod: zod.safeParse(value).success, openApi: openApi.valid }).toEqual({
+        zod: valid,
+        openApi: valid,
+      });
+    });
+
+    it('has the same event types in both', () => {
+      const openApi = loadOpenApiDocument(document).components!.schemas![union] as {
+        discriminator: { mapping: Record<string, string> };
+      };
+      const zodTypes = (
+        zod as unknown as { options: { shape: { type: { value: string } } }[] }
+      ).options.map((option) => option.shape.type.value);
+      expect(zodTypes.sort()).toEqual(Object.keys(openApi.discriminator.mapping).sort());
+    });
+  },
+);
+
+it('checks the types at compile time', () => {
+  expect(typesAgree).toEqual([true, true, true]);
+});

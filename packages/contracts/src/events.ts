@@ -1,0 +1,128 @@
+/**
+ * The messages of a build's timeline that are not plain request/answer pairs, as zod schemas
+ * (validated at every boundary) and the TypeScript types inferred from them:
+ *
+ * - script → runner (`POST /v1/events` of the Script API): `ScriptEvent`;
+ * - runner → public-api (`POST /v1/runner/builds/{id}/events`): `RunnerEvent`;
+ * - public-api → SSE clients (`GET /v1/orgs/{org}/events`): `OrgEvent`.
+ *
+ * The OpenAPI documents describe the same messages under the same names (`JobEndedEvent`, ...);
+ * a contract test feeds samples to both and expects the same verdict.
+ */
+import { z } from 'zod';
+import { ID_PATTERN, JOB_ID_PATTERN, SLUG_PATTERN } from './patterns';
+import {
+  BUILD_STATUSES,
+  JOB_STATUSES,
+  TERMINAL_BUILD_STATUSES,
+  TERMINAL_JOB_STATUSES,
+} from './statuses';
+
+const MESSAGE_MAX_LENGTH = 4096;
+
+const timestamp = z.iso.datetime({ offset: true });
+const jobId = z.string().regex(JOB_ID_PATTERN);
+const slug = z.string().regex(SLUG_PATTERN);
+const id = z.string().regex(ID_PATTERN);
+const message = z.string().max(MESSAGE_MAX_LENGTH);
+
+export const jobPendingEventSchema = z.strictObject({
+  type: z.literal('job.pending'),
+  jobId,
+  dependsOn: z.array(jobId).max(1000),
+  at: timestamp,
+});
+
+export const jobStartedEventSchema = z.strictObject({
+  type: z.literal('job.started'),
+  jobId,
+  at: timestamp,
+});
+
+export const jobEndedEventSchema = z.strictObject({
+  type: z.literal('job.ended'),
+  jobId,
+  status: z.enum(TERMINAL_JOB_STATUSES),
+  exitCode: z.int().optional(),
+  message: message.optional(),
+  at: timestamp,
+});
+
+/** The script's own verdict once its job graph has run; the runner decides the build's status. */
+export const scriptEndedEventSchema = z.strictObject({
+  type: z.literal('script.ended'),
+  status: z.enum(['success', 'failure', 'error']),
+  message: message.optional(),
+  at: timestamp,
+});
+
+export const buildStartedEventSchema = z.strictObject({
+  type: z.literal('build.started'),
+  at: timestamp,
+});
+
+export const buildEndedEventSchema = z.strictObject({
+  type: z.literal('build.ended'),
+  status: z.enum(TERMINAL_BUILD_STATUSES),
+  message: message.optional(),
+  at: timestamp,
+});
+
+export const scriptEventSchema = z.discriminatedUnion('type', [
+  jobPendingEventSchema,
+  jobStartedEventSchema,
+  jobEndedEventSchema,
+  scriptEndedEventSchema,
+]);
+
+export const runnerEventSchema = z.discriminatedUnion('type', [
+  buildStartedEventSchema,
+  jobPendingEventSchema,
+  jobStartedEventSchema,
+  jobEndedEventSchema,
+  buildEndedEventSchema,
+]);
+
+export const buildStatusEventSchema = z.strictObject({
+  type: z.literal('build.status'),
+  org: slug,
+  repo: slug,
+  buildId: id,
+  number: z.int().min(1),
+  status: z.enum(BUILD_STATUSES),
+  at: timestamp,
+});
+
+export const jobStatusEventSchema = z.strictObject({
+  type: z.literal('job.status'),
+  org: slug,
+  repo: slug,
+  buildId: id,
+  number: z.int().min(1),
+  jobId,
+  status: z.enum(JOB_STATUSES),
+  exitCode: z.int().nullable(),
+  at: timestamp,
+});
+
+export const orgEventSchema = z.discriminatedUnion('type', [
+  buildStatusEventSchema,
+  jobStatusEventSchema,
+]);
+
+export type JobPendingEvent = z.infer<typeof jobPendingEventSchema>;
+export type JobStartedEvent = z.infer<typeof jobStartedEventSchema>;
+export type JobEndedEvent = z.infer<typeof jobEndedEventSchema>;
+export type ScriptEndedEvent = z.infer<typeof scriptEndedEventSchema>;
+export type BuildStartedEvent = z.infer<typeof buildStartedEventSchema>;
+export type BuildEndedEvent = z.infer<typeof buildEndedEventSchema>;
+export type ScriptEvent = z.infer<typeof scriptEventSchema>;
+export type RunnerEvent = z.infer<typeof runnerEventSchema>;
+export type BuildStatusEvent = z.infer<typeof buildStatusEventSchema>;
+export type JobStatusEvent = z.infer<typeof jobStatusEventSchema>;
+export type OrgEvent = z.infer<typeof orgEventSchema>;
+
+/** The `type` tags of each union, e.g. for an SSE `event:` field. */
+export type ScriptEventType = ScriptEvent['type'];
+export type RunnerEventType = RunnerEvent['type'];
+export type OrgEventType = OrgEvent['type'];

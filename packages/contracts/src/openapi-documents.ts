@@ -1,0 +1,55 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parse } from 'yaml';
+
+/** The three HTTP contracts of Gibbon CI, as files in this package's `openapi/` folder. */
+export type OpenApiDocumentName = 'public-api' | 'runner-api' | 'script-api';
+
+export const OPENAPI_DOCUMENT_NAMES = [
+  'public-api',
+  'runner-api',
+  'script-api',
+] as const satisfies readonly OpenApiDocumentName[];
+
+/** The parts of an OpenAPI 3.1 document that callers read; the rest stays `unknown`. */
+export interface OpenApiDocument {
+  openapi: string;
+  info: { title: string; version: string; [key: string]: unknown };
+  paths: Record<string, Record<string, unknown>>;
+  components?: Record<string, Record<string, unknown>>;
+  [key: string]: unknown;
+}
+
+/**
+ * The absolute path of a document. This module sits one folder below the package root both
+ * as `src/openapi-documents.ts` and as `dist/openapi-documents.js`, and `openapi/` ships with
+ * the package (`files` in package.json), so the same relative step works from either.
+ */
+export function openApiDocumentPath(name: OpenApiDocumentName): string {
+  return resolve(__dirname, '..', 'openapi', `${name}.yaml`);
+}
+
+/**
+ * The parsed document, for express-openapi-validator and for serving `GET /v1/openapi.json`.
+ * Each call reads and parses the file again and returns a fresh object, so callers may change
+ * it (e.g. set `servers`) without affecting one another.
+ */
+export function loadOpenApiDocument(name: OpenApiDocumentName): OpenApiDocument {
+  const parsed: unknown = parse(readFileSync(openApiDocumentPath(name), 'utf8'));
+  if (!isOpenApiDocument(parsed)) {
+    throw new TypeError(`${openApiDocumentPath(name)} is not an OpenAPI 3.1 document.`);
+  }
+  return parsed;
+}
+
+function isOpenApiDocument(value: unknown): value is OpenApiDocument {
+  if (typeof value !== 'object' || value === null) return false;
+  const candidate = value as Record<string, unknown>;
+  return (
+    typeof candidate.openapi === 'string' &&
+    candidate.openapi.startsWith('3.1') &&
+    typeof candidate.info === 'object' &&
+    typeof candidate.paths === 'object' &&
+    candidate.paths !== null
+  );
+}

@@ -1,0 +1,23 @@
+/**
+ * The id and name patterns of the OpenAPI documents, for code that validates ids outside an
+ * HTTP request (storage keys, the SDK's job builders, the runner's container labels). A contract
+ * test checks that each equals the `pattern` of the schema of the same name in the documents.
+ */
+
+/** Org slugs and repository names: lower-case, digits and inner dashes, 1–64 characters. */
+export const SLUG_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
+
+/** Job ids: they name containers, log keys and SSE events, so no path or shell characters. */
+export const JOB_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/;
+
+/** Artifact and cache ids: like job ids, and never `..`, because they become storage keys. */
+export const ARTIFACT_ID_PATTERN = /^(?!.*\.\.)[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/;
+
+/** Parameter names are environment-variable names, because jobs receive them as such. */
+export const PARAM_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
+
+/** The longest parameter value the APIs accept, in characters. */
+export const PARAM_VALUE_MAX_LENGTH = 65536;
+
+/** Server-made ids (builds, leases, tokens, runners, webhooks, parameter sets). */
+export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
