@@ -54,7 +54,10 @@ async function imageExists(docker: Docker, reference: string): Promise<boolean> 
     return true;
   } catch (error) {
     if ((error as { statusCode?: number }).statusCode === 404) return false;
-    throw new Error(`Could not inspect the image ${reference}: ${String(error)}`, { cause: error });
+    const hint = 'is the Docker engine running? DEVELOPERS.md says how to start one';
+    throw new Error(`Could not inspect the image ${reference} (${hint}): ${String(error)}`, {
+      cause: error,
+    });
   }
 }
 
