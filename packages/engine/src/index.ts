@@ -1,3 +1,4 @@
 export * from './masking';
 export * from './logs';
 export * from './containers';
+export * from './script-api';

@@ -21,7 +21,14 @@ export class JobLog {
 
   /** A line from the engine itself (`+ npm ci`, pull progress, the reason a job failed). */
   system(text: string): void {
-    for (const line of this.masker.mask(text).split('\n')) this.emit('system', line);
+    this.lines('system', [text]);
+  }
+
+  /** Whole lines from a writer that already splits them (an action job's `log()`). */
+  lines(stream: LogStream, texts: readonly string[]): void {
+    for (const text of texts) {
+      for (const line of this.masker.mask(text).split('\n')) this.emit(stream, line);
+    }
   }
 
   /** The masking line splitter of one of the job's byte streams; one per stream name. */

@@ -1,0 +1,115 @@
+import type { Express, Request, Response } from 'express';
+import express from 'express';
+import * as OpenApiValidator from 'express-openapi-validator';
+import type { ContainerJob, ScriptEvent } from '@gibbon/contracts';
+import { loadOpenApiDocument, openApiDocumentPath } from '@gibbon/contracts';
+import { authenticate, requireScope } from './auth';
+import type { BuildSession } from './build-session';
+import type { BuildStorage } from './build-storage';
+import type { ContainerJobService } from './container-jobs';
+import { errorHandler } from './errors';
+import type { ScriptTokenKey } from './token';
+
+export interface ScriptApiDeps {
+  key: ScriptTokenKey;
+  session: BuildSession;
+  containerJobs: ContainerJobService;
+  /** Absent: the artifact and cache routes answer 404 (no storage configured). */
+  storage?: BuildStorage;
+}
+
+/** Action-job log batches and events are small; artifacts and caches are streamed, not parsed. */
+const JSON_LIMIT = '5mb';
+
+/** An AbortSignal that fires when the caller goes away before the answer is sent. */
+function callerGone(res: Response): AbortSignal {
+  const controller = new AbortController();
+  res.on('close', () => {
+    if (!res.writableFinished) controller.abort();
+  });
+  return controller.signal;
+}
+
+function param(req: Request, name: string): string {
+  return String(req.params[name]);
+}
+
+function cacheHash(req: Request): string | undefined {
+  return typeof req.query.key === 'string' ? req.query.key : undefined;
+}
+
+/**
+ * The Script API of one build (spec section 3). Every request but the document is
+ * authenticated by the build's token, validated against the Script API OpenAPI document and
+ * checked against the token's scope; handlers only call the session's services.
+ */
+export function createScriptApiApp({
+  key,
+  session,
+  containerJobs,
+  storage,
+}: ScriptApiDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.get('/v1/openapi.json', (_req, res) => {
+    res.json(loadOpenApiDocument('script-api'));
+  });
+  app.use(authenticate(key));
+  app.use(express.json({ limit: JSON_LIMIT }));
+  app.use(
+    OpenApiValidator.middleware({
+      apiSpec: openApiDocumentPath('script-api'),
+      validateRequests: true,
+      validateResponses: false,
+      validateSecurity: false,
+      // Streamed tar.gz bodies: ids are checked by the storage key builders instead.
+      ignorePaths: /^\/v1\/(artifacts|caches)\//,
+    }),
+  );
+
+  const scoped = requireScope();
+  app.get('/v1/build', scoped, (_req, res) => {
+    res.json(session.context);
+  });
+  app.get('/v1/params', scoped, async (_req, res) => {
+    res.json({ values: await session.listParams() });
+  });
+  app.get('/v1/params/:name', scoped, async (req, res) => {
+    res.json(await session.getParam(param(req, 'name')));
+  });
+  app.post('/v1/masks', scoped, (req, res) => {
+    session.addMask((req.body as { value: string }).value);
+    res.status(204).end();
+  });
+  app.post('/v1/jobs/:jobId/run', scoped, async (req, res) => {
+    const job = req.body as ContainerJob;
+    res.json(await containerJobs.run(param(req, 'jobId'), job, callerGone(res)));
+  });
+  app.post('/v1/events', scoped, (req, res) => {
+    session.recordEvent(req.body as ScriptEvent);
+    res.status(204).end();
+  });
+  app.post('/v1/jobs/:jobId/logs', scoped, (req, res) => {
+    session.appendLogs(param(req, 'jobId'), (req.body as { lines: string[] }).lines);
+    res.status(204).end();
+  });
+
+  if (storage) {
+    app.put('/v1/artifacts/:id', requireScope('putArtifact'), async (req, res) => {
+      res.status(201).json(await storage.putArtifact(param(req, 'id'), req));
+    });
+    app.get('/v1/artifacts/:id', requireScope('getArtifact'), async (req, res) => {
+      res.type('application/gzip');
+      (await storage.getArtifact(param(req, 'id'))).pipe(res);
+    });
+    app.put('/v1/caches/:id', requireScope('putCache'), async (req, res) => {
+      res.status(201).json(await storage.putCache(param(req, 'id'), cacheHash(req), req));
+    });
+    app.get('/v1/caches/:id', requireScope('getCache'), async (req, res) => {
+      res.type('application/gzip');
+      (await storage.getCache(param(req, 'id'), cacheHash(req))).pipe(res);
+    });
+  }
+  app.use(errorHandler);
+  return app;
+}

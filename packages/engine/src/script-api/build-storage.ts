@@ -1,0 +1,43 @@
+import type { Readable } from 'node:stream';
+import type { StoredArtifact, StoredCache } from '@gibbon/contracts';
+import { NotAllowedError } from '@gibbon/contracts';
+import { artifactKey, cacheKey, type BlobStore, type BuildRef } from '@gibbon/storage';
+
+/** The hash part of the key of a cache without key files. */
+const UNKEYED = 'unkeyed';
+
+/**
+ * Artifacts and caches of one build in the BlobStore, at the keys of spec section 7. Ids
+ * are validated by the storage key builders, so a hostile id never reaches a key. Bodies are
+ * streamed through, never held in memory.
+ */
+export class BuildStorage {
+  constructor(
+    private readonly store: BlobStore,
+    private readonly build: BuildRef,
+    private readonly trusted: boolean,
+  ) {}
+
+  async putArtifact(id: string, body: Readable): Promise<StoredArtifact> {
+    const key = artifactKey({ ...this.build, id });
+    await this.store.put(key, body, { contentType: 'application/gzip' });
+    return { id, size: (await this.store.head(key)).size };
+  }
+
+  getArtifact(id: string): Promise<Readable> {
+    return this.store.get(artifactKey({ ...this.build, id }));
+  }
+
+  /** Untrusted builds (pull requests from forks) restore caches but never write them. */
+  async putCache(id: string, hash: string | undefined, body: Readable): Promise<StoredCache> {
+    if (!this.trusted) throw new NotAllowedError('An untrusted build may not write caches.');
+    const key = cacheKey({ org: this.build.org, repo: this.build.repo, id, hash: hash ?? UNKEYED });
+    await this.store.put(key, body, { contentType: 'application/gzip' });
+    return { id, key: hash ?? null, size: (await this.store.head(key)).size };
+  }
+
+  getCache(id: string, hash: string | undefined): Promise<Readable> {
+    const { org, repo } = this.build;
+    return this.store.get(cacheKey({ org, repo, id, hash: hash ?? UNKEYED }));
+  }
+}

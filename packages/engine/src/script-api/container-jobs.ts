@@ -1,0 +1,136 @@
+import type { ContainerJob, JobRunResult } from '@gibbon/contracts';
+import { ConflictError, InputError, UnprocessableError } from '@gibbon/contracts';
+import type { ContainerBackend } from '../containers/backend';
+import { runContainerJob } from '../containers/run-container-job';
+import type { ContainerJobResult, ContainerJobSpec, JobNetwork } from '../containers/types';
+import type { JobLog } from '../logs/job-log';
+import type { BuildSession } from './build-session';
+import { usesFiles, type JobFiles } from './job-files';
+
+export interface ContainerJobServiceOptions {
+  session: BuildSession;
+  backend: ContainerBackend;
+  checkoutDir: string;
+  /** The engine's configured network; a job may keep it or narrow it to `none`. */
+  network: JobNetwork;
+  stopGraceSeconds: number;
+  /** The build's cancellation. */
+  signal: AbortSignal;
+  files?: JobFiles;
+}
+
+const retryable = new Set(['failure', 'error']);
+
+/**
+ * `POST /v1/jobs/{jobId}/run`: runs one container job of the build, with its retries, and
+ * records its outcome in the session. Each job id runs once per build (a second request is a
+ * conflict); different jobs run concurrently.
+ */
+export class ContainerJobService {
+  private readonly started = new Set<string>();
+
+  constructor(private readonly options: ContainerJobServiceOptions) {}
+
+  async run(jobId: string, job: ContainerJob, requestSignal: AbortSignal): Promise<JobRunResult> {
+    if (job.id !== jobId)
+      throw new InputError(`The body's id ${job.id} is not the path's ${jobId}.`);
+    this.checkNetwork(job);
+    if (this.started.has(jobId)) throw new ConflictError(`Job ${jobId} already ran in this build.`);
+    this.started.add(jobId);
+    const { session } = this.options;
+    const log = session.logOf(jobId);
+    session.setJob(jobId, 'running');
+    const signal = AbortSignal.any([this.options.signal, requestSignal]);
+    const outcome = await this.attempts(job, log, signal);
+    const result: JobRunResult = {
+      jobId,
+      status: outcome.result.status,
+      exitCode: outcome.result.exitCode,
+      startedAt: outcome.firstStart.toISOString(),
+      finishedAt: outcome.result.endedAt.toISOString(),
+      attempts: outcome.attempts,
+      message: outcome.result.message ?? null,
+    };
+    session.setJob(jobId, result.status, result.exitCode, outcome.result.message);
+    return result;
+  }
+
+  private async attempts(job: ContainerJob, log: JobLog, signal: AbortSignal) {
+    const maxAttempts = 1 + (job.retries ?? 0);
+    const firstStart = new Date();
+    let result = await this.once(job, log, signal);
+    let attempts = 1;
+    while (attempts < maxAttempts && retryable.has(result.status) && !signal.aborted) {
+      attempts += 1;
+      log.system(`Retrying (attempt ${attempts} of ${maxAttempts}).`);
+      result = await this.once(job, log, signal);
+    }
+    return { result, attempts, firstStart };
+  }
+
+  private async once(
+    job: ContainerJob,
+    log: JobLog,
+    signal: AbortSignal,
+  ): Promise<ContainerJobResult> {
+    const startedAt = new Date();
+    const failed = (error: unknown): ContainerJobResult => {
+      const message = error instanceof Error ? error.message : String(error);
+      log.system(message);
+      return { status: 'error', exitCode: null, startedAt, endedAt: new Date(), message };
+    };
+    try {
+      await this.restore(job, log);
+    } catch (error) {
+      return failed(error);
+    }
+    const result = await runContainerJob(this.options.backend, this.specOf(job), {
+      log,
+      signal,
+      stopGraceSeconds: this.options.stopGraceSeconds,
+    });
+    if (result.status !== 'success' || !this.options.files) return result;
+    try {
+      await this.options.files.save(job, log);
+      return result;
+    } catch (error) {
+      return failed(error);
+    }
+  }
+
+  private async restore(job: ContainerJob, log: JobLog): Promise<void> {
+    if (!usesFiles(job)) return;
+    if (!this.options.files) {
+      throw new UnprocessableError(
+        `Job ${job.id} uses artifacts or caches, which this engine has no storage for.`,
+      );
+    }
+    await this.options.files.restore(job, log);
+  }
+
+  private checkNetwork(job: ContainerJob): void {
+    if (job.network === undefined || job.network === 'none') return;
+    if (job.network === this.options.network) return;
+    throw new InputError(
+      `Job ${job.id} asks for network ${job.network}; a job may only narrow the runner's ` +
+        `network (${this.options.network}) to none.`,
+    );
+  }
+
+  private specOf(job: ContainerJob): ContainerJobSpec {
+    const { session, checkoutDir } = this.options;
+    return {
+      buildId: session.context.build.id,
+      jobId: job.id,
+      image: job.image,
+      checkoutDir,
+      ...(job.script ? { script: job.script } : {}),
+      ...(job.command ? { command: job.command } : {}),
+      ...(job.env ? { env: job.env } : {}),
+      ...(job.workDir ? { workDir: job.workDir } : {}),
+      ...(job.network === 'none' ? { network: 'none' as const } : {}),
+      ...(job.resources ? { resources: job.resources } : {}),
+      ...(job.timeout ? { timeoutSeconds: job.timeout } : {}),
+    };
+  }
+}

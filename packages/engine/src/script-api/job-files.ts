@@ -1,0 +1,16 @@
+import type { ContainerJob } from '@gibbon/contracts';
+import type { JobLog } from '../logs/job-log';
+
+/**
+ * Moves a container job's artifacts and caches between the checkout and storage. `restore`
+ * runs before the job's container is created, `save` after it succeeded. Both throw a domain
+ * error (naming the artifact or path) that fails the job; neither leaves the checkout.
+ */
+export interface JobFiles {
+  restore(job: ContainerJob, log: JobLog): Promise<void>;
+  save(job: ContainerJob, log: JobLog): Promise<void>;
+}
+
+export function usesFiles(job: ContainerJob): boolean {
+  return Boolean(job.saveArtifacts?.length || job.restoreArtifacts?.length || job.caches?.length);
+}

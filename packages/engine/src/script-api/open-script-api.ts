@@ -1,0 +1,80 @@
+import type { BuildContext } from '@gibbon/contracts';
+import type { BlobStore } from '@gibbon/storage';
+import type { ContainerBackend } from '../containers/backend';
+import type { JobNetwork } from '../containers/types';
+import type { LogSink } from '../logs/log-sink';
+import type { Masker } from '../masking/masker';
+import { createScriptApiApp } from './app';
+import { BuildSession, type ScriptEventListener } from './build-session';
+import { BuildStorage } from './build-storage';
+import { ContainerJobService } from './container-jobs';
+import type { JobFiles } from './job-files';
+import { scopeFor } from './operations';
+import type { ParamProvider } from './params';
+import { startScriptApiServer, type ScriptApiListen } from './server';
+import { ScriptTokenKey } from './token';
+
+export interface OpenScriptApiOptions {
+  context: BuildContext;
+  checkoutDir: string;
+  masker: Masker;
+  params: ParamProvider;
+  logSink: LogSink;
+  backend: ContainerBackend;
+  network: JobNetwork;
+  stopGraceSeconds: number;
+  signal: AbortSignal;
+  /** Seconds the token stays valid: the build's timeout. */
+  tokenLifetimeSeconds: number;
+  store?: BlobStore;
+  files?: JobFiles;
+  listen?: ScriptApiListen;
+  onEvent?: ScriptEventListener;
+}
+
+/** A build's running Script API: the two values the script gets, its state, and the way to end it. */
+export interface OpenScriptApi {
+  url: string;
+  token: string;
+  session: BuildSession;
+  /** Stops the server and discards the signing key: the token is useless from now on. */
+  close(): Promise<void>;
+}
+
+/** Starts the Script API of one build, with a freshly generated signing key. */
+export async function openScriptApi(options: OpenScriptApiOptions): Promise<OpenScriptApi> {
+  const { context } = options;
+  const key = new ScriptTokenKey(context.build.id);
+  const session = new BuildSession({
+    context,
+    masker: options.masker,
+    params: options.params,
+    logSink: options.logSink,
+    ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+  });
+  const containerJobs = new ContainerJobService({
+    session,
+    backend: options.backend,
+    checkoutDir: options.checkoutDir,
+    network: options.network,
+    stopGraceSeconds: options.stopGraceSeconds,
+    signal: options.signal,
+    ...(options.files ? { files: options.files } : {}),
+  });
+  const buildRef = { org: context.repo.org, repo: context.repo.name, build: context.build.number };
+  const storage = options.store
+    ? new BuildStorage(options.store, buildRef, context.build.trusted)
+    : undefined;
+  const app = createScriptApiApp({ key, session, containerJobs, ...(storage ? { storage } : {}) });
+  const server = await startScriptApiServer(app, options.listen);
+  const token = key.issue(scopeFor(context.build.trusted), options.tokenLifetimeSeconds);
+  return {
+    url: server.url,
+    token,
+    session,
+    close: async () => {
+      key.discard();
+      await server.close();
+    },
+  };
+}

@@ -1,0 +1,24 @@
+import { loadOpenApiDocument } from '@gibbon/contracts';
+
+/** Every operationId of the Script API document that needs a token: a full-scope token. */
+export function scriptOperations(): string[] {
+  const document = loadOpenApiDocument('script-api');
+  const ids: string[] = [];
+  for (const item of Object.values(document.paths)) {
+    for (const operation of Object.values(item)) {
+      const { operationId, security } = (operation ?? {}) as {
+        operationId?: string;
+        security?: unknown[];
+      };
+      const open = Array.isArray(security) && security.length === 0;
+      if (operationId && !open) ids.push(operationId);
+    }
+  }
+  return ids;
+}
+
+/** The scope of a build's token: everything, minus writing caches for an untrusted build. */
+export function scopeFor(trusted: boolean): string[] {
+  const all = scriptOperations();
+  return trusted ? all : all.filter((operation) => operation !== 'putCache');
+}
