@@ -1,0 +1,59 @@
+import { randomBytes } from 'node:crypto';
+import { ConfigError, loadConfig } from './config';
+
+describe('config from the environment', () => {
+  it('has working defaults: SQLite and storage in .gibbon-data of the working folder', () => {
+    const config = loadConfig({}, '/srv/gibbon');
+    expect(config).toMatchObject({
+      dataDir: '/srv/gibbon/.gibbon-data',
+      port: 8080,
+      publicUrl: 'http://localhost:8080',
+      database: { backend: 'sqlite', file: '/srv/gibbon/.gibbon-data/gibbon.sqlite' },
+      masterKey: undefined,
+      githubApiUrl: 'https://api.github.com',
+      storage: { kind: 'file', root: '/srv/gibbon/.gibbon-data/storage' },
+    });
+  });
+
+  it('reads every variable', () => {
+    const key = randomBytes(32);
+    const config = loadConfig(
+      {
+        GIBBON_DATA_DIR: '/data',
+        GIBBON_PORT: '9090',
+        GIBBON_PUBLIC_URL: 'https://ci.example.test/',
+        GIBBON_DATABASE_URL: 'postgres://u:p@db:5432/gibbon',
+        GIBBON_MASTER_KEY: key.toString('base64'),
+        GIBBON_GITHUB_API_URL: 'http://127.0.0.1:4000',
+        GIBBON_STORAGE: 's3',
+        GIBBON_S3_BUCKET: 'b',
+        GIBBON_S3_ENDPOINT: 'http://127.0.0.1:4569',
+      },
+      '/',
+    );
+    expect(config.port).toBe(9090);
+    expect(config.publicUrl).toBe('https://ci.example.test');
+    expect(config.database).toEqual({ backend: 'postgres', url: 'postgres://u:p@db:5432/gibbon' });
+    expect(config.masterKey?.equals(key)).toBe(true);
+    expect(config.storage).toEqual({
+      kind: 's3',
+      bucket: 'b',
+      endpoint: 'http://127.0.0.1:4569',
+      region: 'us-east-1',
+    });
+  });
+
+  it.each([
+    [{ GIBBON_PORT: 'eighty' }, /GIBBON_PORT/],
+    [{ GIBBON_PORT: '70000' }, /GIBBON_PORT/],
+    [{ GIBBON_PUBLIC_URL: 'localhost:8080' }, /GIBBON_PUBLIC_URL/],
+    [{ GIBBON_GITHUB_API_URL: 'ftp://x' }, /GIBBON_GITHUB_API_URL/],
+    [{ GIBBON_DATABASE_URL: 'mysql://x' }, /GIBBON_DATABASE_URL/],
+    [{ GIBBON_MASTER_KEY: 'c2hvcnQ=' }, /GIBBON_MASTER_KEY.*openssl rand -base64 32/],
+    [{ GIBBON_STORAGE: 'tape' }, /GIBBON_STORAGE/],
+    [{ GIBBON_STORAGE: 's3' }, /GIBBON_S3_BUCKET/],
+  ])('refuses %j with one line naming the variable', (env, message) => {
+    expect(() => loadConfig(env, '/')).toThrow(ConfigError);
+    expect(() => loadConfig(env, '/')).toThrow(message);
+  });
+});

@@ -1,0 +1,119 @@
+import { resolve } from 'node:path';
+import type { DatabaseTarget } from './db/database';
+import { parseMasterKey } from './crypto/master-key';
+
+/**
+ * public-api's settings, read once from the environment (spec section 9). Every bad value
+ * becomes a `ConfigError` whose message is one line naming the variable and the fix; `main`
+ * prints it and exits, so nothing starts half-configured.
+ */
+export interface Config {
+  readonly dataDir: string;
+  readonly port: number;
+  /** Base URL used in links (webhook payload URLs, commit statuses); no trailing slash. */
+  readonly publicUrl: string;
+  readonly database: DatabaseTarget;
+  /** From `GIBBON_MASTER_KEY`; `undefined` means: use (or create) the key file in `dataDir`. */
+  readonly masterKey: Buffer | undefined;
+  readonly githubApiUrl: string;
+  readonly storage: StorageConfig;
+}
+
+export type StorageConfig =
+  | { readonly kind: 'file'; readonly root: string }
+  | {
+      readonly kind: 's3';
+      readonly endpoint: string | undefined;
+      readonly bucket: string;
+      readonly region: string;
+    };
+
+export class ConfigError extends Error {}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+function httpUrl(env: Env, name: string, fallback: string): string {
+  const value = env[name] ?? fallback;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch (error) {
+    throw new ConfigError(
+      `${name}=${JSON.stringify(value)} is not a URL; use e.g. http://localhost:8080.`,
+      { cause: error },
+    );
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigError(`${name} must be an http:// or https:// URL (got ${url.protocol}).`);
+  }
+  return value.replace(/\/+$/, '');
+}
+
+function port(env: Env): number {
+  const raw = env.GIBBON_PORT ?? '8080';
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || value > 65535) {
+    throw new ConfigError(
+      `GIBBON_PORT=${JSON.stringify(raw)} is not a port; use a number from 0 to 65535 (0 picks a free one).`,
+    );
+  }
+  return value;
+}
+
+function database(env: Env, dataDir: string): DatabaseTarget {
+  const url = env.GIBBON_DATABASE_URL;
+  if (url === undefined || url === '')
+    return { backend: 'sqlite', file: resolve(dataDir, 'gibbon.sqlite') };
+  if (!/^postgres(ql)?:\/\//.test(url)) {
+    throw new ConfigError(
+      'GIBBON_DATABASE_URL must be a postgres://user:password@host:port/database URL, or unset for SQLite.',
+    );
+  }
+  try {
+    new URL(url);
+  } catch (error) {
+    throw new ConfigError(
+      'GIBBON_DATABASE_URL is not a valid URL; check its quoting and special characters.',
+      { cause: error },
+    );
+  }
+  return { backend: 'postgres', url };
+}
+
+function storage(env: Env, dataDir: string): StorageConfig {
+  const kind = env.GIBBON_STORAGE ?? 'file';
+  if (kind === 'file') return { kind, root: resolve(dataDir, 'storage') };
+  if (kind !== 's3')
+    throw new ConfigError(`GIBBON_STORAGE must be "file" or "s3" (got ${JSON.stringify(kind)}).`);
+  const bucket = env.GIBBON_S3_BUCKET;
+  if (!bucket) throw new ConfigError('GIBBON_STORAGE=s3 needs GIBBON_S3_BUCKET (the bucket name).');
+  return {
+    kind,
+    bucket,
+    endpoint: env.GIBBON_S3_ENDPOINT ? httpUrl(env, 'GIBBON_S3_ENDPOINT', '') : undefined,
+    region: env.GIBBON_S3_REGION ?? env.AWS_REGION ?? 'us-east-1',
+  };
+}
+
+export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): Config {
+  const dataDir = resolve(cwd, env.GIBBON_DATA_DIR ?? '.gibbon-data');
+  const masterKey = env.GIBBON_MASTER_KEY;
+  let key: Buffer | undefined;
+  try {
+    key =
+      masterKey === undefined || masterKey === ''
+        ? undefined
+        : parseMasterKey(masterKey, 'GIBBON_MASTER_KEY');
+  } catch (error) {
+    throw new ConfigError((error as Error).message, { cause: error });
+  }
+  return {
+    dataDir,
+    port: port(env),
+    publicUrl: httpUrl(env, 'GIBBON_PUBLIC_URL', 'http://localhost:8080'),
+    database: database(env, dataDir),
+    masterKey: key,
+    githubApiUrl: httpUrl(env, 'GIBBON_GITHUB_API_URL', 'https://api.github.com'),
+    storage: storage(env, dataDir),
+  };
+}

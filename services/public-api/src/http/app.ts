@@ -1,0 +1,66 @@
+import type { OpenApiDocument } from '@gibbon/contracts';
+import express, { type Express, type Router } from 'express';
+import * as OpenApiValidator from 'express-openapi-validator';
+import type { Logger } from '../logger';
+import type { Services } from '../services';
+import { authenticate } from './auth.middleware';
+import { errorHandler } from './error.middleware';
+import { OperationMatcher, operationsOf } from './operations';
+import { requestLog } from './request-log.middleware';
+import { healthRoutes } from './routes/health.routes';
+import { orgsRoutes } from './routes/orgs.routes';
+import { paramsRoutes } from './routes/params.routes';
+import { reposRoutes } from './routes/repos.routes';
+import { runnersRoutes } from './routes/runners.routes';
+import { tokensRoutes } from './routes/tokens.routes';
+
+export interface AppDeps {
+  readonly services: Services;
+  /** The public API document; routes, token kinds and validation all come from it. */
+  readonly document: OpenApiDocument;
+  readonly logger: Logger;
+  /** Also validate every answer against the document (the tests turn this on). */
+  readonly validateResponses?: boolean;
+}
+
+/** Default JSON body limit outside webhooks (spec: 1 MiB, 413 beyond). */
+export const jsonBodyLimitBytes = 1024 * 1024;
+
+/** The route groups of the service; later issues (webhooks, builds, logs, events) add theirs here. */
+function routers(deps: AppDeps): Router[] {
+  return [
+    healthRoutes(deps.document),
+    orgsRoutes(deps.services),
+    reposRoutes(deps.services),
+    paramsRoutes(deps.services),
+    tokensRoutes(deps.services),
+    runnersRoutes(deps.services),
+  ];
+}
+
+/**
+ * The public-api HTTP app, with no global state: tests build one per suite on an ephemeral
+ * port. Pipeline: request log → authentication (token kinds from the document, before the body
+ * is read) → JSON body (1 MiB) → OpenAPI request validation → routes → one error middleware.
+ */
+export function createApp(deps: AppDeps): Express {
+  const matcher = new OperationMatcher(operationsOf(deps.document));
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use(requestLog(deps.logger));
+  app.use(authenticate(matcher, deps.services.auth));
+  app.use(express.json({ limit: jsonBodyLimitBytes, type: 'application/json' }));
+  app.use(
+    OpenApiValidator.middleware({
+      apiSpec: structuredClone(deps.document) as never,
+      validateRequests: { allowUnknownQueryParameters: false },
+      validateResponses: deps.validateResponses === true,
+      validateSecurity: false,
+      validateFormats: true,
+    }),
+  );
+  for (const router of routers(deps)) app.use(router);
+  app.use(errorHandler(deps.logger));
+  return app;
+}

@@ -1,0 +1,84 @@
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadOpenApiDocument } from '@gibbon/contracts';
+import { openDatabase, type GibbonDatabase } from '../src/db/database';
+import { createApp } from '../src/http/app';
+import { createMemoryLogger } from '../src/logger';
+import { createServices, type Services } from '../src/services';
+
+export interface CallOptions {
+  readonly token?: string;
+  readonly body?: unknown;
+  /** Sent as is, with `Content-Type: application/json` unless `headers` says otherwise. */
+  readonly rawBody?: string | Buffer;
+  readonly headers?: Record<string, string>;
+}
+
+export interface Answer {
+  readonly status: number;
+  readonly body: unknown;
+  readonly text: string;
+}
+
+/** The app on an ephemeral loopback port, over a fresh SQLite file, answers validated too. */
+export interface TestApp {
+  readonly baseUrl: string;
+  readonly adminToken: string;
+  readonly services: Services;
+  readonly database: GibbonDatabase;
+  readonly logLines: string[];
+  call(method: string, path: string, options?: CallOptions): Promise<Answer>;
+  close(): Promise<void>;
+}
+
+export async function startTestApp(): Promise<TestApp> {
+  const folder = await mkdtemp(join(tmpdir(), 'gibbon-api-'));
+  const database = await openDatabase({ backend: 'sqlite', file: join(folder, 'gibbon.sqlite') });
+  const services = createServices(database, randomBytes(32));
+  const adminToken = await services.tokens.ensureAdminToken();
+  if (!adminToken) throw new Error('A fresh database must get an admin token.');
+  const logger = createMemoryLogger();
+  const app = createApp({
+    services,
+    document: loadOpenApiDocument('public-api'),
+    logger,
+    validateResponses: true,
+  });
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise<void>((resolve) => server.once('listening', resolve));
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  async function call(method: string, path: string, options: CallOptions = {}): Promise<Answer> {
+    const headers: Record<string, string> = { ...options.headers };
+    if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
+    let body: string | Buffer | undefined = options.rawBody;
+    if (options.body !== undefined) body = JSON.stringify(options.body);
+    if (body !== undefined) headers['content-type'] ??= 'application/json';
+    const response = await fetch(baseUrl + path, { method, headers, body });
+    const text = await response.text();
+    let parsed: unknown = text;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      // not JSON: keep the text
+    }
+    return { status: response.status, body: parsed, text };
+  }
+
+  return {
+    baseUrl,
+    adminToken,
+    services,
+    database,
+    logLines: logger.lines,
+    call,
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await database.close();
+      await rm(folder, { recursive: true, force: true });
+    },
+  };
+}
