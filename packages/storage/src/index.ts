@@ -1,2 +1,29 @@
-// @gibbon/storage: filled by a later issue; nothing is exported yet.
-export {};
+export type {
+  BlobBody,
+  BlobInfo,
+  BlobStore,
+  ByteRange,
+  GetOptions,
+  PutOptions,
+} from './blob-store';
+export {
+  MAX_KEY_BYTES,
+  MAX_SEGMENT_BYTES,
+  artifactKey,
+  artifactPrefix,
+  buildPrefixes,
+  cacheKey,
+  logChunkKey,
+  logPrefix,
+  validateId,
+  validateKey,
+  validatePrefix,
+  workspaceKey,
+} from './keys';
+export type { BuildRef, JobRef, RepoRef } from './keys';
+export { LocalDiskBlobStore } from './local-disk/local-disk-blob-store';
+export type { LocalDiskBlobStoreOptions } from './local-disk/local-disk-blob-store';
+export { S3BlobStore } from './s3/s3-blob-store';
+export type { S3BlobStoreOptions } from './s3/s3-blob-store';
+export { blobStoreConfigFromEnv, createBlobStore, openBlobStore } from './config';
+export type { BlobStoreConfig, FileStorageConfig, S3StorageConfig } from './config';

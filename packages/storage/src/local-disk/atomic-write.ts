@@ -1,0 +1,72 @@
+import { randomUUID } from 'node:crypto';
+import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { ConflictError } from '@gibbon/contracts';
+import { errnoCode } from './fs-errors';
+
+/** How often a rename is retried when a concurrent delete pruned the target's folder. */
+const RENAME_ATTEMPTS = 5;
+
+/**
+ * Writes `source` to a fresh file in `tempDir`, flushes it to disk, then renames it onto
+ * `target`. rename(2) within one file system is atomic, so readers see the old object or the
+ * whole new one, concurrent writers leave exactly one complete payload (the last renamed), and
+ * a crash mid-write leaves only an invisible temp file (swept by `sweepTempFiles`).
+ */
+export async function writeAtomically(
+  tempDir: string,
+  target: string,
+  source: Buffer | Readable,
+): Promise<void> {
+  const temp = join(tempDir, `${randomUUID()}.part`);
+  try {
+    await writeDurably(temp, source);
+    await moveIntoPlace(temp, target);
+  } catch (error) {
+    await rm(temp, { force: true });
+    if (!Buffer.isBuffer(source)) source.destroy();
+    throw error;
+  }
+}
+
+async function writeDurably(path: string, source: Buffer | Readable): Promise<void> {
+  const handle = await open(path, 'wx', 0o644);
+  try {
+    if (Buffer.isBuffer(source)) {
+      await handle.writeFile(source);
+    } else {
+      // Awaiting each write is the backpressure: the source is read no faster than the disk takes it.
+      for await (const chunk of source) await handle.write(toBytes(chunk));
+    }
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+async function moveIntoPlace(temp: string, target: string): Promise<void> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await mkdir(dirname(target), { recursive: true });
+      await rename(temp, target);
+      return;
+    } catch (error) {
+      const code = errnoCode(error);
+      if (code === 'ENOENT' && attempt < RENAME_ATTEMPTS) continue;
+      if (code === 'EISDIR' || code === 'ENOTDIR' || code === 'EEXIST' || code === 'ENOTEMPTY') {
+        throw new ConflictError(
+          'On local disk a key cannot also be the folder of other keys (like "a" and "a/b").',
+          { cause: error },
+        );
+      }
+      throw error;
+    }
+  }
+}
+
+function toBytes(chunk: unknown): Uint8Array {
+  if (chunk instanceof Uint8Array) return chunk;
+  if (typeof chunk === 'string') return Buffer.from(chunk, 'utf8');
+  throw new TypeError('A blob body stream must yield bytes or strings, not objects.');
+}

@@ -1,0 +1,71 @@
+import { mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConflictError } from '@gibbon/contracts';
+import { describeBlobStoreContract } from '../../test/blob-store.contract';
+import { LocalDiskBlobStore } from './local-disk-blob-store';
+
+describeBlobStoreContract('local disk', async () => {
+  const parent = await mkdtemp(join(tmpdir(), 'gibbon-disk-store-'));
+  const store = new LocalDiskBlobStore({ root: join(parent, 'root') });
+  await store.open();
+  return {
+    store,
+    multipartSize: 3 * 1024 * 1024,
+    listPageSize: 10,
+    async dispose() {
+      await store.close();
+      // Nothing may ever be written beside the store's folder, whatever the keys were.
+      expect(await readdir(parent)).toEqual(['root']);
+      await rm(parent, { recursive: true, force: true });
+    },
+  };
+});
+
+describe('LocalDiskBlobStore on its own', () => {
+  let root: string;
+  let store: LocalDiskBlobStore;
+
+  beforeEach(async () => {
+    root = await mkdtemp(join(tmpdir(), 'gibbon-disk-store-'));
+    store = new LocalDiskBlobStore({ root });
+    await store.open();
+  });
+
+  afterEach(() => rm(root, { recursive: true, force: true }));
+
+  it('keeps objects as files named by their key segments', async () => {
+    await store.put('logs/o/r/1/job/0000000000.log', 'line');
+    expect(await readdir(join(root, 'objects/logs/o/r/1/job'))).toEqual(['0000000000.log']);
+  });
+
+  it('removes folders emptied by deletes, so the tree does not grow forever', async () => {
+    await store.put('logs/o/r/1/job/0.log', 'line');
+    await store.delete('logs/o/r/1/job/0.log');
+    expect(await readdir(join(root, 'objects'))).toEqual([]);
+  });
+
+  it('refuses a key that is also the folder of other keys with a ConflictError', async () => {
+    await store.put('a/b', 'inside');
+    await expect(store.put('a', 'clash')).rejects.toThrow(ConflictError);
+    await store.put('c', 'file');
+    await expect(store.put('c/d', 'clash')).rejects.toThrow(ConflictError);
+    expect(await readdir(join(root, 'tmp'))).toEqual([]);
+  });
+
+  it('does not show the temp file of a crashed write, and sweeps old ones at open', async () => {
+    const leftover = join(root, 'tmp', 'crashed.part');
+    await writeFile(leftover, 'half an object');
+    const old = new Date(Date.now() - 2 * 24 * 60 * 60 * 1000);
+    await utimes(leftover, old, old);
+    const fresh = join(root, 'tmp', 'in-progress.part');
+    await writeFile(fresh, 'another process is writing this');
+
+    const keys: string[] = [];
+    for await (const { key } of store.list('')) keys.push(key);
+    expect(keys).toEqual([]);
+
+    await new LocalDiskBlobStore({ root }).open();
+    expect(await readdir(join(root, 'tmp'))).toEqual(['in-progress.part']);
+  });
+});
