@@ -1,47 +1,24 @@
 /**
  * The build context a build script receives (spec section 2): what is being built, from which
- * repository and commit. It is read-only data fetched once from `GET /v1/build`.
+ * repository and commit. It is read-only data fetched once from `GET /v1/build`; its shape is
+ * the Script API's `BuildContext` schema in @gibbon/contracts, so the two never drift.
  */
+import type { BuildContext as BuildContextSchema } from '@gibbon/contracts';
 
-/** Where a build came from: a push, a pull request, a manual trigger, a retry or a local run. */
-export type BuildSource = 'push' | 'pull_request' | 'manual' | 'retry' | 'local';
+type DeepReadonly<T> = T extends (infer Item)[]
+  ? readonly DeepReadonly<Item>[]
+  : T extends object
+    ? { readonly [Key in keyof T]: DeepReadonly<T[Key]> }
+    : T;
 
-export interface BuildInfo {
-  readonly id: string;
-  readonly number: number;
-  readonly source: BuildSource;
-  /** False for pull requests from forks: no parameters, caches restored but never written. */
-  readonly trusted: boolean;
-}
-
-export interface RepoInfo {
-  readonly org: string;
-  readonly name: string;
-  /** The clone URL stored with the repository. */
-  readonly url: string;
-  readonly mainBranch: string;
-  readonly labels: readonly string[];
-}
-
-export interface GitInfo {
-  readonly url: string;
-  /** The full ref, e.g. `refs/heads/main` or `refs/tags/v1.2.0`. */
-  readonly ref: string;
-  /** Set when the ref is a branch, otherwise undefined. */
-  readonly branch?: string;
-  /** Set when the ref is a tag, otherwise undefined. */
-  readonly tag?: string;
-  readonly commit: string;
-  readonly message: string;
-  readonly author: string;
-  /** Paths changed by the commit(s) being built, relative to the checkout. */
-  readonly changedFiles: readonly string[];
-}
-
-export interface BuildContext {
-  readonly build: BuildInfo;
-  readonly repo: RepoInfo;
-  readonly git: GitInfo;
-  /** Plain (non-secret) variables the runner passes to the build. */
-  readonly env: Readonly<Record<string, string>>;
-}
+/**
+ * `build` (id, number, source, trusted), `repo` (org, name, url, mainBranch, labels), `git`
+ * (url, ref, branch, tag, commit, message, author, changedFiles) and `env`. `git.branch` is
+ * null for a tag build and `git.tag` null for a branch build; `build.trusted` is false for pull
+ * requests from forks (no parameters, caches restored but never written).
+ */
+export type BuildContext = DeepReadonly<BuildContextSchema>;
+export type BuildInfo = BuildContext['build'];
+export type RepoInfo = BuildContext['repo'];
+export type GitInfo = BuildContext['git'];
+export type BuildSource = BuildInfo['source'];

@@ -3,11 +3,8 @@
  * unknown `dependsOn`, no cycles. Every problem found goes into one error naming the jobs, so a
  * user fixes them in one go.
  */
-import { UnprocessableError } from '@gibbon/contracts';
+import { JOB_ID_PATTERN, UnprocessableError } from '@gibbon/contracts';
 import type { Job } from './jobs';
-
-/** Job and artifact ids: safe in URLs, storage keys, container labels and log prefixes. */
-export const JOB_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/;
 
 function idProblems(jobs: readonly Job[]): string[] {
   return jobs

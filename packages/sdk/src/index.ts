@@ -22,7 +22,7 @@ export type { JobApi, ShOptions, ShResult } from './job-api/types';
 export { CommandFailedError } from './job-api/sh';
 export { MIN_MASK_LENGTH, ScriptJobApi, type ScriptJobApiDeps } from './job-api/script-job-api';
 export { BatchedJobLog, type LogSink } from './job-api/job-log';
-export { JOB_ID_PATTERN, validateJobGraph } from './graph';
+export { validateJobGraph, findCycle } from './graph';
 export { resolvePipeline } from './resolve';
 export * from './executor';
 export { SkipSignal, isSkipSignal } from './job-api/skip';

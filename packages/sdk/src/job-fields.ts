@@ -41,17 +41,31 @@ function pathRefs(value: unknown, field: string): Problem {
   return keyProblems.find((problem) => problem !== undefined);
 }
 
-function jobOptionProblems(options: Record<string, unknown>): Problem[] {
+/** The Script API's limits (`ContainerJob` schema); action jobs share the retry limit. */
+const MAX_RETRIES = 10;
+const MAX_TIMEOUT_SECONDS = 86_400;
+
+function timeoutProblem(value: unknown, wholeSeconds: boolean): Problem {
+  const ok =
+    typeof value === 'number' &&
+    value > 0 &&
+    value <= MAX_TIMEOUT_SECONDS &&
+    (!wholeSeconds || Number.isInteger(value));
+  if (ok) return undefined;
+  return wholeSeconds
+    ? `timeout must be a whole number of seconds from 1 to ${MAX_TIMEOUT_SECONDS}`
+    : `timeout must be a positive number of seconds up to ${MAX_TIMEOUT_SECONDS}`;
+}
+
+function jobOptionProblems(options: Record<string, unknown>, wholeSeconds: boolean): Problem[] {
   const { dependsOn, timeout, retries, when } = options;
   return [
     optional(dependsOn, (v) => stringList(v, 'dependsOn', true)),
-    optional(timeout, (v) =>
-      typeof v === 'number' && Number.isFinite(v) && v > 0
-        ? undefined
-        : 'timeout must be a positive number of seconds',
-    ),
+    optional(timeout, (v) => timeoutProblem(v, wholeSeconds)),
     optional(retries, (v) =>
-      Number.isInteger(v) && (v as number) >= 0 ? undefined : 'retries must be a whole number ≥ 0',
+      Number.isInteger(v) && (v as number) >= 0 && (v as number) <= MAX_RETRIES
+        ? undefined
+        : `retries must be a whole number from 0 to ${MAX_RETRIES}`,
     ),
     optional(when, (v) =>
       typeof v === 'function' ? undefined : 'when must be a function of the build context',
@@ -101,7 +115,7 @@ export function checkContainerSpec(id: unknown, spec: unknown): void {
     optional(spec.caches, (v) => pathRefs(v, 'caches')),
     optional(spec.resources, resourceProblem),
     optional(spec.network, (v) => (v === 'none' ? undefined : "network may only be 'none'")),
-    ...jobOptionProblems(spec),
+    ...jobOptionProblems(spec, true),
   ]);
 }
 
@@ -109,6 +123,6 @@ export function checkActionOptions(id: unknown, fn: unknown, options: unknown): 
   if (!isRecord(options)) return fail(id, ['action() options must be an object']);
   fail(id, [
     typeof fn === 'function' ? undefined : 'action() needs a function as its second argument',
-    ...jobOptionProblems(options),
+    ...jobOptionProblems(options, false),
   ]);
 }

@@ -33,9 +33,12 @@ export interface Resources {
 /** Fields every job accepts. */
 export interface JobOptions {
   readonly dependsOn?: readonly string[];
-  /** Seconds; the job ends `timed_out` after this long. */
+  /**
+   * Seconds one attempt may take before it is stopped and the job ends `timed_out` (not
+   * retried). Whole seconds for container jobs, at most 86400.
+   */
   readonly timeout?: number;
-  /** How many times a failed or errored job is run again (not a canceled one). */
+  /** How many times (0–10) a failed or errored job is run again; never a canceled or timed-out one. */
   readonly retries?: number;
   readonly when?: WhenPredicate;
 }

@@ -1,22 +1,10 @@
 import { UnprocessableError } from '@gibbon/contracts';
+import { testContext } from '../test/context';
 import type { BuildContext } from './context';
 import { action, container, pipeline, type Job } from './jobs';
 import { resolvePipeline } from './resolve';
 
-const ctx: BuildContext = {
-  build: { id: 'b1', number: 7, source: 'push', trusted: true },
-  repo: { org: 'acme', name: 'web', url: 'http://git/web.git', mainBranch: 'main', labels: [] },
-  git: {
-    url: 'http://git/web.git',
-    ref: 'refs/heads/main',
-    branch: 'main',
-    commit: 'abc',
-    message: 'm',
-    author: 'a',
-    changedFiles: [],
-  },
-  env: {},
-};
+const ctx: BuildContext = testContext();
 
 const job = (id: string, dependsOn: string[] = []): Job =>
   container(id, { image: 'alpine', script: ['true'], dependsOn });
@@ -106,7 +94,16 @@ describe('job builders', () => {
     );
     expect(() =>
       untyped('build', { image: 'alpine', command: ['b'], retries: -1, timeout: 0 }),
-    ).toThrow(/timeout must be a positive number of seconds; retries must be a whole number/);
+    ).toThrow(
+      'Job "build": timeout must be a whole number of seconds from 1 to 86400; retries must be a whole number from 0 to 10.',
+    );
+    expect(() => untyped('build', { image: 'alpine', command: ['b'], timeout: 1.5 })).toThrow(
+      /whole number of seconds/,
+    );
+    expect(() => action('a', () => undefined, { timeout: 0.5, retries: 10 })).not.toThrow();
+    expect(() => action('a', () => undefined, { retries: 11 })).toThrow(
+      /retries must be a whole number from 0 to 10/,
+    );
     expect(() =>
       untyped('build', {
         image: 'alpine',

@@ -9,6 +9,19 @@ import type { ContainerRunAnswer, ContainerRunRequest, ScriptEvent } from '../sr
 import type { BuildContext } from '../src/context';
 import { testContext } from './context';
 
+function succeeded(jobId: string, request: ContainerRunRequest): ContainerRunAnswer {
+  const at = new Date().toISOString();
+  return {
+    jobId,
+    status: 'success',
+    exitCode: 0,
+    startedAt: at,
+    finishedAt: at,
+    attempt: request.attempt ?? 1,
+    message: null,
+  };
+}
+
 export class InMemoryScriptApi implements ScriptApi {
   readonly masks: string[] = [];
   readonly events: ScriptEvent[] = [];
@@ -19,10 +32,10 @@ export class InMemoryScriptApi implements ScriptApi {
   constructor(
     private readonly paramValues: Record<string, string> = {},
     private readonly context: BuildContext = testContext(),
-    private readonly runAnswer: (jobId: string) => ContainerRunAnswer = () => ({
-      status: 'success',
-      exitCode: 0,
-    }),
+    private readonly runAnswer: (
+      jobId: string,
+      request: ContainerRunRequest,
+    ) => ContainerRunAnswer = succeeded,
   ) {}
 
   /** Every log line of one job, in order. */
@@ -45,7 +58,7 @@ export class InMemoryScriptApi implements ScriptApi {
   }
   runContainerJob(jobId: string, request: ContainerRunRequest): Promise<ContainerRunAnswer> {
     this.runs.push({ jobId, request });
-    return Promise.resolve(this.runAnswer(jobId));
+    return Promise.resolve(this.runAnswer(jobId, request));
   }
   postEvent(event: ScriptEvent): Promise<void> {
     this.events.push(event);

@@ -8,10 +8,4 @@ export {
 } from './operations';
 export { ScriptApiClient, connectScriptApi, type ScriptApi } from './script-api-client';
 export { ScriptApiTransport } from './transport';
-export type {
-  ContainerRunAnswer,
-  ContainerRunRequest,
-  ParamAnswer,
-  ParamsAnswer,
-  ScriptEvent,
-} from './types';
+export type { ContainerRunAnswer, ContainerRunRequest, ParamsAnswer, ScriptEvent } from './types';

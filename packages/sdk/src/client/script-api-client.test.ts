@@ -1,9 +1,14 @@
 import { Readable } from 'node:stream';
-import { AuthenticationError, InputError, UnprocessableError } from '@gibbon/contracts';
+import {
+  AuthenticationError,
+  InputError,
+  UnprocessableError,
+  loadOpenApiDocument,
+} from '@gibbon/contracts';
 import { testContext } from '../../test/context';
 import { ScriptApiStandIn, openApiDocument, sendJson } from '../../test/script-api-server';
 import { readApiConfig } from './config';
-import { REQUIRED_OPERATIONS } from './operations';
+import { REQUIRED_OPERATIONS, missingOperations } from './operations';
 import { connectScriptApi } from './script-api-client';
 
 async function text(stream: Readable): Promise<string> {
@@ -11,6 +16,16 @@ async function text(stream: Readable): Promise<string> {
   for await (const chunk of stream) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8');
 }
+
+const failedRun = {
+  jobId: 'build',
+  status: 'failure',
+  exitCode: 2,
+  startedAt: '2026-01-01T00:00:00.000Z',
+  finishedAt: '2026-01-01T00:00:01.000Z',
+  attempt: 1,
+  message: 'exit code 2',
+};
 
 describe('readApiConfig', () => {
   it('names each missing variable', () => {
@@ -73,7 +88,7 @@ describe.each(['unix', 'http'] as const)('ScriptApiClient over %s', (kind) => {
 
   it('reads parameters: all of them, one, and a missing one as undefined', async () => {
     api.on('GET /v1/params', (_req, res) =>
-      sendJson(res, 200, { params: [{ name: 'A', value: '1' }] }),
+      sendJson(res, 200, { values: [{ name: 'A', value: '1' }] }),
     );
     api.on('GET /v1/params/NPM_TOKEN', (_req, res) =>
       sendJson(res, 200, { name: 'NPM_TOKEN', value: 's3cret' }),
@@ -93,31 +108,39 @@ describe.each(['unix', 'http'] as const)('ScriptApiClient over %s', (kind) => {
     const masked = client.addMask('abcd');
     await expect(masked).rejects.toThrow(AuthenticationError);
     await expect(masked).rejects.toThrow('POST /v1/masks answered 401: token expired');
-    await expect(client.postEvent({ type: 'job.queued', jobId: 'a' })).rejects.toThrow(
-      'POST /v1/events answered 500: boom',
-    );
+    await expect(
+      client.postEvent({
+        type: 'job.started',
+        jobId: 'a',
+        attempt: 1,
+        at: '2026-01-01T00:00:00.000Z',
+      }),
+    ).rejects.toThrow('POST /v1/events answered 500: boom');
   });
 
   it('posts events, log lines and container runs as JSON', async () => {
     api.on('POST /v1/events', (_req, res) => res.writeHead(204).end());
     api.on('POST /v1/jobs/build/logs', (_req, res) => res.writeHead(204).end());
-    api.on('POST /v1/jobs/build/run', (_req, res) =>
-      sendJson(res, 200, { status: 'failure', exitCode: 2 }),
-    );
+    api.on('POST /v1/jobs/build/run', (_req, res) => sendJson(res, 200, failedRun));
     const client = await connectScriptApi(api.env);
-    await client.postEvent({ type: 'job.queued', jobId: 'build' });
+    await client.postEvent({
+      type: 'job.started',
+      jobId: 'build',
+      attempt: 1,
+      at: '2026-01-01T00:00:00.000Z',
+    });
     await client.appendLogs('build', ['one', 'two']);
     const answer = await client.runContainerJob(
       'build',
-      { image: 'alpine', command: ['false'], attempt: 1 },
+      { id: 'build', image: 'alpine', command: ['false'], attempt: 1 },
       new AbortController().signal,
     );
-    expect(answer).toEqual({ status: 'failure', exitCode: 2 });
+    expect(answer).toEqual(failedRun);
     const bodies = api.requests.slice(1).map((r) => JSON.parse(r.body.toString()) as unknown);
     expect(bodies).toEqual([
-      { type: 'job.queued', jobId: 'build' },
+      { type: 'job.started', jobId: 'build', attempt: 1, at: '2026-01-01T00:00:00.000Z' },
       { lines: ['one', 'two'] },
-      { image: 'alpine', command: ['false'], attempt: 1 },
+      { id: 'build', image: 'alpine', command: ['false'], attempt: 1 },
     ]);
   });
 
@@ -130,7 +153,7 @@ describe.each(['unix', 'http'] as const)('ScriptApiClient over %s', (kind) => {
     const controller = new AbortController();
     const running = client.runContainerJob(
       'slow',
-      { image: 'alpine', command: ['sleep', '60'], attempt: 1 },
+      { id: 'slow', image: 'alpine', command: ['sleep', '60'], attempt: 1 },
       controller.signal,
     );
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -161,6 +184,10 @@ describe.each(['unix', 'http'] as const)('ScriptApiClient over %s', (kind) => {
 });
 
 describe('connectScriptApi', () => {
+  it('finds every operation it needs in the Script API document of @gibbon/contracts', () => {
+    expect(missingOperations(loadOpenApiDocument('script-api'))).toEqual([]);
+  });
+
   it('refuses an API that lacks operations, naming them', async () => {
     const lacking = REQUIRED_OPERATIONS.filter(
       (op) => op.path !== '/v1/masks' && op.path !== '/v1/artifacts/{id}',

@@ -3,18 +3,12 @@
  * the job API and the runtime depend on, so their tests can hand them an in-memory one.
  */
 import type { Readable } from 'node:stream';
-import { NotFoundError } from '@gibbon/contracts';
+import { NotFoundError, type ParamValue } from '@gibbon/contracts';
 import type { BuildContext } from '../context';
 import { readApiConfig } from './config';
 import { assertOperations } from './operations';
 import { ScriptApiTransport } from './transport';
-import type {
-  ContainerRunAnswer,
-  ContainerRunRequest,
-  ParamAnswer,
-  ParamsAnswer,
-  ScriptEvent,
-} from './types';
+import type { ContainerRunAnswer, ContainerRunRequest, ParamsAnswer, ScriptEvent } from './types';
 
 /** Every call rejects with a domain error (`NotFoundError`, `AuthenticationError`, …) on an error answer. */
 export interface ScriptApi {
@@ -48,12 +42,12 @@ export class ScriptApiClient implements ScriptApi {
 
   async getParams(): Promise<Record<string, string>> {
     const answer = await this.transport.json<ParamsAnswer>('GET', '/v1/params');
-    return Object.fromEntries(answer.params.map((param) => [param.name, param.value]));
+    return Object.fromEntries(answer.values.map((param) => [param.name, param.value]));
   }
 
   async getParam(name: string): Promise<string | undefined> {
     try {
-      return (await this.transport.json<ParamAnswer>('GET', `/v1/params/${segment(name)}`)).value;
+      return (await this.transport.json<ParamValue>('GET', `/v1/params/${segment(name)}`)).value;
     } catch (error) {
       if (error instanceof NotFoundError) return undefined;
       throw error;

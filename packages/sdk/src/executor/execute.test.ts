@@ -138,6 +138,8 @@ describe('executeJobs', () => {
         .filter((e) => e.type === 'job.retrying')
         .map((e) => e.type === 'job.retrying' && e.attempt),
     ).toEqual([2, 3]);
+    const attempts = events.flatMap((e) => (e.type === 'job.started' ? [e.attempt] : []));
+    expect(attempts).toEqual([1, 2, 3]);
   });
 
   it('ends failed when the retries are used up', async () => {
@@ -150,16 +152,28 @@ describe('executeJobs', () => {
   });
 
   it('times a job out: its signal aborts and it ends timed_out, not retried', async () => {
-    const jobs = [box('slow', { timeout: 0.05, retries: 2 }), box('next', { dependsOn: ['slow'] })];
+    const jobs = [box('slow', { timeout: 1, retries: 2 }), box('next', { dependsOn: ['slow'] })];
     const { result, backend } = await run(jobs, { slow: { ms: 5_000 } });
     expect(result.jobs[0]).toMatchObject({
       status: 'timed_out',
       attempts: 1,
-      message: 'The job timed out after 0.05 s.',
+      message: 'The job timed out after 1 s.',
     });
     expect(backend.aborted).toEqual(['slow']);
     expect(statuses(result).next).toBe('skipped');
     expect(result.status).toBe('failure');
+  });
+
+  it('keeps a timed_out answer of the backend (the runner timer) and does not retry it', async () => {
+    const { result, backend } = await run([box('slow', { timeout: 30, retries: 2 })], {
+      slow: { result: { status: 'timed_out', message: 'stopped by the runner after 30 s' } },
+    });
+    expect(result.jobs[0]).toMatchObject({
+      status: 'timed_out',
+      attempts: 1,
+      message: 'stopped by the runner after 30 s',
+    });
+    expect(backend.started).toEqual(['slow']);
   });
 
   it('cancels running jobs and every job not yet started when the build signal aborts', async () => {
@@ -272,18 +286,69 @@ describe('executeJobs', () => {
       expect(seen?.aborted).toBe(true);
     });
 
-    it('retries a throwing action', async () => {
+    it('retries a throwing action with a fresh job API and reports each retry', async () => {
       let calls = 0;
       const flaky = act(
         'flaky',
         () => {
           calls += 1;
-          if (calls < 2) throw new Error('transient');
+          if (calls < 3) throw new Error(`transient ${calls}`);
         },
-        { retries: 1 },
+        { retries: 2 },
       );
-      const { result } = await run([flaky]);
-      expect(result.jobs[0]).toMatchObject({ status: 'success', attempts: 2 });
+      const { result, events, apis } = await run([flaky]);
+      expect(result.jobs[0]).toMatchObject({ status: 'success', attempts: 3 });
+      expect(apis).toHaveLength(3);
+      const retries = events.filter((e) => e.type === 'job.retrying');
+      expect(retries).toEqual([
+        {
+          type: 'job.retrying',
+          jobId: 'flaky',
+          attempt: 2,
+          previousStatus: 'failure',
+          message: 'transient 1',
+        },
+        {
+          type: 'job.retrying',
+          jobId: 'flaky',
+          attempt: 3,
+          previousStatus: 'failure',
+          message: 'transient 2',
+        },
+      ]);
+    });
+
+    it('fails an action whose retries are used up', async () => {
+      const { result, apis } = await run([
+        act('broken', () => Promise.reject(new Error('nope')), { retries: 1 }),
+      ]);
+      expect(result.jobs[0]).toMatchObject({ status: 'failure', attempts: 2, message: 'nope' });
+      expect(apis).toHaveLength(2);
+    });
+
+    it('does not retry a timed-out action', async () => {
+      const { result, apis } = await run([
+        act('hang', () => new Promise(() => undefined), { timeout: 0.05, retries: 3 }),
+      ]);
+      expect(result.jobs[0]).toMatchObject({
+        status: 'timed_out',
+        attempts: 1,
+        message: 'The job timed out after 0.05 s.',
+      });
+      expect(apis).toHaveLength(1);
+    });
+
+    it('cancels a running action with the build', async () => {
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(), 30);
+      const hang = act(
+        'hang',
+        (job) => new Promise((resolve) => job.signal.addEventListener('abort', () => resolve())),
+        { retries: 2 },
+      );
+      const { result } = await run([hang], {}, { signal: controller.signal });
+      expect(result.jobs[0]).toMatchObject({ status: 'canceled', attempts: 1 });
+      expect(result.status).toBe('canceled');
     });
   });
 

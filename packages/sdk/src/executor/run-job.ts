@@ -45,6 +45,7 @@ export async function runJob(job: Job, deps: RunJobDeps): Promise<JobResult> {
       previousStatus: outcome.status,
       ...(outcome.message === undefined ? {} : { message: outcome.message }),
     });
+    deps.emit({ type: 'job.started', jobId: job.id, attempt, startedAt: new Date().toISOString() });
     outcome = await runAttempt(job, attempt, deps);
   }
   return {

@@ -27,21 +27,25 @@ export type FinalJobStatus = Extract<
 /** The statuses the executor gives a build (queued/running/timed_out belong to the runner). */
 export type ExecutedBuildStatus = 'success' | 'failure' | 'error' | 'canceled';
 
-/** How one run of a container ended, as the backend reports it. */
+/** How one attempt of a container job ended, as the backend reports it. */
 export interface ContainerRunResult {
-  /** `failure`: the job's command exited non-zero; `error`: the infrastructure failed. */
-  readonly status: 'success' | 'failure' | 'error' | 'canceled';
+  /**
+   * `failure`: the job's command exited non-zero; `error`: the infrastructure failed;
+   * `timed_out`: the runner stopped it at the job's `timeout` (the executor's own timer aborts
+   * `signal` at the same moment, so either side may notice first).
+   */
+  readonly status: 'success' | 'failure' | 'error' | 'canceled' | 'timed_out';
   readonly exitCode?: number;
   readonly message?: string;
 }
 
 /**
- * Runs container jobs. Lifecycle: the executor calls `runContainer` once per attempt, possibly
- * for several jobs at once (up to `maxParallel`); the promise settles when the container has
- * ended and is gone. When `signal` aborts (cancel or the job's timeout) the backend stops the
- * container (grace, then kill), removes it and resolves `canceled`; the executor decides whether
- * that means `canceled` or `timed_out`. A rejected promise counts as status `error` with the
- * rejection's message.
+ * Runs container jobs. Lifecycle: the executor calls `runContainer` once per attempt (a retry
+ * is a new call with the next `attempt` number), possibly for several jobs at once (up to
+ * `maxParallel`); the promise settles when the container has ended and is gone. When `signal`
+ * aborts (the build is canceled or the job timed out) the backend stops the container (grace,
+ * then kill), removes it and resolves `canceled`; the executor decides whether that means
+ * `canceled` or `timed_out`. A rejected promise counts as status `error` with its message.
  */
 export interface ContainerBackend {
   runContainer(
@@ -53,7 +57,11 @@ export interface ContainerBackend {
 /** Creates the API an action job's function receives, once per attempt. */
 export type JobApiFactory = (job: ActionJob, signal: AbortSignal) => JobApi;
 
-/** Lifecycle events, in order per job: pending, queued, started, (retrying, started)*, ended. */
+/**
+ * Lifecycle events, in order per job: pending (every job, before any starts), queued (its
+ * dependencies succeeded), started (attempt 1), then (retrying, started)* for each retry, and
+ * ended. A job skipped or canceled before it started has no queued/started events.
+ */
 export type ExecutorEvent =
   | { readonly type: 'job.pending'; readonly jobId: string }
   | { readonly type: 'job.queued'; readonly jobId: string }

@@ -9,9 +9,8 @@ import { spawn } from 'node:child_process';
 import { mkdir, stat } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { InputError } from '@gibbon/contracts';
+import { ARTIFACT_ID_PATTERN, InputError } from '@gibbon/contracts';
 import type { ScriptApi } from '../client/script-api-client';
-import { JOB_ID_PATTERN } from '../graph';
 import { resolveInCheckout } from './paths';
 
 export interface ArtifactDeps {
@@ -21,9 +20,9 @@ export interface ArtifactDeps {
 }
 
 function checkArtifactId(id: string): void {
-  if (typeof id !== 'string' || !JOB_ID_PATTERN.test(id)) {
+  if (typeof id !== 'string' || !ARTIFACT_ID_PATTERN.test(id)) {
     throw new InputError(
-      `Artifact id ${JSON.stringify(id)} is not valid (1–100 letters, digits, '_', '.', '-').`,
+      `Artifact id ${JSON.stringify(id)} is not valid (1–100 letters, digits, '_', '.', '-'; no '..').`,
     );
   }
 }
