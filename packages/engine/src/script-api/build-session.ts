@@ -82,13 +82,29 @@ export class BuildSession {
 
   recordEvent(event: ScriptEvent): void {
     if (this.scriptEnded) throw new UnprocessableError('The script already reported its end.');
-    if (event.type === 'script.ended') this.scriptEnded = event;
-    else if (event.type === 'job.pending') this.setJob(event.jobId, 'pending');
-    else if (!this.jobs.has(event.jobId)) {
+    if (event.type === 'script.ended') {
+      this.scriptEnded = event;
+    } else if (event.type === 'job.pending') {
+      this.setJob(event.jobId, 'pending');
+    } else if (!this.jobs.has(event.jobId)) {
       throw new UnprocessableError(`Job ${event.jobId} was never reported as job.pending.`);
-    } else if (event.type === 'job.started') this.setJob(event.jobId, 'running');
-    else this.setJob(event.jobId, event.status, event.exitCode ?? null, event.message);
+    } else {
+      this.applyJobEvent(event);
+    }
     this.options.onEvent?.(event);
+  }
+
+  private applyJobEvent(
+    event: Exclude<ScriptEvent, { type: 'script.ended' | 'job.pending' }>,
+  ): void {
+    switch (event.type) {
+      case 'job.queued':
+        return this.setJob(event.jobId, 'queued');
+      case 'job.started':
+        return this.setJob(event.jobId, 'running');
+      case 'job.ended':
+        return this.setJob(event.jobId, event.status, event.exitCode ?? null, event.message);
+    }
   }
 
   /** Records the outcome of a container run the engine did itself (authoritative over events). */

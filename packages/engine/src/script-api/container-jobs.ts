@@ -19,12 +19,10 @@ export interface ContainerJobServiceOptions {
   files?: JobFiles;
 }
 
-const retryable = new Set(['failure', 'error']);
-
 /**
- * `POST /v1/jobs/{jobId}/run`: runs one container job of the build, with its retries, and
- * records its outcome in the session. Each job id runs once per build (a second request is a
- * conflict); different jobs run concurrently.
+ * `POST /v1/jobs/{jobId}/run`: runs one attempt of a container job and records its outcome in
+ * the session. The SDK's executor decides on retries and calls again with the next `attempt`;
+ * the same job and attempt twice is a conflict. Different jobs run concurrently.
  */
 export class ContainerJobService {
   private readonly started = new Set<string>();
@@ -35,37 +33,28 @@ export class ContainerJobService {
     if (job.id !== jobId)
       throw new InputError(`The body's id ${job.id} is not the path's ${jobId}.`);
     this.checkNetwork(job);
-    if (this.started.has(jobId)) throw new ConflictError(`Job ${jobId} already ran in this build.`);
-    this.started.add(jobId);
+    const attempt = job.attempt ?? 1;
+    const runKey = `${jobId}#${attempt}`;
+    if (this.started.has(runKey)) {
+      throw new ConflictError(`Attempt ${attempt} of job ${jobId} already ran in this build.`);
+    }
+    this.started.add(runKey);
     const { session } = this.options;
     const log = session.logOf(jobId);
+    if (attempt > 1) log.system(`Attempt ${attempt}.`);
     session.setJob(jobId, 'running');
     const signal = AbortSignal.any([this.options.signal, requestSignal]);
-    const outcome = await this.attempts(job, log, signal);
-    const result: JobRunResult = {
+    const result = await this.once(job, log, signal);
+    session.setJob(jobId, result.status, result.exitCode, result.message);
+    return {
       jobId,
-      status: outcome.result.status,
-      exitCode: outcome.result.exitCode,
-      startedAt: outcome.firstStart.toISOString(),
-      finishedAt: outcome.result.endedAt.toISOString(),
-      attempts: outcome.attempts,
-      message: outcome.result.message ?? null,
+      status: result.status,
+      exitCode: result.exitCode,
+      startedAt: result.startedAt.toISOString(),
+      finishedAt: result.endedAt.toISOString(),
+      attempt,
+      message: result.message ?? null,
     };
-    session.setJob(jobId, result.status, result.exitCode, outcome.result.message);
-    return result;
-  }
-
-  private async attempts(job: ContainerJob, log: JobLog, signal: AbortSignal) {
-    const maxAttempts = 1 + (job.retries ?? 0);
-    const firstStart = new Date();
-    let result = await this.once(job, log, signal);
-    let attempts = 1;
-    while (attempts < maxAttempts && retryable.has(result.status) && !signal.aborted) {
-      attempts += 1;
-      log.system(`Retrying (attempt ${attempts} of ${maxAttempts}).`);
-      result = await this.once(job, log, signal);
-    }
-    return { result, attempts, firstStart };
   }
 
   private async once(

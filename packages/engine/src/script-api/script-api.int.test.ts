@@ -140,9 +140,9 @@ describe('Script API server', () => {
   it('records job events in order and refuses events for undeclared jobs', async () => {
     const { api, call } = await start();
     const at = new Date().toISOString();
-    const ended = { type: 'job.ended', jobId: 'a', status: 'success', at };
+    const ended = { type: 'job.ended', jobId: 'a', status: 'success', attempts: 1, at };
     expect((await call('POST', '/v1/events', ended)).status).toBe(422);
-    const pending = { type: 'job.pending', jobId: 'a', dependsOn: [], at };
+    const pending = { type: 'job.pending', jobId: 'a', kind: 'container', dependsOn: [], at };
     expect((await call('POST', '/v1/events', pending)).status).toBe(204);
     expect((await call('POST', '/v1/events', ended)).status).toBe(204);
     expect(api.session.jobRecord('a')).toMatchObject({ status: 'success' });
@@ -152,7 +152,13 @@ describe('Script API server', () => {
     const { call, sink } = await start();
     await call('GET', '/v1/params/NPM_TOKEN');
     const at = new Date().toISOString();
-    await call('POST', '/v1/events', { type: 'job.pending', jobId: 'act', dependsOn: [], at });
+    await call('POST', '/v1/events', {
+      type: 'job.pending',
+      jobId: 'act',
+      kind: 'action',
+      dependsOn: [],
+      at,
+    });
     const answer = await call('POST', '/v1/jobs/act/logs', {
       lines: ['token npm-secret-value', 'ok'],
     });
@@ -175,18 +181,22 @@ describe('Script API server', () => {
       jobId: 'hello',
       status: 'success',
       exitCode: 0,
-      attempts: 1,
+      attempt: 1,
     });
     expect(sink.linesOf('hello')).toContain('hello from job');
     expect((await call('POST', '/v1/jobs/hello/run', job)).status).toBe(409);
     expect((await call('POST', '/v1/jobs/other/run', job)).status).toBe(400);
   });
 
-  it('retries a failing container job up to its retries', async () => {
-    const { call } = await start();
+  it('runs each attempt of a job once, as the SDK retries', async () => {
+    const { call, sink } = await start();
     const job = { id: 'flaky', image, script: ['exit 5'], retries: 1 };
-    const answer = await call('POST', '/v1/jobs/flaky/run', job);
-    expect(answer.json()).toMatchObject({ status: 'failure', exitCode: 5, attempts: 2 });
+    const first = await call('POST', '/v1/jobs/flaky/run', job);
+    expect(first.json()).toMatchObject({ status: 'failure', exitCode: 5, attempt: 1 });
+    const second = await call('POST', '/v1/jobs/flaky/run', { ...job, attempt: 2 });
+    expect(second.json()).toMatchObject({ status: 'failure', exitCode: 5, attempt: 2 });
+    expect((await call('POST', '/v1/jobs/flaky/run', { ...job, attempt: 2 })).status).toBe(409);
+    expect(sink.linesOf('flaky')).toContain('Attempt 2.');
   });
 
   it('stores and serves artifacts, refusing ids that would leave their folder', async () => {
