@@ -2,12 +2,14 @@ import { OPENAPI_DOCUMENT_NAMES, loadOpenApiDocument } from './openapi-documents
 import type { OpenApiDocumentName } from './openapi-documents';
 import {
   ARTIFACT_ID_PATTERN,
+  COMMIT_SHA_PATTERN,
   ID_PATTERN,
   JOB_ID_PATTERN,
   PARAM_NAME_PATTERN,
   PARAM_VALUE_MAX_LENGTH,
   SLUG_PATTERN,
 } from './patterns';
+import { JOB_KINDS } from './events';
 import {
   BUILD_STATUSES,
   JOB_STATUSES,
@@ -62,6 +64,7 @@ describe('the documents agree with the TypeScript constants', () => {
     ['JobStatus', JOB_STATUSES],
     ['BuildEndStatus', TERMINAL_BUILD_STATUSES],
     ['JobEndStatus', TERMINAL_JOB_STATUSES],
+    ['JobKind', JOB_KINDS],
   ] as const)('%s', (schemaName, values) => {
     const found = enumOf(schemaName);
     expect(found.length).toBeGreaterThan(0);
@@ -76,6 +79,7 @@ describe('the documents agree with the TypeScript constants', () => {
     ['JobId', JOB_ID_PATTERN],
     ['ArtifactId', ARTIFACT_ID_PATTERN],
     ['ParamName', PARAM_NAME_PATTERN],
+    ['CommitSha', COMMIT_SHA_PATTERN],
   ] as const)('the %s pattern', (schemaName, pattern) => {
     const found = definitionsOf(schemaName);
     expect(found.length).toBeGreaterThan(0);

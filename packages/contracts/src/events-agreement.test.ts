@@ -16,6 +16,12 @@ const typesAgree: [
 ] = [true, true, true];
 
 const at = '2026-11-27T18:00:00.000Z';
+const git = {
+  commit: 'a'.repeat(40),
+  message: 'Fix the build',
+  author: { name: 'Ada', email: 'ada@example.org' },
+  changedFiles: ['src/index.ts'],
+};
 
 interface Sample {
   why: string;
@@ -26,16 +32,37 @@ interface Sample {
 const jobSamples: Sample[] = [
   {
     why: 'job.pending',
-    value: { type: 'job.pending', jobId: 'test', dependsOn: ['build'], at },
+    value: { type: 'job.pending', jobId: 'test', kind: 'container', dependsOn: ['build'], at },
     valid: true,
   },
-  { why: 'job.started', value: { type: 'job.started', jobId: 'test', at }, valid: true },
+  { why: 'job.queued', value: { type: 'job.queued', jobId: 'test', at }, valid: true },
+  {
+    why: 'an unknown job kind',
+    value: { type: 'job.pending', jobId: 'test', kind: 'vm', dependsOn: [], at },
+    valid: false,
+  },
+  {
+    why: 'attempt 0',
+    value: { type: 'job.started', jobId: 'test', attempt: 0, at },
+    valid: false,
+  },
+  {
+    why: 'job.ended without attempts',
+    value: { type: 'job.ended', jobId: 'test', status: 'success', at },
+    valid: false,
+  },
+  {
+    why: 'job.started',
+    value: { type: 'job.started', jobId: 'test', attempt: 1, at },
+    valid: true,
+  },
   {
     why: 'job.ended with exit code and message',
     value: {
       type: 'job.ended',
       jobId: 'test',
       status: 'failure',
+      attempts: 1,
       exitCode: 2,
       message: 'npm test failed',
       at,
@@ -44,34 +71,38 @@ const jobSamples: Sample[] = [
   },
   {
     why: 'job.ended skipped',
-    value: { type: 'job.ended', jobId: 'deploy', status: 'skipped', at },
+    value: { type: 'job.ended', jobId: 'deploy', status: 'skipped', attempts: 0, at },
     valid: true,
   },
   {
     why: 'an unfinished end status',
-    value: { type: 'job.ended', jobId: 'test', status: 'running', at },
+    value: { type: 'job.ended', jobId: 'test', status: 'running', attempts: 1, at },
     valid: false,
   },
   {
     why: 'an unknown field',
-    value: { type: 'job.started', jobId: 'test', at, pid: 1 },
+    value: { type: 'job.started', jobId: 'test', attempt: 1, at, pid: 1 },
     valid: false,
   },
-  { why: 'a traversal job id', value: { type: 'job.started', jobId: '../etc', at }, valid: false },
+  {
+    why: 'a traversal job id',
+    value: { type: 'job.started', jobId: '../etc', attempt: 1, at },
+    valid: false,
+  },
   {
     why: 'a job id with a newline',
-    value: { type: 'job.started', jobId: 'a\nb', at },
+    value: { type: 'job.started', jobId: 'a\nb', attempt: 1, at },
     valid: false,
   },
-  { why: 'no timestamp', value: { type: 'job.started', jobId: 'test' }, valid: false },
+  { why: 'no timestamp', value: { type: 'job.started', jobId: 'test', attempt: 1 }, valid: false },
   {
     why: 'a date without time',
-    value: { type: 'job.started', jobId: 'test', at: '2026-11-27' },
+    value: { type: 'job.started', jobId: 'test', attempt: 1, at: '2026-11-27' },
     valid: false,
   },
   {
     why: 'a fractional exit code',
-    value: { type: 'job.ended', jobId: 't', status: 'error', exitCode: 1.5, at },
+    value: { type: 'job.ended', jobId: 't', status: 'error', attempts: 1, exitCode: 1.5, at },
     valid: false,
   },
   { why: 'an unknown type', value: { type: 'job.exploded', jobId: 'test', at }, valid: false },
@@ -91,11 +122,15 @@ const cases: {
       ...jobSamples,
       { why: 'script.ended', value: { type: 'script.ended', status: 'failure', at }, valid: true },
       {
-        why: 'script.ended canceled',
-        value: { type: 'script.ended', status: 'canceled', at },
+        why: 'script.ended timed_out',
+        value: { type: 'script.ended', status: 'timed_out', at },
         valid: false,
       },
-      { why: 'a runner event from a script', value: { type: 'build.started', at }, valid: false },
+      {
+        why: 'a runner event from a script',
+        value: { type: 'build.started', git, at },
+        valid: false,
+      },
     ],
   },
   {
@@ -104,7 +139,17 @@ const cases: {
     zod: runnerEventSchema,
     samples: [
       ...jobSamples,
-      { why: 'build.started', value: { type: 'build.started', at }, valid: true },
+      { why: 'build.started', value: { type: 'build.started', git, at }, valid: true },
+      {
+        why: 'build.started with a short commit id',
+        value: { type: 'build.started', git: { ...git, commit: 'abc1234' }, at },
+        valid: false,
+      },
+      {
+        why: 'build.started without its checkout',
+        value: { type: 'build.started', at },
+        valid: false,
+      },
       {
         why: 'build.ended',
         value: { type: 'build.ended', status: 'timed_out', message: 'after 3600 s', at },

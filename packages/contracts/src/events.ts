@@ -10,7 +10,7 @@
  * a contract test feeds samples to both and expects the same verdict.
  */
 import { z } from 'zod';
-import { ID_PATTERN, JOB_ID_PATTERN, SLUG_PATTERN } from './patterns';
+import { COMMIT_SHA_PATTERN, ID_PATTERN, JOB_ID_PATTERN, SLUG_PATTERN } from './patterns';
 import {
   BUILD_STATUSES,
   JOB_STATUSES,
@@ -26,16 +26,32 @@ const slug = z.string().regex(SLUG_PATTERN);
 const id = z.string().regex(ID_PATTERN);
 const message = z.string().max(MESSAGE_MAX_LENGTH);
 
+export const JOB_KINDS = ['container', 'action'] as const;
+export type JobKind = (typeof JOB_KINDS)[number];
+
+/** A job is retried at most 10 times, so attempts number 1 to 11. */
+const MAX_ATTEMPTS = 11;
+
 export const jobPendingEventSchema = z.strictObject({
   type: z.literal('job.pending'),
   jobId,
+  kind: z.enum(JOB_KINDS),
   dependsOn: z.array(jobId).max(1000),
   at: timestamp,
 });
 
+/** The job's dependencies succeeded; it waits for a free slot of the build. */
+export const jobQueuedEventSchema = z.strictObject({
+  type: z.literal('job.queued'),
+  jobId,
+  at: timestamp,
+});
+
+/** One attempt of the job started; a retry sends it again with the next `attempt`. */
 export const jobStartedEventSchema = z.strictObject({
   type: z.literal('job.started'),
   jobId,
+  attempt: z.int().min(1).max(MAX_ATTEMPTS),
   at: timestamp,
 });
 
@@ -43,6 +59,8 @@ export const jobEndedEventSchema = z.strictObject({
   type: z.literal('job.ended'),
   jobId,
   status: z.enum(TERMINAL_JOB_STATUSES),
+  /** 0 when the job never started (skipped, or canceled while it waited). */
+  attempts: z.int().min(0).max(MAX_ATTEMPTS),
   exitCode: z.int().optional(),
   message: message.optional(),
   at: timestamp,
@@ -51,13 +69,23 @@ export const jobEndedEventSchema = z.strictObject({
 /** The script's own verdict once its job graph has run; the runner decides the build's status. */
 export const scriptEndedEventSchema = z.strictObject({
   type: z.literal('script.ended'),
-  status: z.enum(['success', 'failure', 'error']),
+  status: z.enum(['success', 'failure', 'error', 'canceled']),
   message: message.optional(),
   at: timestamp,
 });
 
+/** What the checkout learned about the commit (a branch or tag build learns its commit here). */
+export const checkedOutCommitSchema = z.strictObject({
+  commit: z.string().regex(COMMIT_SHA_PATTERN),
+  message: z.string().max(65536),
+  author: z.strictObject({ name: z.string(), email: z.string() }),
+  changedFiles: z.array(z.string().max(4096)).max(10000),
+});
+
+/** Sent after the checkout, so a build that fails to check out never sends it. */
 export const buildStartedEventSchema = z.strictObject({
   type: z.literal('build.started'),
+  git: checkedOutCommitSchema,
   at: timestamp,
 });
 
@@ -70,6 +98,7 @@ export const buildEndedEventSchema = z.strictObject({
 
 export const scriptEventSchema = z.discriminatedUnion('type', [
   jobPendingEventSchema,
+  jobQueuedEventSchema,
   jobStartedEventSchema,
   jobEndedEventSchema,
   scriptEndedEventSchema,
@@ -78,6 +107,7 @@ export const scriptEventSchema = z.discriminatedUnion('type', [
 export const runnerEventSchema = z.discriminatedUnion('type', [
   buildStartedEventSchema,
   jobPendingEventSchema,
+  jobQueuedEventSchema,
   jobStartedEventSchema,
   jobEndedEventSchema,
   buildEndedEventSchema,
@@ -111,9 +141,11 @@ export const orgEventSchema = z.discriminatedUnion('type', [
 ]);
 
 export type JobPendingEvent = z.infer<typeof jobPendingEventSchema>;
+export type JobQueuedEvent = z.infer<typeof jobQueuedEventSchema>;
 export type JobStartedEvent = z.infer<typeof jobStartedEventSchema>;
 export type JobEndedEvent = z.infer<typeof jobEndedEventSchema>;
 export type ScriptEndedEvent = z.infer<typeof scriptEndedEventSchema>;
+export type CheckedOutCommit = z.infer<typeof checkedOutCommitSchema>;
 export type BuildStartedEvent = z.infer<typeof buildStartedEventSchema>;
 export type BuildEndedEvent = z.infer<typeof buildEndedEventSchema>;
 export type ScriptEvent = z.infer<typeof scriptEventSchema>;

@@ -21,3 +21,6 @@ export const PARAM_VALUE_MAX_LENGTH = 65536;
 
 /** Server-made ids (builds, leases, tokens, runners, webhooks, parameter sets). */
 export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+
+/** Full commit ids: 40 hex digits (SHA-1 repositories) or 64 (SHA-256 repositories). */
+export const COMMIT_SHA_PATTERN = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;

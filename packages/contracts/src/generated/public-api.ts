@@ -601,7 +601,7 @@ export interface components {
             name: components["schemas"]["Slug"];
             url: components["schemas"]["RepoUrl"];
             /** @default main */
-            mainBranch: components["schemas"]["BranchName"];
+            mainBranch?: components["schemas"]["BranchName"];
             labels?: components["schemas"]["Labels"];
             githubRepo?: components["schemas"]["GithubRepo"];
             githubToken?: components["schemas"]["GithubToken"];
@@ -695,8 +695,14 @@ export interface components {
             /** @description Paths changed by the pushed commits, when known (empty otherwise). */
             changedFiles: string[];
         };
+        /**
+         * @description `container` jobs run in a container; `action` jobs run in the script process.
+         * @enum {string}
+         */
+        JobKind: "container" | "action";
         Job: {
             id: components["schemas"]["JobId"];
+            kind: components["schemas"]["JobKind"];
             status: components["schemas"]["JobStatus"];
             /** @description The container's or command's exit code; `null` for action jobs and jobs that never ran. */
             exitCode: number | null;

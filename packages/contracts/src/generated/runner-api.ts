@@ -204,14 +204,23 @@ export interface components {
             message?: string;
         };
         /** @description One event of a build's timeline, from the runner. */
-        RunnerEvent: components["schemas"]["BuildStartedEvent"] | components["schemas"]["JobPendingEvent"] | components["schemas"]["JobStartedEvent"] | components["schemas"]["JobEndedEvent"] | components["schemas"]["BuildEndedEvent"];
+        RunnerEvent: components["schemas"]["BuildStartedEvent"] | components["schemas"]["JobPendingEvent"] | components["schemas"]["JobQueuedEvent"] | components["schemas"]["JobStartedEvent"] | components["schemas"]["JobEndedEvent"] | components["schemas"]["BuildEndedEvent"];
+        /** @description The runner checked the build out and starts its script; `git` fills in what public-api could not know before the checkout (the commit of a branch or tag build). A build that fails before its checkout ends without this event. */
         BuildStartedEvent: {
             /**
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
              */
             type: "build.started";
+            git: components["schemas"]["CheckedOutCommit"];
             at: components["schemas"]["Timestamp"];
+        };
+        CheckedOutCommit: {
+            commit: components["schemas"]["CommitSha"];
+            message: string;
+            author: components["schemas"]["GitAuthor"];
+            /** @description Paths changed by the built commits, when known (empty otherwise). */
+            changedFiles: string[];
         };
         BuildEndedEvent: {
             /**
@@ -231,9 +240,21 @@ export interface components {
              */
             type: "job.pending";
             jobId: components["schemas"]["JobId"];
+            kind: components["schemas"]["JobKind"];
             dependsOn: components["schemas"]["JobId"][];
             at: components["schemas"]["Timestamp"];
         };
+        /** @description The job's dependencies succeeded; it waits for a free slot of the build. */
+        JobQueuedEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "job.queued";
+            jobId: components["schemas"]["JobId"];
+            at: components["schemas"]["Timestamp"];
+        };
+        /** @description An attempt of the job started (a retry starts the job again). */
         JobStartedEvent: {
             /**
              * @description discriminator enum property added by openapi-typescript
@@ -241,6 +262,8 @@ export interface components {
              */
             type: "job.started";
             jobId: components["schemas"]["JobId"];
+            /** @description 1 for the first run, 2 for the first retry, ... */
+            attempt: number;
             at: components["schemas"]["Timestamp"];
         };
         JobEndedEvent: {
@@ -251,12 +274,19 @@ export interface components {
             type: "job.ended";
             jobId: components["schemas"]["JobId"];
             status: components["schemas"]["JobEndStatus"];
+            /** @description How many times the job ran (0 when it never started, e.g. skipped). */
+            attempts: number;
             /** @description The exit code of the job's container or command, when it had one. */
             exitCode?: number;
             /** @description Why the job ended as it did (the error of a failed action, a skip reason). */
             message?: string;
             at: components["schemas"]["Timestamp"];
         };
+        /**
+         * @description `container` jobs run in a container; `action` jobs run in the script process.
+         * @enum {string}
+         */
+        JobKind: "container" | "action";
         /**
          * @description The statuses a job can end with.
          * @enum {string}
@@ -329,6 +359,7 @@ export interface components {
         };
         Job: {
             id: components["schemas"]["JobId"];
+            kind: components["schemas"]["JobKind"];
             status: components["schemas"]["JobStatus"];
             /** @description The container's or command's exit code; `null` for action jobs and jobs that never ran. */
             exitCode: number | null;

@@ -108,7 +108,7 @@ export interface paths {
         put?: never;
         /**
          * Run a container job and wait for it to end
-         * @description Pulls nothing: the image must be present on the engine. Restores the job's artifacts and caches, runs `script` (each line with `/bin/sh -e`) or `command` (argv, no shell), saves artifacts and caches, and answers when the job has ended, with its status. The body's `id` must equal `jobId`. Running a job id that already ran in this build is a conflict.
+         * @description Runs one attempt of a container job: pulls the image if the engine lacks it, restores the job's artifacts and caches, runs `script` (each line with `/bin/sh -e`) or `command` (argv, no shell), saves artifacts and caches (not for untrusted builds), and answers when the attempt has ended, with its status. The body's `id` must equal `jobId`. Running the same job id and attempt twice in one build is a conflict.
          */
         post: operations["runContainerJob"];
         delete?: never;
@@ -286,8 +286,13 @@ export interface components {
             caches?: components["schemas"]["CacheRef"][];
             /** @description Seconds before the job is stopped with status `timed_out`. */
             timeout?: number;
-            /** @description Extra attempts after a `failure` or `error`. */
+            /** @description Extra attempts after a `failure` or `error`. The SDK's executor does the retrying (one call per attempt); the runner only records it. */
             retries?: number;
+            /**
+             * @description Which attempt this call runs (1 for the first run, 2 for the first retry).
+             * @default 1
+             */
+            attempt?: number;
             resources?: {
                 cpus?: number;
                 memoryMb?: number;
@@ -300,7 +305,8 @@ export interface components {
             exitCode: number | null;
             startedAt: components["schemas"]["Timestamp"] | null;
             finishedAt: components["schemas"]["Timestamp"];
-            attempts: number;
+            /** @description The attempt this answer is about (the request's `attempt`). */
+            attempt: number;
             /** @description Why the job ended as it did (image missing, out of memory, timeout). */
             message: string | null;
         };
@@ -317,8 +323,8 @@ export interface components {
             size: number;
         };
         /** @description A job lifecycle event or the end of the script. */
-        ScriptEvent: components["schemas"]["JobPendingEvent"] | components["schemas"]["JobStartedEvent"] | components["schemas"]["JobEndedEvent"] | components["schemas"]["ScriptEndedEvent"];
-        /** @description The script has run its job graph to the end; `status` is its own verdict (`error` when the script itself failed, e.g. a cycle in the job graph). */
+        ScriptEvent: components["schemas"]["JobPendingEvent"] | components["schemas"]["JobQueuedEvent"] | components["schemas"]["JobStartedEvent"] | components["schemas"]["JobEndedEvent"] | components["schemas"]["ScriptEndedEvent"];
+        /** @description The script has run its job graph to the end; `status` is its own verdict (`error` when the script itself failed, e.g. a cycle in the job graph; `canceled` when it was aborted). */
         ScriptEndedEvent: {
             /**
              * @description discriminator enum property added by openapi-typescript
@@ -326,7 +332,7 @@ export interface components {
              */
             type: "script.ended";
             /** @enum {string} */
-            status: "success" | "failure" | "error";
+            status: "success" | "failure" | "error" | "canceled";
             message?: string;
             at: components["schemas"]["Timestamp"];
         };
@@ -338,9 +344,21 @@ export interface components {
              */
             type: "job.pending";
             jobId: components["schemas"]["JobId"];
+            kind: components["schemas"]["JobKind"];
             dependsOn: components["schemas"]["JobId"][];
             at: components["schemas"]["Timestamp"];
         };
+        /** @description The job's dependencies succeeded; it waits for a free slot of the build. */
+        JobQueuedEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "job.queued";
+            jobId: components["schemas"]["JobId"];
+            at: components["schemas"]["Timestamp"];
+        };
+        /** @description An attempt of the job started (a retry starts the job again). */
         JobStartedEvent: {
             /**
              * @description discriminator enum property added by openapi-typescript
@@ -348,6 +366,8 @@ export interface components {
              */
             type: "job.started";
             jobId: components["schemas"]["JobId"];
+            /** @description 1 for the first run, 2 for the first retry, ... */
+            attempt: number;
             at: components["schemas"]["Timestamp"];
         };
         JobEndedEvent: {
@@ -358,12 +378,19 @@ export interface components {
             type: "job.ended";
             jobId: components["schemas"]["JobId"];
             status: components["schemas"]["JobEndStatus"];
+            /** @description How many times the job ran (0 when it never started, e.g. skipped). */
+            attempts: number;
             /** @description The exit code of the job's container or command, when it had one. */
             exitCode?: number;
             /** @description Why the job ended as it did (the error of a failed action, a skip reason). */
             message?: string;
             at: components["schemas"]["Timestamp"];
         };
+        /**
+         * @description `container` jobs run in a container; `action` jobs run in the script process.
+         * @enum {string}
+         */
+        JobKind: "container" | "action";
         /**
          * @description The statuses a job can end with.
          * @enum {string}
