@@ -7,6 +7,7 @@ describe('config from the environment', () => {
     expect(config).toMatchObject({
       dataDir: '/srv/gibbon/.gibbon-data',
       port: 8080,
+      host: '0.0.0.0',
       publicUrl: 'http://localhost:8080',
       database: { backend: 'sqlite', file: '/srv/gibbon/.gibbon-data/gibbon.sqlite' },
       masterKey: undefined,

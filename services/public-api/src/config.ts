@@ -10,6 +10,8 @@ import { parseMasterKey } from './crypto/master-key';
 export interface Config {
   readonly dataDir: string;
   readonly port: number;
+  /** Listen address (`GIBBON_HOST`, default every interface). */
+  readonly host: string;
   /** Base URL used in links (webhook payload URLs, commit statuses); no trailing slash. */
   readonly publicUrl: string;
   readonly database: DatabaseTarget;
@@ -110,6 +112,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   return {
     dataDir,
     port: port(env),
+    host: env.GIBBON_HOST ?? '0.0.0.0',
     publicUrl: httpUrl(env, 'GIBBON_PUBLIC_URL', 'http://localhost:8080'),
     database: database(env, dataDir),
     masterKey: key,

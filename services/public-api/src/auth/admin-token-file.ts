@@ -1,0 +1,24 @@
+import { chmod, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { TokensService } from '../services/tokens.service';
+
+export const adminTokenFileName = 'admin-token';
+
+/**
+ * On the first start (no admin token in the database yet) creates one, writes it to
+ * `admin-token` in the data folder (0600) and hands it to `announce` to be shown once.
+ * The database keeps only its hash; later starts leave both alone and return `undefined`.
+ */
+export async function ensureAdminToken(
+  tokens: TokensService,
+  dataDir: string,
+  announce: (secret: string, path: string) => void,
+): Promise<string | undefined> {
+  const secret = await tokens.ensureAdminToken();
+  if (secret === undefined) return undefined;
+  const path = join(dataDir, adminTokenFileName);
+  await writeFile(path, secret + '\n', { mode: 0o600 });
+  await chmod(path, 0o600);
+  announce(secret, path);
+  return secret;
+}

@@ -1,0 +1,114 @@
+import { mkdir } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { loadOpenApiDocument } from '@gibbon/contracts';
+import { ensureAdminToken } from './auth/admin-token-file';
+import type { Config } from './config';
+import { loadOrCreateMasterKeyFile } from './crypto/master-key';
+import { openDatabase, type GibbonDatabase } from './db/database';
+import { createApp } from './http/app';
+import type { Logger } from './logger';
+import { createServices, type Services } from './services';
+
+/** A start-up failure with one line that says what is wrong and how to fix it. */
+export class StartupError extends Error {}
+
+export const masterKeyFileName = 'master.key';
+const shutdownGraceMs = 10_000;
+
+export interface RunningServer {
+  readonly url: string;
+  readonly services: Services;
+  /** Stops accepting, lets requests in flight finish (up to 10 s), then closes the database. */
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  readonly logger: Logger;
+  /** Shows the admin token on first start (the CLI prints it; tests keep it). */
+  readonly announceAdminToken: (secret: string, path: string) => void;
+  /** Listen address; loopback unless told otherwise. */
+  readonly host?: string;
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EADDRINUSE') {
+        reject(
+          new StartupError(
+            `Port ${port} is already in use; stop the other process or set GIBBON_PORT to a free port.`,
+          ),
+        );
+      } else if (error.code === 'EACCES') {
+        reject(
+          new StartupError(
+            `Not allowed to listen on port ${port}; set GIBBON_PORT to a port above 1023.`,
+          ),
+        );
+      } else reject(error);
+    });
+    server.listen(port, host, () => resolve());
+  });
+}
+
+/**
+ * Config → data folder → master key → database (migrated) → admin token → app → listen.
+ * Lifecycle: on any failure the parts already opened are closed again before it throws.
+ */
+export async function startServer(config: Config, options: StartOptions): Promise<RunningServer> {
+  await mkdir(config.dataDir, { recursive: true, mode: 0o700 }).catch((error: unknown) => {
+    throw new StartupError(
+      `Cannot create the data folder ${config.dataDir}; set GIBBON_DATA_DIR to a writable folder.`,
+      { cause: error },
+    );
+  });
+  const masterKey =
+    config.masterKey ?? (await loadOrCreateMasterKeyFile(join(config.dataDir, masterKeyFileName)));
+  let database: GibbonDatabase;
+  try {
+    database = await openDatabase(config.database);
+  } catch (error) {
+    const where =
+      config.database.backend === 'sqlite' ? config.database.file : 'GIBBON_DATABASE_URL';
+    throw new StartupError(`Cannot open the database (${where}): ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  try {
+    const services = createServices(database, masterKey);
+    await ensureAdminToken(services.tokens, config.dataDir, options.announceAdminToken);
+    const app = createApp({
+      services,
+      document: loadOpenApiDocument('public-api'),
+      logger: options.logger,
+    });
+    const server = createServer(app);
+    await listen(server, config.port, options.host ?? '127.0.0.1');
+    const { port } = server.address() as AddressInfo;
+    return {
+      url: `http://${options.host ?? '127.0.0.1'}:${port}`,
+      services,
+      stop: stopper(server, database),
+    };
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+}
+
+function stopper(server: Server, database: GibbonDatabase): () => Promise<void> {
+  let stopping: Promise<void> | undefined;
+  return () => {
+    stopping ??= (async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const timer = setTimeout(() => server.closeAllConnections(), shutdownGraceMs);
+      await closed;
+      clearTimeout(timer);
+      await database.close();
+    })();
+    return stopping;
+  };
+}

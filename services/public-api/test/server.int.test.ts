@@ -1,0 +1,144 @@
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../src/config';
+import { createMemoryLogger } from '../src/logger';
+import { StartupError, startServer } from '../src/server';
+
+const serviceRoot = join(__dirname, '..');
+
+describe('starting the service', () => {
+  let dataDir: string;
+  beforeEach(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'gibbon-start-'));
+  });
+  afterEach(() => rm(dataDir, { recursive: true, force: true }));
+
+  const configFor = (env: Record<string, string> = {}) =>
+    loadConfig({ GIBBON_DATA_DIR: dataDir, GIBBON_PORT: '0', ...env }, '/');
+
+  it('first start makes the master key and admin token files (0600) and shows the token once', async () => {
+    const shown: string[] = [];
+    const options = {
+      logger: createMemoryLogger(),
+      announceAdminToken: (secret: string) => void shown.push(secret),
+    };
+    const first = await startServer(configFor(), options);
+    expect(shown).toHaveLength(1);
+    const tokenFile = join(dataDir, 'admin-token');
+    expect((await readFile(tokenFile, 'utf8')).trim()).toBe(shown[0]);
+    expect((await stat(tokenFile)).mode & 0o777).toBe(0o600);
+    expect((await stat(join(dataDir, 'master.key'))).mode & 0o777).toBe(0o600);
+    const orgs = await fetch(`${first.url}/v1/orgs`, {
+      headers: { authorization: `Bearer ${shown[0]}` },
+    });
+    expect(orgs.status).toBe(200);
+    await first.stop();
+
+    const second = await startServer(configFor(), options);
+    expect(shown).toHaveLength(1); // not shown again, and the old one still works
+    const again = await fetch(`${second.url}/v1/orgs`, {
+      headers: { authorization: `Bearer ${shown[0]}` },
+    });
+    expect(again.status).toBe(200);
+    await second.stop();
+    await second.stop(); // safe twice
+  });
+
+  it('uses GIBBON_MASTER_KEY instead of a key file when set', async () => {
+    const server = await startServer(
+      configFor({ GIBBON_MASTER_KEY: randomBytes(32).toString('base64') }),
+      {
+        logger: createMemoryLogger(),
+        announceAdminToken: () => undefined,
+      },
+    );
+    await expect(stat(join(dataDir, 'master.key'))).rejects.toMatchObject({ code: 'ENOENT' });
+    await server.stop();
+  });
+
+  it('a port in use stops the start with one clear line', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const { port } = blocker.address() as { port: number };
+    const start = startServer(configFor({ GIBBON_PORT: String(port) }), {
+      logger: createMemoryLogger(),
+      announceAdminToken: () => undefined,
+    });
+    await expect(start).rejects.toThrow(StartupError);
+    await expect(start).rejects.toThrow(`Port ${port} is already in use`);
+    blocker.close();
+  });
+});
+
+function runMain(env: Record<string, string>): {
+  output: () => { stdout: string; stderr: string };
+  exited: Promise<number | null>;
+  kill: (signal: NodeJS.Signals) => void;
+} {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', '--conditions=@gibbon/source', 'src/main.ts'],
+    {
+      cwd: serviceRoot,
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '/tmp',
+        GIBBON_HOST: '127.0.0.1',
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => resolve(code)),
+  );
+  return { output: () => ({ stdout, stderr }), exited, kill: (signal) => child.kill(signal) };
+}
+
+async function waitFor<T>(probe: () => T | undefined, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('Timed out waiting for the service.');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe('main as a process', () => {
+  let dataDir: string;
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'gibbon-main-'));
+  });
+  afterAll(() => rm(dataDir, { recursive: true, force: true }));
+
+  it('starts, logs JSON, and exits 0 on SIGTERM', async () => {
+    const service = runMain({ GIBBON_DATA_DIR: dataDir, GIBBON_PORT: '0' });
+    const url = await waitFor(() => /"url":"(http:[^"]+)"/.exec(service.output().stdout)?.[1]);
+    expect((await fetch(`${url}/healthz`)).status).toBe(200);
+    const token = (await readFile(join(dataDir, 'admin-token'), 'utf8')).trim();
+    expect(service.output().stderr).toContain(token);
+    service.kill('SIGTERM');
+    expect(await service.exited).toBe(0);
+    const { stdout } = service.output();
+    for (const line of stdout.trim().split('\n'))
+      expect(() => JSON.parse(line) as unknown).not.toThrow();
+    expect(stdout).not.toContain(token);
+  });
+
+  it('a bad setting exits 1 with one line naming the variable', async () => {
+    const service = runMain({ GIBBON_DATA_DIR: dataDir, GIBBON_PORT: 'http' });
+    expect(await service.exited).toBe(1);
+    const { stderr } = service.output();
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stderr).toContain('GIBBON_PORT');
+  });
+});
