@@ -1,0 +1,76 @@
+/**
+ * `@gibbon/sdk/runtime`: the entry point the engine's bundle calls inside the build script's
+ * process. `runScriptModule(() => require('./build'))` connects to the Script API (both
+ * variables set, every needed operation present), runs the build and exits: 0 success,
+ * 1 failure or canceled, 2 error (the script threw while loading, a bad job graph, the API
+ * unreachable or refusing). SIGTERM cancels the build: running jobs are stopped, the rest
+ * marked canceled, and the process exits once that has been reported.
+ */
+import { connectScriptApi, type ScriptApi } from './client/script-api-client';
+import { messageOf } from './executor/attempt';
+import type { ExecutedBuildStatus } from './executor/types';
+import type { ScriptModule, ScriptModuleLoader } from './runtime/load-definition';
+import { runBuild } from './runtime/run-build';
+
+export type { ScriptModule, ScriptModuleLoader } from './runtime/load-definition';
+export {
+  runBuild,
+  DEFAULT_MAX_PARALLEL,
+  type BuildOutcome,
+  type RunBuildDeps,
+} from './runtime/run-build';
+
+export type ScriptExitCode = 0 | 1 | 2;
+
+const exitCodes = { success: 0, failure: 1, canceled: 1, error: 2 } as const satisfies Record<
+  ExecutedBuildStatus,
+  ScriptExitCode
+>;
+
+export interface RunScriptOptions {
+  readonly env?: NodeJS.ProcessEnv;
+  readonly signal?: AbortSignal;
+  /** Where `sh` runs and artifact paths start (default: the working folder). */
+  readonly checkout?: string;
+  readonly stderr?: (line: string) => void;
+}
+
+/** Runs the build and resolves its exit code; never rejects. */
+export async function runScript(
+  moduleOrLoader: ScriptModule | ScriptModuleLoader,
+  options: RunScriptOptions = {},
+): Promise<ScriptExitCode> {
+  const env = options.env ?? process.env;
+  const stderr = options.stderr ?? ((line: string) => process.stderr.write(`${line}\n`));
+  let api: ScriptApi;
+  try {
+    api = await connectScriptApi(env);
+  } catch (error) {
+    stderr(`gibbon: ${messageOf(error)}`);
+    return 2;
+  }
+  const outcome = await runBuild(moduleOrLoader, {
+    api,
+    checkout: options.checkout ?? process.cwd(),
+    baseEnv: env,
+    signal: options.signal ?? new AbortController().signal,
+  });
+  if (outcome.message !== undefined) stderr(`gibbon: ${outcome.message}`);
+  return exitCodes[outcome.status];
+}
+
+/** The bundle's entry: runs the build, then exits the process with its code. */
+export async function runScriptModule(
+  moduleOrLoader: ScriptModule | ScriptModuleLoader,
+): Promise<never> {
+  const build = new AbortController();
+  const cancel = (): void => build.abort(new Error('The build was canceled.'));
+  process.once('SIGTERM', cancel);
+  process.once('SIGINT', cancel);
+  // A rejection nobody handles inside a user's action must not kill the process mid-build.
+  process.on('unhandledRejection', (reason) => {
+    process.stderr.write(`gibbon: unhandled rejection in the build script: ${messageOf(reason)}\n`);
+  });
+  const code = await runScript(moduleOrLoader, { signal: build.signal });
+  process.exit(code);
+}

@@ -1,0 +1,131 @@
+/**
+ * One build, from the script's side: fetch the context, load and resolve the pipeline, report
+ * every job as pending, run the graph, report `script.ended`. Every failure becomes an outcome
+ * (never a rejection) so the caller only maps it to an exit code.
+ */
+import { Outbox } from '../client/outbox';
+import type { ScriptApi } from '../client/script-api-client';
+import type { BuildContext } from '../context';
+import { messageOf } from '../executor/attempt';
+import { executeJobs } from '../executor/execute';
+import type { ExecutedBuildStatus, JobResult } from '../executor/types';
+import { ScriptJobApi } from '../job-api/script-job-api';
+import type { Job } from '../jobs';
+import { resolvePipeline } from '../resolve';
+import { clip, EventReporter } from './event-reporter';
+import { loadDefinition, type ScriptModule, type ScriptModuleLoader } from './load-definition';
+import { ScriptApiContainerBackend } from './remote-backend';
+
+/** Jobs run at once when the runner does not say (`GIBBON_MAX_PARALLEL` in the build's env). */
+export const DEFAULT_MAX_PARALLEL = 4;
+
+export interface RunBuildDeps {
+  readonly api: ScriptApi;
+  /** The checkout: action jobs' `sh` runs here, artifact paths are relative to it. */
+  readonly checkout: string;
+  /** The environment `job.sh` commands start from. */
+  readonly baseEnv: NodeJS.ProcessEnv;
+  /** The build's cancellation (SIGTERM). */
+  readonly signal: AbortSignal;
+}
+
+export interface BuildOutcome {
+  readonly status: ExecutedBuildStatus;
+  /** Why the build errored, for stderr and `script.ended`. */
+  readonly message?: string;
+  readonly jobs: readonly JobResult[];
+}
+
+function maxParallelOf(ctx: BuildContext): number {
+  const configured = Number(ctx.env.GIBBON_MAX_PARALLEL);
+  return Number.isInteger(configured) && configured >= 1 ? configured : DEFAULT_MAX_PARALLEL;
+}
+
+async function prepare(
+  moduleOrLoader: ScriptModule | ScriptModuleLoader,
+  api: ScriptApi,
+): Promise<{ ctx: BuildContext; jobs: Job[] } | { error: string }> {
+  let ctx: BuildContext;
+  try {
+    ctx = await api.getBuild();
+  } catch (error) {
+    return { error: `Could not fetch the build context: ${messageOf(error)}` };
+  }
+  let definition: unknown;
+  try {
+    definition = await loadDefinition(moduleOrLoader);
+  } catch (error) {
+    return { error: `The build script threw while loading: ${messageOf(error)}` };
+  }
+  try {
+    return { ctx, jobs: await resolvePipeline(definition, ctx) };
+  } catch (error) {
+    return { error: messageOf(error) };
+  }
+}
+
+async function finish(
+  api: ScriptApi,
+  outbox: Outbox,
+  outcome: BuildOutcome,
+): Promise<BuildOutcome> {
+  const message = outcome.message === undefined ? {} : { message: clip(outcome.message) };
+  void outbox.enqueue(() =>
+    api.postEvent({
+      type: 'script.ended',
+      status: outcome.status,
+      ...message,
+      at: new Date().toISOString(),
+    }),
+  );
+  try {
+    await outbox.drain();
+    return outcome;
+  } catch (error) {
+    return {
+      ...outcome,
+      status: 'error',
+      message: `Could not report the build to the runner: ${messageOf(error)}`,
+    };
+  }
+}
+
+export async function runBuild(
+  moduleOrLoader: ScriptModule | ScriptModuleLoader,
+  deps: RunBuildDeps,
+): Promise<BuildOutcome> {
+  const { api } = deps;
+  const outbox = new Outbox();
+  const prepared = await prepare(moduleOrLoader, api);
+  if ('error' in prepared)
+    return finish(api, outbox, { status: 'error', message: prepared.error, jobs: [] });
+
+  const { ctx, jobs } = prepared;
+  const reporter = new EventReporter(jobs, api, outbox);
+  const result = await executeJobs(jobs, {
+    ctx,
+    backend: new ScriptApiContainerBackend(api),
+    maxParallel: maxParallelOf(ctx),
+    signal: deps.signal,
+    onEvent: reporter.report,
+    createJobApi: (job, signal) =>
+      new ScriptJobApi({
+        api,
+        jobId: job.id,
+        ctx,
+        signal,
+        log: reporter.logOf(job.id),
+        checkout: deps.checkout,
+        baseEnv: deps.baseEnv,
+      }),
+  });
+  const errored = result.jobs.find((job) => job.status === 'error');
+  const message = errored
+    ? `Job "${errored.jobId}" errored: ${errored.message ?? 'no message'}`
+    : undefined;
+  return finish(api, outbox, {
+    status: result.status,
+    ...(message ? { message } : {}),
+    jobs: result.jobs,
+  });
+}
