@@ -2,3 +2,4 @@ export * from './masking';
 export * from './logs';
 export * from './containers';
 export * from './script-api';
+export * from './script-host';

@@ -26,6 +26,9 @@ export interface ContainerJobServiceOptions {
  */
 export class ContainerJobService {
   private readonly started = new Set<string>();
+  private readonly inFlight = new Set<Promise<unknown>>();
+  /** Aborted by `close()`: the script is gone, so its jobs must stop. */
+  private readonly closing = new AbortController();
 
   constructor(private readonly options: ContainerJobServiceOptions) {}
 
@@ -43,8 +46,13 @@ export class ContainerJobService {
     const log = session.logOf(jobId);
     if (attempt > 1) log.system(`Attempt ${attempt}.`);
     session.setJob(jobId, 'running');
-    const signal = AbortSignal.any([this.options.signal, requestSignal]);
-    const result = await this.once(job, log, signal);
+    if (this.closing.signal.aborted) {
+      throw new ConflictError('The build is ending; no more jobs can start.');
+    }
+    const signal = AbortSignal.any([this.options.signal, requestSignal, this.closing.signal]);
+    const running = this.once(job, log, signal);
+    this.inFlight.add(running);
+    const result = await running.finally(() => this.inFlight.delete(running));
     session.setJob(jobId, result.status, result.exitCode, result.message);
     return {
       jobId,
@@ -55,6 +63,15 @@ export class ContainerJobService {
       attempt,
       message: result.message ?? null,
     };
+  }
+
+  /**
+   * Stops every job still running and resolves once their containers are removed. Called when
+   * the script has ended (a script killed mid-job leaves no container behind). Idempotent.
+   */
+  async close(): Promise<void> {
+    this.closing.abort();
+    await Promise.allSettled([...this.inFlight]);
   }
 
   private async once(

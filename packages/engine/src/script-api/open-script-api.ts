@@ -37,7 +37,10 @@ export interface OpenScriptApi {
   url: string;
   token: string;
   session: BuildSession;
-  /** Stops the server and discards the signing key: the token is useless from now on. */
+  /**
+   * Discards the signing key (the token is useless from now on), stops the jobs still running
+   * and waits until their containers are removed, then stops the server.
+   */
   close(): Promise<void>;
 }
 
@@ -74,6 +77,7 @@ export async function openScriptApi(options: OpenScriptApiOptions): Promise<Open
     session,
     close: async () => {
       key.discard();
+      await containerJobs.close();
       await server.close();
     },
   };

@@ -1,0 +1,29 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { BuildStatus, JobStatus } from '@gibbon/contracts';
+
+/**
+ * What a scenario folder expects (`expected.json` beside its `.gibbon/`): the build status,
+ * each job's status, lines that must appear in a job's log, strings that must appear in no
+ * log, and what the harness does (parameters, trust, a cancel, a timeout, a second build).
+ */
+export interface ScenarioExpectation {
+  status: BuildStatus;
+  jobs: Record<string, JobStatus>;
+  /** Per job id (or `_script`): lines that must be in its log, in this order. */
+  logs?: Record<string, string[]>;
+  /** Substrings no stored log line may contain (masked secrets). */
+  absent?: string[];
+  /** Parameters the build can fetch. */
+  params?: Record<string, string>;
+  trusted?: boolean;
+  /** Cancel the build when a log line equal to this appears. */
+  cancelOnLine?: string;
+  timeoutSeconds?: number;
+  /** Run the same checkout this many times (caches); expectations are of the last run. */
+  runs?: number;
+}
+
+export async function readExpectation(folder: string): Promise<ScenarioExpectation> {
+  return JSON.parse(await readFile(join(folder, 'expected.json'), 'utf8')) as ScenarioExpectation;
+}

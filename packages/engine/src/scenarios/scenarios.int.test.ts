@@ -1,0 +1,128 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LocalDiskBlobStore } from '@gibbon/storage';
+import { dockerClient, ensureTestImage } from '@gibbon/test-kit';
+import { testBuildContext } from '../../test/build-context';
+import { DockerBackend } from '../containers/docker/docker-backend';
+import { labelKeys } from '../containers/docker/labels';
+import { reapContainers } from '../containers/docker/reap';
+import { defaultContainerConfig } from '../containers/types';
+import { MemoryLogSink, type LogEntry } from '../logs/log-sink';
+import { StaticParamProvider } from '../script-api/params';
+import { runBuild, type BuildOutcome } from '../script-host/run-build';
+import { readExpectation, type ScenarioExpectation } from './scenario';
+
+const docker = dockerClient();
+const runnerId = `scenarios-${process.pid}`;
+const backend = new DockerBackend(docker, {
+  ...defaultContainerConfig,
+  runnerId,
+  network: 'none',
+  stopGraceSeconds: 1,
+});
+const scenarioNames = readdirSync(__dirname, { withFileTypes: true })
+  .filter(
+    (entry) => entry.isDirectory() && existsSync(join(__dirname, entry.name, 'expected.json')),
+  )
+  .map((entry) => entry.name)
+  .sort();
+
+let image: string;
+let root: string;
+let store: LocalDiskBlobStore;
+
+beforeAll(async () => {
+  image = await ensureTestImage();
+  root = await mkdtemp(join(tmpdir(), 'gibbon-scenarios-'));
+  store = new LocalDiskBlobStore({ root: join(root, 'store') });
+  await store.open();
+}, 120_000);
+
+afterAll(async () => {
+  await reapContainers(docker, { runner: runnerId });
+  await store.close();
+  await rm(root, { recursive: true, force: true });
+});
+
+async function runScenario(name: string, expected: ScenarioExpectation, run: number) {
+  const checkoutDir = await mkdtemp(join(root, `${name}-checkout-`));
+  await cp(join(__dirname, name), checkoutDir, { recursive: true });
+  await rm(join(checkoutDir, 'expected.json'));
+  const workDir = await mkdtemp(join(root, `${name}-work-`));
+  const controller = new AbortController();
+  const sink = new MemoryLogSink();
+  const logSink = {
+    write(entry: LogEntry) {
+      sink.write(entry);
+      if (expected.cancelOnLine && entry.text === expected.cancelOnLine) controller.abort();
+    },
+  };
+  const context = testBuildContext({ trusted: expected.trusted ?? true, id: `${name}-${run}` });
+  context.build.number = run;
+  context.env = { ...context.env, TEST_IMAGE: image };
+  const outcome: BuildOutcome = await runBuild({
+    checkoutDir,
+    context,
+    params: new StaticParamProvider(expected.params ?? {}),
+    backend,
+    network: 'none',
+    logSink,
+    workDir,
+    compileCacheDir: join(root, 'compile-cache'),
+    signal: controller.signal,
+    store,
+    scriptGraceMs: 2_000,
+    stopGraceSeconds: 1,
+    ...(expected.timeoutSeconds ? { timeoutSeconds: expected.timeoutSeconds } : {}),
+  });
+  return { outcome, sink };
+}
+
+async function ourContainers(): Promise<string[]> {
+  const found = await docker.listContainers({
+    all: true,
+    filters: { label: [`${labelKeys.runner}=${runnerId}`] },
+  });
+  return found.map((info) => info.Id);
+}
+
+describe('build scenarios (real script process, real Docker)', () => {
+  it('has scenarios to run', () => {
+    expect(scenarioNames.length).toBeGreaterThan(0);
+  });
+
+  it.each(scenarioNames)(
+    '%s',
+    async (name) => {
+      const expected = await readExpectation(join(__dirname, name));
+      let last: Awaited<ReturnType<typeof runScenario>> | undefined;
+      for (let run = 1; run <= (expected.runs ?? 1); run++) {
+        last = await runScenario(name, expected, run);
+      }
+      const { outcome, sink } = last!;
+      if (process.env.GIBBON_SCENARIO_DUMP)
+        console.log(name, JSON.stringify(sink.entries.map((e) => [e.jobId, e.stream, e.text])));
+      const scriptLog = sink.linesOf('_script').join('\n');
+      expect({ status: outcome.status, scriptLog }).toMatchObject({ status: expected.status });
+      const jobs = Object.fromEntries(outcome.jobs.map((job) => [job.jobId, job.status]));
+      expect(jobs).toEqual(expected.jobs);
+      for (const [jobId, lines] of Object.entries(expected.logs ?? {})) {
+        const logged = sink.linesOf(jobId);
+        const found = lines.map((line) => logged.indexOf(line));
+        expect({ jobId, logged, found }).toEqual({
+          jobId,
+          logged,
+          found: [...found].sort((a, b) => a - b),
+        });
+        expect(found).not.toContain(-1);
+      }
+      for (const secret of expected.absent ?? []) {
+        expect(sink.entries.filter((entry) => entry.text.includes(secret))).toEqual([]);
+      }
+      expect(await ourContainers()).toEqual([]);
+    },
+    60_000,
+  );
+});

@@ -1,0 +1,98 @@
+import { existsSync } from 'node:fs';
+import { mkdir, realpath, rename, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { build, version as esbuildVersion, type Plugin } from 'esbuild';
+import { UnprocessableError } from '@gibbon/contracts';
+import { scriptFingerprint } from './fingerprint';
+
+/** The engine package's root: one folder above `src/` and `dist/` alike. */
+const engineRoot = join(__dirname, '..', '..');
+
+export interface CompileOptions {
+  /** The build file (`.ts`, `.js` or `.mjs`). */
+  scriptPath: string;
+  /** Where compiled bundles are kept, by content hash. */
+  cacheDir: string;
+}
+
+/**
+ * The generated entry: the SDK runtime loads the user's module through a function, so a
+ * script that throws while loading is reported as a build error rather than a crash. The
+ * user's path is embedded as a JSON string literal, never as code.
+ */
+function entrySource(scriptPath: string): string {
+  return [
+    "import { runScriptModule } from '@gibbon/sdk/runtime';",
+    `void runScriptModule(() => require(${JSON.stringify(scriptPath)}));`,
+  ].join('\n');
+}
+
+/** Resolves `@gibbon/sdk` from the engine, so a user's own (or missing) copy never counts. */
+function engineSdk(): Plugin {
+  return {
+    name: 'gibbon-engine-sdk',
+    setup(builder) {
+      builder.onResolve({ filter: /^@gibbon\/sdk(\/|$)/ }, async (args) => {
+        if (args.pluginData === 'engine') return undefined;
+        const result = await builder.resolve(args.path, {
+          kind: args.kind,
+          resolveDir: engineRoot,
+          pluginData: 'engine',
+        });
+        return { path: result.path, errors: result.errors, warnings: result.warnings };
+      });
+    },
+  };
+}
+
+async function sdkFolder(): Promise<string> {
+  return realpath(join(engineRoot, 'node_modules', '@gibbon', 'sdk'));
+}
+
+/**
+ * Compiles a build script into one CommonJS file with esbuild (bundled, platform node) and
+ * returns its path. Bundles are cached by fingerprint, so an unchanged script starts without
+ * compiling. A compile error is an UnprocessableError with esbuild's messages.
+ */
+export async function compileBuildScript({
+  scriptPath,
+  cacheDir,
+}: CompileOptions): Promise<string> {
+  const sdk = await sdkFolder();
+  // From a source checkout the SDK's TypeScript is bundled; an installed engine uses its dist.
+  const conditions = existsSync(join(sdk, 'src', 'index.ts')) ? ['@gibbon/source'] : [];
+  const settings = { esbuildVersion, conditions, entry: entrySource(scriptPath) };
+  const hash = await scriptFingerprint(dirname(scriptPath), sdk, settings);
+  const bundlePath = join(cacheDir, `${hash}.cjs`);
+  if (existsSync(bundlePath)) return bundlePath;
+  await mkdir(cacheDir, { recursive: true });
+  const partial = `${bundlePath}.${process.pid}.${Date.now()}.tmp`;
+  try {
+    await build({
+      stdin: { contents: entrySource(scriptPath), resolveDir: dirname(scriptPath), loader: 'ts' },
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      conditions,
+      plugins: [engineSdk()],
+      outfile: partial,
+      logLevel: 'silent',
+      sourcemap: 'inline',
+    });
+  } catch (error) {
+    await rm(partial, { force: true });
+    const errors = (
+      error as { errors?: { text: string; location?: { file: string; line: number } }[] }
+    ).errors;
+    const details = errors?.map((e) =>
+      e.location ? `${e.location.file}:${e.location.line}: ${e.text}` : e.text,
+    );
+    throw new UnprocessableError(
+      `The build script does not compile: ${details?.join('; ') ?? String(error)}`,
+      { cause: error },
+    );
+  }
+  await rename(partial, bundlePath);
+  return bundlePath;
+}
