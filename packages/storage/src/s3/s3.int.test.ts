@@ -1,6 +1,10 @@
+import { NotFoundError } from '@gibbon/contracts';
 import { startS3Server } from '@gibbon/test-kit';
 import type { S3TestServer } from '@gibbon/test-kit';
 import { describeBlobStoreContract } from '../../test/blob-store.contract';
+import { startS3FaultProxy } from '../../test/s3-fault-proxy';
+import type { S3FaultProxy } from '../../test/s3-fault-proxy';
+import { failingStream, patternBytes, readAll } from '../../test/streams';
 import { S3BlobStore } from './s3-blob-store';
 
 const MiB = 1024 * 1024;
@@ -56,6 +60,69 @@ describe('S3BlobStore on its own', () => {
     await expect(store.open()).rejects.toThrow(
       /S3 bucket "never-created" at http.* does not exist/,
     );
+    await store.close();
+  });
+});
+
+describe('S3BlobStore against a failing server', () => {
+  let proxy: S3FaultProxy;
+  let bucket: string;
+
+  beforeEach(async () => {
+    proxy = await startS3FaultProxy(server.endpoint);
+    bucket = await server.createBucket();
+  });
+
+  afterEach(() => proxy.close());
+
+  const storeVia = (maxAttempts: number) =>
+    new S3BlobStore({
+      bucket,
+      region: server.region,
+      endpoint: proxy.endpoint,
+      credentials: server.credentials,
+      partSize: 5 * MiB,
+      maxAttempts,
+    });
+
+  const requestsTo = (method: string, key: string) =>
+    proxy.requests.filter((each) => each.method === method && each.url.includes(`/${key}`));
+
+  it('retries throttling and 5xx answers with backoff, then succeeds', async () => {
+    const store = storeVia(5);
+    proxy.failNext(2, 'PUT', 503, 'SlowDown');
+    await store.put('retried/object', 'payload');
+    expect(requestsTo('PUT', 'retried/object')).toHaveLength(3);
+
+    proxy.failNext(1, 'GET', 500, 'InternalError');
+    expect((await readAll(await store.get('retried/object'))).toString()).toBe('payload');
+    expect(requestsTo('GET', 'retried/object')).toHaveLength(2);
+    await store.close();
+  });
+
+  it('gives up after maxAttempts with an error that names the operation and key', async () => {
+    const store = storeVia(2);
+    proxy.failNext(5, 'PUT', 503, 'SlowDown');
+    await expect(store.put('doomed/object', 'payload')).rejects.toThrow(
+      /S3 put of "doomed\/object" in bucket "test-\w+" failed/,
+    );
+    expect(requestsTo('PUT', 'doomed/object')).toHaveLength(2);
+    await store.close();
+  });
+
+  it('aborts the multipart upload of a stream that fails', async () => {
+    const store = storeVia(3);
+    const failing = failingStream(patternBytes(11 * MiB, 5), new Error('runner crashed'));
+    await expect(store.put('aborted/object', failing)).rejects.toThrow('runner crashed');
+    const created = requestsTo('POST', 'aborted/object').filter(({ url }) =>
+      url.includes('uploads'),
+    );
+    expect(created).toHaveLength(1);
+    const aborted = requestsTo('DELETE', 'aborted/object').filter(({ url }) =>
+      url.includes('uploadId='),
+    );
+    expect(aborted).toHaveLength(1);
+    await expect(store.head('aborted/object')).rejects.toThrow(NotFoundError);
     await store.close();
   });
 });

@@ -1,0 +1,91 @@
+import { createReadStream } from 'node:fs';
+import { lstat, readdir, readlink } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { Readable } from 'node:stream';
+import { createGzip } from 'node:zlib';
+import { pack } from 'tar-stream';
+import type { Pack } from 'tar-stream';
+import { drained } from './drain';
+import { checkSymlinkTarget } from './entry-path';
+
+export interface PackOptions {
+  /** Symlinks are archived as links, never followed; the option exists to say so. */
+  followSymlinks?: false;
+}
+
+/**
+ * Streams `dir` as a tar.gz: folders, files (with their permission bits and mtimes) and
+ * symlinks that stay inside the tree, in name order. A symlink pointing outside the tree
+ * fails the stream with an `InputError` naming it (extraction would refuse it anyway);
+ * sockets, FIFOs and devices are left out. Errors reach the reader as a stream error.
+ */
+export function packDirectory(dir: string, _options: PackOptions = {}): Readable {
+  const archive = pack();
+  const gzip = createGzip();
+  archive.on('error', (error: Error) => gzip.destroy(error));
+  gzip.on('close', () => archive.destroy());
+  archive.pipe(gzip);
+  addFolder(archive, resolve(dir), []).then(
+    () => archive.finalize(),
+    (error: Error) => archive.destroy(error),
+  );
+  return gzip;
+}
+
+async function addFolder(archive: Pack, root: string, segments: string[]): Promise<void> {
+  const names = (await readdir(join(root, ...segments))).sort();
+  for (const name of names) {
+    const entrySegments = [...segments, name];
+    const path = join(root, ...entrySegments);
+    const entryName = entrySegments.join('/');
+    const info = await lstat(path);
+    const header = { name: entryName, mode: info.mode & 0o777, mtime: info.mtime };
+    if (info.isDirectory()) {
+      await addEntry(archive, { ...header, type: 'directory' });
+      await addFolder(archive, root, entrySegments);
+    } else if (info.isFile()) {
+      await addFile(archive, { ...header, type: 'file', size: info.size }, path);
+    } else if (info.isSymbolicLink()) {
+      const linkname = await readlink(path);
+      checkSymlinkTarget(entryName, entrySegments, linkname);
+      await addEntry(archive, { ...header, type: 'symlink', linkname });
+    }
+  }
+}
+
+type Header = Parameters<Pack['entry']>[0];
+
+function addEntry(archive: Pack, header: Header): Promise<void> {
+  const done = entryDone();
+  archive.entry(header, done.callback);
+  return done.promise;
+}
+
+async function addFile(archive: Pack, header: Header, path: string): Promise<void> {
+  const done = entryDone();
+  const sink = archive.entry(header, done.callback);
+  // A sink destroyed with the archive (the reader went away) fails this entry, not the process.
+  sink.on('error', done.callback);
+  try {
+    for await (const chunk of createReadStream(path)) {
+      if (sink.destroyed) break;
+      if (!sink.write(chunk as Buffer)) await drained(sink);
+    }
+    sink.end(undefined);
+  } catch (error) {
+    sink.destroy(error instanceof Error ? error : new Error(String(error)));
+    throw error;
+  }
+  await done.promise;
+}
+
+/** tar-stream reports an entry written (or failed) through a callback; this is its promise. */
+function entryDone(): { promise: Promise<void>; callback: (error?: Error | null) => void } {
+  let callback: (error?: Error | null) => void = () => undefined;
+  const promise = new Promise<void>((resolveEntry, reject) => {
+    callback = (error) => (error ? reject(error) : resolveEntry());
+  });
+  // Awaited by the caller; this only keeps an early failure from being "unhandled".
+  promise.catch(() => undefined);
+  return { promise, callback };
+}
