@@ -2,7 +2,8 @@
  * The log of one action job: lines are batched and posted to `POST /v1/jobs/{id}/logs` through
  * the script's outbox, so they keep their order with the job's events. The runner masks them.
  * Lifecycle: `write` any time; `flush` queues what is buffered (the runtime calls it before the
- * job's `job.ended` event).
+ * job's `job.ended` event); `waitForRoom` lets a fast producer (`job.sh`) pause while too many
+ * batches wait to be sent, so a command printing hundreds of MiB does not fill the memory.
  */
 import { formatWithOptions } from 'node:util';
 import type { Outbox } from '../client/outbox';
@@ -12,14 +13,35 @@ import type { ScriptApi } from '../client/script-api-client';
 export interface LogSink {
   write(line: string): void;
   flush(): Promise<void>;
+  /** Undefined when there is room; otherwise settles once there is. */
+  waitForRoom(): Promise<void> | undefined;
 }
 
-const maxBatch = 500;
+/** The Script API's `LogLines` limits are 1000 lines of 65536 characters; the body stays ≤ 1 MiB. */
+export const MAX_LINE_CHARS = 65_536;
+const maxBatchLines = 500;
+const maxBatchChars = 1_048_576;
 const batchDelayMs = 50;
+const maxBatchesInFlight = 4;
+
+function* pieces(line: string): Generator<string> {
+  for (const part of line.split(/\r?\n/)) {
+    if (part.length <= MAX_LINE_CHARS) {
+      yield part;
+      continue;
+    }
+    for (let start = 0; start < part.length; start += MAX_LINE_CHARS) {
+      yield part.slice(start, start + MAX_LINE_CHARS);
+    }
+  }
+}
 
 export class BatchedJobLog implements LogSink {
   private pending: string[] = [];
+  private pendingChars = 0;
   private timer: NodeJS.Timeout | undefined;
+  private inFlight = 0;
+  private roomWaiters: (() => void)[] = [];
 
   constructor(
     private readonly api: Pick<ScriptApi, 'appendLogs'>,
@@ -28,12 +50,13 @@ export class BatchedJobLog implements LogSink {
   ) {}
 
   write(line: string): void {
-    for (const part of line.split(/\r?\n/)) this.pending.push(part);
-    if (this.pending.length >= maxBatch) {
-      void this.flush();
-      return;
+    for (const piece of pieces(line)) {
+      this.pending.push(piece);
+      this.pendingChars += piece.length;
+      if (this.pending.length >= maxBatchLines || this.pendingChars >= maxBatchChars)
+        void this.flush();
     }
-    this.timer ??= setTimeout(() => void this.flush(), batchDelayMs);
+    if (this.pending.length > 0) this.timer ??= setTimeout(() => void this.flush(), batchDelayMs);
   }
 
   flush(): Promise<void> {
@@ -42,7 +65,24 @@ export class BatchedJobLog implements LogSink {
     if (this.pending.length === 0) return this.outbox.enqueue(() => Promise.resolve());
     const lines = this.pending;
     this.pending = [];
-    return this.outbox.enqueue(() => this.api.appendLogs(this.jobId, lines));
+    this.pendingChars = 0;
+    this.inFlight += 1;
+    return this.outbox.enqueue(() =>
+      this.api.appendLogs(this.jobId, lines).finally(() => this.sent()),
+    );
+  }
+
+  waitForRoom(): Promise<void> | undefined {
+    if (this.inFlight < maxBatchesInFlight) return undefined;
+    return new Promise((resolve) => this.roomWaiters.push(resolve));
+  }
+
+  private sent(): void {
+    this.inFlight -= 1;
+    if (this.inFlight >= maxBatchesInFlight) return;
+    const waiters = this.roomWaiters;
+    this.roomWaiters = [];
+    waiters.forEach((resolve) => resolve());
   }
 }
 

@@ -86,6 +86,16 @@ describe('job.sh', () => {
     expect(Date.now() - started).toBeLessThan(3_000);
   });
 
+  it('keeps a long output complete and in order when the runner is slow', async () => {
+    const slow = api.appendLogs.bind(api);
+    api.appendLogs = (jobId, batch) =>
+      new Promise((resolve) => setTimeout(() => resolve(slow(jobId, batch)), 5));
+    await jobApi().sh(['seq', '1', '20000']);
+    const output = (await lines()).slice(1);
+    expect(output).toHaveLength(20000);
+    expect(output.every((line, i) => line === String(i + 1))).toBe(true);
+  });
+
   it('refuses a cwd outside the checkout', async () => {
     await expect(jobApi().sh(['true'], { cwd: '../..' })).rejects.toThrow(
       /sh\(\) cwd "..\/.." leaves the checkout/,
@@ -149,6 +159,13 @@ describe('the rest of the job API', () => {
     expect(await job.param('NPM_TOKEN')).toBe('npm_abcdef');
     expect(await job.param('MISSING')).toBeUndefined();
     expect(await job.params()).toEqual({ NPM_TOKEN: 'npm_abcdef' });
+  });
+
+  it('refuses parameter names that are not environment-variable names', async () => {
+    await expect(jobApi().param('../admin')).rejects.toThrow(InputError);
+    await expect(jobApi().param('A B')).rejects.toThrow(
+      /parameter names look like environment variables/,
+    );
   });
 
   it('registers masks of 4 characters or more only', async () => {

@@ -3,6 +3,7 @@
  * the runtime creates one per attempt with the attempt's signal and the job's log sink; calls
  * made after the signal aborted reject with its reason.
  */
+import { InputError, PARAM_NAME_PATTERN } from '@gibbon/contracts';
 import type { ScriptApi } from '../client/script-api-client';
 import type { BuildContext } from '../context';
 import { restoreArtifact, saveArtifact } from './artifacts';
@@ -40,6 +41,11 @@ export class ScriptJobApi implements JobApi {
 
   async param(name: string): Promise<string | undefined> {
     this.signal.throwIfAborted();
+    if (typeof name !== 'string' || !PARAM_NAME_PATTERN.test(name)) {
+      throw new InputError(
+        `job.param(${JSON.stringify(name)}): parameter names look like environment variables (A-Z, 0-9, _).`,
+      );
+    }
     return this.deps.api.getParam(name);
   }
 
@@ -60,6 +66,7 @@ export class ScriptJobApi implements JobApi {
       env: { ...this.deps.baseEnv, ...options.env },
       signal: this.signal,
       onLine: (line) => this.deps.log.write(line),
+      waitForRoom: () => this.deps.log.waitForRoom(),
     });
     return { exitCode: 0 };
   }

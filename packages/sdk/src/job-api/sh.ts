@@ -31,6 +31,8 @@ export interface RunCommandOptions {
   readonly env: NodeJS.ProcessEnv;
   readonly signal: AbortSignal;
   readonly onLine: (line: string) => void;
+  /** Backpressure: while it returns a promise, output is paused until it settles. */
+  readonly waitForRoom?: () => Promise<void> | undefined;
 }
 
 /** Shows argv the way a user would type it, for the `$ …` line in the log. */
@@ -68,10 +70,24 @@ export function runCommand(argv: readonly string[], options: RunCommandOptions):
       killTimer = setTimeout(() => killGroup(child.pid as number, 'SIGKILL'), SH_KILL_GRACE_MS);
     };
     options.signal.addEventListener('abort', onAbort, { once: true });
-    const streams = [child.stdout, child.stderr].map((stream) => {
-      const lines = createInterface({ input: stream, crlfDelay: Infinity });
-      lines.on('line', options.onLine);
-      return new Promise((done) => lines.once('close', done));
+    const readers = [child.stdout, child.stderr].map((input) =>
+      createInterface({ input, crlfDelay: Infinity }),
+    );
+    let paused = false;
+    const onLine = (line: string): void => {
+      options.onLine(line);
+      const room = paused ? undefined : options.waitForRoom?.();
+      if (!room) return;
+      paused = true;
+      readers.forEach((reader) => reader.pause());
+      void room.then(() => {
+        paused = false;
+        readers.forEach((reader) => reader.resume());
+      });
+    };
+    const streams = readers.map((reader) => {
+      reader.on('line', onLine);
+      return new Promise((done) => reader.once('close', done));
     });
     child.once('error', (error) => {
       options.signal.removeEventListener('abort', onAbort);
