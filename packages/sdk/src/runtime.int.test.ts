@@ -85,28 +85,42 @@ describe('a bundled build script run as a process', () => {
       }),
     );
     api.on('POST /v1/jobs/hello/logs', (_req, res) => res.writeHead(204).end());
+    api.on('POST /v1/jobs/plain/logs', (_req, res) => res.writeHead(204).end());
     const bundle = await bundleBuildScript(
       folder,
       `import { action, container, pipeline } from '@gibbon/sdk';
        export default pipeline((ctx) => [
          container('lint', { image: 'alpine:3', command: ['true'] }),
-         action('hello', async (job) => { await job.sh(['echo', 'hi from', ctx.git.branch ?? '?']); }, { dependsOn: ['lint'] }),
+         action('hello', async (job) => {
+           await job.sh(['echo', 'hi from', ctx.git.branch ?? '?']);
+           await new Promise((resolve) => setTimeout(resolve, 5));
+           console.log('via console', 42);
+         }, { dependsOn: ['lint'] }),
+         action('plain', () => console.log('not in a job log?')),
        ]);`,
     );
     const run = await runBundle(bundle, api.env);
-    expect(run).toMatchObject({ code: 0, stderr: '' });
-    expect(logsOf(api, 'hello')).toEqual(['$ echo "hi from" main', 'hi from main']);
-    expect(eventsOf(api).map((e) => e.type)).toEqual([
-      'job.pending',
-      'job.pending',
-      'job.queued',
-      'job.started',
-      'job.ended',
-      'job.queued',
-      'job.started',
-      'job.ended',
-      'script.ended',
+    expect(run).toMatchObject({ code: 0, stderr: '', stdout: '' });
+    expect(logsOf(api, 'hello')).toEqual([
+      '$ echo "hi from" main',
+      'hi from main',
+      'via console 42',
     ]);
+    expect(logsOf(api, 'plain')).toEqual(['not in a job log?']);
+    const events = eventsOf(api);
+    expect(events.slice(0, 3).map((e) => e.type)).toEqual([
+      'job.pending',
+      'job.pending',
+      'job.pending',
+    ]);
+    const helloEvents = events.filter((e) => e.type !== 'script.ended' && e.jobId === 'hello');
+    expect(helloEvents.map((e) => e.type)).toEqual([
+      'job.pending',
+      'job.queued',
+      'job.started',
+      'job.ended',
+    ]);
+    expect(events.at(-1)).toMatchObject({ type: 'script.ended', status: 'success' });
   });
 
   it('exits 1 when a job fails', async () => {

@@ -4,12 +4,14 @@
  * variables set, every needed operation present), runs the build and exits: 0 success,
  * 1 failure or canceled, 2 error (the script threw while loading, a bad job graph, the API
  * unreachable or refusing). SIGTERM cancels the build: running jobs are stopped, the rest
- * marked canceled, and the process exits once that has been reported.
+ * marked canceled, and the process exits once that has been reported. `console.*` inside an
+ * action job writes to that job's log.
  */
 import { connectScriptApi, type ScriptApi } from './client/script-api-client';
 import { messageOf } from './executor/attempt';
 import type { ExecutedBuildStatus } from './executor/types';
 import type { ScriptModule, ScriptModuleLoader } from './runtime/load-definition';
+import { installConsoleCapture } from './runtime/console-capture';
 import { runBuild } from './runtime/run-build';
 
 export type { ScriptModule, ScriptModuleLoader } from './runtime/load-definition';
@@ -71,6 +73,7 @@ export async function runScriptModule(
   process.on('unhandledRejection', (reason) => {
     process.stderr.write(`gibbon: unhandled rejection in the build script: ${messageOf(reason)}\n`);
   });
+  installConsoleCapture();
   const code = await runScript(moduleOrLoader, { signal: build.signal });
   process.exit(code);
 }

@@ -12,6 +12,7 @@ import type { ExecutedBuildStatus, JobResult } from '../executor/types';
 import { ScriptJobApi } from '../job-api/script-job-api';
 import type { Job } from '../jobs';
 import { resolvePipeline } from '../resolve';
+import { withJobConsoles } from './console-capture';
 import { clip, EventReporter } from './event-reporter';
 import { loadDefinition, type ScriptModule, type ScriptModuleLoader } from './load-definition';
 import { ScriptApiContainerBackend } from './remote-backend';
@@ -102,23 +103,27 @@ export async function runBuild(
 
   const { ctx, jobs } = prepared;
   const reporter = new EventReporter(jobs, api, outbox);
-  const result = await executeJobs(jobs, {
-    ctx,
-    backend: new ScriptApiContainerBackend(api),
-    maxParallel: maxParallelOf(ctx),
-    signal: deps.signal,
-    onEvent: reporter.report,
-    createJobApi: (job, signal) =>
-      new ScriptJobApi({
-        api,
-        jobId: job.id,
-        ctx,
-        signal,
-        log: reporter.logOf(job.id),
-        checkout: deps.checkout,
-        baseEnv: deps.baseEnv,
-      }),
-  });
+  // Action jobs' console output goes to their own logs (once `installConsoleCapture` ran).
+  const result = await executeJobs(
+    withJobConsoles(jobs, (id) => reporter.logOf(id)),
+    {
+      ctx,
+      backend: new ScriptApiContainerBackend(api),
+      maxParallel: maxParallelOf(ctx),
+      signal: deps.signal,
+      onEvent: reporter.report,
+      createJobApi: (job, signal) =>
+        new ScriptJobApi({
+          api,
+          jobId: job.id,
+          ctx,
+          signal,
+          log: reporter.logOf(job.id),
+          checkout: deps.checkout,
+          baseEnv: deps.baseEnv,
+        }),
+    },
+  );
   const errored = result.jobs.find((job) => job.status === 'error');
   const message = errored
     ? `Job "${errored.jobId}" errored: ${errored.message ?? 'no message'}`
