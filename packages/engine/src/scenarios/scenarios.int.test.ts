@@ -31,22 +31,26 @@ const scenarioNames = readdirSync(__dirname, { withFileTypes: true })
 
 let image: string;
 let root: string;
-let store: LocalDiskBlobStore;
 
 beforeAll(async () => {
   image = await ensureTestImage();
   root = await mkdtemp(join(tmpdir(), 'gibbon-scenarios-'));
-  store = new LocalDiskBlobStore({ root: join(root, 'store') });
-  await store.open();
+  // The runner's own secret: no script may see it.
+  process.env.GIBBON_TEST_RUNNER_SECRET = 'runner-secret-value';
 }, 120_000);
 
 afterAll(async () => {
+  delete process.env.GIBBON_TEST_RUNNER_SECRET;
   await reapContainers(docker, { runner: runnerId });
-  await store.close();
   await rm(root, { recursive: true, force: true });
 });
 
-async function runScenario(name: string, expected: ScenarioExpectation, run: number) {
+async function runScenario(
+  name: string,
+  expected: ScenarioExpectation,
+  run: number,
+  store: LocalDiskBlobStore,
+) {
   const checkoutDir = await mkdtemp(join(root, `${name}-checkout-`));
   await cp(join(__dirname, name), checkoutDir, { recursive: true });
   await rm(join(checkoutDir, 'expected.json'));
@@ -97,10 +101,14 @@ describe('build scenarios (real script process, real Docker)', () => {
     '%s',
     async (name) => {
       const expected = await readExpectation(join(__dirname, name));
+      // One store per scenario: builds of one scenario share artifacts and caches, no others.
+      const store = new LocalDiskBlobStore({ root: join(root, `${name}-store`) });
+      await store.open();
       let last: Awaited<ReturnType<typeof runScenario>> | undefined;
       for (let run = 1; run <= (expected.runs ?? 1); run++) {
-        last = await runScenario(name, expected, run);
+        last = await runScenario(name, expected, run, store);
       }
+      await store.close();
       const { outcome, sink } = last!;
       if (process.env.GIBBON_SCENARIO_DUMP)
         console.log(name, JSON.stringify(sink.entries.map((e) => [e.jobId, e.stream, e.text])));

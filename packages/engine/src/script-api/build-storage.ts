@@ -3,8 +3,7 @@ import type { StoredArtifact, StoredCache } from '@gibbon/contracts';
 import { NotAllowedError } from '@gibbon/contracts';
 import { artifactKey, cacheKey, type BlobStore, type BuildRef } from '@gibbon/storage';
 
-/** The hash part of the key of a cache without key files. */
-const UNKEYED = 'unkeyed';
+import { UNKEYED_CACHE as UNKEYED } from './storage-job-files';
 
 /**
  * Artifacts and caches of one build in the BlobStore, at the keys of spec section 7. Ids

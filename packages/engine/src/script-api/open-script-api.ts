@@ -11,6 +11,7 @@ import { ContainerJobService } from './container-jobs';
 import type { JobFiles } from './job-files';
 import { scopeFor } from './operations';
 import type { ParamProvider } from './params';
+import { StorageJobFiles } from './storage-job-files';
 import { startScriptApiServer, type ScriptApiListen } from './server';
 import { ScriptTokenKey } from './token';
 
@@ -55,6 +56,12 @@ export async function openScriptApi(options: OpenScriptApiOptions): Promise<Open
     logSink: options.logSink,
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),
   });
+  const buildRef = { org: context.repo.org, repo: context.repo.name, build: context.build.number };
+  const files =
+    options.files ??
+    (options.store
+      ? new StorageJobFiles(options.store, buildRef, options.checkoutDir, context.build.trusted)
+      : undefined);
   const containerJobs = new ContainerJobService({
     session,
     backend: options.backend,
@@ -62,9 +69,8 @@ export async function openScriptApi(options: OpenScriptApiOptions): Promise<Open
     network: options.network,
     stopGraceSeconds: options.stopGraceSeconds,
     signal: options.signal,
-    ...(options.files ? { files: options.files } : {}),
+    ...(files ? { files } : {}),
   });
-  const buildRef = { org: context.repo.org, repo: context.repo.name, build: context.build.number };
   const storage = options.store
     ? new BuildStorage(options.store, buildRef, context.build.trusted)
     : undefined;
