@@ -2,6 +2,7 @@ import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import { Pool } from 'pg';
 import { migrateToLatest } from './migrations';
+import { withStatementCache } from './statement-cache';
 import type { GibbonTables } from './schema';
 
 /** Where the data lives: an SQLite file (the embedded default) or a Postgres server. */
@@ -31,7 +32,7 @@ function sqliteDialect(file: string): SqliteDialect {
   connection.pragma('synchronous = NORMAL');
   connection.pragma('foreign_keys = ON');
   connection.pragma('busy_timeout = 5000');
-  return new SqliteDialect({ database: connection });
+  return new SqliteDialect({ database: withStatementCache(connection) });
 }
 
 function postgresDialect(url: string): PostgresDialect {

@@ -54,8 +54,10 @@ export class ReposService {
   }
 
   async list(org: string): Promise<Repo[]> {
-    await this.orgs.get(org);
-    return this.repos.list(org);
+    const repos = await this.repos.list(org);
+    // Only an empty answer needs telling apart "no repositories" from "no such org".
+    if (repos.length === 0) await this.orgs.get(org);
+    return repos;
   }
 
   async get(org: string, name: string): Promise<Repo> {
