@@ -3,7 +3,7 @@
  * unknown `dependsOn`, no cycles. Every problem found goes into one error naming the jobs, so a
  * user fixes them in one go.
  */
-import { JOB_ID_PATTERN, UnprocessableError } from '@gibbon/contracts';
+import { JOB_ID_PATTERN, UnprocessableError } from './contracts';
 import type { Job } from './jobs';
 
 function idProblems(jobs: readonly Job[]): string[] {

@@ -3,7 +3,7 @@
  * editor; these checks catch them in plain JavaScript scripts and in values computed at run time,
  * with a message naming the job and the field.
  */
-import { UnprocessableError } from '@gibbon/contracts';
+import { UnprocessableError } from './contracts';
 
 type Problem = string | undefined;
 

@@ -3,7 +3,7 @@
  * array (falsy entries ignored, nested arrays flattened), or a sync/async function of the build
  * context returning either.
  */
-import { UnprocessableError } from '@gibbon/contracts';
+import { UnprocessableError } from './contracts';
 import type { BuildContext } from './context';
 import { validateJobGraph } from './graph';
 import type { Job } from './jobs';

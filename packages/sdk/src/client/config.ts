@@ -3,7 +3,7 @@
  * script process (spec section 3). Anything missing or malformed stops the script at once with
  * a message naming the variable.
  */
-import { InputError } from '@gibbon/contracts';
+import { InputError } from '../contracts';
 
 export type ApiEndpoint =
   | { readonly kind: 'unix'; readonly socketPath: string }

@@ -12,7 +12,7 @@ import {
   NotFoundError,
   PayloadTooLargeError,
   UnprocessableError,
-} from '@gibbon/contracts';
+} from '../contracts';
 
 type DomainErrorClass = new (message: string, options?: { cause?: unknown }) => GibbonError;
 

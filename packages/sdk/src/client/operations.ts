@@ -3,7 +3,7 @@
  * document has every one of them. A runner older (or newer) than the SDK fails the build at
  * once with the missing operations named, instead of half-way through a job.
  */
-import { UnprocessableError } from '@gibbon/contracts';
+import { UnprocessableError } from '../contracts';
 
 export interface Operation {
   readonly method: 'GET' | 'POST' | 'PUT';

@@ -3,7 +3,7 @@
  * the job API and the runtime depend on, so their tests can hand them an in-memory one.
  */
 import type { Readable } from 'node:stream';
-import { NotFoundError, type ParamValue } from '@gibbon/contracts';
+import { NotFoundError, type ParamValue } from '../contracts';
 import type { BuildContext } from '../context';
 import { readApiConfig } from './config';
 import { assertOperations } from './operations';

@@ -4,7 +4,7 @@
  * did not succeed; cancels everything on the build's signal. The graph must already be
  * validated (`resolvePipeline`); `executeJobs` validates it again so a caller can't skip that.
  */
-import { InputError } from '@gibbon/contracts';
+import { InputError } from '../contracts';
 import { validateJobGraph } from '../graph';
 import type { Job } from '../jobs';
 import { runJob } from './run-job';

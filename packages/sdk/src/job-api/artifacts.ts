@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { mkdir, stat } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { ARTIFACT_ID_PATTERN, InputError } from '@gibbon/contracts';
+import { ARTIFACT_ID_PATTERN, InputError } from '../contracts';
 import type { ScriptApi } from '../client/script-api-client';
 import { resolveInCheckout } from './paths';
 

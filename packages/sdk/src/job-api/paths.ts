@@ -4,7 +4,7 @@
  */
 import { realpath } from 'node:fs/promises';
 import { isAbsolute, join, normalize, relative, sep } from 'node:path';
-import { InputError } from '@gibbon/contracts';
+import { InputError } from '../contracts';
 
 function isInside(root: string, candidate: string): boolean {
   const rel = relative(root, candidate);

@@ -3,7 +3,7 @@
  * the runtime creates one per attempt with the attempt's signal and the job's log sink; calls
  * made after the signal aborted reject with its reason.
  */
-import { InputError, PARAM_NAME_PATTERN } from '@gibbon/contracts';
+import { InputError, PARAM_NAME_PATTERN } from '../contracts';
 import type { ScriptApi } from '../client/script-api-client';
 import type { BuildContext } from '../context';
 import { restoreArtifact, saveArtifact } from './artifacts';

@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import { createInterface } from 'node:readline';
-import { InputError } from '@gibbon/contracts';
+import { InputError } from '../contracts';
 
 export const SH_KILL_GRACE_MS = 5_000;
 
