@@ -24,6 +24,7 @@ export { MIN_MASK_LENGTH, ScriptJobApi, type ScriptJobApiDeps } from './job-api/
 export { BatchedJobLog, type LogSink } from './job-api/job-log';
 export { validateJobGraph, findCycle } from './graph';
 export { resolvePipeline } from './resolve';
+export { selectJobs, selectedJobIds } from './select';
 export * from './executor';
 export { SkipSignal, isSkipSignal } from './job-api/skip';
 export * from './client';

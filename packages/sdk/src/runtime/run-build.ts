@@ -12,6 +12,7 @@ import type { ExecutedBuildStatus, JobResult } from '../executor/types';
 import { ScriptJobApi } from '../job-api/script-job-api';
 import type { Job } from '../jobs';
 import { resolvePipeline } from '../resolve';
+import { selectedJobIds, selectJobs } from '../select';
 import { withJobConsoles } from './console-capture';
 import { clip, EventReporter } from './event-reporter';
 import { loadDefinition, type ScriptModule, type ScriptModuleLoader } from './load-definition';
@@ -59,7 +60,9 @@ async function prepare(
     return { error: `The build script threw while loading: ${messageOf(error)}` };
   }
   try {
-    return { ctx, jobs: await resolvePipeline(definition, ctx) };
+    const jobs = await resolvePipeline(definition, ctx);
+    const only = selectedJobIds(ctx);
+    return { ctx, jobs: only ? selectJobs(jobs, only) : jobs };
   } catch (error) {
     return { error: messageOf(error) };
   }
