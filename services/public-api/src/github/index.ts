@@ -1,0 +1,29 @@
+/**
+ * The GitHub side of public-api: checking and reading webhook deliveries, and reporting build
+ * statuses back to commits. Nothing here touches the database; the webhook route and the build
+ * service wire these in (see README.md in this folder).
+ */
+export { GITHUB_SIGNATURE_HEADER, verifyGithubSignature } from './signature';
+export { interpretDelivery, type DeliveryInput } from './deliveries';
+export type { DeliveryOutcome } from './delivery-outcome';
+export {
+  contentKeyOf,
+  type BuildTrigger,
+  type PullRequestFacts,
+  type TriggerEvent,
+} from './build-trigger';
+export {
+  COMMIT_STATUS_CONTEXT,
+  createCommitStatusNotifier,
+  type CommitStatusNotifier,
+  type CommitStatusNotifierOptions,
+  type CommitStatusUpdate,
+} from './commit-status';
+export { githubStateOf, type GithubCommitState } from './commit-state';
+export { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy';
+export {
+  createFetchStatusTransport,
+  type StatusRequest,
+  type StatusResponse,
+  type StatusTransport,
+} from './status-transport';
