@@ -196,6 +196,24 @@ describe('bad input', () => {
         400,
         'invalid_input',
       ));
+    it('label filters that are not a list of label groups → 400', async () => {
+      const flat = { labelFilters: [{ name: 'team', value: 'web' }], values: [] };
+      await expectRefused(
+        'POST',
+        '/v1/orgs/acme/params',
+        { ...admin(), body: flat },
+        400,
+        'invalid_input',
+      );
+      const emptyGroup = { labelFilters: [[]], values: [] };
+      await expectRefused(
+        'POST',
+        '/v1/orgs/acme/params',
+        { ...admin(), body: emptyGroup },
+        400,
+        'invalid_input',
+      );
+    });
     it('duplicate names in a set → 400', () =>
       expectRefused(
         'POST',

@@ -81,13 +81,13 @@ describe('public-api over HTTP', () => {
       token: admin(),
       body: {
         description: 'npm',
-        labelFilters: [{ name: 'team', value: 'web' }],
+        labelFilters: [[{ name: 'team', value: 'web' }]],
         values: [{ name: 'NPM_TOKEN', value: 'npm-value-1' }],
       },
     });
     expect(created).toMatchObject({
       status: 201,
-      body: { names: ['NPM_TOKEN'], labelFilters: [{ name: 'team', value: 'web' }] },
+      body: { names: ['NPM_TOKEN'], labelFilters: [[{ name: 'team', value: 'web' }]] },
     });
     const id = (created.body as { id: string }).id;
     for (const answer of [

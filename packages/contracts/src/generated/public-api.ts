@@ -653,8 +653,8 @@ export interface components {
             createdAt: components["schemas"]["Timestamp"];
             updatedAt: components["schemas"]["Timestamp"];
         };
-        /** @description The set applies to a repository when every filter matches one of its labels (same name and value); an empty list applies to every repository of the org. */
-        LabelFilters: components["schemas"]["Labels"];
+        /** @description Which repositories of the org the set applies to: a list of groups, OR between groups and AND within one. A group matches a repository when every label of the group is among the repository's labels (same name and value). An empty list applies to every repository of the org. */
+        LabelFilters: components["schemas"]["Label"][][];
         /** @description Parameter names must be unique within the list. */
         ParamValues: components["schemas"]["ParamValue"][];
         ParamSetCreate: {

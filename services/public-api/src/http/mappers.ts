@@ -1,7 +1,7 @@
 import type * as Api from '@gibbon/contracts';
 import { InputError } from '@gibbon/contracts';
 import type { Request } from 'express';
-import type { Label, LabelFilterGroups, ParamSet, Repo } from '../domain';
+import type { ParamSet, Repo } from '../domain';
 
 /**
  * Between the API's JSON and the services' records. Bodies reach the routes only after
@@ -33,25 +33,12 @@ export function repoJson(repo: Repo): Api.Repo {
   };
 }
 
-/**
- * The public document describes `labelFilters` as one list of labels that must all match
- * (one AND group); the services model the general OR-of-AND-groups form, of which that is
- * the one-group case.
- */
-export function labelFiltersFromApi(filters: readonly Label[] | undefined): LabelFilterGroups {
-  return filters === undefined || filters.length === 0 ? [] : [filters];
-}
-
-function labelFiltersToApi(groups: LabelFilterGroups): Label[] {
-  return groups.length === 0 ? [] : groups.flat();
-}
-
 export function paramSetJson(set: ParamSet): Api.ParamSet {
   return {
     id: set.id,
     org: set.org,
     description: set.description,
-    labelFilters: labelFiltersToApi(set.labelFilters),
+    labelFilters: set.labelFilters.map((group) => [...group]),
     names: [...set.names],
     createdAt: set.createdAt,
     updatedAt: set.updatedAt,

@@ -1,7 +1,7 @@
 import type { ParamSetCreate, ParamSetUpdate } from '@gibbon/contracts';
 import { Router } from 'express';
 import type { Services } from '../../services';
-import { bodyOf, labelFiltersFromApi, paramSetJson, pathParam } from '../mappers';
+import { bodyOf, paramSetJson, pathParam } from '../mappers';
 
 export function paramsRoutes(services: Services): Router {
   const router = Router();
@@ -10,7 +10,7 @@ export function paramsRoutes(services: Services): Router {
     const body = bodyOf<ParamSetCreate>(req);
     const set = await services.params.create(pathParam(req, 'org'), {
       description: body.description,
-      labelFilters: labelFiltersFromApi(body.labelFilters),
+      labelFilters: body.labelFilters,
       values: body.values,
     });
     res.status(201).json(paramSetJson(set));
@@ -28,7 +28,7 @@ export function paramsRoutes(services: Services): Router {
     const body = bodyOf<ParamSetUpdate>(req);
     const set = await services.params.replace(pathParam(req, 'org'), pathParam(req, 'paramSetId'), {
       description: body.description,
-      labelFilters: labelFiltersFromApi(body.labelFilters),
+      labelFilters: body.labelFilters,
       values: body.values,
     });
     res.json(paramSetJson(set));
