@@ -8,7 +8,7 @@
  * action job writes to that job's log.
  */
 import { connectScriptApi, type ScriptApi } from './client/script-api-client';
-import { messageOf } from './executor/attempt';
+import { messageOf } from './message-of';
 import type { ExecutedBuildStatus } from './executor/types';
 import type { ScriptModule, ScriptModuleLoader } from './runtime/load-definition';
 import { installConsoleCapture } from './runtime/console-capture';

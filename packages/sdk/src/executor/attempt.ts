@@ -5,6 +5,7 @@
  */
 import type { ActionJob, ContainerJob, Job } from '../jobs';
 import { isSkipSignal } from '../job-api/skip';
+import { messageOf } from '../message-of';
 import type { ContainerBackend, FinalJobStatus, JobApiFactory } from './types';
 
 export interface AttemptOutcome {
@@ -17,10 +18,6 @@ export interface AttemptDeps {
   readonly backend: ContainerBackend;
   readonly createJobApi: JobApiFactory;
   readonly buildSignal: AbortSignal;
-}
-
-export function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 async function runContainerJob(

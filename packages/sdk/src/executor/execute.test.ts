@@ -201,6 +201,15 @@ describe('executeJobs', () => {
     expect(result.status).toBe('canceled');
   });
 
+  it('counts a job the runner canceled as a canceled build, not a success', async () => {
+    const jobs = [box('a'), box('b', { dependsOn: ['a'] })];
+    const { result } = await run(jobs, {
+      a: { result: { status: 'canceled', message: 'runner stopping' } },
+    });
+    expect(statuses(result)).toEqual({ a: 'canceled', b: 'skipped' });
+    expect(result.status).toBe('canceled');
+  });
+
   it('runs nothing when the build is already canceled', async () => {
     const controller = new AbortController();
     controller.abort();

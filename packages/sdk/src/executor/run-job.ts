@@ -5,7 +5,8 @@
  */
 import type { BuildContext } from '../context';
 import type { Job } from '../jobs';
-import { type AttemptDeps, type AttemptOutcome, messageOf, runAttempt } from './attempt';
+import { messageOf } from '../message-of';
+import { type AttemptDeps, type AttemptOutcome, runAttempt } from './attempt';
 import type { ExecutorEvent, JobResult } from './types';
 
 export interface RunJobDeps extends AttemptDeps {

@@ -6,7 +6,7 @@
 import { Outbox } from '../client/outbox';
 import type { ScriptApi } from '../client/script-api-client';
 import type { BuildContext } from '../context';
-import { messageOf } from '../executor/attempt';
+import { messageOf } from '../message-of';
 import { executeJobs } from '../executor/execute';
 import type { ExecutedBuildStatus, JobResult } from '../executor/types';
 import { ScriptJobApi } from '../job-api/script-job-api';
