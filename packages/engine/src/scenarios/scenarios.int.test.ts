@@ -1,5 +1,5 @@
 import { existsSync, readdirSync } from 'node:fs';
-import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalDiskBlobStore } from '@gibbon/storage';
@@ -45,6 +45,17 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
+/** Declarative build files can't read the context, so the test image is filled in here. */
+async function fillImagePlaceholders(checkoutDir: string, testImage: string): Promise<void> {
+  for (const folder of ['.gibbon', '.monkeyci']) {
+    const entries = await readdir(join(checkoutDir, folder)).catch(() => []);
+    for (const entry of entries.filter((name) => /\.(ya?ml|json)$/.test(name))) {
+      const file = join(checkoutDir, folder, entry);
+      await writeFile(file, (await readFile(file, 'utf8')).replaceAll('{{TEST_IMAGE}}', testImage));
+    }
+  }
+}
+
 async function runScenario(
   name: string,
   expected: ScenarioExpectation,
@@ -54,6 +65,7 @@ async function runScenario(
   const checkoutDir = await mkdtemp(join(root, `${name}-checkout-`));
   await cp(join(__dirname, name), checkoutDir, { recursive: true });
   await rm(join(checkoutDir, 'expected.json'));
+  await fillImagePlaceholders(checkoutDir, image);
   const workDir = await mkdtemp(join(root, `${name}-work-`));
   const controller = new AbortController();
   const sink = new MemoryLogSink();

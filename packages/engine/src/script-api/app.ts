@@ -16,6 +16,8 @@ export interface ScriptApiDeps {
   containerJobs: ContainerJobService;
   /** Absent: the artifact and cache routes answer 404 (no storage configured). */
   storage?: BuildStorage;
+  /** Check every answer against the document too (tests: catches drift from the contract). */
+  validateResponses?: boolean;
 }
 
 /** Action-job log batches and events are small; artifacts and caches are streamed, not parsed. */
@@ -48,6 +50,7 @@ export function createScriptApiApp({
   session,
   containerJobs,
   storage,
+  validateResponses = false,
 }: ScriptApiDeps): Express {
   const app = express();
   app.disable('x-powered-by');
@@ -60,7 +63,7 @@ export function createScriptApiApp({
     OpenApiValidator.middleware({
       apiSpec: openApiDocumentPath('script-api'),
       validateRequests: true,
-      validateResponses: false,
+      validateResponses,
       validateSecurity: false,
       // Streamed tar.gz bodies: ids are checked by the storage key builders instead.
       ignorePaths: /^\/v1\/(artifacts|caches)\//,

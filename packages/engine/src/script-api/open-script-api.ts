@@ -31,6 +31,8 @@ export interface OpenScriptApiOptions {
   files?: JobFiles;
   listen?: ScriptApiListen;
   onEvent?: ScriptEventListener;
+  /** Validate answers against the Script API document as well (tests). */
+  validateResponses?: boolean;
 }
 
 /** A build's running Script API: the two values the script gets, its state, and the way to end it. */
@@ -74,7 +76,13 @@ export async function openScriptApi(options: OpenScriptApiOptions): Promise<Open
   const storage = options.store
     ? new BuildStorage(options.store, buildRef, context.build.trusted)
     : undefined;
-  const app = createScriptApiApp({ key, session, containerJobs, ...(storage ? { storage } : {}) });
+  const app = createScriptApiApp({
+    key,
+    session,
+    containerJobs,
+    validateResponses: options.validateResponses ?? false,
+    ...(storage ? { storage } : {}),
+  });
   const server = await startScriptApiServer(app, options.listen);
   const token = key.issue(scopeFor(context.build.trusted), options.tokenLifetimeSeconds);
   return {

@@ -63,6 +63,7 @@ async function start(trusted = true) {
     signal: new AbortController().signal,
     tokenLifetimeSeconds: 600,
     store,
+    validateResponses: true,
   });
   open.push(api);
   const call = (method: string, path: string, body?: unknown) =>

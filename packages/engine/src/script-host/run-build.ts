@@ -1,7 +1,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BuildContext } from '@gibbon/contracts';
-import { UnprocessableError } from '@gibbon/contracts';
 import type { BlobStore } from '@gibbon/storage';
 import type { ContainerBackend } from '../containers/backend';
 import type { JobNetwork } from '../containers/types';
@@ -14,8 +13,7 @@ import { openScriptApi } from '../script-api/open-script-api';
 import type { ParamProvider } from '../script-api/params';
 import type { ScriptApiListen } from '../script-api/server';
 import { buildVerdict, type BuildVerdict } from './build-status';
-import { compileBuildScript } from './compile';
-import { locateBuildFile } from './locate';
+import { prepareScript } from './prepare-script';
 import { runScriptProcess } from './script-process';
 
 /** The log of the build script itself; `_` can't start a job id, so it never collides with one. */
@@ -65,16 +63,7 @@ export async function runBuild(options: RunBuildOptions): Promise<BuildOutcome> 
   const signal = AbortSignal.any(options.signal ? [options.signal, timeout] : [timeout]);
   let bundlePath: string;
   try {
-    const buildFile = await locateBuildFile(options.checkoutDir);
-    if (buildFile.kind === 'declarative') {
-      throw new UnprocessableError(
-        `${buildFile.name}: declarative build files are not supported yet.`,
-      );
-    }
-    bundlePath = await compileBuildScript({
-      scriptPath: buildFile.path,
-      cacheDir: options.compileCacheDir,
-    });
+    bundlePath = await prepareScript(options);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     scriptLog.system(message);
