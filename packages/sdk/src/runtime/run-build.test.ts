@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ContainerRunAnswer, ContainerRunRequest } from '../client/types';
+import { testContext } from '../../test/context';
 import { InMemoryScriptApi } from '../../test/in-memory-script-api';
 import { action, container, pipeline } from '../jobs';
 import { runBuild } from './run-build';
@@ -209,6 +210,22 @@ describe('runBuild', () => {
     const ended = timeline(api).slice(-3);
     expect(ended.pop()).toBe('script.ended:canceled');
     expect(ended.sort()).toEqual(['job.ended:hang:canceled', 'job.ended:later:canceled']);
+  });
+
+  it('runs at most GIBBON_MAX_PARALLEL jobs at once', async () => {
+    const context = { ...testContext(), env: { GIBBON_MAX_PARALLEL: '2' } };
+    const api = new InMemoryScriptApi({}, context);
+    let running = 0;
+    let most = 0;
+    const busy = (id: string) =>
+      action(id, async () => {
+        running += 1;
+        most = Math.max(most, running);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        running -= 1;
+      });
+    await runBuild({ default: ['a', 'b', 'c', 'd', 'e'].map(busy) }, deps(api));
+    expect(most).toBe(2);
   });
 
   it('turns a runner that stops accepting events into a build error', async () => {
