@@ -1,0 +1,177 @@
+import { execFile } from 'node:child_process';
+import { lstat, mkdtemp, readdir, readFile, readlink, rm, symlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { startGitRemote, type GitRemote, type TestRepository } from '@gibbon/test-kit';
+import { checkoutCommit, CheckoutError, type CheckoutRequest } from './clone';
+
+const run = promisify(execFile);
+const TOKEN = 'ghp_secretClonetoken123456';
+
+let remote: GitRemote;
+let root: string;
+let repo: TestRepository;
+let first: string;
+let second: string;
+let head: string;
+
+beforeAll(async () => {
+  remote = await startGitRemote();
+  root = await mkdtemp(join(tmpdir(), 'gibbon-clone-'));
+  repo = await remote.createRepository('app');
+  first = await repo.commit({ 'README.md': '# v1\n' }, { message: 'First' });
+  await repo.tag('v1', first, { message: 'Release 1' });
+  second = await repo.commit({ 'README.md': '# v2\n', 'src/a.txt': 'a\n' }, { message: 'Second' });
+  head = await repo.commit(
+    { 'src/a.txt': 'a2\n', 'b.txt': 'b\n' },
+    {
+      message: 'Third\n\nWith a body.',
+      author: { name: 'Ada', email: 'ada@example.com' },
+    },
+  );
+}, 60_000);
+
+afterAll(async () => {
+  await remote.close();
+  await rm(root, { recursive: true, force: true });
+});
+
+async function checkout(overrides: Partial<CheckoutRequest>) {
+  const dir = await mkdtemp(join(root, 'co-'));
+  const request = {
+    url: repo.url,
+    ref: 'refs/heads/main',
+    commit: null,
+    token: null,
+    dir,
+    signal: new AbortController().signal,
+    ...overrides,
+  } satisfies CheckoutRequest;
+  return { dir, result: await checkoutCommit(request) };
+}
+
+/** Every file under `dir`, read as text (symlinks as their target). */
+async function allFileText(dir: string): Promise<string> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  const texts = await Promise.all(
+    entries.map(async (entry) => {
+      const path = join(entry.parentPath, entry.name);
+      if (entry.isSymbolicLink()) return readlink(path);
+      return entry.isFile() ? (await readFile(path)).toString('latin1') : '';
+    }),
+  );
+  return texts.join('\n');
+}
+
+describe('checkoutCommit', () => {
+  it('checks out the head of a branch, shallow, with what the commit says', async () => {
+    const { dir, result } = await checkout({});
+    expect(result).toEqual({
+      commit: head,
+      message: 'Third\n\nWith a body.\n',
+      author: { name: 'Ada', email: 'ada@example.com' },
+      changedFiles: [],
+    });
+    expect(await readFile(join(dir, 'src/a.txt'), 'utf8')).toBe('a2\n');
+    expect((await readFile(join(dir, '.git/shallow'), 'utf8')).trim()).toBe(head);
+    expect((await readFile(join(dir, '.git/HEAD'), 'utf8')).trim()).toBe(head);
+  });
+
+  it('deepens the fetch for an older commit of the branch and lists its changed files', async () => {
+    const { dir, result } = await checkout({ commit: second });
+    expect(result.commit).toBe(second);
+    expect(result.changedFiles.sort()).toEqual(['README.md', 'src/a.txt']);
+    expect(await readFile(join(dir, 'README.md'), 'utf8')).toBe('# v2\n');
+    await expect(lstat(join(dir, 'b.txt'))).rejects.toThrow(/ENOENT/);
+  });
+
+  it('checks out the commit of an annotated tag', async () => {
+    const { dir, result } = await checkout({ ref: 'refs/tags/v1' });
+    expect(result.commit).toBe(first);
+    expect(await readFile(join(dir, 'README.md'), 'utf8')).toBe('# v1\n');
+  });
+
+  it('fails with a clear message for a commit that is not on the ref', async () => {
+    const stranger = 'f'.repeat(40);
+    const error = await checkout({ commit: stranger }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(CheckoutError);
+    expect((error as Error).message).toContain(
+      `Commit ${stranger} is not in the history of refs/heads/main`,
+    );
+  });
+
+  it('fails with git’s message for a missing repository', async () => {
+    const error = await checkout({ url: `${remote.url}/nope.git` }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CheckoutError);
+    expect((error as Error).message).toMatch(
+      /Could not check out refs\/heads\/main of .*nope\.git: .*404/,
+    );
+  });
+
+  it('leaves symlinks in the tree as links, even ones that point outside', async () => {
+    const work = await mkdtemp(join(root, 'work-'));
+    await run('git', ['clone', '-q', repo.directory, work]);
+    await symlink('/etc/passwd', join(work, 'outside'));
+    await symlink('README.md', join(work, 'inside'));
+    const env = { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' };
+    const gitIn = (...args: string[]) => run('git', ['-C', work, ...args], { env });
+    await gitIn('add', 'outside', 'inside');
+    await gitIn('-c', 'user.name=T', '-c', 'user.email=t@example.com', 'commit', '-qm', 'links');
+    await gitIn('push', '-q', 'origin', 'HEAD:refs/heads/links');
+
+    const { dir } = await checkout({ ref: 'refs/heads/links' });
+    expect((await lstat(join(dir, 'outside'))).isSymbolicLink()).toBe(true);
+    expect(await readlink(join(dir, 'outside'))).toBe('/etc/passwd');
+    expect(await readlink(join(dir, 'inside'))).toBe('README.md');
+  });
+
+  describe('a private repository', () => {
+    let secret: TestRepository;
+
+    beforeAll(async () => {
+      secret = await remote.createRepository('secret', {
+        auth: { username: 'x-access-token', password: TOKEN },
+      });
+      await secret.commit({ 'secret.txt': 'classified\n' }, { message: 'Private' });
+    });
+
+    it('clones with the token, which no file of the checkout holds', async () => {
+      const { dir } = await checkout({ url: secret.url, token: TOKEN });
+      expect(await readFile(join(dir, 'secret.txt'), 'utf8')).toBe('classified\n');
+      const everything = await allFileText(dir);
+      expect(everything).not.toContain(TOKEN);
+      expect(everything).not.toContain(Buffer.from(`x-access-token:${TOKEN}`).toString('base64'));
+    });
+
+    it('fails without the token', async () => {
+      const error = await checkout({ url: secret.url }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(CheckoutError);
+      expect((error as Error).message).toMatch(/401/);
+    });
+
+    it('fails with a wrong token and never quotes it', async () => {
+      const wrong = 'ghp_wrongtoken987654';
+      const error = await checkout({ url: secret.url, token: wrong }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(CheckoutError);
+      expect((error as Error).message).toMatch(/401/);
+      expect((error as Error).message).not.toContain(wrong);
+    });
+  });
+
+  it('stops when the build is canceled', async () => {
+    const controller = new AbortController();
+    controller.abort(new Error('canceled by user'));
+    const dir = await mkdtemp(join(root, 'co-'));
+    await expect(
+      checkoutCommit({
+        url: repo.url,
+        ref: 'refs/heads/main',
+        commit: null,
+        token: null,
+        dir,
+        signal: controller.signal,
+      }),
+    ).rejects.toThrow('canceled by user');
+  });
+});

@@ -1,0 +1,107 @@
+import * as fs from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import type { CheckedOutCommit } from '@gibbon/contracts';
+import git from 'isomorphic-git';
+import { changedFiles } from './changed-files';
+import { abortableGitHttp } from './git-http';
+import { maskCredential } from './mask-credentials';
+
+/** The basic-auth user GitHub expects beside an access token. */
+const TOKEN_USERNAME = 'x-access-token';
+
+/**
+ * Depths tried in turn until the build's commit is in the fetched history: the tip alone
+ * (the usual case, a build of a branch head), a recent stretch, then everything (git's own
+ * "infinite" depth, as `git fetch --unshallow` sends it).
+ */
+const DEPTHS = [1, 50, 0x7fffffff] as const;
+
+export interface CheckoutRequest {
+  /** The clone URL, from the stored repository; carries no credentials. */
+  url: string;
+  /** The full ref that holds the commit (`refs/heads/main`, `refs/tags/v1`, `refs/pull/7/head`). */
+  ref: string;
+  /** The exact commit to build; `null` builds the ref's current tip. */
+  commit: string | null;
+  /** The repository's access token for private clones; only ever handed to `onAuth`. */
+  token: string | null;
+  /** A build-private folder, empty or not yet there. */
+  dir: string;
+  signal: AbortSignal;
+}
+
+/** A clone that failed: the message is git's (credentials masked) and is meant for the user. */
+export class CheckoutError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'CheckoutError';
+  }
+}
+
+/**
+ * Checks out exactly one commit with isomorphic-git: a single-branch shallow fetch of the
+ * ref, deepened until the commit is there, then a detached checkout. The token reaches git
+ * only through `onAuth`, so no file of the checkout (`.git/config` included) holds it. Git
+ * links (submodules) are not followed; symlinks are written as links, never followed.
+ */
+export async function checkoutCommit(request: CheckoutRequest): Promise<CheckedOutCommit> {
+  const { dir, signal } = request;
+  try {
+    await mkdir(dir, { recursive: true });
+    await git.init({ fs, dir, defaultBranch: 'gibbon-build' });
+    // The plain URL only: credentials never reach the config (they go through onAuth).
+    await git.addRemote({ fs, dir, remote: 'origin', url: request.url });
+    const commit = await fetchUntilPresent(request);
+    signal.throwIfAborted();
+    await git.checkout({ fs, dir, ref: commit, force: true });
+    const { commit: details } = await git.readCommit({ fs, dir, oid: commit });
+    return {
+      commit,
+      message: details.message,
+      author: { name: details.author.name, email: details.author.email },
+      changedFiles: await changedFiles(dir, commit, details.parent),
+    };
+  } catch (error) {
+    if (signal.aborted) throw signal.reason;
+    throw new CheckoutError(describe(error, request), { cause: error });
+  }
+}
+
+async function fetchUntilPresent(request: CheckoutRequest): Promise<string> {
+  const { dir, ref, token, signal } = request;
+  for (const depth of DEPTHS) {
+    signal.throwIfAborted();
+    const { fetchHead } = await git.fetch({
+      fs,
+      http: abortableGitHttp(signal),
+      dir,
+      remote: 'origin',
+      ref,
+      singleBranch: true,
+      tags: false,
+      depth,
+      ...(token ? { onAuth: () => ({ username: TOKEN_USERNAME, password: token }) } : {}),
+    });
+    if (fetchHead === null) throw new Error(`The repository is empty; it has no ${ref}.`);
+    // A tag's object is peeled to its commit; a branch head is a commit already.
+    const wanted = request.commit ?? (await git.readCommit({ fs, dir, oid: fetchHead })).oid;
+    if (await hasCommit(dir, wanted)) return wanted;
+  }
+  throw new Error(`Commit ${request.commit ?? ''} is not in the history of ${ref}.`);
+}
+
+async function hasCommit(dir: string, oid: string): Promise<boolean> {
+  try {
+    await git.readCommit({ fs, dir, oid });
+    return true;
+  } catch (error) {
+    if (error instanceof git.Errors.NotFoundError) return false;
+    throw error;
+  }
+}
+
+function describe(error: unknown, request: CheckoutRequest): string {
+  const text = error instanceof Error ? error.message : String(error);
+  const masked = maskCredential(text, TOKEN_USERNAME, request.token);
+  return `Could not check out ${request.ref} of ${request.url}: ${masked}`;
+}
