@@ -25,6 +25,17 @@ describe('BatchedJobLog', () => {
     expect(api.batches).toEqual([['one', 'two', 'three', 'four']]);
   });
 
+  it('drops writes after close (a detached action printing after its job ended)', async () => {
+    const api = new SlowLogApi(0);
+    const log = new BatchedJobLog(api, 'job', new Outbox());
+    log.write('before');
+    await log.close();
+    log.write('after');
+    await log.flush();
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    expect(api.batches).toEqual([['before']]);
+  });
+
   it('flushes by itself shortly after the last write', async () => {
     const api = new SlowLogApi(0);
     new BatchedJobLog(api, 'job', new Outbox()).write('alone');

@@ -1,9 +1,11 @@
 /**
  * The log of one action job: lines are batched and posted to `POST /v1/jobs/{id}/logs` through
  * the script's outbox, so they keep their order with the job's events. The runner masks them.
- * Lifecycle: `write` any time; `flush` queues what is buffered (the runtime calls it before the
- * job's `job.ended` event); `waitForRoom` lets a fast producer (`job.sh`) pause while too many
- * batches wait to be sent, so a command printing hundreds of MiB does not fill the memory.
+ * Lifecycle: `write` any time until `close`; `close` queues what is buffered and drops later
+ * writes (the runtime closes the log just before the job's `job.ended` event, so an action that
+ * ignored its timeout and goes on printing cannot post to an ended job); `waitForRoom` lets a
+ * fast producer (`job.sh`) pause while too many batches wait to be sent, so a command printing
+ * hundreds of MiB does not fill the memory.
  */
 import { formatWithOptions } from 'node:util';
 import type { Outbox } from '../client/outbox';
@@ -42,6 +44,7 @@ export class BatchedJobLog implements LogSink {
   private timer: NodeJS.Timeout | undefined;
   private inFlight = 0;
   private roomWaiters: (() => void)[] = [];
+  private closed = false;
 
   constructor(
     private readonly api: Pick<ScriptApi, 'appendLogs'>,
@@ -50,6 +53,7 @@ export class BatchedJobLog implements LogSink {
   ) {}
 
   write(line: string): void {
+    if (this.closed) return;
     for (const piece of pieces(line)) {
       this.pending.push(piece);
       this.pendingChars += piece.length;
@@ -70,6 +74,13 @@ export class BatchedJobLog implements LogSink {
     return this.outbox.enqueue(() =>
       this.api.appendLogs(this.jobId, lines).finally(() => this.sent()),
     );
+  }
+
+  /** Queues the buffered lines; every later write is dropped. */
+  close(): Promise<void> {
+    const flushed = this.flush();
+    this.closed = true;
+    return flushed;
   }
 
   waitForRoom(): Promise<void> | undefined {

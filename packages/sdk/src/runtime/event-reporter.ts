@@ -71,7 +71,7 @@ export class EventReporter {
         this.retryNote(event.jobId, event.attempt, event.previousStatus, event.message);
         return;
       case 'job.ended':
-        void this.logs.get(event.jobId)?.flush();
+        void this.logs.get(event.jobId)?.close();
         this.post({
           type: 'job.ended',
           jobId: event.jobId,

@@ -104,6 +104,23 @@ describe('runBuild', () => {
     expect(order.slice(-3)).toEqual(['logs:last words', 'job.ended', 'script.ended']);
   });
 
+  it('posts nothing for a timed-out action that goes on logging after its end', async () => {
+    const api = new InMemoryScriptApi();
+    const stubborn = action(
+      'stubborn',
+      async (job) => {
+        job.log('working');
+        await new Promise((resolve) => setTimeout(resolve, 1_200));
+        job.log('still here');
+      },
+      { timeout: 1 },
+    );
+    const outcome = await runBuild({ default: stubborn }, deps(api));
+    expect(outcome.jobs[0]?.status).toBe('timed_out');
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(api.linesOf('stubborn')).toEqual(['working']);
+  });
+
   it('retries a failed container job with the next attempt number', async () => {
     let calls = 0;
     const api = new InMemoryScriptApi({}, undefined, (_id, request) => {
