@@ -5,6 +5,7 @@
  */
 export { GITHUB_SIGNATURE_HEADER, verifyGithubSignature } from './signature';
 export { interpretDelivery, type DeliveryInput } from './deliveries';
+export { readGithubDelivery, type RawDelivery, type ReadDelivery } from './read-delivery';
 export type { DeliveryOutcome } from './delivery-outcome';
 export {
   contentKeyOf,
