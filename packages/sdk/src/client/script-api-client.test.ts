@@ -163,6 +163,20 @@ describe.each(['unix', 'http'] as const)('ScriptApiClient over %s', (kind) => {
     expect(closed).toBe(true);
   });
 
+  it('rejects an upload with the error of its failing body', async () => {
+    api.on('PUT /v1/artifacts/broken', (_req, res) => res.writeHead(201).end('{}'));
+    const client = await connectScriptApi(api.env);
+    const failing = new Readable({
+      read() {
+        this.push(Buffer.from('partial'));
+        this.destroy(new Error('tar failed to pack artifact "broken"'));
+      },
+    });
+    await expect(client.uploadArtifact('broken', failing)).rejects.toThrow(
+      'tar failed to pack artifact "broken"',
+    );
+  });
+
   it('streams an artifact up and down', async () => {
     let stored: Buffer = Buffer.alloc(0);
     api.on('PUT /v1/artifacts/coverage', (req, res) => {

@@ -56,6 +56,22 @@ export class ScriptApiTransport {
     }
   }
 
+  private requestError(
+    method: string,
+    path: string,
+    error: Error,
+    signal: AbortSignal | undefined,
+  ): Error {
+    if (signal?.aborted) return error;
+    const where = describe(this.config);
+    return new Error(
+      `The Script API at ${where} is unreachable (${method} ${path}): ${error.message}`,
+      {
+        cause: error,
+      },
+    );
+  }
+
   private send(method: string, path: string, options: RequestOptions): Promise<IncomingMessage> {
     const { endpoint, token } = this.config;
     const payload =
@@ -78,21 +94,17 @@ export class ScriptApiTransport {
         headers,
         ...(options.signal ? { signal: options.signal } : {}),
       });
+      // A failing body (tar exiting early) is the real cause, not the connection it broke.
+      let bodyError: Error | undefined;
       req.once('response', resolve);
       req.once('error', (error) =>
-        reject(
-          options.signal?.aborted
-            ? error
-            : new Error(
-                `The Script API at ${describe(this.config)} is unreachable (${method} ${path}): ${error.message}`,
-                {
-                  cause: error,
-                },
-              ),
-        ),
+        reject(bodyError ?? this.requestError(method, path, error, options.signal)),
       );
       if (options.stream) {
-        options.stream.once('error', (error) => req.destroy(error));
+        options.stream.once('error', (error) => {
+          bodyError = error;
+          req.destroy(error);
+        });
         options.stream.pipe(req);
         return;
       }
