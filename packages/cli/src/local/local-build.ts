@@ -1,0 +1,88 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import type { BuildContext } from '@gibbon/contracts';
+import { InputError } from '@gibbon/contracts';
+import {
+  DockerBackend,
+  Masker,
+  StaticParamProvider,
+  defaultContainerConfig,
+  reapContainers,
+  runBuild,
+  type BuildOutcome,
+  type JobNetwork,
+} from '@gibbon/engine';
+import { LocalDiskBlobStore } from '@gibbon/storage';
+import { localDocker } from './docker';
+import type { RunReporter } from './reporters';
+import type { Workspace } from './workspace';
+
+export interface LocalBuildOptions {
+  workspace: Workspace;
+  context: BuildContext;
+  params: Record<string, string>;
+  reporter: RunReporter;
+  env: NodeJS.ProcessEnv;
+  signal: AbortSignal;
+}
+
+const networks = ['bridge', 'host', 'none'] as const satisfies readonly JobNetwork[];
+
+/** `GIBBON_JOB_NETWORK` (spec section 9), `bridge` by default. */
+export function jobNetworkOf(env: NodeJS.ProcessEnv): JobNetwork {
+  const value = env.GIBBON_JOB_NETWORK ?? 'bridge';
+  const network = networks.find((name) => name === value);
+  if (!network) {
+    throw new InputError(`GIBBON_JOB_NETWORK must be bridge, host or none, not ${value}.`);
+  }
+  return network;
+}
+
+/** Compiled scripts are kept between runs, by content hash, so a second run starts at once. */
+function compileCacheDir(env: NodeJS.ProcessEnv): string {
+  return join(env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'gibbon', 'compile');
+}
+
+/**
+ * Runs one build of the workspace's checkout with the engine the runner uses, on the local
+ * Docker engine. Every container of the run carries a runner label unique to this process,
+ * and whatever is left with that label once the build has ended (a Ctrl-C that raced a
+ * container start) is removed before this resolves.
+ */
+export async function runLocalBuild(options: LocalBuildOptions): Promise<BuildOutcome> {
+  const { workspace, env, reporter } = options;
+  const network = jobNetworkOf(env);
+  const runnerId = `gibbon-cli-${process.pid}-${Date.now().toString(36)}`;
+  const docker = localDocker(env);
+  const masker = new Masker();
+  // A value given on the command line is a secret from the start, fetched or not.
+  for (const value of Object.values(options.params)) masker.register(value);
+  const store = new LocalDiskBlobStore({ root: workspace.storeDir });
+  await store.open();
+  try {
+    return await runBuild({
+      checkoutDir: workspace.checkoutDir,
+      context: options.context,
+      params: new StaticParamProvider(options.params),
+      backend: new DockerBackend(docker, {
+        ...defaultContainerConfig,
+        runnerId,
+        network,
+        stopGraceSeconds: 2,
+      }),
+      network,
+      logSink: { write: (entry) => reporter.log(entry) },
+      onEvent: (event) => reporter.event(event),
+      workDir: workspace.engineDir,
+      compileCacheDir: compileCacheDir(env),
+      signal: options.signal,
+      store,
+      masker,
+      scriptGraceMs: 5_000,
+      stopGraceSeconds: 2,
+    });
+  } finally {
+    await store.close();
+    await reapContainers(docker, { runner: runnerId }).catch(() => []);
+  }
+}
