@@ -134,6 +134,7 @@ describe('CommitStatusNotifier', () => {
     notifier.notify(update());
     notifier.notify(update({ status: 'running' }));
     notifier.notify(update({ commit: otherCommit, status: 'success' }));
+    await github.waitForRequests(1, { filter: (request) => request.path === statusPath });
     const [other] = await github.waitForRequests(1, {
       filter: (request) => request.path.endsWith(otherCommit),
     });
