@@ -45,12 +45,18 @@ describe('bad input', () => {
       })),
     );
     const web = await s.repos.get('acme', 'web');
-    return JSON.stringify({
-      orgs,
-      perOrg,
-      runners: await s.runners.list(),
-      resolved: await s.params.resolveParams(web),
-    });
+    // lastUsedAt/lastSeenAt record that a valid token was presented, even on a refused call.
+    const withoutUse = (key: string, value: unknown) =>
+      key === 'lastUsedAt' || key === 'lastSeenAt' ? undefined : value;
+    return JSON.stringify(
+      {
+        orgs,
+        perOrg,
+        runners: await s.runners.list(),
+        resolved: await s.params.resolveParams(web),
+      },
+      withoutUse,
+    );
   }
 
   async function expectRefused(

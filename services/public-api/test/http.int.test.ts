@@ -156,6 +156,25 @@ describe('public-api over HTTP', () => {
     });
   });
 
+  it('records when an org token was last used', async () => {
+    const created = await app.call('POST', '/v1/orgs/acme/tokens', {
+      token: admin(),
+      body: { name: 'seen', role: 'read' },
+    });
+    const { secret, id } = created.body as { secret: string; id: string };
+    expect((created.body as { lastUsedAt: unknown }).lastUsedAt).toBeNull();
+    await app.call('GET', '/v1/orgs/acme', { token: secret });
+    for (let attempt = 0; attempt < 50; attempt++) {
+      const tokens = (await app.call('GET', '/v1/orgs/acme/tokens', { token: admin() })).body as {
+        items: { id: string; lastUsedAt: string | null }[];
+      };
+      const used = tokens.items.find((token) => token.id === id)?.lastUsedAt;
+      if (used) return expect(Date.parse(used)).toBeGreaterThan(Date.now() - 60_000);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    throw new Error('lastUsedAt was never set.');
+  });
+
   it('org admin tokens may change their org but not create orgs or runners', async () => {
     const { secret } = (
       await app.call('POST', '/v1/orgs/acme/tokens', {
