@@ -173,7 +173,7 @@ describe.each(['unix', 'http'] as const)('ScriptApiClient over %s', (kind) => {
       },
     });
     await expect(client.uploadArtifact('broken', failing)).rejects.toThrow(
-      'tar failed to pack artifact "broken"',
+      /^tar failed to pack artifact "broken"$/,
     );
   });
 
