@@ -23,6 +23,36 @@ export interface ScriptApiDeps {
 /** Action-job log batches and events are small; artifacts and caches are streamed, not parsed. */
 const JSON_LIMIT = '5mb';
 
+let documentJson: string | undefined;
+const validators = new Map<boolean, express.RequestHandler[]>();
+
+/** The Script API document as JSON, parsed once per process. */
+function scriptApiDocumentJson(): string {
+  documentJson ??= JSON.stringify(loadOpenApiDocument('script-api'));
+  return documentJson;
+}
+
+/**
+ * The request (and optionally response) validator, one per process: it compiles the schema
+ * of each operation on first use, so sharing it keeps that cost off every later build's start.
+ * It holds no per-request state.
+ */
+function scriptApiValidator(validateResponses: boolean): express.RequestHandler[] {
+  let validator = validators.get(validateResponses);
+  if (!validator) {
+    validator = OpenApiValidator.middleware({
+      apiSpec: openApiDocumentPath('script-api'),
+      validateRequests: true,
+      validateResponses,
+      validateSecurity: false,
+      // Streamed tar.gz bodies: ids are checked by the storage key builders instead.
+      ignorePaths: /^\/v1\/(artifacts|caches)\//,
+    });
+    validators.set(validateResponses, validator);
+  }
+  return validator;
+}
+
 /** An AbortSignal that fires when the caller goes away before the answer is sent. */
 function callerGone(res: Response): AbortSignal {
   const controller = new AbortController();
@@ -55,20 +85,11 @@ export function createScriptApiApp({
   const app = express();
   app.disable('x-powered-by');
   app.get('/v1/openapi.json', (_req, res) => {
-    res.json(loadOpenApiDocument('script-api'));
+    res.type('application/json').send(scriptApiDocumentJson());
   });
   app.use(authenticate(key));
   app.use(express.json({ limit: JSON_LIMIT }));
-  app.use(
-    OpenApiValidator.middleware({
-      apiSpec: openApiDocumentPath('script-api'),
-      validateRequests: true,
-      validateResponses,
-      validateSecurity: false,
-      // Streamed tar.gz bodies: ids are checked by the storage key builders instead.
-      ignorePaths: /^\/v1\/(artifacts|caches)\//,
-    }),
-  );
+  app.use(scriptApiValidator(validateResponses));
 
   const scoped = requireScope();
   app.get('/v1/build', scoped, (_req, res) => {
