@@ -14,6 +14,7 @@ import {
   type CommitStatusNotifierOptions,
   type CommitStatusUpdate,
 } from './commit-status';
+import { createFetchStatusTransport } from './status-transport';
 
 const token = 'ghp_secretTokenThatMustNeverBeLogged0123';
 const commit = 'ec26c3e57ca3a959ca5aad62de7213c562f8c821';
@@ -211,6 +212,17 @@ describe('CommitStatusNotifier', () => {
     } finally {
       await refusing.close();
     }
+  });
+
+  it('gives up waiting for an answer after the timeout, and retries', async () => {
+    github.route('POST /repos/:owner/:repo/statuses/:sha', (_request, { count }) =>
+      count === 1 ? new Promise<CannedResponse>(() => undefined) : { status: 201, body: {} },
+    );
+    const notifier = notifierFor({ transport: createFetchStatusTransport({ timeoutMs: 100 }) });
+    notifier.notify(update());
+    await notifier.drain();
+    expect(github.requests).toHaveLength(2);
+    expect(String(warnings()[0]?.reason)).toMatch(/^the request failed: .*timeout/i);
   });
 
   it('stops retrying at close, drops what is queued, and takes no more', async () => {
