@@ -159,6 +159,18 @@ describe('a bundled build script run as a process', () => {
     ]);
   });
 
+  it('exits 2 when a detached callback throws', async () => {
+    api = await startRunner();
+    const bundle = await bundleBuildScript(
+      folder,
+      `import { action } from '@gibbon/sdk';
+       export default action('timer', () => new Promise(() => { setTimeout(() => { throw new Error('boom in a timer'); }, 10); }));`,
+    );
+    const run = await runBundle(bundle, api.env);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^gibbon: the build script crashed: Error: boom in a timer/);
+  });
+
   it('exits 2 naming the missing variable', async () => {
     const bundle = await bundleBuildScript(folder, `export default [];`);
     const run = await runBundle(bundle, { GIBBON_API_URL: 'unix:/tmp/nowhere.sock' });

@@ -73,6 +73,12 @@ export async function runScriptModule(
   process.on('unhandledRejection', (reason) => {
     process.stderr.write(`gibbon: unhandled rejection in the build script: ${messageOf(reason)}\n`);
   });
+  // A throw from a detached callback (a timer in an action) leaves the build in an unknown
+  // state: end it as an error (2), not as the failure (1) Node's default exit would claim.
+  process.on('uncaughtException', (error) => {
+    process.stderr.write(`gibbon: the build script crashed: ${error.stack ?? messageOf(error)}\n`);
+    process.exit(2);
+  });
   installConsoleCapture();
   const code = await runScript(moduleOrLoader, { signal: build.signal });
   process.exit(code);
