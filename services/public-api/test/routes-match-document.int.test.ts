@@ -117,6 +117,21 @@ describe('the OpenAPI document and the routes agree', () => {
     expect(stale).toEqual([]);
   });
 
+  it('every operation that needs a token documents the 400, 401 and 403 the app can answer', () => {
+    const document = loadOpenApiDocument('public-api');
+    const missing = operations
+      .filter((op) => op.tokenKinds.length > 0)
+      .flatMap((op) => {
+        const item = document.paths[op.path]?.[op.method.toLowerCase()] as {
+          responses: Record<string, unknown>;
+        };
+        return ['400', '401', '403']
+          .filter((status) => !(status in item.responses))
+          .map((status) => `${op.operationId} ${status}`);
+      });
+    expect(missing).toEqual([]);
+  });
+
   it.each(
     operationsOf(loadOpenApiDocument('public-api')).filter(
       (op) => !notYetImplemented.has(op.operationId),

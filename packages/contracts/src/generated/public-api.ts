@@ -974,7 +974,9 @@ export interface operations {
                     "application/json": components["schemas"]["OrgList"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
         };
     };
     createOrg: {
@@ -1793,6 +1795,7 @@ export interface operations {
                     "application/json": components["schemas"]["RunnerList"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
         };
