@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../src/config';
@@ -46,6 +46,34 @@ describe('starting the service', () => {
     expect(again.status).toBe(200);
     await second.stop();
     await second.stop(); // safe twice
+  });
+
+  it('stop lets a request in flight finish, refuses new ones, then closes the database', async () => {
+    let adminToken = '';
+    const server = await startServer(configFor(), {
+      logger: createMemoryLogger(),
+      announceAdminToken: (secret) => void (adminToken = secret),
+    });
+    const { port } = new URL(server.url);
+    const body = JSON.stringify({ slug: 'in-flight' });
+    const socket = connect(Number(port), '127.0.0.1');
+    let answer = '';
+    socket.on('data', (chunk: Buffer) => (answer += chunk.toString()));
+    const ended = new Promise<void>((resolve) => socket.on('end', resolve));
+    await new Promise<void>((resolve) => socket.once('connect', resolve));
+    // Headers and half the body now; the rest only after stop() has begun.
+    socket.write(
+      `POST /v1/orgs HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${adminToken}\r\n` +
+        `Content-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 5)}`,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const stopped = server.stop();
+    await expect(fetch(`${server.url}/healthz`)).rejects.toThrow();
+    socket.end(body.slice(5));
+    await ended;
+    expect(answer).toMatch(/^HTTP\/1\.1 201 /);
+    await stopped;
+    await expect(server.services.orgs.list()).rejects.toThrow();
   });
 
   it('uses GIBBON_MASTER_KEY instead of a key file when set', async () => {
