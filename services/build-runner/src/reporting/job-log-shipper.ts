@@ -1,7 +1,7 @@
 import { ConflictError } from '@gibbon/contracts';
-import { isRetryable } from '../runner-api/errors';
-import { backoffDelay, sleep, type BackoffPolicy } from './backoff';
+import type { BackoffPolicy } from './backoff';
 import { ChunkFile } from './chunk-file';
+import { retryWhileUnavailable } from './retry';
 
 /** Where a job's chunks go: `BuildApi.putLogChunk`, answering the lowest seq not yet stored. */
 export type PutLogChunk = (
@@ -143,18 +143,14 @@ export class JobLogShipper {
 
   private async send(seq: number, text: string): Promise<number> {
     const { put, jobId, stopSignal, backoff } = this.options;
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        return await put(jobId, seq, text, stopSignal);
-      } catch (error) {
-        if (stopSignal.aborted) throw error;
-        if (error instanceof ConflictError) {
-          this.options.onLeaseLost(error);
-          throw error;
-        }
-        if (!isRetryable(error)) throw error;
-        await sleep(backoffDelay(backoff, attempt), stopSignal);
-      }
+    try {
+      return await retryWhileUnavailable((signal) => put(jobId, seq, text, signal), {
+        backoff,
+        signal: stopSignal,
+      });
+    } catch (error) {
+      if (error instanceof ConflictError) this.options.onLeaseLost(error);
+      throw error;
     }
   }
 

@@ -1,0 +1,168 @@
+import { claimFixture } from '../../test/claim-fixture';
+import { FakeExecutor } from '../../test/fake-executor';
+import { FakeRunnerApi, type Posted } from '../../test/fake-runner-api';
+import { createMemoryLogger } from '../logger';
+import { BuildStop } from './build-executor';
+import { Runner, type RunnerOptions } from './runner';
+
+const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function until(check: () => boolean, timeoutMs = 3000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await delay(10);
+  }
+}
+
+function describePosted(entry: Posted): [string, string] {
+  return [entry.kind, 'type' in entry.body ? entry.body.type : entry.body.status];
+}
+
+let api: FakeRunnerApi;
+let executor: FakeExecutor;
+let runner: Runner;
+let done: Promise<void>;
+const logger = createMemoryLogger();
+
+function startRunner(overrides: Partial<RunnerOptions> = {}): void {
+  runner = new Runner({
+    api,
+    executor,
+    logger,
+    capacity: 2,
+    drainTimeoutMs: 5_000,
+    claimWaitSeconds: 1,
+    backoff: { initialMs: 10, maxMs: 50 },
+    heartbeat: { minIntervalMs: 20, maxIntervalMs: 40 },
+    reportTimeoutMs: 2_000,
+    ...overrides,
+  });
+  done = runner.run();
+}
+
+beforeEach(() => {
+  api = new FakeRunnerApi();
+  executor = new FakeExecutor();
+});
+
+afterEach(async () => {
+  runner.cancelAll();
+  await done;
+});
+
+describe('Runner', () => {
+  it('runs up to capacity builds at once and claims again when a slot frees', async () => {
+    startRunner();
+    for (const id of ['b1', 'b2', 'b3']) api.enqueue(claimFixture({ id }));
+    await executor.untilRunning(2);
+    await delay(100);
+    expect(executor.started).toEqual(['b1', 'b2']);
+    expect(api.queue).toHaveLength(1);
+    expect(api.claimRequests.map((request) => request.capacity)).toEqual([2, 1]);
+
+    executor.finish('b1');
+    await until(() => executor.started.length === 3);
+    expect(executor.running.size).toBe(2);
+    await until(() => api.postedFor('b1').some((entry) => entry.kind === 'result'));
+    expect(api.postedFor('b1').map(describePosted)).toEqual([
+      ['event', 'job.pending'],
+      ['event', 'build.ended'],
+      ['result', 'success'],
+    ]);
+  });
+
+  it('keeps the lease alive while a build runs', async () => {
+    startRunner();
+    api.enqueue(claimFixture({ id: 'b1' }));
+    await executor.untilRunning(1);
+    await delay(200);
+    expect(api.heartbeats.get('b1')).toBeGreaterThanOrEqual(3);
+  });
+
+  it('aborts the build’s signal on cancel from the heartbeat and posts canceled', async () => {
+    startRunner();
+    api.enqueue(claimFixture({ id: 'b1' }));
+    await executor.untilRunning(1);
+    const { signal } = executor.running.get('b1')!.run;
+    api.heartbeatMode.set('b1', 'cancel');
+    await until(() => api.postedFor('b1').some((entry) => entry.kind === 'result'));
+    expect(signal.reason).toEqual(new BuildStop('canceled'));
+    expect(api.postedFor('b1').at(-1)?.body).toEqual({ status: 'canceled' });
+    expect(api.postedFor('b1').at(-2)?.body).toMatchObject({
+      type: 'build.ended',
+      status: 'canceled',
+    });
+  });
+
+  it('stops the build on a lost lease and posts nothing more for it', async () => {
+    startRunner();
+    api.enqueue(claimFixture({ id: 'b1' }));
+    await executor.untilRunning(1);
+    const { run } = executor.running.get('b1')!;
+    await until(() => api.postedFor('b1').length === 1);
+    api.heartbeatMode.set('b1', 'conflict');
+    await until(() => run.signal.aborted);
+    expect(run.signal.reason).toEqual(new BuildStop('lease-lost'));
+    expect(run.reportingSignal.aborted).toBe(true);
+    run.report({ type: 'job.queued', jobId: 'test', at: new Date().toISOString() });
+    api.heartbeatMode.set('b1', 'ok'); // even if public-api would now accept it
+    await delay(200);
+    expect(api.postedFor('b1').map((entry) => entry.body)).toEqual([
+      expect.objectContaining({ type: 'job.pending' }),
+    ]);
+    expect(runner.running).toBe(0);
+  });
+
+  it('repeats the result while public-api is unavailable', async () => {
+    startRunner();
+    api.resultFailures = 3;
+    api.enqueue(claimFixture({ id: 'b1' }));
+    await executor.untilRunning(1);
+    executor.finish('b1', { status: 'failure', message: 'job test failed' });
+    await until(() => api.postedFor('b1').some((entry) => entry.kind === 'result'));
+    expect(api.posted.filter((entry) => entry.kind === 'result')).toEqual([
+      { buildId: 'b1', kind: 'result', body: { status: 'failure', message: 'job test failed' } },
+    ]);
+  });
+
+  it('drains: claims nothing more, lets running builds finish, then stops', async () => {
+    startRunner();
+    api.enqueue(claimFixture({ id: 'b1' }));
+    await executor.untilRunning(1);
+    runner.drain();
+    const claims = api.claimRequests.length;
+    api.enqueue(claimFixture({ id: 'b2' }));
+    await delay(100);
+    expect(executor.started).toEqual(['b1']);
+    expect(executor.running.get('b1')?.run.signal.aborted).toBe(false);
+    executor.finish('b1');
+    await done;
+    expect(api.claimRequests).toHaveLength(claims);
+    expect(api.postedFor('b1').at(-1)?.body).toEqual({ status: 'success' });
+  });
+
+  it('cancels builds still running when the drain timeout ends', async () => {
+    startRunner({ drainTimeoutMs: 150 });
+    api.enqueue(claimFixture({ id: 'b1' }));
+    await executor.untilRunning(1);
+    const started = Date.now();
+    runner.drain();
+    await done;
+    expect(Date.now() - started).toBeGreaterThanOrEqual(140);
+    expect(api.postedFor('b1').at(-1)?.body).toEqual({
+      status: 'canceled',
+      message: 'The runner shut down before the build finished.',
+    });
+  });
+
+  it('cancels at once on a second stop', async () => {
+    startRunner({ drainTimeoutMs: 60_000 });
+    api.enqueue(claimFixture({ id: 'b1' }));
+    await executor.untilRunning(1);
+    runner.drain();
+    runner.cancelAll();
+    await done;
+    expect(api.postedFor('b1').at(-1)?.body).toMatchObject({ status: 'canceled' });
+  });
+});

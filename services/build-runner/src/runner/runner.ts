@@ -1,0 +1,112 @@
+import { AuthenticationError, NotAllowedError } from '@gibbon/contracts';
+import { backoffDelay, sleep } from '../reporting/backoff';
+import { ClaimedBuild, type ClaimedBuildDeps } from './claimed-build';
+
+export interface RunnerOptions extends ClaimedBuildDeps {
+  /** Builds run at once. */
+  capacity: number;
+  /** Milliseconds running builds get to finish after `drain()` before they are canceled. */
+  drainTimeoutMs: number;
+  /** Seconds one claim request may wait for a build (the long-poll). Default 30. */
+  claimWaitSeconds?: number;
+}
+
+type RunnerState = 'idle' | 'running' | 'draining' | 'stopped';
+
+/**
+ * The claim loop: long-polls for a build whenever a slot is free, runs up to `capacity`
+ * builds at once. Lifecycle: `run()` once; it resolves when the loop has stopped and every
+ * build has ended and been reported. `drain()` (first SIGTERM) stops claiming, lets running
+ * builds finish for `drainTimeoutMs`, then cancels them; `cancelAll()` (second SIGTERM)
+ * cancels them at once. Both are safe to call at any time and more than once.
+ */
+export class Runner {
+  private state: RunnerState = 'idle';
+  private readonly builds = new Map<string, ClaimedBuild>();
+  private readonly claiming = new AbortController();
+  private slotFreed: (() => void) | undefined;
+  private drainTimer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly options: RunnerOptions) {}
+
+  /** The builds running now. */
+  get running(): number {
+    return this.builds.size;
+  }
+
+  async run(): Promise<void> {
+    if (this.state !== 'idle') throw new Error('Runner.run() may be called once.');
+    this.state = 'running';
+    await this.claimLoop();
+    await Promise.all([...this.builds.values()].map((build) => build.done));
+    clearTimeout(this.drainTimer);
+    this.state = 'stopped';
+  }
+
+  drain(): void {
+    if (this.state === 'draining' || this.state === 'stopped') return;
+    this.state = 'draining';
+    this.options.logger.log('info', 'draining: no more claims', { running: this.running });
+    this.claiming.abort(new Error('draining'));
+    this.slotFreed?.();
+    this.drainTimer = setTimeout(() => this.cancelAll(), this.options.drainTimeoutMs);
+    this.drainTimer.unref();
+  }
+
+  cancelAll(): void {
+    this.drain();
+    for (const build of this.builds.values()) build.stop('runner-stopping');
+  }
+
+  private async claimLoop(): Promise<void> {
+    let failures = 0;
+    while (this.state === 'running') {
+      await this.freeSlot();
+      if (this.state !== 'running') return;
+      try {
+        const claim = await this.options.api.claim({
+          waitSeconds: this.options.claimWaitSeconds ?? 30,
+          capacity: this.options.capacity - this.builds.size,
+          signal: this.claiming.signal,
+        });
+        failures = 0;
+        if (claim) this.start(new ClaimedBuild(claim, this.options));
+      } catch (error) {
+        if (this.claiming.signal.aborted) return;
+        failures += 1;
+        this.logClaimFailure(error);
+        await sleep(backoffDelay(this.options.backoff, failures), this.claiming.signal).catch(
+          () => undefined,
+        );
+      }
+    }
+  }
+
+  private start(build: ClaimedBuild): void {
+    this.builds.set(build.id, build);
+    this.options.logger.log('info', 'build claimed', {
+      buildId: build.id,
+      running: this.builds.size,
+    });
+    void build.done.then(() => {
+      this.builds.delete(build.id);
+      this.slotFreed?.();
+    });
+  }
+
+  /** Resolves when fewer than `capacity` builds run, or the runner stops claiming. */
+  private async freeSlot(): Promise<void> {
+    while (this.builds.size >= this.options.capacity && this.state === 'running') {
+      await new Promise<void>((resolve) => (this.slotFreed = resolve));
+      this.slotFreed = undefined;
+    }
+  }
+
+  private logClaimFailure(error: unknown): void {
+    const denied = error instanceof AuthenticationError || error instanceof NotAllowedError;
+    const message = denied
+      ? 'public-api refused the runner token; check GIBBON_RUNNER_TOKEN (retrying)'
+      : 'claim failed (retrying)';
+    this.options.logger.log(denied ? 'error' : 'warn', message, { error });
+  }
+}
