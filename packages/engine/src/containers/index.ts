@@ -12,3 +12,4 @@ export { DockerBackend } from './docker/docker-backend';
 export { reapContainers } from './docker/reap';
 export { labelKeys } from './docker/labels';
 export { keptCapabilities } from './docker/create-options';
+export { jobNetworkFrom } from './config';

@@ -175,6 +175,24 @@ describe('DockerBackend with runContainerJob (real Docker, network none)', () =>
     expect(await ourContainers()).toEqual([]);
   });
 
+  it('removes the container when the engine itself fails mid-job', async () => {
+    /** The real backend, with the engine's wait call failing as if the daemon connection broke. */
+    class BrokenWaitBackend extends DockerBackend {
+      override wait(): Promise<number> {
+        return Promise.reject(new Error('connection to the Docker engine lost'));
+      }
+    }
+    const broken = new BrokenWaitBackend(docker, backend.config);
+    const log = new JobLog('job', new Masker(), new MemoryLogSink());
+    const spec = { buildId: 'b1', jobId: 'job', image, checkoutDir, script: ['sleep 30'] };
+    const result = await runContainerJob(broken, spec, { log, stopGraceSeconds: 1 });
+    expect(result).toMatchObject({
+      status: 'error',
+      message: 'connection to the Docker engine lost',
+    });
+    expect(await ourContainers()).toEqual([]);
+  });
+
   it('reaps containers left with the runner’s label by an earlier run', async () => {
     const log = new JobLog('left', new Masker(), new MemoryLogSink());
     const spec = { buildId: 'b0', jobId: 'left', image, checkoutDir, script: ['true'] };
