@@ -319,6 +319,8 @@ export interface components {
         Labels: components["schemas"]["Label"][];
         /** @description A git branch or tag name (without `refs/heads/` or `refs/tags/`): no control characters, spaces, `~^:?*[\`, `..`, `//`, `@{`, and no leading `/` or `-`, trailing `/`, `.` or `.lock`. */
         BranchName: string;
+        /** @description A branch or tag name as a build recorded it from a webhook delivery or a checkout: plain data, returned exactly as received (it may hold shell metacharacters, newlines, ANSI escapes or NUL when a forger or an odd ref sent them). Clients must treat it as inert text. Inputs (a manual trigger) still use the strict `BranchName`. */
+        StoredGitName: string;
         /** @description A full commit id (40 hex digits for SHA-1, 64 for SHA-256 repositories). */
         CommitSha: string;
         JobId: string;
@@ -347,10 +349,10 @@ export interface components {
         };
         /** @description What is built. `commit`, `message` and `author` are `null` until the commit is known (a build triggered by branch or tag learns it at checkout). */
         GitInfo: {
-            /** @description The full ref (`refs/heads/main`, `refs/tags/v1.2.0`, `refs/pull/7/head`). */
+            /** @description The full ref (`refs/heads/main`, `refs/tags/v1.2.0`, `refs/pull/7/head`). A stored git fact, returned byte for byte as it was received (no pattern: see `StoredGitName`). */
             ref: string;
-            branch: components["schemas"]["BranchName"] | null;
-            tag: components["schemas"]["BranchName"] | null;
+            branch: components["schemas"]["StoredGitName"] | null;
+            tag: components["schemas"]["StoredGitName"] | null;
             commit: components["schemas"]["CommitSha"] | null;
             message: string | null;
             author: components["schemas"]["GitAuthor"] | null;
