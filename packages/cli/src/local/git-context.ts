@@ -102,3 +102,29 @@ export async function buildContextFromGit(
     env: { CI: 'false', GIBBON_LOCAL: 'true', GIBBON_BUILD_NUMBER: '1', ...options.env },
   };
 }
+
+/**
+ * The context of a folder that is not a git checkout (`gibbon verify` of a draft): the
+ * `--branch`/`--tag` given, else `main`, and an all-zero commit.
+ */
+export function placeholderContext(dir: string, options: GitContextOptions = {}): BuildContext {
+  const name = slugOf(basename(dir));
+  const url = publicUrlOf(undefined, name);
+  const branch = options.tag ? null : (options.branch ?? 'main');
+  const tag = options.tag ?? null;
+  return {
+    build: { id: options.buildId ?? 'local', number: 1, source: 'api', trusted: true },
+    repo: { org: 'local', name, url, mainBranch: 'main', labels: [] },
+    git: {
+      url,
+      ref: branch ? `refs/heads/${branch}` : `refs/tags/${tag}`,
+      branch,
+      tag,
+      commit: '0'.repeat(40),
+      message: '',
+      author: { name: '', email: '' },
+      changedFiles: [],
+    },
+    env: { CI: 'false', GIBBON_LOCAL: 'true', GIBBON_BUILD_NUMBER: '1', ...options.env },
+  };
+}

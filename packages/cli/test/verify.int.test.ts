@@ -1,0 +1,147 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCliProcess } from './cli-process';
+import { tempRepo, writeFiles } from './temp-repo';
+
+const dirs: string[] = [];
+
+afterAll(async () => {
+  await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
+});
+
+async function verify(files: Record<string, string>, args: string[] = []) {
+  const dir = await tempRepo(files);
+  dirs.push(dir);
+  return runCliProcess(['verify', ...args], { cwd: dir });
+}
+
+const pipelineTs = `import { action, container, pipeline } from '@gibbon/sdk';
+
+export default pipeline((ctx) => [
+  container('install', { image: 'node:20', script: ['npm ci'] }),
+  container('lint', { image: 'node:20', script: ['npm run lint'], dependsOn: ['install'] }),
+  container('test', { image: 'node:20', script: ['npm test'], dependsOn: ['install'] }),
+  ctx.git.branch === ctx.repo.mainBranch &&
+    action('release', async (job) => job.log('release'), { dependsOn: ['lint', 'test'] }),
+]);
+`;
+
+describe('gibbon verify', () => {
+  it('prints the jobs of a valid script as a dependency tree for the branch', async () => {
+    const result = await verify({ '.gibbon/build.ts': pipelineTs });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout.split('\n')).toEqual([
+      '.gibbon/build.ts is valid: 4 jobs for branch main',
+      'install  container node:20',
+      '├── lint  container node:20',
+      '│   └── release  action  (also needs test)',
+      '└── test  container node:20',
+      '',
+    ]);
+  }, 60_000);
+
+  it('resolves the pipeline for --branch, without the main-only job', async () => {
+    const result = await verify({ '.gibbon/build.ts': pipelineTs }, [
+      '--branch',
+      'feature/x',
+      '--json',
+    ]);
+    expect(result.code).toBe(0);
+    const parsed = JSON.parse(result.stdout) as { jobs: { id: string }[] };
+    expect(parsed.jobs.map((job) => job.id)).toEqual(['install', 'lint', 'test']);
+  }, 60_000);
+
+  it('reports a syntax error with file, line and column', async () => {
+    const result = await verify({
+      '.gibbon/build.ts':
+        "import { container } from '@gibbon/sdk';\nexport default [container('a', {{]];\n",
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/\.gibbon\/build\.ts:2:\d+: /);
+  }, 60_000);
+
+  it('reports a type error against the SDK with its position', async () => {
+    const result = await verify({
+      '.gibbon/build.ts':
+        "import { container } from '@gibbon/sdk';\n\nexport default container('a', { image: 'x', script: 'npm test' });\n",
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/build\.ts:3:\d+: error TS2\d+: .*string/);
+  }, 60_000);
+
+  it('reports a cycle, naming the jobs', async () => {
+    const result = await verify({
+      '.gibbon/build.ts': `import { container } from '@gibbon/sdk';
+export default [
+  container('a', { image: 'x', script: ['true'], dependsOn: ['b'] }),
+  container('b', { image: 'x', script: ['true'], dependsOn: ['a'] }),
+];
+`,
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('the jobs depend on each other in a cycle: a → b → a');
+  }, 60_000);
+
+  it('reports an unknown dependency', async () => {
+    const result = await verify({
+      '.gibbon/build.ts': `import { container } from '@gibbon/sdk';
+export default [container('a', { image: 'x', script: ['true'], dependsOn: ['build'] })];
+`,
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('job "a" depends on "build", which is not a job of this build');
+  }, 60_000);
+
+  it('reports a script that throws while loading', async () => {
+    const result = await verify({
+      '.gibbon/build.ts': "throw new Error('no config here');\nexport default [];\n",
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('The build script threw while loading: no config here');
+  }, 60_000);
+
+  it('reports bad YAML with line and column', async () => {
+    const result = await verify({
+      '.gibbon/build.yaml': 'jobs:\n  - id: a\n    image: x\n    script: [echo\n',
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^\.gibbon\/build\.yaml:\d+:\d+: /m);
+  }, 60_000);
+
+  it('points at the field of a bad declarative job', async () => {
+    const result = await verify({
+      '.monkeyci/build.yml': '- id: a\n  image: x\n  script: "echo"\n',
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('.monkeyci/build.yml:3:3: ');
+    expect(result.stderr).toContain('script');
+  }, 60_000);
+
+  it('reads MonkeyCI field names and checks their dependencies', async () => {
+    const ok = await verify({
+      '.monkeyci/build.yaml':
+        '- id: build\n  image: x\n  script: [make]\n- id: test\n  image: x\n  script: [make test]\n  dependencies: [build]\n',
+    });
+    expect(ok.stdout).toContain('build  container x\n└── test  container x\n');
+    const bad = await verify({
+      '.monkeyci/build.yaml': '- id: test\n  image: x\n  script: [make]\n  depends-on: [compile]\n',
+    });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('job "test" depends on "compile"');
+  }, 60_000);
+
+  it('exits 2 when there is no build file, and verifies a folder that is not a checkout', async () => {
+    const plain = await mkdtemp(join(tmpdir(), 'gibbon-cli-verify-'));
+    dirs.push(plain);
+    const none = await runCliProcess(['verify'], { cwd: plain });
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('No build file found');
+    await writeFiles(plain, {
+      '.gibbon/build.json': '[{"id": "only", "image": "x", "script": ["true"]}]',
+    });
+    const draft = await runCliProcess(['verify', plain], { cwd: tmpdir() });
+    expect(draft.stdout).toContain('.gibbon/build.json is valid: 1 job for branch main');
+  }, 60_000);
+});
