@@ -1,0 +1,45 @@
+import { ConfigError, loadConfig } from './config';
+import { createJsonLogger } from './logger';
+import { createRunnerService } from './wiring';
+
+/**
+ * `pnpm start`: config → wiring → run. The first SIGTERM (or SIGINT) stops claiming and lets
+ * running builds finish within the drain timeout; a second one cancels them at once.
+ */
+async function main(): Promise<void> {
+  const logger = createJsonLogger();
+  const config = loadConfig();
+  const service = await createRunnerService(config, logger);
+  let signals = 0;
+  for (const name of ['SIGTERM', 'SIGINT'] as const) {
+    process.on(name, () => {
+      signals += 1;
+      logger.log('info', signals === 1 ? 'draining' : 'canceling running builds', { signal: name });
+      if (signals === 1) service.runner.drain();
+      else service.runner.cancelAll();
+    });
+  }
+  logger.log('info', 'build-runner started', {
+    server: config.serverUrl,
+    runnerId: config.runnerId,
+    capacity: config.capacity,
+    network: config.jobNetwork,
+  });
+  await service.runner.run();
+  await service.close();
+  logger.log('info', 'build-runner stopped');
+}
+
+/** One line for what a user can fix (settings, Docker, storage); the stack otherwise. */
+function describeStartFailure(error: unknown): string {
+  if (error instanceof ConfigError) return error.message;
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`gibbon build-runner: ${describeStartFailure(error)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,200 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { defaultContainerConfig, DockerBackend, labelKeys, reapContainers } from '@gibbon/engine';
+import { LocalDiskBlobStore } from '@gibbon/storage';
+import {
+  dockerClient,
+  ensureTestImage,
+  startGitRemote,
+  type GitRemote,
+  type TestRepository,
+} from '@gibbon/test-kit';
+import { claimFixture } from '../../test/claim-fixture';
+import { RunnerApiServer } from '../../test/runner-api-server';
+import { createMemoryLogger } from '../logger';
+import { RunnerApiClient } from '../runner-api/client';
+import { EngineExecutor } from './engine-executor';
+import { Runner } from './runner';
+
+const CANARY = 'canary-Zq8x-31337';
+const CLONE_TOKEN = 'ghp_runnerIntCloneToken42';
+const docker = dockerClient();
+const runnerId = `runner-int-${process.pid}`;
+
+let image: string;
+let remote: GitRemote;
+let root: string;
+let workDir: string;
+let store: LocalDiskBlobStore;
+let server: RunnerApiServer;
+let runner: Runner;
+let running: Promise<void>;
+
+function buildScript(jobScript: string[]): string {
+  return `import { action, container, pipeline } from '@gibbon/sdk';
+
+export default pipeline(() => [
+  container('hello', {
+    image: ${JSON.stringify(image)},
+    script: ${JSON.stringify(jobScript)},
+    network: 'none',
+  }),
+  action('secret', async (job) => {
+    job.log('param is ' + ((await job.param('CANARY')) ?? 'missing'));
+  }, { dependsOn: ['hello'] }),
+]);
+`;
+}
+
+async function repository(
+  name: string,
+  jobScript: string[],
+  auth = false,
+): Promise<TestRepository> {
+  const repo = await remote.createRepository(
+    name,
+    auth ? { auth: { username: 'x-access-token', password: CLONE_TOKEN } } : {},
+  );
+  await repo.commit({ '.gibbon/build.ts': buildScript(jobScript) }, { message: `Build ${name}` });
+  return repo;
+}
+
+async function until(check: () => boolean, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+async function runnerContainers(): Promise<number> {
+  const list = await docker.listContainers({
+    all: true,
+    filters: { label: [`${labelKeys.runner}=${runnerId}`] },
+  });
+  return list.length;
+}
+
+beforeAll(async () => {
+  image = await ensureTestImage();
+  remote = await startGitRemote();
+  root = await mkdtemp(join(tmpdir(), 'gibbon-runner-int-'));
+  workDir = join(root, 'work');
+  store = new LocalDiskBlobStore({ root: join(root, 'storage') });
+  await store.open();
+  server = new RunnerApiServer();
+  await server.start();
+  const logger = createMemoryLogger();
+  const backoff = { initialMs: 50, maxMs: 500 };
+  runner = new Runner({
+    api: new RunnerApiClient(server.url, server.runnerToken),
+    executor: new EngineExecutor({
+      workDir,
+      compileCacheDir: join(root, 'compile-cache'),
+      backend: new DockerBackend(docker, {
+        ...defaultContainerConfig,
+        runnerId,
+        network: 'none',
+        stopGraceSeconds: 1,
+      }),
+      network: 'none',
+      store,
+      logger,
+      backoff,
+      logDrainTimeoutMs: 10_000,
+      logFlushIntervalMs: 200,
+    }),
+    logger,
+    capacity: 2,
+    drainTimeoutMs: 30_000,
+    claimWaitSeconds: 1,
+    backoff,
+    heartbeat: { minIntervalMs: 100, maxIntervalMs: 500 },
+    reportTimeoutMs: 10_000,
+  });
+  running = runner.run();
+}, 120_000);
+
+afterAll(async () => {
+  runner.cancelAll();
+  await running;
+  await server.close();
+  await remote.close();
+  await store.close();
+  await reapContainers(docker, { runner: runnerId });
+  await rm(root, { recursive: true, force: true });
+}, 60_000);
+
+describe('Runner with the engine (real git, Docker, HTTP)', () => {
+  it('checks out, runs, ships masked logs and events, posts the result, cleans up', async () => {
+    const repo = await repository('app', ['echo "hello from the job"']);
+    const head = await repo.resolve('refs/heads/main');
+    server.enqueue(claimFixture({ id: 'ok1', url: repo.url }), [{ name: 'CANARY', value: CANARY }]);
+
+    await until(() => server.build('ok1').result !== undefined);
+    const state = server.build('ok1');
+    expect(state.result).toEqual({ status: 'success' });
+    const types = state.events.map((event) => event.type);
+    expect(types[0]).toBe('build.started');
+    expect(types.at(-1)).toBe('build.ended');
+    expect(state.events[0]).toMatchObject({
+      type: 'build.started',
+      git: { commit: head, message: 'Build app\n' },
+    });
+    expect(state.events).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ type: 'job.ended', jobId: 'hello', status: 'success' }),
+        expect.objectContaining({ type: 'job.ended', jobId: 'secret', status: 'success' }),
+      ]),
+    );
+    expect(server.logOf('ok1', 'hello')).toContain('hello from the job\n');
+    expect(server.logOf('ok1', 'secret')).toContain('param is ***');
+    const allLogs = [...state.logs.keys()].map((job) => server.logOf('ok1', job)).join('');
+    expect(allLogs).not.toContain(CANARY);
+    expect((await readdir(workDir)).filter((name) => name.startsWith('build-'))).toEqual([]);
+    expect(await runnerContainers()).toBe(0);
+  }, 120_000);
+
+  it('ends a build whose clone fails as error with git’s message, token masked', async () => {
+    const repo = await repository('private', ['true'], true);
+    const claim = claimFixture({ id: 'noauth', url: repo.url });
+    server.enqueue(claim);
+    await until(() => server.build('noauth').result !== undefined);
+    const { result, events } = server.build('noauth');
+    expect(result?.status).toBe('error');
+    expect(result?.message).toMatch(/Could not check out refs\/heads\/main .*401/);
+    expect(events.map((event) => event.type)).toEqual(['build.ended']);
+
+    const withToken = claimFixture({ id: 'auth', url: repo.url });
+    withToken.repo.cloneToken = CLONE_TOKEN;
+    server.enqueue(withToken);
+    await until(() => server.build('auth').result !== undefined);
+    expect(server.build('auth').result).toEqual({ status: 'success' });
+  }, 120_000);
+
+  it('cancels a running build from the heartbeat answer and removes its container', async () => {
+    const repo = await repository('slow', ['echo started', 'sleep 60']);
+    server.enqueue(claimFixture({ id: 'cancel1', url: repo.url }));
+    await until(() => server.logOf('cancel1', 'hello').includes('started\n'));
+    const canceledAt = Date.now();
+    server.build('cancel1').cancel = true;
+    await until(() => server.build('cancel1').result !== undefined);
+    expect(Date.now() - canceledAt).toBeLessThan(15_000);
+    expect(server.build('cancel1').result?.status).toBe('canceled');
+    expect(await runnerContainers()).toBe(0);
+  }, 120_000);
+
+  it('stops a build whose lease was taken back and posts nothing more for it', async () => {
+    const repo = await repository('fenced', ['echo started', 'sleep 60']);
+    server.enqueue(claimFixture({ id: 'lost1', url: repo.url }));
+    await until(() => server.logOf('lost1', 'hello').includes('started\n'));
+    const state = server.build('lost1');
+    state.leaseValid = false;
+    const eventsBefore = state.events.length;
+    await until(() => runner.running === 0, 30_000);
+    expect(state.result).toBeUndefined();
+    expect(state.events).toHaveLength(eventsBefore);
+    expect(await runnerContainers()).toBe(0);
+  }, 120_000);
+});

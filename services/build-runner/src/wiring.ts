@@ -1,0 +1,94 @@
+import { readdir, rm, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import Docker from 'dockerode';
+import { defaultContainerConfig, DockerBackend, reapContainers } from '@gibbon/engine';
+import { openBlobStore, type BlobStore } from '@gibbon/storage';
+import { ConfigError, type RunnerConfig } from './config';
+import type { Logger } from './logger';
+import { defaultBackoff } from './reporting/backoff';
+import { RunnerApiClient } from './runner-api/client';
+import { EngineExecutor } from './runner/engine-executor';
+import { Runner } from './runner/runner';
+
+/** How long the end of a build keeps trying to deliver its last logs, events and result. */
+const REPORT_TIMEOUT_MS = 10 * 60_000;
+
+export interface RunnerService {
+  runner: Runner;
+  /** Closes the storage client; call after `runner.run()` resolved. */
+  close(): Promise<void>;
+}
+
+/**
+ * Builds the runner from its config: checks the Docker engine, removes what an earlier run
+ * of this runner left behind (its labelled containers, its build folders), opens storage.
+ */
+export async function createRunnerService(
+  config: RunnerConfig,
+  logger: Logger,
+): Promise<RunnerService> {
+  const docker = new Docker();
+  await pingDocker(docker);
+  const reaped = await reapContainers(docker, { runner: config.runnerId });
+  if (reaped.length > 0)
+    logger.log('info', 'removed containers of an earlier run', { count: reaped.length });
+  await removeBuildFolders(config.workDir);
+  const store = await openStore(config);
+  const backend = new DockerBackend(docker, {
+    ...defaultContainerConfig,
+    runnerId: config.runnerId,
+    network: config.jobNetwork,
+  });
+  const executor = new EngineExecutor({
+    workDir: config.workDir,
+    compileCacheDir: join(config.dataDir, 'runner-cache', 'scripts'),
+    backend,
+    network: config.jobNetwork,
+    store,
+    logger,
+    backoff: defaultBackoff,
+    logDrainTimeoutMs: REPORT_TIMEOUT_MS,
+  });
+  const runner = new Runner({
+    api: new RunnerApiClient(config.serverUrl, config.runnerToken),
+    executor,
+    logger,
+    capacity: config.capacity,
+    drainTimeoutMs: config.drainTimeoutSeconds * 1000,
+    backoff: defaultBackoff,
+    reportTimeoutMs: REPORT_TIMEOUT_MS,
+  });
+  return { runner, close: () => store.close() };
+}
+
+async function pingDocker(docker: Docker): Promise<void> {
+  try {
+    await docker.ping();
+  } catch (error) {
+    const where = process.env.DOCKER_HOST ?? '/var/run/docker.sock';
+    throw new ConfigError(
+      `The Docker engine at ${where} is not reachable; start dockerd or point DOCKER_HOST at it.`,
+      { cause: error },
+    );
+  }
+}
+
+/** Build folders are deleted after each build; ones still here belong to a run that died. */
+async function removeBuildFolders(workDir: string): Promise<void> {
+  await mkdir(workDir, { recursive: true, mode: 0o700 });
+  const leftovers = (await readdir(workDir)).filter((name) => name.startsWith('build-'));
+  await Promise.all(
+    leftovers.map((name) => rm(join(workDir, name), { recursive: true, force: true })),
+  );
+}
+
+async function openStore(config: RunnerConfig): Promise<BlobStore> {
+  try {
+    return await openBlobStore(config.storage);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new ConfigError(`Storage (${config.storage.kind}) could not be opened: ${message}`, {
+      cause: error,
+    });
+  }
+}
