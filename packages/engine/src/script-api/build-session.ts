@@ -1,5 +1,5 @@
 import type { BuildContext, JobStatus, ScriptEvent } from '@gibbon/contracts';
-import { NotFoundError, UnprocessableError } from '@gibbon/contracts';
+import { isTerminalJobStatus, NotFoundError, UnprocessableError } from '@gibbon/contracts';
 import { JobLog } from '../logs/job-log';
 import type { LogSink } from '../logs/log-sink';
 import type { Masker } from '../masking/masker';
@@ -129,6 +129,18 @@ export class BuildSession {
 
   scriptVerdict(): Extract<ScriptEvent, { type: 'script.ended' }> | undefined {
     return this.scriptEnded;
+  }
+
+  /**
+   * Gives every job the script left unfinished (it was killed, or died) a final status:
+   * `canceled` when the build was stopped, otherwise `error`. Call once the script has ended.
+   */
+  finishOpenJobs(stopped: boolean): void {
+    for (const job of this.jobs.values()) {
+      if (isTerminalJobStatus(job.status)) continue;
+      const message = stopped ? 'The build was stopped.' : 'The build script ended before the job.';
+      this.setJob(job.jobId, stopped ? 'canceled' : 'error', null, message);
+    }
   }
 
   /** Flushes every job log; call once the script and its jobs have ended. */

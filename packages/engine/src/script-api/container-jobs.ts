@@ -6,6 +6,7 @@ import type { ContainerJobResult, ContainerJobSpec, JobNetwork } from '../contai
 import type { JobLog } from '../logs/job-log';
 import type { BuildSession } from './build-session';
 import { usesFiles, type JobFiles } from './job-files';
+import { registryAuthFromParams, type RegistryAuth } from './registry-auth';
 
 export interface ContainerJobServiceOptions {
   session: BuildSession;
@@ -85,12 +86,15 @@ export class ContainerJobService {
       log.system(message);
       return { status: 'error', exitCode: null, startedAt, endedAt: new Date(), message };
     };
+    let registryAuth: RegistryAuth | undefined;
     try {
       await this.restore(job, log);
+      registryAuth = await registryAuthFromParams(this.options.session, job.image);
     } catch (error) {
       return failed(error);
     }
-    const result = await runContainerJob(this.options.backend, this.specOf(job), {
+    const spec = { ...this.specOf(job), ...(registryAuth ? { registryAuth } : {}) };
+    const result = await runContainerJob(this.options.backend, spec, {
       log,
       signal,
       stopGraceSeconds: this.options.stopGraceSeconds,

@@ -42,7 +42,7 @@ export interface OpenScriptApi {
   session: BuildSession;
   /**
    * Discards the signing key (the token is useless from now on), stops the jobs still running
-   * and waits until their containers are removed, then stops the server.
+   * and waits until their containers are removed, then stops the server. Idempotent.
    */
   close(): Promise<void>;
 }

@@ -48,14 +48,16 @@ afterAll(async () => {
   await reapContainers(docker, { runner: runnerId });
 });
 
-async function start(trusted = true) {
+const defaultParams = { NPM_TOKEN: 'npm-secret-value', REGION: 'eu-west-1' };
+
+async function start(trusted = true, params: Record<string, string> = defaultParams) {
   const masker = new Masker();
   const sink = new MemoryLogSink();
   const api = await openScriptApi({
     context: testBuildContext({ trusted }),
     checkoutDir: folder,
     masker,
-    params: new StaticParamProvider({ NPM_TOKEN: 'npm-secret-value', REGION: 'eu-west-1' }),
+    params: new StaticParamProvider(params),
     logSink: sink,
     backend,
     network: 'none',
@@ -198,6 +200,19 @@ describe('Script API server', () => {
     expect(second.json()).toMatchObject({ status: 'failure', exitCode: 5, attempt: 2 });
     expect((await call('POST', '/v1/jobs/flaky/run', { ...job, attempt: 2 })).status).toBe(409);
     expect(sink.linesOf('flaky')).toContain('Attempt 2.');
+  });
+
+  it('pulls with credentials from DOCKER_AUTH_CONFIG, failing with the registry’s answer and masking them', async () => {
+    const auth = {
+      auths: { 'registry.gibbon.test': { username: 'bot', password: 'registry-password' } },
+    };
+    const { call, sink } = await start(true, { DOCKER_AUTH_CONFIG: JSON.stringify(auth) });
+    const job = { id: 'private', image: 'registry.gibbon.test/team/app:1', script: ['true'] };
+    const answer = await call('POST', '/v1/jobs/private/run', job);
+    const result = answer.json<{ status: string; message: string }>();
+    expect(result.status).toBe('error');
+    expect(result.message).toMatch(/^Could not pull image registry\.gibbon\.test\/team\/app:1: .+/);
+    expect(sink.entries.filter((entry) => entry.text.includes('registry-password'))).toEqual([]);
   });
 
   it('stores and serves artifacts, refusing ids that would leave their folder', async () => {

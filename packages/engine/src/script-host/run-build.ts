@@ -100,6 +100,9 @@ export async function runBuild(options: RunBuildOptions): Promise<BuildOutcome> 
       graceMs: options.scriptGraceMs ?? 10_000,
     });
     const stoppedBy = timeout.aborted ? 'timeout' : options.signal?.aborted ? 'cancel' : undefined;
+    // Jobs still running end (their containers removed) before the outcome is read.
+    await api.close();
+    api.session.finishOpenJobs(stoppedBy !== undefined);
     const verdict = buildVerdict(api.session, exit, stoppedBy);
     if (verdict.message) scriptLog.system(verdict.message);
     return { ...verdict, jobs: api.session.jobRecords() };
