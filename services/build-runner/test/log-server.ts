@@ -11,6 +11,8 @@ export class LogServer {
   mode: LogServerMode = 'ok';
   readonly chunks = new Map<string, Map<number, string>>();
   requests = 0;
+  /** Chunks to forget once, as a server that lost them would (to test gap repair). */
+  readonly forget = new Set<string>();
   private server: Server | undefined;
 
   /** Listens on `port` (0: a fresh one); call again after `stop()` to come back. */
@@ -33,7 +35,11 @@ export class LogServer {
         const stored = this.chunks.get(job) ?? new Map<number, string>();
         this.chunks.set(job, stored);
         const seq = Number(match[2]);
-        if (!stored.has(seq)) stored.set(seq, Buffer.concat(parts).toString('utf8'));
+        if (this.forget.delete(`${job}/${seq}`)) {
+          // Answer as if stored, but drop it: the next answer's nextSeq shows the gap.
+        } else if (!stored.has(seq)) {
+          stored.set(seq, Buffer.concat(parts).toString('utf8'));
+        }
         let nextSeq = 0;
         while (stored.has(nextSeq)) nextSeq += 1;
         response.writeHead(200, { 'content-type': 'application/json' });

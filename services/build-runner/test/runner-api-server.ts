@@ -24,20 +24,33 @@ export class RunnerApiServer {
   private server: Server | undefined;
   url = '';
 
-  async start(): Promise<void> {
+  /** Listens on `port` (0: a fresh one). After `close()` it may start again on its old port. */
+  async start(port = 0): Promise<void> {
     const server = createServer((request, response) => {
       void this.handle(request, response).catch((error: unknown) =>
         reply(response, 500, { error: String(error) }),
       );
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
     this.server = server;
     this.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   }
 
+  /** Stops listening (connections are refused); the builds' state stays, as a database's would. */
   async close(): Promise<void> {
-    this.server?.closeAllConnections();
-    await new Promise((resolve) => this.server?.close(resolve));
+    const server = this.server;
+    this.server = undefined;
+    if (!server) return;
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
+
+  /** Like a restart of public-api: down for `downMs`, then back on the same port. */
+  async restart(downMs: number): Promise<void> {
+    const port = Number(new URL(this.url).port);
+    await this.close();
+    await new Promise((resolve) => setTimeout(resolve, downMs));
+    await this.start(port);
   }
 
   enqueue(claim: Claim, params: ParamValue[] = []): void {

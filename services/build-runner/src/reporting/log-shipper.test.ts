@@ -111,6 +111,18 @@ describe('LogShipper', () => {
     expect(server.textOf('wide')).toBe(`${huge}\n`);
   });
 
+  it('sends a chunk again when public-api reports it missing', async () => {
+    const port = await server.listen();
+    server.forget.add('gappy/1');
+    const shipper = shipperFor(port, { chunkBytes: 100 });
+    await shipper.open();
+    const lines = Array.from({ length: 40 }, (_, index) => `line ${index} ${'z'.repeat(20)}`);
+    for (const [index, text] of lines.entries()) shipper.write(entry('gappy', index + 1, text));
+    await shipper.close();
+    expect(server.forget.size).toBe(0);
+    expect(server.textOf('gappy')).toBe(lines.map((line) => `${line}\n`).join(''));
+  });
+
   it('stops shipping on 409 (lease lost) and posts nothing more', async () => {
     const port = await server.listen();
     server.mode = 'conflict';

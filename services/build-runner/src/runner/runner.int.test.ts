@@ -185,6 +185,22 @@ describe('Runner with the engine (real git, Docker, HTTP)', () => {
     expect(await runnerContainers()).toBe(0);
   }, 120_000);
 
+  it('loses no line and no event when public-api restarts mid-build', async () => {
+    const repo = await repository('chatty', [
+      'i=1; while [ $i -le 40 ]; do echo "line $i"; i=$((i+1)); sleep 0.05; done',
+    ]);
+    server.enqueue(claimFixture({ id: 'restart1', url: repo.url }));
+    await until(() => server.logOf('restart1', 'hello').includes('line 3\n'));
+    await server.restart(2_000);
+    await until(() => server.build('restart1').result !== undefined);
+    const expected = Array.from({ length: 40 }, (_, index) => `line ${index + 1}\n`).join('');
+    expect(server.logOf('restart1', 'hello')).toContain(expected);
+    const types = server.build('restart1').events.map((event) => event.type);
+    expect(types.filter((type) => type === 'job.ended')).toHaveLength(2);
+    expect(types.at(-1)).toBe('build.ended');
+    expect(server.build('restart1').result).toEqual({ status: 'success' });
+  }, 120_000);
+
   it('stops a build whose lease was taken back and posts nothing more for it', async () => {
     const repo = await repository('fenced', ['echo started', 'sleep 60']);
     server.enqueue(claimFixture({ id: 'lost1', url: repo.url }));
