@@ -1,5 +1,14 @@
 import { execFile } from 'node:child_process';
-import { lstat, mkdtemp, readdir, readFile, readlink, rm, symlink } from 'node:fs/promises';
+import {
+  lstat,
+  mkdtemp,
+  readdir,
+  readFile,
+  readlink,
+  rm,
+  symlink,
+  writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -124,6 +133,37 @@ describe('checkoutCommit', () => {
     expect((await lstat(join(dir, 'outside'))).isSymbolicLink()).toBe(true);
     expect(await readlink(join(dir, 'outside'))).toBe('/etc/passwd');
     expect(await readlink(join(dir, 'inside'))).toBe('README.md');
+  });
+
+  it('checks out the head of a pull request ref', async () => {
+    const pr = await repo.commit(
+      { 'pr.txt': 'from a fork\n' },
+      { message: 'PR', branch: 'fork-work' },
+    );
+    await run('git', ['-C', repo.directory, 'update-ref', 'refs/pull/7/head', pr]);
+    await repo.deleteRef('refs/heads/fork-work');
+    const { dir, result } = await checkout({ ref: 'refs/pull/7/head', commit: pr });
+    expect(result.commit).toBe(pr);
+    expect(await readFile(join(dir, 'pr.txt'), 'utf8')).toBe('from a fork\n');
+  });
+
+  it('does not follow submodules', async () => {
+    const work = await mkdtemp(join(root, 'work-'));
+    const env = { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' };
+    const gitIn = (...args: string[]) => run('git', ['-C', work, ...args], { env });
+    await run('git', ['clone', '-q', repo.directory, work]);
+    await writeFile(
+      join(work, '.gitmodules'),
+      '[submodule "vendor/lib"]\n\tpath = vendor/lib\n\turl = http://127.0.0.1:1/lib.git\n',
+    );
+    await gitIn('update-index', '--add', '--cacheinfo', `160000,${first},vendor/lib`);
+    await gitIn('add', '.gitmodules');
+    await gitIn('-c', 'user.name=T', '-c', 'user.email=t@example.com', 'commit', '-qm', 'sub');
+    await gitIn('push', '-q', 'origin', 'HEAD:refs/heads/with-submodule');
+
+    const { dir } = await checkout({ ref: 'refs/heads/with-submodule' });
+    expect(await readFile(join(dir, '.gitmodules'), 'utf8')).toContain('vendor/lib');
+    expect(await readdir(join(dir, 'vendor/lib')).catch(() => [])).toEqual([]);
   });
 
   describe('a private repository', () => {
