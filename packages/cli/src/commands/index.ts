@@ -1,6 +1,23 @@
+import {
+  buildsCommand,
+  cancelCommand,
+  logsCommand,
+  reposCommand,
+  triggerCommand,
+} from './api-commands';
 import type { Command } from './command';
+import { paramsCommand } from './params';
 import { runCommand } from './run';
 import { verifyCommand } from './verify';
 
 /** Every subcommand, in the order `gibbon --help` lists them. */
-export const commands: readonly Command[] = [runCommand, verifyCommand];
+export const commands: readonly Command[] = [
+  runCommand,
+  verifyCommand,
+  reposCommand,
+  buildsCommand,
+  logsCommand,
+  triggerCommand,
+  cancelCommand,
+  paramsCommand,
+];
