@@ -23,6 +23,14 @@ function listen(server: Server, target: string | { port: 0; host: string }): Pro
   });
 }
 
+/** Unix socket paths are limited to about 107 bytes; a deep data folder falls back to tmpdir. */
+const MAX_SOCKET_PARENT_LENGTH = 80;
+
+function socketParent(preferred: string | undefined): string {
+  if (preferred && Buffer.byteLength(preferred) <= MAX_SOCKET_PARENT_LENGTH) return preferred;
+  return tmpdir();
+}
+
 /**
  * Serves `app` on a Unix socket in a fresh build-private folder (mode 0700: only this user
  * can connect) or, where sockets can't be used, on an ephemeral loopback port. Requests may
@@ -37,7 +45,7 @@ export async function startScriptApiServer(
   let folder: string | undefined;
   let url: string;
   if (where.kind === 'socket') {
-    folder = await mkdtemp(join(where.folder ?? tmpdir(), 'gibbon-api-'));
+    folder = await mkdtemp(join(socketParent(where.folder), 'gibbon-api-'));
     await chmod(folder, 0o700);
     const socketPath = join(folder, 'api.sock');
     await listen(server, socketPath);
