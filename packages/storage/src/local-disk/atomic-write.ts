@@ -9,7 +9,7 @@ import { errnoCode } from './fs-errors';
 const RENAME_ATTEMPTS = 5;
 
 /**
- * Writes `source` to a fresh file in `tempDir`, flushes it to disk, then renames it onto
+ * Writes `source` to a fresh file in `tempDir`, flushes it to disk if `durable`, then renames it onto
  * `target`. rename(2) within one file system is atomic, so readers see the old object or the
  * whole new one, concurrent writers leave exactly one complete payload (the last renamed), and
  * a crash mid-write leaves only an invisible temp file (swept by `sweepTempFiles`).
@@ -18,10 +18,11 @@ export async function writeAtomically(
   tempDir: string,
   target: string,
   source: Buffer | Readable,
+  { durable }: { durable: boolean },
 ): Promise<void> {
   const temp = join(tempDir, `${randomUUID()}.part`);
   try {
-    await writeDurably(temp, source);
+    await writeTemp(temp, source, durable);
     await moveIntoPlace(temp, target);
   } catch (error) {
     await rm(temp, { force: true });
@@ -30,7 +31,7 @@ export async function writeAtomically(
   }
 }
 
-async function writeDurably(path: string, source: Buffer | Readable): Promise<void> {
+async function writeTemp(path: string, source: Buffer | Readable, durable: boolean): Promise<void> {
   const handle = await open(path, 'wx', 0o644);
   try {
     if (Buffer.isBuffer(source)) {
@@ -39,7 +40,7 @@ async function writeDurably(path: string, source: Buffer | Readable): Promise<vo
       // Awaiting each write is the backpressure: the source is read no faster than the disk takes it.
       for await (const chunk of source) await handle.write(toBytes(chunk));
     }
-    await handle.sync();
+    if (durable) await handle.sync();
   } finally {
     await handle.close();
   }

@@ -15,9 +15,16 @@ export interface LocalDiskBlobStoreOptions {
   root: string;
   /** Temp files older than this are leftovers of a crash and removed by `open()`. */
   staleTempMs?: number;
+  /**
+   * fsync each object before it becomes visible (default true), so it survives a power loss.
+   * `false` is faster; a put stays atomic either way.
+   */
+  durable?: boolean;
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+/** 1 MiB reads: a sixteenth of the system calls of the 64 KiB default, up to 1 MiB buffered per reader. */
+const READ_CHUNK_BYTES = 1024 * 1024;
 
 /**
  * The embedded default store: one file per object, the key's segments as folders. Writes go
@@ -28,12 +35,14 @@ export class LocalDiskBlobStore implements BlobStore {
   private readonly objectsDir: string;
   private readonly tempDir: string;
   private readonly staleTempMs: number;
+  private readonly durable: boolean;
 
   constructor(options: LocalDiskBlobStoreOptions) {
     const root = resolve(options.root);
     this.objectsDir = join(root, 'objects');
     this.tempDir = join(root, 'tmp');
     this.staleTempMs = options.staleTempMs ?? DAY_MS;
+    this.durable = options.durable ?? true;
   }
 
   async open(): Promise<void> {
@@ -53,7 +62,7 @@ export class LocalDiskBlobStore implements BlobStore {
 
   async put(key: string, body: BlobBody, _options?: PutOptions): Promise<void> {
     const target = this.pathOf(key);
-    await writeAtomically(this.tempDir, target, bodySource(body));
+    await writeAtomically(this.tempDir, target, bodySource(body), { durable: this.durable });
   }
 
   async get(key: string, options: GetOptions = {}): Promise<Readable> {
@@ -67,7 +76,7 @@ export class LocalDiskBlobStore implements BlobStore {
       return emptyStream();
     }
     const end = Math.min(range?.end ?? size - 1, size - 1);
-    return handle.createReadStream({ start, end });
+    return handle.createReadStream({ start, end, highWaterMark: READ_CHUNK_BYTES });
   }
 
   async head(key: string): Promise<BlobInfo> {

@@ -9,12 +9,12 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import type { S3ClientConfig } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
 import { Readable } from 'node:stream';
 import type { BlobBody, BlobInfo, BlobStore, GetOptions, PutOptions } from '../blob-store';
 import { bodySource, emptyStream, validateRange } from '../body';
 import { validateKey, validatePrefix } from '../keys';
 import { isS3InvalidRange, isS3NotFound, s3ErrorCode, translateS3Error } from './s3-errors';
+import { uploadStream } from './stream-upload';
 
 export interface S3BlobStoreOptions {
   bucket: string;
@@ -29,9 +29,12 @@ export interface S3BlobStoreOptions {
   createBucket?: boolean;
   /** Attempts per request (first try included) of the SDK's standard retry strategy. */
   maxAttempts?: number;
-  /** Multipart part size in bytes (at least 5 MiB). Memory per put ≈ partSize × queueSize. */
+  /**
+   * Multipart part size in bytes (default and minimum 5 MiB). A stream of unknown length can
+   * have at most 10,000 parts, so the default caps one object at about 48 GiB.
+   */
   partSize?: number;
-  /** Parts uploaded at once per put. */
+  /** Parts uploaded at once per put (default 4). Memory per put ≈ partSize × (queueSize + 1). */
   queueSize?: number;
   /** Keys per ListObjectsV2 page (S3 caps it at 1000). */
   listPageSize?: number;
@@ -42,9 +45,9 @@ const MiB = 1024 * 1024;
 const DELETE_BATCH = 1000;
 
 /**
- * The scale-out store. Puts go through lib-storage's `Upload`: a body that fits one part is a
- * single PutObject, anything larger a multipart upload whose parts (buffered one part at a time,
- * so they can be retried) are sent `queueSize` at once; on failure the upload is aborted so no
+ * The scale-out store. Puts go through `uploadStream`: a body that fits one part is a single
+ * PutObject, anything larger a multipart upload whose parts (buffered one part at a time, so
+ * they can be retried) are sent `queueSize` at once; on failure the upload is aborted so no
  * parts linger. Every request uses the SDK's standard retry strategy: exponential backoff with
  * jitter on 5xx, throttling and connection errors, `maxAttempts` attempts in all.
  */
@@ -83,21 +86,22 @@ export class S3BlobStore implements BlobStore {
   async put(key: string, body: BlobBody, options: PutOptions = {}): Promise<void> {
     validateKey(key);
     const source = bodySource(body);
-    // lib-storage may replace a failed stream's error with the abort's; keep the cause.
-    let sourceError: Error | undefined;
-    if (source instanceof Readable) source.once('error', (error: Error) => (sourceError = error));
-    const upload = new Upload({
+    const target = {
       client: this.client,
-      params: { Bucket: this.bucket, Key: key, Body: source, ContentType: options.contentType },
-      partSize: this.options.partSize ?? 8 * MiB,
+      bucket: this.bucket,
+      key,
+      contentType: options.contentType,
+      partSize: this.options.partSize ?? 5 * MiB,
       queueSize: this.options.queueSize ?? 4,
-      leavePartsOnError: false,
-    });
+    };
     try {
-      await upload.done();
+      await uploadStream(target, source instanceof Readable ? source : Readable.from([source]));
     } catch (error) {
-      if (source instanceof Readable) source.destroy();
-      if (sourceError !== undefined) throw sourceError;
+      if (source instanceof Readable) {
+        // The body stream's own failure (a client that went away) is reported as it is.
+        if (source.errored) throw source.errored;
+        source.destroy();
+      }
       throw translateS3Error(error, 'put', key, this.bucket);
     }
   }

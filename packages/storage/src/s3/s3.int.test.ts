@@ -55,6 +55,27 @@ describe('S3BlobStore on its own', () => {
     await store.close();
   });
 
+  it.each([
+    ['exactly one part', 5 * MiB],
+    ['one byte over a part', 5 * MiB + 1],
+    ['one 12 MiB buffer', 12 * MiB],
+  ])('round-trips a body of %s through the part buffers', async (_, size) => {
+    const store = new S3BlobStore({
+      bucket: await server.createBucket(),
+      region: server.region,
+      endpoint: server.endpoint,
+      credentials: server.credentials,
+      partSize: 5 * MiB,
+      queueSize: 2,
+    });
+    const payload = patternBytes(size, size % 251);
+    await store.put('parts/object', payload);
+    const back = await readAll(await store.get('parts/object'));
+    expect(back.length).toBe(size);
+    expect(back.equals(payload)).toBe(true);
+    await store.close();
+  });
+
   it('fails open with a clear message when the bucket is missing and may not be created', async () => {
     const store = storeFor('never-created', false);
     await expect(store.open()).rejects.toThrow(

@@ -1,0 +1,143 @@
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { LocalDiskBlobStore, S3BlobStore } from '../src';
+import type { BlobStore } from '../src';
+import { run, startS3rverChild } from './processes';
+import type { S3rverChild } from './processes';
+import { measure } from './rss';
+import { countingSink, generatedStream } from './streams';
+
+/**
+ * `pnpm bench`: put and get throughput on local disk beside `cp` of the same file, and on
+ * s3rver (a child process) beside it; peak RSS growth of this process while a 512 MiB
+ * generated stream goes through each store. The disk is shared and noisy, so every figure is
+ * the median of RUNS interleaved rounds, each started after a `sync` so one round's
+ * write-back does not slow the next. Figures only; nothing here passes or fails CI.
+ */
+const MiB = 1024 * 1024;
+const SIZE = Number(process.env.GIBBON_BENCH_MIB ?? 512) * MiB;
+const RUNS = Number(process.env.GIBBON_BENCH_RUNS ?? 5);
+const RSS_LIMIT = 64 * MiB;
+
+function optionalNumber(variable: string, unit: number): number | undefined {
+  const value = process.env[variable];
+  return value === undefined ? undefined : Number(value) * unit;
+}
+
+type Step = () => Promise<unknown>;
+
+/** Runs each named step once per round, rounds interleaved; returns the median seconds. */
+async function medians(steps: Record<string, Step>): Promise<Record<string, number>> {
+  const times: Record<string, number[]> = {};
+  for (let round = 0; round < RUNS; round += 1) {
+    for (const [name, step] of Object.entries(steps)) {
+      await run('sync');
+      (times[name] ??= []).push((await measure(step)).seconds);
+    }
+  }
+  return Object.fromEntries(
+    Object.entries(times).map(([name, list]) => [
+      name,
+      list.sort((a, b) => a - b)[list.length >> 1] ?? NaN,
+    ]),
+  );
+}
+
+/** Peak RSS growth of a generated-stream put and a get read to the end, for one store. */
+async function rssOf(store: BlobStore): Promise<{ put: number; get: number }> {
+  const put = await measure(() => store.put('bench/generated', generatedStream(SIZE)));
+  const get = await measure(async () => {
+    const sink = countingSink();
+    await pipeline(await store.get('bench/generated'), sink);
+    if (sink.bytes !== SIZE) throw new Error(`get read ${sink.bytes} of ${SIZE} bytes`);
+  });
+  return { put: put.peakGrowthBytes, get: get.peakGrowthBytes };
+}
+
+const fileStream = (path: string) => createReadStream(path, { highWaterMark: MiB });
+
+async function main(): Promise<void> {
+  const work = await mkdtemp(join(tmpdir(), 'gibbon-bench-'));
+  const source = join(work, 'source.bin');
+  const out = join(work, 'out.bin');
+  let s3rver: S3rverChild | undefined;
+  try {
+    await pipeline(generatedStream(SIZE), createWriteStream(source));
+    const durable = new LocalDiskBlobStore({ root: join(work, 'durable') });
+    const fast = new LocalDiskBlobStore({ root: join(work, 'fast'), durable: false });
+    await durable.open();
+    await fast.open();
+    s3rver = await startS3rverChild(join(work, 's3rver'));
+    const s3 = new S3BlobStore({
+      bucket: 'bench',
+      region: 'us-east-1',
+      endpoint: s3rver.endpoint,
+      credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+      // Unset: the store's defaults, which are what the README reports.
+      partSize: optionalNumber('GIBBON_BENCH_S3_PART_MIB', MiB),
+      queueSize: optionalNumber('GIBBON_BENCH_S3_QUEUE', 1),
+    });
+    await s3.open();
+
+    const rss = { 'local disk': await rssOf(durable), s3rver: await rssOf(s3) };
+    const readTo = (store: BlobStore) => async () =>
+      pipeline(await store.get('bench/file'), createWriteStream(out, { highWaterMark: MiB }));
+    const local = await medians({
+      cp: () => run('cp', source, out),
+      'cp + sync': () => run('sh', '-c', 'cp "$0" "$1" && sync "$1"', source, out),
+      'local put (fsync, the default)': () => durable.put('bench/file', fileStream(source)),
+      'local put (durable: false)': () => fast.put('bench/file', fileStream(source)),
+      'local get': readTo(durable),
+    });
+    const remote = await medians({
+      's3rver put': () => s3.put('bench/file', fileStream(source)),
+      's3rver get': readTo(s3),
+    });
+    await s3.close();
+    print({ ...local, ...remote }, rss);
+  } finally {
+    s3rver?.stop();
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+function print(times: Record<string, number>, rss: Record<string, { put: number; get: number }>) {
+  const line = (label: string, value: string) => console.log(`  ${label.padEnd(34)} ${value}`);
+  console.log(
+    `Gibbon storage benchmark ${new Date().toISOString()}: ${SIZE / MiB} MiB, median of ${RUNS}, ` +
+      `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), Node ${process.version}`,
+  );
+  for (const [name, seconds] of Object.entries(times)) {
+    line(
+      name,
+      `${seconds.toFixed(2).padStart(6)} s ${(SIZE / MiB / seconds).toFixed(0).padStart(6)} MiB/s`,
+    );
+  }
+  const ratio = (a: string, b: string) => ((times[a] ?? NaN) / (times[b] ?? NaN)).toFixed(2);
+  console.log('  time ratios (target ≤ 1.5):');
+  line('local put (fsync) / cp + sync', ratio('local put (fsync, the default)', 'cp + sync'));
+  line('local put (durable: false) / cp', ratio('local put (durable: false)', 'cp'));
+  line('local get / cp', ratio('local get', 'cp'));
+  console.log(
+    `  peak RSS growth, ${SIZE / MiB} MiB generated stream (limit ${RSS_LIMIT / MiB} MiB):`,
+  );
+  for (const [store, { put, get }] of Object.entries(rss)) {
+    for (const [op, growth] of [
+      ['put', put],
+      ['get', get],
+    ] as const) {
+      line(
+        `${store} ${op}`,
+        `${(growth / MiB).toFixed(1).padStart(6)} MiB ${growth < RSS_LIMIT ? 'ok' : 'OVER'}`,
+      );
+    }
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
