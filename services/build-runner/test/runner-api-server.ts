@@ -10,6 +10,8 @@ interface BuildState {
   cancel: boolean;
   leaseValid: boolean;
   params: ParamValue[];
+  /** `performance.now()` at enqueue, claim, each event's arrival and the result. */
+  times: { enqueued: number; claimed?: number; result?: number; events: number[] };
 }
 
 /**
@@ -21,6 +23,7 @@ export class RunnerApiServer {
   readonly runnerToken = 'runner-token-for-tests';
   readonly builds = new Map<string, BuildState>();
   private readonly queue: Claim[] = [];
+  private wakeClaim: (() => void) | undefined;
   private server: Server | undefined;
   url = '';
 
@@ -62,8 +65,10 @@ export class RunnerApiServer {
       cancel: false,
       leaseValid: true,
       params,
+      times: { enqueued: performance.now(), events: [] },
     });
     this.queue.push(claim);
+    this.wakeClaim?.();
   }
 
   build(id: string): BuildState {
@@ -81,6 +86,20 @@ export class RunnerApiServer {
       .join('');
   }
 
+  /** The long-poll: resolves when a build is enqueued or `waitSeconds` passed. */
+  private waitForBuild(waitSeconds: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, waitSeconds * 1000);
+      const previous = this.wakeClaim;
+      this.wakeClaim = done;
+      function done() {
+        clearTimeout(timer);
+        previous?.();
+        resolve();
+      }
+    });
+  }
+
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const body = await readBody(request);
     const url = new URL(request.url ?? '/', 'http://localhost');
@@ -88,11 +107,11 @@ export class RunnerApiServer {
     if (url.pathname === '/v1/runner/claim') {
       if (auth !== `Bearer ${this.runnerToken}`)
         return reply(response, 401, errorBody('bad token'));
+      if (this.queue.length === 0)
+        await this.waitForBuild(Number(url.searchParams.get('wait') ?? 30));
       const claim = this.queue.shift();
-      if (!claim) {
-        await new Promise((resolve) => setTimeout(resolve, 100));
-        return reply(response, 204);
-      }
+      if (!claim) return reply(response, 204);
+      this.build(claim.build.id).times.claimed = performance.now();
       return reply(response, 200, claim);
     }
     const match = /^\/v1\/runner\/builds\/([^/]+)\/(.+)$/.exec(url.pathname);
@@ -111,12 +130,14 @@ export class RunnerApiServer {
     }
     if (rest === 'events') {
       state.events.push(JSON.parse(body) as RunnerEvent);
+      state.times.events.push(performance.now());
       return reply(response, 204);
     }
     if (rest === 'params')
       return reply(response, 200, { values: state.claim.build.trusted ? state.params : [] });
     if (rest === 'result') {
       state.result = JSON.parse(body) as BuildResult;
+      state.times.result = performance.now();
       state.leaseValid = false;
       return reply(response, 200, state.claim.build);
     }
