@@ -27,8 +27,8 @@ const crossFolder = {
 };
 
 /**
- * The import rule of one folder: production code may import `allowed`; its tests may also
- * import the dev-only test-kit.
+ * The import rule of one folder: production code may import `allowed`; its tests and
+ * benchmarks may also import the dev-only test-kit.
  * @param {string} folder @param {string[]} allowed @param {string} why
  */
 function boundary(folder, allowed, why) {
@@ -44,7 +44,7 @@ function boundary(folder, allowed, why) {
       },
     ],
   });
-  const tests = [`${folder}/**/*.test.ts`, `${folder}/test/**/*.ts`];
+  const tests = [`${folder}/**/*.test.ts`, `${folder}/test/**/*.ts`, `${folder}/bench/**/*.ts`];
   return [
     { files: [`${folder}/**/*.ts`], ignores: tests, rules: rule(allowed) },
     { files: tests, rules: rule([...allowed, '@gibbon/test-kit']) },
