@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 
 /** A server-made id: a short type prefix and 96 random bits, URL- and file-name-safe. */
-export function newId(prefix: 'repo' | 'ps' | 'tok' | 'run' | 'key'): string {
+export function newId(
+  prefix: 'repo' | 'ps' | 'tok' | 'run' | 'key' | 'wh' | 'bld' | 'lease',
+): string {
   return `${prefix}_${randomBytes(12).toString('hex')}`;
 }
 

@@ -3,8 +3,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { loadOpenApiDocument } from '@gibbon/contracts';
+import { openBlobStore, type BlobStore, type BlobStoreConfig } from '@gibbon/storage';
 import { ensureAdminToken } from './auth/admin-token-file';
-import type { Config } from './config';
+import type { Config, StorageConfig } from './config';
+import { createCommitStatusNotifier, type CommitStatusNotifier } from './github';
 import { loadOrCreateMasterKeyFile } from './crypto/master-key';
 import { openDatabase, type GibbonDatabase } from './db/database';
 import { createApp } from './http/app';
@@ -76,12 +78,34 @@ export async function startServer(config: Config, options: StartOptions): Promis
       cause: error,
     });
   }
+  let blobStore: BlobStore;
   try {
-    const services = createServices(database, masterKey);
+    blobStore = await openBlobStore(blobStoreConfigOf(config.storage));
+  } catch (error) {
+    await database.close();
+    throw new StartupError(`Cannot open the storage: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  const statusNotifier = createCommitStatusNotifier({
+    githubApiUrl: config.githubApiUrl,
+    logger: options.logger,
+  });
+  const parts: OpenParts = { database, blobStore, statusNotifier };
+  try {
+    const services = createServices(database, masterKey, {
+      blobStore,
+      statusNotifier,
+      publicUrl: config.publicUrl,
+      logger: options.logger,
+    });
+    services.buildSide.start();
+    parts.services = services;
     await ensureAdminToken(services.tokens, config.dataDir, options.announceAdminToken);
     const app = createApp({
       services,
       document: loadOpenApiDocument('public-api'),
+      runnerDocument: loadOpenApiDocument('runner-api'),
       logger: options.logger,
     });
     const server = createServer(app);
@@ -90,15 +114,42 @@ export async function startServer(config: Config, options: StartOptions): Promis
     return {
       url: `http://${options.host ?? '127.0.0.1'}:${port}`,
       services,
-      stop: stopper(server, database),
+      stop: stopper(server, parts),
     };
   } catch (error) {
-    await database.close();
+    await closeParts(parts);
     throw error;
   }
 }
 
-function stopper(server: Server, database: GibbonDatabase): () => Promise<void> {
+/** What `startServer` opened, closed in reverse order by `closeParts`. */
+interface OpenParts {
+  readonly database: GibbonDatabase;
+  readonly blobStore: BlobStore;
+  readonly statusNotifier: CommitStatusNotifier;
+  services?: Services;
+}
+
+async function closeParts(parts: OpenParts): Promise<void> {
+  await parts.services?.buildSide.stop();
+  await parts.statusNotifier.close();
+  await parts.blobStore.close();
+  await parts.database.close();
+}
+
+function blobStoreConfigOf(storage: StorageConfig): BlobStoreConfig {
+  if (storage.kind === 'file') return { kind: 'file', root: storage.root };
+  return {
+    kind: 's3',
+    bucket: storage.bucket,
+    region: storage.region,
+    endpoint: storage.endpoint,
+    forcePathStyle: storage.endpoint !== undefined,
+    createBucket: true,
+  };
+}
+
+function stopper(server: Server, parts: OpenParts): () => Promise<void> {
   let stopping: Promise<void> | undefined;
   return () => {
     stopping ??= (async () => {
@@ -107,7 +158,7 @@ function stopper(server: Server, database: GibbonDatabase): () => Promise<void> 
       const timer = setTimeout(() => server.closeAllConnections(), shutdownGraceMs);
       await closed;
       clearTimeout(timer);
-      await database.close();
+      await closeParts(parts);
     })();
     return stopping;
   };

@@ -5,6 +5,7 @@ import type { GibbonDatabase } from '../src/db/database';
 import { buildTokenProfile } from '../src/services/auth.service';
 import { createServices, type Services } from '../src/services';
 import { backends, type OpenedBackend } from './backends';
+import { openTempBlobStore, plainBuildSide } from './blob-store';
 
 // One suite, run against every back end (SQLite file and Postgres): the repository layer
 // must behave the same on both.
@@ -12,18 +13,25 @@ describe.each(backends)('database on $name', (backend) => {
   const masterKey = randomBytes(32);
   let opened: OpenedBackend;
   let services: Services;
+  let blobs: Awaited<ReturnType<typeof openTempBlobStore>>;
 
   beforeAll(async () => {
+    blobs = await openTempBlobStore();
     opened = await backend.open();
-    services = createServices(opened.database, masterKey);
+    services = createServices(opened.database, masterKey, plainBuildSide(blobs.store));
   });
-  afterAll(() => opened.cleanup());
+  afterAll(async () => {
+    await opened.cleanup();
+    await blobs.cleanup();
+  });
 
   describe('migrations', () => {
     it('run again on an up-to-date database without changing anything', async () => {
       await services.orgs.create({ slug: 'migrated' });
       const again = await opened.reopen();
-      await expect(createServices(again, masterKey).orgs.get('migrated')).resolves.toMatchObject({
+      await expect(
+        createServices(again, masterKey, plainBuildSide(blobs.store)).orgs.get('migrated'),
+      ).resolves.toMatchObject({
         slug: 'migrated',
       });
       await again.close();
@@ -263,7 +271,7 @@ describe.each(backends)('database on $name', (backend) => {
     });
 
     it('another master key cannot open the values', async () => {
-      const other = createServices(opened.database, randomBytes(32));
+      const other = createServices(opened.database, randomBytes(32), plainBuildSide(blobs.store));
       const web = await services.repos.get('params-org', 'web');
       await expect(other.params.resolveParams(web)).rejects.toThrow(/failed authentication/);
     });
@@ -274,7 +282,7 @@ describe.each(backends)('database on $name', (backend) => {
 
     it('creates the admin token once; it authenticates by hash', async () => {
       const fresh = await opened.reopen();
-      const local = createServices(fresh, masterKey);
+      const local = createServices(fresh, masterKey, plainBuildSide(blobs.store));
       const first = await local.tokens.ensureAdminToken();
       expect(first).toMatch(/^gbn_admin_/);
       await expect(local.tokens.ensureAdminToken()).resolves.toBeUndefined();
@@ -331,7 +339,7 @@ describe.each(backends)('database on $name', (backend) => {
       const ring = await services.signingKeys.ring('build');
       const token = signJwt(ring, buildTokenProfile, 'build-42', 60);
       const restarted: GibbonDatabase = await opened.reopen();
-      const later = createServices(restarted, masterKey);
+      const later = createServices(restarted, masterKey, plainBuildSide(blobs.store));
       await expect(later.auth.authenticate(token)).resolves.toMatchObject({
         kind: 'build',
         buildId: 'build-42',

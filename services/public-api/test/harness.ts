@@ -8,6 +8,17 @@ import { openDatabase, type GibbonDatabase } from '../src/db/database';
 import { createApp } from '../src/http/app';
 import { createMemoryLogger } from '../src/logger';
 import { createServices, type Services } from '../src/services';
+import type { BuildSideOptions } from '../src/builds/build-side';
+import { openTempBlobStore } from './blob-store';
+import type { BlobStore } from '@gibbon/storage';
+
+export interface TestAppOptions {
+  /** A database to serve (the caller closes it); a fresh SQLite file otherwise. */
+  readonly database?: GibbonDatabase;
+  /** Overrides of the build side (dispatch timings, a commit status notifier, ...). */
+  readonly buildSide?: Partial<Omit<BuildSideOptions, 'blobStore' | 'logger'>>;
+  readonly sseKeepAliveMs?: number;
+}
 
 export interface CallOptions {
   readonly token?: string;
@@ -29,23 +40,35 @@ export interface TestApp {
   readonly adminToken: string;
   readonly services: Services;
   readonly database: GibbonDatabase;
+  readonly blobStore: BlobStore;
   readonly logLines: string[];
   call(method: string, path: string, options?: CallOptions): Promise<Answer>;
   close(): Promise<void>;
 }
 
-export async function startTestApp(): Promise<TestApp> {
+export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const folder = await mkdtemp(join(tmpdir(), 'gibbon-api-'));
-  const database = await openDatabase({ backend: 'sqlite', file: join(folder, 'gibbon.sqlite') });
-  const services = createServices(database, randomBytes(32));
+  const database =
+    options.database ??
+    (await openDatabase({ backend: 'sqlite', file: join(folder, 'gibbon.sqlite') }));
+  const blobs = await openTempBlobStore();
+  const logger = createMemoryLogger();
+  const services = createServices(database, randomBytes(32), {
+    blobStore: blobs.store,
+    publicUrl: 'http://gibbon.test',
+    logger,
+    ...options.buildSide,
+  });
+  services.buildSide.start();
   const adminToken = await services.tokens.ensureAdminToken();
   if (!adminToken) throw new Error('A fresh database must get an admin token.');
-  const logger = createMemoryLogger();
   const app = createApp({
     services,
     document: loadOpenApiDocument('public-api'),
+    runnerDocument: loadOpenApiDocument('runner-api'),
     logger,
     validateResponses: true,
+    sseKeepAliveMs: options.sseKeepAliveMs,
   });
   const server = app.listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', resolve));
@@ -73,11 +96,15 @@ export async function startTestApp(): Promise<TestApp> {
     adminToken,
     services,
     database,
+    blobStore: blobs.store,
     logLines: logger.lines,
     call,
     async close() {
+      server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await database.close();
+      await services.buildSide.stop();
+      await blobs.cleanup();
+      if (!options.database) await database.close();
       await rm(folder, { recursive: true, force: true });
     },
   };

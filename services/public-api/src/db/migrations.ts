@@ -1,4 +1,5 @@
 import { Kysely, Migrator, type Migration, type MigrationProvider } from 'kysely';
+import { buildsMigration } from './builds-migration';
 
 /**
  * Migrations are code, kept in this one ordered table so the binary and the tests cannot
@@ -85,6 +86,7 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0002_builds': buildsMigration,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

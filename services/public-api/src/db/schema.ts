@@ -1,3 +1,5 @@
+import type { BuildTables } from './builds-schema';
+
 /**
  * The tables of public-api as Kysely sees them. Both back ends store the same shapes:
  * timestamps are ISO-8601 text, label lists are JSON text, and ciphertexts are base64 text,
@@ -81,7 +83,7 @@ export interface SigningKeysTable {
   retired_at: string | null;
 }
 
-export interface GibbonTables {
+export interface GibbonTables extends BuildTables {
   orgs: OrgsTable;
   data_keys: DataKeysTable;
   repos: ReposTable;

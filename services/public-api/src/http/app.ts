@@ -13,11 +13,20 @@ import { paramsRoutes } from './routes/params.routes';
 import { reposRoutes } from './routes/repos.routes';
 import { runnersRoutes } from './routes/runners.routes';
 import { tokensRoutes } from './routes/tokens.routes';
+import { buildOutputRoutes } from './routes/build-output.routes';
+import { buildsRoutes } from './routes/builds.routes';
+import { eventsRoutes } from './routes/events.routes';
+import { runnerApiRoutes } from './routes/runner.routes';
+import { webhookDeliveryRoutes, webhooksRoutes } from './routes/webhooks.routes';
 
 export interface AppDeps {
   readonly services: Services;
   /** The public API document; routes, token kinds and validation all come from it. */
   readonly document: OpenApiDocument;
+  /** The runner API document (`/v1/runner/...`), served by the same app. */
+  readonly runnerDocument: OpenApiDocument;
+  /** Interval of `: keep-alive` comments on event streams (default 15 s). */
+  readonly sseKeepAliveMs?: number;
   readonly logger: Logger;
   /** Also validate every answer against the document (the tests turn this on). */
   readonly validateResponses?: boolean;
@@ -38,7 +47,35 @@ function routers(deps: AppDeps): Router[] {
     paramsRoutes(deps.services),
     tokensRoutes(deps.services),
     runnersRoutes(deps.services),
+    webhooksRoutes(deps.services),
+    buildsRoutes(deps.services),
+    buildOutputRoutes(deps.services),
+    eventsRoutes(deps.services, deps.sseKeepAliveMs ?? 15_000),
+    runnerApiRoutes(deps.services),
   ];
+}
+
+function isRunnerPath(path: string): boolean {
+  return path.startsWith('/v1/runner/');
+}
+
+/**
+ * One validator per document, as a router of its own: stacking two validators on one request
+ * makes the second read the first's `req.openapi` against the wrong document, so each request
+ * goes through exactly one of them.
+ */
+function validator(document: OpenApiDocument, deps: AppDeps): Router {
+  const router = express.Router();
+  router.use(
+    OpenApiValidator.middleware({
+      apiSpec: structuredClone(document) as never,
+      validateRequests: { allowUnknownQueryParameters: false },
+      validateResponses: deps.validateResponses === true,
+      validateSecurity: false,
+      validateFormats: true,
+    }),
+  );
+  return router;
 }
 
 /**
@@ -47,22 +84,24 @@ function routers(deps: AppDeps): Router[] {
  * is read) → JSON body (1 MiB) → OpenAPI request validation → routes → one error middleware.
  */
 export function createApp(deps: AppDeps): Express {
-  const matcher = new OperationMatcher(operationsOf(deps.document));
+  const matcher = new OperationMatcher([
+    ...operationsOf(deps.document),
+    ...operationsOf(deps.runnerDocument),
+  ]);
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(requestLog(deps.logger));
   app.use(authenticate(matcher, deps.services.auth));
+  // Webhook deliveries keep their raw bytes for the signature: before any body parser.
+  app.use(webhookDeliveryRoutes(deps.services));
   app.use(express.json({ limit: jsonBodyLimitBytes, type: 'application/json' }));
-  app.use(
-    OpenApiValidator.middleware({
-      apiSpec: structuredClone(deps.document) as never,
-      validateRequests: { allowUnknownQueryParameters: false },
-      validateResponses: deps.validateResponses === true,
-      validateSecurity: false,
-      validateFormats: true,
-    }),
-  );
+  app.use(express.text({ limit: jsonBodyLimitBytes, type: 'text/plain' }));
+  const publicValidator = validator(deps.document, deps);
+  const runnerValidator = validator(deps.runnerDocument, deps);
+  app.use((req, res, next) => {
+    (isRunnerPath(req.path) ? runnerValidator : publicValidator)(req, res, next);
+  });
   for (const router of routers(deps)) app.use(router);
   // Reached only by a documented operation that no router handles (the validator has already
   // answered everything undocumented); the route-walk test keeps the list of those visible.

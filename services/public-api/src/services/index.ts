@@ -1,3 +1,4 @@
+import { createBuildSide, type BuildSide, type BuildSideOptions } from '../builds/build-side';
 import { DataKeys } from '../crypto/data-keys';
 import type { GibbonDatabase } from '../db/database';
 import { ApiTokensRepository } from '../repositories/api-tokens.repository';
@@ -23,9 +24,15 @@ export interface Services {
   readonly tokens: TokensService;
   readonly runners: RunnersService;
   readonly signingKeys: SigningKeysService;
+  /** Builds, webhooks, dispatch, logs and artifacts (`src/builds/build-side.ts`). */
+  readonly buildSide: BuildSide;
 }
 
-export function createServices(database: GibbonDatabase, masterKey: Buffer): Services {
+export function createServices(
+  database: GibbonDatabase,
+  masterKey: Buffer,
+  buildSideOptions: BuildSideOptions,
+): Services {
   const { db } = database;
   const orgsRepository = new OrgsRepository(db);
   const dataKeys = new DataKeys(masterKey, (org) => orgsRepository.findWrappedDataKey(org));
@@ -33,13 +40,20 @@ export function createServices(database: GibbonDatabase, masterKey: Buffer): Ser
   const runnersRepository = new RunnersRepository(db);
   const signingKeys = new SigningKeysService(new SigningKeysRepository(db), masterKey);
   const orgs = new OrgsService(orgsRepository, dataKeys);
+  const repos = new ReposService(new ReposRepository(db), orgs, dataKeys);
+  const params = new ParamsService(new ParamSetsRepository(db), orgs, dataKeys);
   return {
     auth: new AuthService(apiTokens, runnersRepository, signingKeys),
     orgs,
-    repos: new ReposService(new ReposRepository(db), orgs, dataKeys),
-    params: new ParamsService(new ParamSetsRepository(db), orgs, dataKeys),
+    repos,
+    params,
     tokens: new TokensService(apiTokens, orgs),
     runners: new RunnersService(runnersRepository),
     signingKeys,
+    buildSide: createBuildSide(
+      database,
+      { repos, params, signingKeys, dataKeys },
+      buildSideOptions,
+    ),
   };
 }

@@ -1,0 +1,60 @@
+import { EventEmitter } from 'node:events';
+import type { OrgEvent } from '@gibbon/contracts';
+
+type Unsubscribe = () => void;
+
+/**
+ * In-process signals of the build side, so nothing inside the server polls: a queued build
+ * wakes waiting claims; status changes feed server-sent events, log follows and commit
+ * statuses; a stored log chunk wakes log follows. Signals are published only after the change
+ * they announce is committed. Other public-api processes on the same database do not see
+ * them: claims re-check the queue periodically for that reason (see `ClaimsService`).
+ */
+export class BuildHub {
+  private readonly emitter = new EventEmitter();
+  private queuedGeneration = 0;
+
+  constructor() {
+    // Every open SSE stream, log follow and waiting claim is one listener.
+    this.emitter.setMaxListeners(0);
+  }
+
+  /** Grows by one on every `buildQueued`; a waiter compares it to skip a lost wake-up. */
+  get generation(): number {
+    return this.queuedGeneration;
+  }
+
+  buildQueued(): void {
+    this.queuedGeneration += 1;
+    this.emitter.emit('queued');
+  }
+
+  onQueued(listener: () => void): Unsubscribe {
+    return this.subscribe('queued', listener);
+  }
+
+  publish(event: OrgEvent): void {
+    this.emitter.emit('status', event);
+  }
+
+  onStatus(listener: (event: OrgEvent) => void): Unsubscribe {
+    return this.subscribe('status', listener);
+  }
+
+  logAppended(buildId: string, jobId: string): void {
+    this.emitter.emit(`log ${buildId} ${jobId}`);
+  }
+
+  onLog(buildId: string, jobId: string, listener: () => void): Unsubscribe {
+    return this.subscribe(`log ${buildId} ${jobId}`, listener);
+  }
+
+  private subscribe<A extends unknown[]>(
+    name: string,
+    listener: (...args: A) => void,
+  ): Unsubscribe {
+    const untyped = listener as (...args: unknown[]) => void;
+    this.emitter.on(name, untyped);
+    return () => this.emitter.off(name, untyped);
+  }
+}

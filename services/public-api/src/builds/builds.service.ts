@@ -1,0 +1,162 @@
+import {
+  ConflictError,
+  InputError,
+  NotFoundError,
+  type BuildTrigger as TriggerBody,
+} from '@gibbon/contracts';
+import { seal } from '../crypto/aead';
+import type { DataKeys } from '../crypto/data-keys';
+import type { Db } from '../db/database';
+import { inTransaction } from '../db/transactions';
+import type { Repo } from '../domain';
+import { nowIso } from '../ids';
+import { BuildsRepository } from '../repositories/builds.repository';
+import type { ReposService } from '../services/repos.service';
+import { assertParamValues } from '../validation';
+import { isFinished, type Build, type BuildWithJobs, type NewBuild } from './build';
+import { buildStatusEvent } from './build-events';
+import type { BuildHub } from './build-hub';
+import { gitFactsOfTrigger } from './manual-trigger';
+
+export interface BuildPage {
+  readonly items: BuildWithJobs[];
+  readonly nextCursor: string | null;
+}
+
+/** Associated data of a build's trigger parameters. */
+export function buildParamsContext(org: string, repoId: string): string {
+  return `gibbon/build-params/${org}/${repoId}`;
+}
+
+/**
+ * Builds as users see them: trigger, list, get, cancel, retry. Every status change is stored
+ * first and announced on the hub after its transaction committed.
+ */
+export class BuildsService {
+  private readonly builds: BuildsRepository;
+
+  constructor(
+    private readonly db: Db,
+    private readonly repos: ReposService,
+    private readonly dataKeys: DataKeys,
+    private readonly hub: BuildHub,
+  ) {
+    this.builds = new BuildsRepository(db);
+  }
+
+  async trigger(org: string, repoName: string, body: TriggerBody): Promise<BuildWithJobs> {
+    const git = gitFactsOfTrigger(body);
+    if (body.params !== undefined) assertParamValues(body.params);
+    const repo = await this.repos.get(org, repoName);
+    const paramsSealed =
+      body.params === undefined || body.params.length === 0
+        ? null
+        : seal(
+            await this.dataKeys.keyOf(org),
+            JSON.stringify(body.params),
+            buildParamsContext(org, repo.id),
+          );
+    return this.enqueue(newBuildOf(repo, { source: 'api', trusted: true, git, paramsSealed }));
+  }
+
+  /** Stores a queued build in its own transaction and announces it. */
+  async enqueue(build: NewBuild): Promise<BuildWithJobs> {
+    const stored = await inTransaction(this.db, (trx) =>
+      new BuildsRepository(trx).insertQueued(build, nowIso()),
+    );
+    this.announceQueued(stored);
+    return { ...stored, jobs: [] };
+  }
+
+  /** Wakes waiting claims and tells watchers; call after the build's transaction committed. */
+  announceQueued(build: Build): void {
+    this.hub.buildQueued();
+    this.hub.publish(buildStatusEvent(build));
+  }
+
+  async list(org: string, repoName: string, limit: number, cursor?: string): Promise<BuildPage> {
+    const repo = await this.repos.get(org, repoName);
+    const before = cursor === undefined ? undefined : cursorNumber(cursor);
+    const page = await this.builds.list(repo.id, limit + 1, before);
+    const items = await this.builds.withJobs(page.slice(0, limit));
+    const last = items[items.length - 1];
+    return { items, nextCursor: page.length > limit && last ? String(last.number) : null };
+  }
+
+  async get(org: string, repoName: string, number: number): Promise<BuildWithJobs> {
+    const build = await this.find(org, repoName, number);
+    const [withJobs] = await this.builds.withJobs([build]);
+    return withJobs ?? { ...build, jobs: [] };
+  }
+
+  async getById(id: string): Promise<BuildWithJobs> {
+    const build = await this.builds.findById(id);
+    if (!build) throw new NotFoundError(`No build "${id}".`);
+    const [withJobs] = await this.builds.withJobs([build]);
+    return withJobs ?? { ...build, jobs: [] };
+  }
+
+  /**
+   * A queued build is canceled at once; a running one is marked, and its runner learns it
+   * from its next heartbeat (then posts the result `canceled`).
+   */
+  async cancel(org: string, repoName: string, number: number): Promise<BuildWithJobs> {
+    const build = await this.find(org, repoName, number);
+    if (isFinished(build)) {
+      throw new ConflictError(`Build #${number} already finished (${build.status}).`);
+    }
+    const at = nowIso();
+    const canceledWhileQueued = await this.builds.transition(build.id, ['queued'], 'canceled', {
+      finishedAt: at,
+      message: 'Canceled before a runner took it.',
+    });
+    if (canceledWhileQueued) {
+      this.hub.publish(buildStatusEvent({ ...build, status: 'canceled' }));
+    } else {
+      await this.builds.requestCancel(build.id);
+    }
+    return this.get(org, repoName, number);
+  }
+
+  /** Re-runs a finished build as a new build with the same git facts, trust and parameters. */
+  async retry(org: string, repoName: string, number: number): Promise<BuildWithJobs> {
+    const build = await this.find(org, repoName, number);
+    if (!isFinished(build)) {
+      throw new ConflictError(
+        `Build #${number} has not finished yet (${build.status}); cancel it first.`,
+      );
+    }
+    return this.enqueue({
+      repoId: build.repoId,
+      org: build.org,
+      repo: build.repo,
+      source: 'retry',
+      trusted: build.trusted,
+      git: build.git,
+      retryOf: build.number,
+      paramsSealed: build.paramsSealed,
+    });
+  }
+
+  private async find(org: string, repoName: string, number: number): Promise<Build> {
+    const repo = await this.repos.get(org, repoName);
+    const build = await this.builds.findByNumber(repo.id, number);
+    if (!build) throw new NotFoundError(`No build #${number} of ${org}/${repoName}.`);
+    return build;
+  }
+}
+
+export function newBuildOf(
+  repo: Repo,
+  what: Pick<NewBuild, 'source' | 'trusted' | 'git' | 'paramsSealed'>,
+): NewBuild {
+  return { repoId: repo.id, org: repo.org, repo: repo.name, retryOf: null, ...what };
+}
+
+function cursorNumber(cursor: string): number {
+  const number = Number(cursor);
+  if (!/^\d{1,15}$/.test(cursor) || number < 1) {
+    throw new InputError('cursor must be the nextCursor of a previous page.');
+  }
+  return number;
+}

@@ -1,0 +1,187 @@
+import { randomBytes } from 'node:crypto';
+import { NotFoundError } from '@gibbon/contracts';
+import { open, seal } from '../crypto/aead';
+import type { DataKeys } from '../crypto/data-keys';
+import type { Db } from '../db/database';
+import { inTransaction, type Tx } from '../db/transactions';
+import { readGithubDelivery, type BuildTrigger, type RawDelivery } from '../github';
+import { newId, nowIso } from '../ids';
+import { BuildsRepository } from '../repositories/builds.repository';
+import { WebhooksRepository, type DeliveryRecord } from '../repositories/webhooks.repository';
+import type { ReposService } from '../services/repos.service';
+import type { Repo } from '../domain';
+import type { Build, BuildWithJobs } from './build';
+import { newBuildOf, type BuildsService } from './builds.service';
+
+const webhookIdPattern = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+
+export interface CreatedWebhook {
+  readonly id: string;
+  readonly org: string;
+  readonly repo: string;
+  readonly payloadUrl: string;
+  readonly createdAt: string;
+  /** Shown once; only its sealed form is stored. */
+  readonly secret: string;
+}
+
+/** What the route answers: 200 with the build (or `null` for ping), or 202 ignored. */
+export type WebhookAnswer =
+  | { readonly kind: 'accepted'; readonly delivery: string; readonly build: BuildWithJobs | null }
+  | { readonly kind: 'ignored'; readonly delivery: string; readonly reason: string };
+
+function secretContext(org: string, webhookId: string): string {
+  return `gibbon/webhook-secret/${org}/${webhookId}`;
+}
+
+/**
+ * GitHub webhooks of repositories and their deliveries (spec section 5, `src/github/README.md`):
+ * the signature is checked on the raw bytes before anything is parsed or stored; every verified
+ * delivery is recorded in the same transaction as the build it makes, so an answer is only
+ * given once the delivery is durable, and replays (same delivery id, or same content key)
+ * answer with the existing build.
+ */
+export class WebhooksService {
+  private readonly webhooks: WebhooksRepository;
+
+  constructor(
+    private readonly db: Db,
+    private readonly repos: ReposService,
+    private readonly dataKeys: DataKeys,
+    private readonly builds: BuildsService,
+    private readonly publicUrl: string,
+  ) {
+    this.webhooks = new WebhooksRepository(db);
+  }
+
+  async create(org: string, repoName: string): Promise<CreatedWebhook> {
+    const repo = await this.repos.get(org, repoName);
+    const id = newId('wh');
+    const secret = randomBytes(32).toString('hex');
+    const createdAt = nowIso();
+    const secretSealed = seal(await this.dataKeys.keyOf(org), secret, secretContext(org, id));
+    await this.webhooks.insert({ id, org, repoId: repo.id, secretSealed, createdAt });
+    const payloadUrl = `${this.publicUrl}/webhooks/github/${id}`;
+    return { id, org, repo: repo.name, payloadUrl, createdAt, secret };
+  }
+
+  async receive(webhookId: string, raw: RawDelivery): Promise<WebhookAnswer> {
+    const webhook = webhookIdPattern.test(webhookId)
+      ? await this.webhooks.find(webhookId)
+      : undefined;
+    if (!webhook) throw new NotFoundError(`No webhook "${webhookId}".`);
+    const key = await this.dataKeys.keyOf(webhook.org);
+    const secret = open(key, webhook.secretSealed, secretContext(webhook.org, webhook.id));
+    const read = readGithubDelivery(raw, secret);
+    const recorded = await this.webhooks.findDelivery(read.deliveryId);
+    if (recorded) return this.answerOf(recorded);
+    const base = { id: read.deliveryId, webhook_id: webhook.id, event: read.event };
+    const { outcome } = read;
+    if (outcome.kind !== 'build') {
+      const reason = outcome.kind === 'ignored' ? outcome.reason : null;
+      return this.recordWithoutBuild({ ...base, outcome: outcome.kind, reason });
+    }
+    const repo = await this.repoOf(webhook.org, webhook.repoId);
+    const mismatch = repoMismatch(repo, outcome.trigger);
+    if (mismatch) return this.recordWithoutBuild({ ...base, outcome: 'ignored', reason: mismatch });
+    const { build, created } = await inTransaction(this.db, (trx) =>
+      this.recordBuild(trx, repo, outcome.trigger, base),
+    );
+    if (created) this.builds.announceQueued(build);
+    return {
+      kind: 'accepted',
+      delivery: read.deliveryId,
+      build: await this.builds.getById(build.id),
+    };
+  }
+
+  /** In one transaction: the delivery's build, the content key's build, or a new build. */
+  private async recordBuild(
+    trx: Tx,
+    repo: Repo,
+    trigger: BuildTrigger,
+    base: Pick<DeliveryRecord, 'id' | 'webhook_id' | 'event'>,
+  ): Promise<{ build: Build; created: boolean }> {
+    const webhooks = new WebhooksRepository(trx);
+    const builds = new BuildsRepository(trx);
+    const recorded = await webhooks.findDelivery(base.id);
+    const existingId =
+      recorded?.build_id ?? (await webhooks.findBuildIdByContentKey(repo.id, trigger.contentKey));
+    const existing =
+      existingId === undefined || existingId === null
+        ? undefined
+        : await builds.findById(existingId);
+    const receivedAt = nowIso();
+    if (existing) {
+      if (!recorded) {
+        await webhooks.insertDelivery({
+          ...base,
+          received_at: receivedAt,
+          outcome: 'build',
+          reason: null,
+          build_id: existing.id,
+        });
+      }
+      return { build: existing, created: false };
+    }
+    const build = await builds.insertQueued(
+      newBuildOf(repo, {
+        source: trigger.event,
+        trusted: trigger.trusted,
+        paramsSealed: null,
+        git: {
+          ref: trigger.ref,
+          branch: trigger.branch,
+          tag: trigger.tag,
+          commit: trigger.commit,
+          message: trigger.message,
+          author: trigger.author,
+          changedFiles: trigger.changedFiles,
+        },
+      }),
+      receivedAt,
+    );
+    await webhooks.insertContentKey(repo.id, trigger.contentKey, build.id);
+    await webhooks.insertDelivery({
+      ...base,
+      received_at: receivedAt,
+      outcome: 'build',
+      reason: null,
+      build_id: build.id,
+    });
+    return { build, created: true };
+  }
+
+  private async recordWithoutBuild(
+    delivery: Omit<DeliveryRecord, 'received_at' | 'build_id'>,
+  ): Promise<WebhookAnswer> {
+    const record = { ...delivery, received_at: nowIso(), build_id: null };
+    await inTransaction(this.db, async (trx) => {
+      const webhooks = new WebhooksRepository(trx);
+      if (!(await webhooks.findDelivery(record.id))) await webhooks.insertDelivery(record);
+    });
+    return this.answerOf(record);
+  }
+
+  private async answerOf(delivery: DeliveryRecord): Promise<WebhookAnswer> {
+    if (delivery.outcome === 'ignored') {
+      return { kind: 'ignored', delivery: delivery.id, reason: delivery.reason ?? 'ignored' };
+    }
+    const build = delivery.build_id === null ? null : await this.builds.getById(delivery.build_id);
+    return { kind: 'accepted', delivery: delivery.id, build };
+  }
+
+  private async repoOf(org: string, repoId: string): Promise<Repo> {
+    const name = await this.webhooks.findRepoName(repoId);
+    if (name === undefined)
+      throw new NotFoundError('The repository of this webhook no longer exists.');
+    return this.repos.get(org, name);
+  }
+}
+
+/** A delivery for another GitHub repository than the one stored makes no build. */
+function repoMismatch(repo: Repo, trigger: BuildTrigger): string | undefined {
+  if (repo.githubRepo === null) return undefined;
+  if (repo.githubRepo.toLowerCase() === trigger.githubRepo.toLowerCase()) return undefined;
+  return `the delivery is for ${JSON.stringify(trigger.githubRepo.slice(0, 100))}, but this webhook's repository is ${repo.githubRepo}`;
+}

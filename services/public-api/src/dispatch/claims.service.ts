@@ -1,0 +1,109 @@
+import type { Claim } from '@gibbon/contracts';
+import { signJwt } from '../auth/jwt';
+import type { Db } from '../db/database';
+import { inTransaction } from '../db/transactions';
+import { newId, nowIso } from '../ids';
+import { BuildsRepository } from '../repositories/builds.repository';
+import { LeasesRepository } from '../repositories/leases.repository';
+import { buildTokenProfile } from '../services/auth.service';
+import type { ReposService } from '../services/repos.service';
+import type { SigningKeysService } from '../services/signing-keys.service';
+import type { Build } from '../builds/build';
+import { buildStatusEvent } from '../builds/build-events';
+import type { BuildHub } from '../builds/build-hub';
+import { buildJson } from '../builds/build-json';
+import type { DispatchOptions } from './dispatch-options';
+
+/** A claimed build as the runner gets it. */
+export type ClaimAnswer = Claim;
+
+/**
+ * `POST /v1/runner/claim`: hands the oldest queued build to a runner with a lease and a build
+ * token. Waiting is event-driven: a claim sleeps until the hub says a build was queued (or the
+ * periodic re-check for other processes' builds, or the deadline, or the runner hung up).
+ */
+export class ClaimsService {
+  constructor(
+    private readonly db: Db,
+    private readonly skipLocked: boolean,
+    private readonly hub: BuildHub,
+    private readonly repos: ReposService,
+    private readonly signingKeys: SigningKeysService,
+    private readonly options: DispatchOptions,
+  ) {}
+
+  /** Resolves with a claim, or `undefined` after `waitMs` or once `signal` aborts. */
+  async claim(
+    runnerId: string,
+    waitMs: number,
+    signal: AbortSignal,
+  ): Promise<ClaimAnswer | undefined> {
+    const deadline = Date.now() + waitMs;
+    for (;;) {
+      const generation = this.hub.generation;
+      const claimed = await this.tryClaim(runnerId);
+      if (claimed) return claimed;
+      const left = deadline - Date.now();
+      if (left <= 0 || signal.aborted) return undefined;
+      await this.waitForQueued(generation, Math.min(left, this.options.recheckMs), signal);
+    }
+  }
+
+  private async tryClaim(runnerId: string): Promise<ClaimAnswer | undefined> {
+    const now = nowIso();
+    const leaseExpiresAt = new Date(Date.now() + this.options.leaseMs).toISOString();
+    const leaseId = newId('lease');
+    const build = await inTransaction(this.db, async (trx) => {
+      const claimed = await new BuildsRepository(trx).claimOldestQueued(now, this.skipLocked);
+      if (!claimed) return undefined;
+      await new LeasesRepository(trx).insert({
+        id: leaseId,
+        build_id: claimed.id,
+        runner_id: runnerId,
+        attempt: claimed.claims,
+        state: 'active',
+        expires_at: leaseExpiresAt,
+        created_at: now,
+      });
+      return claimed;
+    });
+    if (!build) return undefined;
+    this.hub.publish(buildStatusEvent(build));
+    return this.answer(build, leaseId, leaseExpiresAt);
+  }
+
+  private async answer(build: Build, leaseId: string, expiresAt: string): Promise<ClaimAnswer> {
+    const repo = await this.repos.get(build.org, build.repo);
+    const ring = await this.signingKeys.ring('build');
+    return {
+      build: buildJson({ ...build, jobs: [] }),
+      lease: { id: leaseId, expiresAt },
+      buildToken: signJwt(ring, buildTokenProfile, build.id, this.options.buildTimeoutSeconds),
+      repo: {
+        org: repo.org,
+        name: repo.name,
+        url: repo.url,
+        mainBranch: repo.mainBranch,
+        labels: [...repo.labels],
+        githubRepo: repo.githubRepo,
+        cloneToken: await this.repos.githubTokenOf(repo),
+      },
+    };
+  }
+
+  /** Resolves when a build was queued since `generation`, after `ms`, or on abort. */
+  private waitForQueued(generation: number, ms: number, signal: AbortSignal): Promise<void> {
+    if (this.hub.generation !== generation) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        unsubscribe();
+        signal.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      const unsubscribe = this.hub.onQueued(done);
+      signal.addEventListener('abort', done, { once: true });
+    });
+  }
+}

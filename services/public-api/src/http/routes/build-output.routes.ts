@@ -1,0 +1,50 @@
+import { pipeline } from 'node:stream/promises';
+import type * as Api from '@gibbon/contracts';
+import { NotFoundError } from '@gibbon/contracts';
+import { Router } from 'express';
+import type { Services } from '../../services';
+import { pathParam } from '../mappers';
+import { buildNumberOf } from './builds.routes';
+
+/** A job's log (text, or followed until the job ends) and a build's artifacts. */
+export function buildOutputRoutes(services: Services): Router {
+  const router = Router();
+  const { builds, logReader, artifacts } = services.buildSide;
+  const base = '/v1/orgs/:org/repos/:repo/builds/:number';
+  const buildOf = (req: Parameters<typeof pathParam>[0]) =>
+    builds.get(pathParam(req, 'org'), pathParam(req, 'repo'), buildNumberOf(req));
+
+  router.get(`${base}/jobs/:jobId/logs`, async (req, res) => {
+    const build = await buildOf(req);
+    const jobId = pathParam(req, 'jobId');
+    const follow = (req.query.follow as unknown) === true || req.query.follow === 'true';
+    const declared = build.jobs.some((job) => job.id === jobId);
+    if (!declared && (!follow || build.finishedAt !== null)) {
+      throw new NotFoundError(`Build #${build.number} has no job "${jobId}".`);
+    }
+    res.setHeader('content-type', 'text/plain; charset=utf-8');
+    res.setHeader('x-content-type-options', 'nosniff');
+    if (!follow) {
+      res.send(await logReader.read(build, jobId));
+      return;
+    }
+    res.setHeader('cache-control', 'no-cache');
+    res.flushHeaders();
+    const hangUp = new AbortController();
+    res.on('close', () => hangUp.abort());
+    await logReader.follow(build, jobId, (part) => res.write(part), hangUp.signal);
+    res.end();
+  });
+
+  router.get(`${base}/artifacts`, async (req, res) => {
+    const items = await artifacts.list(await buildOf(req));
+    res.json({ items } satisfies Api.ArtifactList);
+  });
+
+  router.get(`${base}/artifacts/:artifactId`, async (req, res) => {
+    const stream = await artifacts.open(await buildOf(req), pathParam(req, 'artifactId'));
+    res.setHeader('content-type', 'application/gzip');
+    await pipeline(stream, res);
+  });
+  return router;
+}

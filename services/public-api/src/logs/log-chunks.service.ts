@@ -1,0 +1,62 @@
+import { logChunkKey, type BlobStore } from '@gibbon/storage';
+import { InputError } from '@gibbon/contracts';
+import type { Db } from '../db/database';
+import { LogChunksRepository } from '../repositories/log-chunks.repository';
+import type { BuildHub } from '../builds/build-hub';
+import { withLease } from '../dispatch/lease-fence';
+
+export const maxChunkBytes = 1024 * 1024;
+
+/**
+ * `PUT .../jobs/{jobId}/logs/{seq}`: one numbered chunk of a job's (already masked) log.
+ * Idempotent by number: a chunk stored before is not written again. The bytes go to the
+ * BlobStore (`logs/{org}/{repo}/{build}/{job}/{seq}.log`) first, then the index row is added
+ * under the lease, so a fenced runner's chunk never becomes part of the log. The answer is the
+ * lowest number still missing: lower than `seq + 1` means a gap the runner must fill.
+ */
+export class LogChunksService {
+  private readonly chunks: LogChunksRepository;
+
+  constructor(
+    private readonly db: Db,
+    private readonly store: BlobStore,
+    private readonly hub: BuildHub,
+  ) {
+    this.chunks = new LogChunksRepository(db);
+  }
+
+  async put(
+    buildId: string,
+    leaseId: string,
+    jobId: string,
+    seq: number,
+    text: string,
+  ): Promise<number> {
+    if (Buffer.byteLength(text, 'utf8') > maxChunkBytes) {
+      throw new InputError('A log chunk is at most 1 MiB.');
+    }
+    const build = await withLease(this.db, buildId, leaseId, (_trx, b) => Promise.resolve(b));
+    const stored = await this.chunks.list(buildId, jobId, seq);
+    if (stored[0]?.seq !== seq) {
+      const key = logChunkKey({
+        org: build.org,
+        repo: build.repo,
+        build: build.number,
+        job: jobId,
+        seq,
+      });
+      await this.store.put(key, text, { contentType: 'text/plain; charset=utf-8' });
+      const added = await withLease(this.db, buildId, leaseId, (trx) =>
+        new LogChunksRepository(trx).insert({
+          build_id: buildId,
+          job_id: jobId,
+          seq,
+          storage_key: key,
+          size: Buffer.byteLength(text, 'utf8'),
+        }),
+      );
+      if (added) this.hub.logAppended(buildId, jobId);
+    }
+    return this.chunks.nextSeq(buildId, jobId);
+  }
+}

@@ -1,0 +1,25 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LocalDiskBlobStore, type BlobStore } from '@gibbon/storage';
+import type { BuildSideOptions } from '../src/builds/build-side';
+import { createMemoryLogger } from '../src/logger';
+
+/** A real local-disk BlobStore in a temp folder, opened; `cleanup` closes and removes it. */
+export async function openTempBlobStore(): Promise<{ store: BlobStore; cleanup(): Promise<void> }> {
+  const root = await mkdtemp(join(tmpdir(), 'gibbon-blobs-'));
+  const store = new LocalDiskBlobStore({ root, durable: false });
+  await store.open();
+  return {
+    store,
+    async cleanup() {
+      await store.close();
+      await rm(root, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Build-side options for suites that do not exercise storage or commit statuses. */
+export function plainBuildSide(store: BlobStore): BuildSideOptions {
+  return { blobStore: store, publicUrl: 'http://127.0.0.1:8080', logger: createMemoryLogger() };
+}
