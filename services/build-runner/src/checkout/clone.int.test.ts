@@ -118,6 +118,14 @@ describe('checkoutCommit', () => {
     );
   });
 
+  it('never shows a password written into the clone URL', async () => {
+    const url = remote.url.replace('http://', 'http://someone:url-password-77@');
+    const error = await checkout({ url: `${url}/nope.git` }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CheckoutError);
+    expect((error as Error).message).toContain('http://***@127.0.0.1');
+    expect((error as Error).message).not.toContain('url-password-77');
+  });
+
   it('leaves symlinks in the tree as links, even ones that point outside', async () => {
     const work = await mkdtemp(join(root, 'work-'));
     await run('git', ['clone', '-q', repo.directory, work]);

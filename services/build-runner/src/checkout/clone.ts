@@ -103,5 +103,18 @@ async function hasCommit(dir: string, oid: string): Promise<boolean> {
 function describe(error: unknown, request: CheckoutRequest): string {
   const text = error instanceof Error ? error.message : String(error);
   const masked = maskCredential(text, TOKEN_USERNAME, request.token);
-  return `Could not check out ${request.ref} of ${request.url}: ${masked}`;
+  return `Could not check out ${request.ref} of ${withoutUserInfo(request.url)}: ${masked}`;
+}
+
+/** A clone URL as it may be shown: any user or password in it replaced. */
+function withoutUserInfo(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (!parsed.username && !parsed.password) return url;
+    parsed.username = '***';
+    parsed.password = '';
+    return parsed.toString();
+  } catch {
+    return url;
+  }
 }

@@ -51,7 +51,9 @@ export class LeaseKeeper {
         failures === 0 ? regular : Math.min(regular, backoffDelay(this.options.backoff, failures));
       await sleep(wait, signal);
       try {
-        const answer = await this.options.api.heartbeat(signal);
+        // A heartbeat that hangs must not outlive the time the lease has left.
+        const patience = AbortSignal.timeout(Math.max(1000, regular));
+        const answer = await this.options.api.heartbeat(AbortSignal.any([signal, patience]));
         failures = 0;
         this.expiresAt = Date.parse(answer.leaseExpiresAt);
         if (answer.cancel && !this.canceled) {
