@@ -8,6 +8,7 @@ import { checkDocker } from '../local/docker';
 import { buildContextFromGit } from '../local/git-context';
 import { runLocalBuild } from '../local/local-build';
 import { parseParamArgs, readParamFile } from '../local/params';
+import { buildEnvOf } from '../local/build-env';
 import { JsonReporter, PlainReporter, TtyReporter, type RunReporter } from '../local/reporters';
 import { createWorkspace } from '../local/workspace';
 import type { Command } from './command';
@@ -26,6 +27,8 @@ Options:
   --param-file FILE    parameters from a JSON object file (*.json) or a .env file (repeatable;
                        --param wins over a file)
   --job ID             run only this job and the jobs it depends on (repeatable)
+  --env NAME=VALUE     a build-level variable the script reads as ctx.env.NAME (repeatable;
+                       not a secret: use --param for those)
   --branch NAME        build as if the checkout were on this branch
   --tag NAME           build as if the checkout were this tag
   --artifacts DIR      keep artifacts and caches in DIR (reused by later runs) instead of the
@@ -49,6 +52,7 @@ const options = {
   param: { type: 'string', multiple: true },
   'param-file': { type: 'string', multiple: true },
   job: { type: 'string', multiple: true },
+  env: { type: 'string', multiple: true },
   branch: { type: 'string' },
   tag: { type: 'string' },
   artifacts: { type: 'string' },
@@ -95,7 +99,7 @@ async function run(argv: string[], io: Io): Promise<ExitCode> {
   const context = await buildContextFromGit(dir, {
     ...(values.branch ? { branch: values.branch } : {}),
     ...(values.tag ? { tag: values.tag } : {}),
-    ...(values.job?.length ? { env: { GIBBON_ONLY_JOBS: values.job.join(',') } } : {}),
+    env: buildEnvOf(values.env, values.job),
   });
   await checkDocker(io.env);
   const workspace = await createWorkspace({

@@ -8,6 +8,7 @@ import {
   placeholderContext,
   type GitContextOptions,
 } from '../local/git-context';
+import { buildEnvOf } from '../local/build-env';
 import { renderTree } from '../verify/tree';
 import { verifyBuild } from '../verify/verify-build';
 import type { Command } from './command';
@@ -26,6 +27,7 @@ Options:
   --branch NAME   resolve the pipeline as for this branch
   --tag NAME      resolve the pipeline as for this tag
   --job ID        only this job and the jobs it depends on (repeatable)
+  --env NAME=VALUE  a build-level variable the script reads as ctx.env.NAME (repeatable)
   --json          print the jobs as JSON ({ buildFile, jobs: [{ id, kind, dependsOn, runs }] })
   -h, --help      show this help
 
@@ -39,6 +41,7 @@ const options = {
   branch: { type: 'string' },
   tag: { type: 'string' },
   job: { type: 'string', multiple: true },
+  env: { type: 'string', multiple: true },
   json: { type: 'boolean' },
 } as const;
 
@@ -66,7 +69,7 @@ async function run(argv: string[], io: Io): Promise<ExitCode> {
   const ctx = await contextFor(dir, {
     ...(values.branch ? { branch: values.branch } : {}),
     ...(values.tag ? { tag: values.tag } : {}),
-    ...(values.job?.length ? { env: { GIBBON_ONLY_JOBS: values.job.join(',') } } : {}),
+    env: buildEnvOf(values.env, values.job),
   });
   let result;
   try {

@@ -10,13 +10,19 @@ function checkedName(name: string, where: string): string {
   return name;
 }
 
-/** `--param K=V` values (repeatable; the last of a name wins). The value may contain `=`. */
-export function parseParamArgs(values: readonly string[]): Record<string, string> {
+/**
+ * `--param K=V` (or `--env K=V`) values, repeatable; the last of a name wins. The value may
+ * contain `=`.
+ */
+export function parseParamArgs(
+  values: readonly string[],
+  flag = '--param',
+): Record<string, string> {
   const params: Record<string, string> = {};
   for (const entry of values) {
     const at = entry.indexOf('=');
-    if (at < 1) throw new InputError(`--param ${JSON.stringify(entry)}: expected NAME=VALUE.`);
-    params[checkedName(entry.slice(0, at), '--param')] = entry.slice(at + 1);
+    if (at < 1) throw new InputError(`${flag} ${JSON.stringify(entry)}: expected NAME=VALUE.`);
+    params[checkedName(entry.slice(0, at), flag)] = entry.slice(at + 1);
   }
   return params;
 }

@@ -1,0 +1,125 @@
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ensureTestImage } from '@gibbon/test-kit';
+import { runCliProcess } from './cli-process';
+import { git } from './temp-repo';
+
+const examplesDir = join(__dirname, '..', '..', '..', 'examples');
+let image: string;
+const dirs: string[] = [];
+
+beforeAll(async () => {
+  image = await ensureTestImage();
+}, 120_000);
+
+afterAll(async () => {
+  await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
+});
+
+/**
+ * An example as a user's repository: copied into a fresh git repository and committed. No
+ * registry is reachable here, so the `image:` lines of declarative files name the local test
+ * image instead (TypeScript examples take it from `--env NODE_IMAGE`).
+ */
+async function exampleRepo(name: string, declarativeFile?: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), `gibbon-example-${name}-`));
+  dirs.push(dir);
+  await cp(join(examplesDir, name), dir, { recursive: true });
+  if (declarativeFile) {
+    const file = join(dir, declarativeFile);
+    const text = await readFile(file, 'utf8');
+    await writeFile(file, text.replace(/^(\s*-?\s*image:\s*).+$/gm, `$1${image}`));
+  }
+  git(dir, ['init', '-q', '-b', 'main']);
+  git(dir, ['add', '-A']);
+  git(dir, ['commit', '-q', '-m', `The ${name} example`]);
+  return dir;
+}
+
+function jobLines(stdout: string): string[] {
+  return stdout
+    .split('\n')
+    .filter((line) =>
+      /^(?:✓|✗|!|-|⊘|⏱) \S+ +(success|failure|error|skipped|canceled|timed_out)/u.test(line),
+    )
+    .map((line) => line.replace(/ +\d+(\.\d+)?m?\d*s$/, '').replace(/ +/g, ' '));
+}
+
+describe('examples run with gibbon run', () => {
+  it('node-library on main: install, lint and test, build, release with a masked token', async () => {
+    const dir = await exampleRepo('node-library');
+    const token = 'npm_example_token_123';
+    const result = await runCliProcess(
+      ['run', '--env', `NODE_IMAGE=${image}`, '--param', `NPM_TOKEN=${token}`],
+      { cwd: dir },
+    );
+    expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(jobLines(result.stdout)).toEqual([
+      '✓ install success',
+      expect.stringMatching(/^✓ (lint|test) success$/),
+      expect.stringMatching(/^✓ (lint|test) success$/),
+      '✓ build success',
+      '✓ release success',
+    ]);
+    expect(result.stdout).toContain('Saved cache npm from .npm');
+    expect(result.stdout).toContain('Saved artifact dist from dist');
+    expect(result.stdout).toMatch(
+      /^release +\| publishing slugger@1\.0\.0 \(index\.js\) with token \*\*\*$/m,
+    );
+    expect(result.stdout).not.toContain(token);
+  }, 120_000);
+
+  it('node-library on a feature branch has no release job', async () => {
+    const dir = await exampleRepo('node-library');
+    const result = await runCliProcess(
+      ['run', '--env', `NODE_IMAGE=${image}`, '--branch', 'feature/faster'],
+      { cwd: dir },
+    );
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^✓ build +success/m);
+    expect(result.stdout).not.toContain('release');
+    const verify = await runCliProcess(['verify', '--branch', 'main'], { cwd: dir });
+    expect(verify.stderr).toBe('');
+    expect(verify.stdout).toContain('.gibbon/build.ts is valid: 5 jobs for branch main');
+  }, 120_000);
+
+  it('the YAML pipeline runs its container jobs and passes an artifact on', async () => {
+    const dir = await exampleRepo('yaml-pipeline', '.gibbon/build.yaml');
+    const result = await runCliProcess(['run'], { cwd: dir });
+    expect(result.code).toBe(0);
+    expect(jobLines(result.stdout)).toEqual([
+      '✓ check success',
+      '✓ build success',
+      '✓ verify success',
+    ]);
+    expect(result.stdout).toMatch(/^verify +\| the published page names the site$/m);
+  }, 120_000);
+
+  it('the MonkeyCI pipeline runs unchanged (but for the image)', async () => {
+    const dir = await exampleRepo('monkeyci', '.monkeyci/build.yaml');
+    const result = await runCliProcess(['run'], { cwd: dir });
+    expect(result.code).toBe(0);
+    expect(jobLines(result.stdout)).toEqual([
+      '✓ build success',
+      '✓ test success',
+      '✓ package success',
+    ]);
+    expect(result.stdout).toMatch(/^test +\| greet works$/m);
+  }, 120_000);
+
+  it('the monorepo tests only the packages a commit changed', async () => {
+    const dir = await exampleRepo('monorepo');
+    await writeFile(
+      join(dir, 'packages/web/index.js'),
+      "export const name = () => 'web'; // faster\n",
+    );
+    git(dir, ['commit', '-q', '-am', 'web: faster']);
+    const result = await runCliProcess(['run', '--env', `NODE_IMAGE=${image}`], { cwd: dir });
+    expect(result.code).toBe(0);
+    expect(jobLines(result.stdout)).toEqual(['✓ test-web success', '✓ summary success']);
+    expect(result.stdout).toMatch(/^summary +\| tested: web$/m);
+    const verify = await runCliProcess(['verify', '--env', `NODE_IMAGE=${image}`], { cwd: dir });
+    expect(verify.stdout).toContain('.gibbon/build.ts is valid: 2 jobs for branch main');
+  }, 120_000);
+});
