@@ -70,8 +70,9 @@ export function runScriptProcess(options: ScriptProcessOptions): Promise<ScriptP
   let written = 0;
   const capture = (stream: 'stdout' | 'stderr') => (chunk: Buffer) => {
     if (written >= maxOutput) return;
-    written += chunk.length;
-    log.output(stream).write(chunk);
+    const kept = chunk.subarray(0, maxOutput - written);
+    written += kept.length;
+    log.output(stream).write(kept);
     if (written >= maxOutput) log.system(`Output beyond ${maxOutput} bytes was dropped.`);
   };
   child.stdout.on('data', capture('stdout'));
