@@ -23,6 +23,8 @@ export interface EngineExecutorOptions {
   backoff: BackoffPolicy;
   /** How long the end of a build waits for its last log chunks while public-api is down. */
   logDrainTimeoutMs: number;
+  /** Seconds a canceled job's container gets between SIGTERM and SIGKILL. Default 10. */
+  stopGraceSeconds?: number;
   /** Log shipping tuning (tests); defaults: 1 s and 64 KiB. */
   logFlushIntervalMs?: number;
 }
@@ -96,6 +98,9 @@ export class EngineExecutor implements BuildExecutor {
       signal,
       store: this.options.store,
       onEvent: (event) => forwardEvent(run, event),
+      ...(this.options.stopGraceSeconds === undefined
+        ? {}
+        : { stopGraceSeconds: this.options.stopGraceSeconds }),
     });
     return resultOf(outcome.status, outcome.message);
   }
