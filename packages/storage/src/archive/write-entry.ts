@@ -1,7 +1,7 @@
 import { chmod, link, lstat, mkdir, open, symlink, unlink, utimes } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import { join } from 'node:path';
-import { isMissing } from '../local-disk/fs-errors';
+import { isMissing } from '../fs-errors';
 import { checkSymlinkTarget, entrySegments, refuse } from './entry-path';
 
 /** The fields of a tar header this writer uses. */

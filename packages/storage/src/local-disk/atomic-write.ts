@@ -3,7 +3,7 @@ import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { ConflictError } from '@gibbon/contracts';
-import { errnoCode } from './fs-errors';
+import { errnoCode } from '../fs-errors';
 
 /** How often a rename is retried when a concurrent delete pruned the target's folder. */
 const RENAME_ATTEMPTS = 5;

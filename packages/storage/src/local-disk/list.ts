@@ -2,7 +2,7 @@ import type { Dirent } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BlobInfo } from '../blob-store';
-import { isMissing } from './fs-errors';
+import { isMissing } from '../fs-errors';
 
 /**
  * Yields the objects under `objectsDir` whose key starts with `prefix`, in ascending UTF-8

@@ -7,7 +7,7 @@ import type { BlobBody, BlobInfo, BlobStore, GetOptions, PutOptions } from '../b
 import { bodySource, emptyStream, validateRange } from '../body';
 import { validateKey, validatePrefix } from '../keys';
 import { writeAtomically } from './atomic-write';
-import { errnoCode, isMissing } from './fs-errors';
+import { errnoCode, isMissing } from '../fs-errors';
 import { listObjects } from './list';
 
 export interface LocalDiskBlobStoreOptions {

@@ -1,34 +1,21 @@
 import {
-  CreateBucketCommand,
   DeleteObjectCommand,
   DeleteObjectsCommand,
   GetObjectCommand,
-  HeadBucketCommand,
   HeadObjectCommand,
   ListObjectsCommand,
-  S3Client,
 } from '@aws-sdk/client-s3';
-import type { S3ClientConfig } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { Readable } from 'node:stream';
 import type { BlobBody, BlobInfo, BlobStore, GetOptions, PutOptions } from '../blob-store';
 import { bodySource, emptyStream, validateRange } from '../body';
 import { validateKey, validatePrefix } from '../keys';
+import { createS3Client, ensureBucket } from './s3-client';
+import type { S3ConnectionOptions } from './s3-client';
 import { isS3InvalidRange, isS3NotFound, s3ErrorCode, translateS3Error } from './s3-errors';
 import { uploadStream } from './stream-upload';
 
-export interface S3BlobStoreOptions {
-  bucket: string;
-  region: string;
-  /** For MinIO, s3rver or another S3-compatible server, e.g. `http://127.0.0.1:9000`. */
-  endpoint?: string;
-  /** Path-style URLs (`endpoint/bucket/key`); what MinIO and s3rver expect. */
-  forcePathStyle?: boolean;
-  /** Static credentials; when omitted the SDK's default chain (AWS_* variables, profiles, …). */
-  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
-  /** Create the bucket in `open()` when it is missing. */
-  createBucket?: boolean;
-  /** Attempts per request (first try included) of the SDK's standard retry strategy. */
-  maxAttempts?: number;
+export interface S3BlobStoreOptions extends S3ConnectionOptions {
   /**
    * Multipart part size in bytes (default and minimum 5 MiB). A stream of unknown length can
    * have at most 10,000 parts, so the default caps one object at about 48 GiB.
@@ -36,7 +23,7 @@ export interface S3BlobStoreOptions {
   partSize?: number;
   /** Parts uploaded at once per put (default 4). Memory per put ≈ partSize × (queueSize + 1). */
   queueSize?: number;
-  /** Keys per ListObjectsV2 page (S3 caps it at 1000). */
+  /** Keys per ListObjects page (S3 caps it at 1000). */
   listPageSize?: number;
 }
 
@@ -59,28 +46,11 @@ export class S3BlobStore implements BlobStore {
   constructor(options: S3BlobStoreOptions) {
     this.options = options;
     this.bucket = options.bucket;
-    this.client = new S3Client(clientConfig(options));
+    this.client = createS3Client(options);
   }
 
-  async open(): Promise<void> {
-    const where = `S3 bucket "${this.bucket}" at ${this.options.endpoint ?? `region ${this.options.region}`}`;
-    try {
-      await this.client.send(new HeadBucketCommand({ Bucket: this.bucket }));
-      return;
-    } catch (error) {
-      if (!isS3NotFound(error)) {
-        throw new Error(`Cannot use ${where}: ${describeError(error)}`, { cause: error });
-      }
-    }
-    if (!this.options.createBucket) {
-      throw new Error(`${where} does not exist; create it, or allow the store to create it.`);
-    }
-    try {
-      await this.client.send(new CreateBucketCommand({ Bucket: this.bucket }));
-    } catch (error) {
-      if (s3ErrorCode(error) === 'BucketAlreadyOwnedByYou') return;
-      throw new Error(`Cannot create ${where}: ${describeError(error)}`, { cause: error });
-    }
+  open(): Promise<void> {
+    return ensureBucket(this.client, this.options);
   }
 
   async put(key: string, body: BlobBody, options: PutOptions = {}): Promise<void> {
@@ -222,28 +192,4 @@ export class S3BlobStore implements BlobStore {
     }
     return keys.length;
   }
-}
-
-function clientConfig(options: S3BlobStoreOptions): S3ClientConfig {
-  return {
-    region: options.region,
-    endpoint: options.endpoint,
-    forcePathStyle: options.forcePathStyle ?? options.endpoint !== undefined,
-    credentials: options.credentials,
-    maxAttempts: options.maxAttempts ?? 5,
-    retryMode: 'standard',
-    // S3-compatible servers (MinIO releases, s3rver) differ in their support of the newer
-    // default CRC checksums and aws-chunked uploads; send checksums only where S3 requires them.
-    ...(options.endpoint === undefined
-      ? {}
-      : {
-          requestChecksumCalculation: 'WHEN_REQUIRED',
-          responseChecksumValidation: 'WHEN_REQUIRED',
-        }),
-  };
-}
-
-function describeError(error: unknown): string {
-  if (error instanceof Error) return error.message || error.name;
-  return String(error);
 }
