@@ -80,6 +80,21 @@ describe('Runner', () => {
     expect(api.heartbeats.get('b1')).toBeGreaterThanOrEqual(3);
   });
 
+  it('rides out failing heartbeats, trying again sooner, without stopping the build', async () => {
+    startRunner({ heartbeat: { minIntervalMs: 20, maxIntervalMs: 200 } });
+    api.enqueue(claimFixture({ id: 'b1' }));
+    await executor.untilRunning(1);
+    api.heartbeatMode.set('b1', 'unavailable');
+    const before = api.heartbeats.get('b1') ?? 0;
+    await delay(300);
+    expect((api.heartbeats.get('b1') ?? 0) - before).toBeGreaterThanOrEqual(3);
+    expect(executor.running.get('b1')?.run.signal.aborted).toBe(false);
+    api.heartbeatMode.set('b1', 'ok');
+    executor.finish('b1');
+    await until(() => api.postedFor('b1').some((entry) => entry.kind === 'result'));
+    expect(api.postedFor('b1').at(-1)?.body).toEqual({ status: 'success' });
+  });
+
   it('aborts the build’s signal on cancel from the heartbeat and posts canceled', async () => {
     startRunner();
     api.enqueue(claimFixture({ id: 'b1' }));
