@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConflictError } from '@gibbon/contracts';
 import { describeBlobStoreContract } from '../../test/blob-store.contract';
+import { readAll } from '../../test/streams';
 import { LocalDiskBlobStore } from './local-disk-blob-store';
 
 describeBlobStoreContract('local disk', async () => {
@@ -37,6 +38,22 @@ describe('LocalDiskBlobStore on its own', () => {
   it('keeps objects as files named by their key segments', async () => {
     await store.put('logs/o/r/1/job/0000000000.log', 'line');
     expect(await readdir(join(root, 'objects/logs/o/r/1/job'))).toEqual(['0000000000.log']);
+  });
+
+  it('lists in UTF-8 byte order of keys across files and folders, as S3 does', async () => {
+    for (const key of ['p/a0', 'p/a/b', 'p/ab/c', 'p/a.txt', 'p/é', 'p/z'])
+      await store.put(key, key);
+    const keys: string[] = [];
+    for await (const { key } of store.list('p/')) keys.push(key);
+    expect(keys).toEqual(['p/a.txt', 'p/a/b', 'p/a0', 'p/ab/c', 'p/z', 'p/é']);
+  });
+
+  it('keeps an open read on the object it opened when the key is overwritten', async () => {
+    await store.put('r/key', 'old value');
+    const reading = await store.get('r/key');
+    await store.put('r/key', 'new value, longer');
+    await store.delete('r/key');
+    expect((await readAll(reading)).toString()).toBe('old value');
   });
 
   it('removes folders emptied by deletes, so the tree does not grow forever', async () => {
