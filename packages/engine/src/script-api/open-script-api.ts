@@ -1,10 +1,10 @@
 import type { BuildContext } from '@gibbon/contracts';
+import type * as AppModule from './app';
 import type { BlobStore } from '@gibbon/storage';
 import type { ContainerBackend } from '../containers/backend';
 import type { JobNetwork } from '../containers/types';
 import type { LogSink } from '../logs/log-sink';
 import type { Masker } from '../masking/masker';
-import { createScriptApiApp } from './app';
 import { BuildSession, type ScriptEventListener } from './build-session';
 import { BuildStorage } from './build-storage';
 import { ContainerJobService } from './container-jobs';
@@ -76,6 +76,10 @@ export async function openScriptApi(options: OpenScriptApiOptions): Promise<Open
   const storage = options.store
     ? new BuildStorage(options.store, buildRef, context.build.trusted)
     : undefined;
+  // Loaded on first use: express and the OpenAPI validator take a while to load, and callers
+  // that only locate or compile a build file (`gibbon verify`) never need them.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- deliberately lazy, see above.
+  const { createScriptApiApp } = require('./app') as typeof AppModule;
   const app = createScriptApiApp({
     key,
     session,
