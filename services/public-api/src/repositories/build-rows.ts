@@ -1,6 +1,7 @@
 import type { JobStatus } from '@gibbon/contracts';
 import type { BuildsTable, JobsTable } from '../db/builds-schema';
 import type { Build, Job, NewBuild } from '../builds/build';
+import { fromStoredText as fromDb, toStoredText as toDb } from '../db/nul-safe-text';
 
 /** Row ↔ record for builds and jobs; the only place that knows the column names. */
 export function toBuild(row: BuildsTable): Build {
@@ -14,19 +15,21 @@ export function toBuild(row: BuildsTable): Build {
     source: row.source,
     trusted: Number(row.trusted) === 1,
     git: {
-      ref: row.ref,
-      branch: row.branch,
-      tag: row.tag,
+      ref: fromDb(row.ref),
+      branch: fromDb(row.branch),
+      tag: fromDb(row.tag),
       commit: row.commit_sha,
-      message: row.message,
+      message: fromDb(row.message),
       author:
-        row.author_name === null ? null : { name: row.author_name, email: row.author_email ?? '' },
+        row.author_name === null
+          ? null
+          : { name: fromDb(row.author_name), email: fromDb(row.author_email ?? '') },
       changedFiles: JSON.parse(row.changed_files) as string[],
     },
     createdAt: row.created_at,
     startedAt: row.started_at,
     finishedAt: row.finished_at,
-    message: row.end_message,
+    message: fromDb(row.end_message),
     retryOf: row.retry_of === null ? null : Number(row.retry_of),
     cancelRequested: Number(row.cancel_requested) === 1,
     claims: Number(row.claims),
@@ -44,13 +47,13 @@ export function buildRowOf(id: string, number: number, build: NewBuild, at: stri
     status: 'queued',
     source: build.source,
     trusted: build.trusted ? 1 : 0,
-    ref: build.git.ref,
-    branch: build.git.branch,
-    tag: build.git.tag,
+    ref: toDb(build.git.ref),
+    branch: toDb(build.git.branch),
+    tag: toDb(build.git.tag),
     commit_sha: build.git.commit,
-    message: build.git.message,
-    author_name: build.git.author?.name ?? null,
-    author_email: build.git.author?.email ?? null,
+    message: toDb(build.git.message),
+    author_name: toDb(build.git.author?.name ?? null),
+    author_email: toDb(build.git.author?.email ?? null),
     changed_files: JSON.stringify(build.git.changedFiles),
     params_sealed: build.paramsSealed,
     created_at: at,
@@ -72,6 +75,6 @@ export function toJob(row: JobsTable): Job {
     startedAt: row.started_at,
     finishedAt: row.finished_at,
     dependsOn: JSON.parse(row.depends_on) as string[],
-    message: row.message,
+    message: fromDb(row.message),
   };
 }

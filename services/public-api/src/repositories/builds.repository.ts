@@ -2,6 +2,7 @@ import type { Db } from '../db/database';
 import type { StoredBuildStatus } from '../db/builds-schema';
 import type { Build, BuildWithJobs, GitFacts, Job, NewBuild } from '../builds/build';
 import { newId } from '../ids';
+import { toStoredText } from '../db/nul-safe-text';
 import { buildRowOf, toBuild, toJob } from './build-rows';
 
 /**
@@ -100,7 +101,11 @@ export class BuildsRepository {
   ): Promise<boolean> {
     const result = await this.db
       .updateTable('builds')
-      .set({ status: to, finished_at: changes.finishedAt, end_message: changes.message })
+      .set({
+        status: to,
+        finished_at: changes.finishedAt,
+        end_message: changes.message === undefined ? undefined : toStoredText(changes.message),
+      })
       .where('id', '=', id)
       .where('status', 'in', from)
       .executeTakeFirst();
@@ -149,9 +154,9 @@ export class BuildsRepository {
       .updateTable('builds')
       .set({
         commit_sha: git.commit,
-        message: git.message,
-        author_name: git.author?.name ?? null,
-        author_email: git.author?.email ?? null,
+        message: toStoredText(git.message),
+        author_name: toStoredText(git.author?.name ?? null),
+        author_email: toStoredText(git.author?.email ?? null),
         changed_files: JSON.stringify(git.changedFiles),
         started_at: at,
       })

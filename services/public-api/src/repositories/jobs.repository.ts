@@ -2,6 +2,7 @@ import type { JobKind, JobStatus } from '@gibbon/contracts';
 import type { Db } from '../db/database';
 import type { Job } from '../builds/build';
 import { toJob } from './build-rows';
+import { toStoredText } from '../db/nul-safe-text';
 
 export interface JobChanges {
   readonly status?: JobStatus;
@@ -58,7 +59,7 @@ export class JobsRepository {
         exit_code: changes.exitCode,
         started_at: changes.startedAt,
         finished_at: changes.finishedAt,
-        message: changes.message,
+        message: changes.message === undefined ? undefined : toStoredText(changes.message),
       })
       .where('build_id', '=', buildId)
       .where('job_id', '=', jobId)

@@ -1,0 +1,245 @@
+import type { Build, Claim } from '@gibbon/contracts';
+import { startAppOn } from './backend-app';
+import { backends } from './backends';
+import { createBuildWorld, nowIso, type BuildWorld } from './build-world';
+import type { TestApp } from './harness';
+
+const leaseMs = 600;
+
+/** Waits until `check` holds, or fails after `timeoutMs`. */
+async function eventually(check: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('The condition did not hold in time.');
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+// Spec section 6 over HTTP, on SQLite and on Postgres, with a short lease.
+describe.each(backends)('dispatch on $name', (backend) => {
+  let app: TestApp;
+  let world: BuildWorld;
+  let runnerA: string;
+  let runnerB: string;
+  beforeAll(async () => {
+    app = await startAppOn(backend, {
+      buildSide: { dispatch: { leaseMs, sweepMs: 100, recheckMs: 1000 } },
+    });
+    world = await createBuildWorld(app);
+    runnerA = await world.registerRunner('a');
+    runnerB = await world.registerRunner('b');
+  });
+  afterAll(() => app.close());
+
+  /** Claims whatever is queued until the queue is empty, so each test starts clean. */
+  afterEach(async () => {
+    const sweeper = await world.registerRunner('sweeper');
+    for (
+      let claimed = await world.claim(sweeper);
+      claimed.claim;
+      claimed = await world.claim(sweeper)
+    ) {
+      await world.runner(claimed.claim, 'POST', '/result', { body: { status: 'canceled' } });
+    }
+  });
+
+  it('answers 204 when nothing is queued within the wait', async () => {
+    expect((await world.claim(runnerA, 0)).status).toBe(204);
+  });
+
+  it('a waiting claim answers as soon as a build is queued', async () => {
+    const waiting = world.claim(runnerA, 10);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const build = await world.trigger();
+    const queuedAt = Date.now();
+    const { claim } = await waiting;
+    // The periodic re-check is 1 s here: an answer well within it was woken by the queue.
+    expect(Date.now() - queuedAt).toBeLessThan(400);
+    expect(claim?.build.id).toBe(build.id);
+    expect(claim?.build.status).toBe('running');
+    expect(claim?.repo).toMatchObject({ org: 'acme', name: 'web', cloneToken: null });
+    await world.runner(claim!, 'POST', '/result', { body: { status: 'success' } });
+  });
+
+  it('two runners claiming concurrently never get the same build', async () => {
+    const queued = await Promise.all([world.trigger(), world.trigger(), world.trigger()]);
+    const claims = await Promise.all(
+      // No wait: a claim that waited past the short lease could legitimately get a build back.
+      Array.from({ length: 8 }, (_, i) => world.claim(i % 2 === 0 ? runnerA : runnerB, 0)),
+    );
+    const won = claims.flatMap((c) => (c.claim ? [c.claim.build.id] : []));
+    expect(won.sort()).toEqual(queued.map((b) => b.id).sort());
+    expect(claims.filter((c) => c.status === 204)).toHaveLength(5);
+    for (const c of claims) {
+      if (c.claim) await world.runner(c.claim, 'POST', '/result', { body: { status: 'success' } });
+    }
+  });
+
+  it('events and the result update jobs and the build; the result is idempotent', async () => {
+    const build = await world.trigger();
+    const { claim } = await world.claim(runnerA);
+    const post = (body: unknown) => world.runner(claim!, 'POST', '/events', { body });
+    const commit = 'f'.repeat(40);
+    const author = { name: 'Ann', email: 'ann@example.test' };
+    expect(
+      await post({
+        type: 'build.started',
+        git: { commit, message: 'm', author, changedFiles: ['a'] },
+        at: nowIso(),
+      }),
+    ).toMatchObject({ status: 204 });
+    expect(
+      (await post({ type: 'job.started', jobId: 'ghost', attempt: 1, at: nowIso() })).status,
+    ).toBe(422);
+    await post({
+      type: 'job.pending',
+      jobId: 'test',
+      kind: 'container',
+      dependsOn: [],
+      at: nowIso(),
+    });
+    await post({ type: 'job.started', jobId: 'test', attempt: 1, at: nowIso() });
+    await post({
+      type: 'job.ended',
+      jobId: 'test',
+      status: 'failure',
+      attempts: 1,
+      exitCode: 3,
+      at: nowIso(),
+    });
+    await post({
+      type: 'job.pending',
+      jobId: 'deploy',
+      kind: 'action',
+      dependsOn: ['test'],
+      at: nowIso(),
+    });
+    const result = await world.runner(claim!, 'POST', '/result', {
+      body: { status: 'failure', message: 'test failed' },
+    });
+    expect(result).toMatchObject({
+      status: 200,
+      body: { status: 'failure', message: 'test failed' },
+    });
+    const stored = await world.getBuild(build.number);
+    expect(stored.git).toMatchObject({ commit, author, changedFiles: ['a'] });
+    expect(stored.jobs).toEqual([
+      expect.objectContaining({ id: 'test', status: 'failure', exitCode: 3 }),
+      expect.objectContaining({ id: 'deploy', status: 'skipped', dependsOn: ['test'] }),
+    ]);
+    expect(
+      (await world.runner(claim!, 'POST', '/result', { body: { status: 'failure' } })).status,
+    ).toBe(200);
+    expect(
+      (await world.runner(claim!, 'POST', '/result', { body: { status: 'success' } })).status,
+    ).toBe(409);
+    expect((await post({ type: 'job.queued', jobId: 'test', at: nowIso() })).status).toBe(422);
+  });
+
+  it('a build token may not speak for another build (403)', async () => {
+    await world.trigger();
+    await world.trigger();
+    const first = (await world.claim(runnerA)).claim!;
+    const second = (await world.claim(runnerB)).claim!;
+    const answer = await app.call('POST', `/v1/runner/builds/${second.build.id}/heartbeat`, {
+      token: first.buildToken,
+      headers: { 'x-gibbon-lease': second.lease.id },
+    });
+    expect(answer.status).toBe(403);
+    for (const c of [first, second]) {
+      await world.runner(c, 'POST', '/result', { body: { status: 'success' } });
+    }
+  });
+
+  it('cancel reaches the runner with its next heartbeat', async () => {
+    const build = await world.trigger();
+    const { claim } = await world.claim(runnerA);
+    expect((await world.runner(claim!, 'POST', '/heartbeat')).body).toMatchObject({
+      cancel: false,
+    });
+    const canceled = await app.call(
+      'POST',
+      `/v1/orgs/acme/repos/web/builds/${build.number}/cancel`,
+      {
+        token: app.adminToken,
+      },
+    );
+    expect(canceled).toMatchObject({ status: 200, body: { status: 'running' } });
+    expect((await world.runner(claim!, 'POST', '/heartbeat')).body).toMatchObject({ cancel: true });
+    await world.runner(claim!, 'POST', '/result', { body: { status: 'canceled' } });
+    expect((await world.getBuild(build.number)).status).toBe('canceled');
+  });
+
+  it('a queued build is canceled at once and never claimed', async () => {
+    const build = await world.trigger();
+    await app.call('POST', `/v1/orgs/acme/repos/web/builds/${build.number}/cancel`, {
+      token: app.adminToken,
+    });
+    expect((await world.getBuild(build.number)).status).toBe('canceled');
+    expect((await world.claim(runnerA)).status).toBe(204);
+  });
+
+  describe('leases', () => {
+    let build: Build;
+    let stale: Claim;
+
+    it('a runner that stops heart-beating loses its build, which another runner then gets', async () => {
+      build = await world.trigger();
+      stale = (await world.claim(runnerA)).claim!;
+      await world.runner(stale, 'POST', '/events', {
+        body: {
+          type: 'job.pending',
+          jobId: 'test',
+          kind: 'container',
+          dependsOn: [],
+          at: nowIso(),
+        },
+      });
+      const taken = await world.claim(runnerB, 5);
+      expect(taken.claim?.build.id).toBe(build.id);
+      expect(taken.claim?.lease.id).not.toBe(stale.lease.id);
+      expect(taken.claim?.build.jobs).toEqual([]);
+      await world.runner(taken.claim!, 'POST', '/result', { body: { status: 'success' } });
+    });
+
+    it("the stale runner's calls get 409 and change nothing", async () => {
+      const before = await world.getBuild(build.number);
+      expect(before.status).toBe('success');
+      const calls = await Promise.all([
+        world.runner(stale, 'POST', '/heartbeat'),
+        world.runner(stale, 'POST', '/events', {
+          body: { type: 'job.queued', jobId: 'test', at: nowIso() },
+        }),
+        world.runner(stale, 'PUT', '/jobs/test/logs/0', {
+          rawBody: 'late output\n',
+          headers: { 'content-type': 'text/plain' },
+        }),
+        world.runner(stale, 'GET', '/params'),
+        world.runner(stale, 'POST', '/result', { body: { status: 'failure' } }),
+      ]);
+      expect(calls.map((c) => c.status)).toEqual([409, 409, 409, 409, 409]);
+      expect(await world.getBuild(build.number)).toEqual(before);
+      expect(await world.count('log_chunks')).toBe(0);
+    });
+
+    it('a build whose lease is lost twice fails as error with a message', async () => {
+      const lost = await world.trigger();
+      await world.claim(runnerA);
+      await eventually(async () => (await world.getBuild(lost.number)).status === 'queued');
+      await world.claim(runnerB);
+      await eventually(async () => (await world.getBuild(lost.number)).status === 'error');
+      expect((await world.getBuild(lost.number)).message).toMatch(/stopped renewing its lease/);
+    });
+
+    it('heartbeats keep the lease past its first term', async () => {
+      const kept = await world.trigger();
+      const { claim } = await world.claim(runnerA);
+      for (let i = 0; i < 6; i++) {
+        await new Promise((resolve) => setTimeout(resolve, leaseMs / 3));
+        expect((await world.runner(claim!, 'POST', '/heartbeat')).status).toBe(200);
+      }
+      expect((await world.getBuild(kept.number)).status).toBe('running');
+      await world.runner(claim!, 'POST', '/result', { body: { status: 'success' } });
+    });
+  });
+});
