@@ -16,6 +16,9 @@ const TOKEN_USERNAME = 'x-access-token';
  */
 const DEPTHS = [1, 50, 0x7fffffff] as const;
 
+/** The runner API's limit on a commit message in `build.started`. */
+const MAX_MESSAGE_LENGTH = 65_536;
+
 export interface CheckoutRequest {
   /** The clone URL, from the stored repository; carries no credentials. */
   url: string;
@@ -57,7 +60,7 @@ export async function checkoutCommit(request: CheckoutRequest): Promise<CheckedO
     const { commit: details } = await git.readCommit({ fs, dir, oid: commit });
     return {
       commit,
-      message: details.message,
+      message: details.message.slice(0, MAX_MESSAGE_LENGTH),
       author: { name: details.author.name, email: details.author.email },
       changedFiles: await changedFiles(dir, commit, details.parent),
     };
