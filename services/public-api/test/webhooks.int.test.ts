@@ -202,12 +202,9 @@ describe.each(backends)('GitHub webhooks on $name', (backend) => {
         status: 200,
         body: { build: null },
       });
-      expect(await world.deliver({ event: 'issues', payload: { action: 'opened' } })).toMatchObject(
-        {
-          status: 202,
-          body: { ignored: true, reason: expect.stringContaining('issues') },
-        },
-      );
+      const issues = await world.deliver({ event: 'issues', payload: { action: 'opened' } });
+      expect(issues).toMatchObject({ status: 202, body: { ignored: true } });
+      expect((issues.body as { reason: string }).reason).toContain('issues');
     });
   });
 

@@ -8,7 +8,7 @@ export function toStoredText(value: string): string;
 export function toStoredText(value: string | null): string | null;
 export function toStoredText(value: string | null): string | null {
   if (value === null) return null;
-  return value.replace(/\\/g, '\\\\').replace(/\u0000/g, '\\0');
+  return value.replace(/\\/g, '\\\\').replaceAll('\u0000', '\\0');
 }
 
 export function fromStoredText(value: string): string;
