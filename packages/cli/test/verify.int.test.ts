@@ -68,7 +68,7 @@ describe('gibbon verify', () => {
         "import { container } from '@gibbon/sdk';\n\nexport default container('a', { image: 'x', script: 'npm test' });\n",
     });
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/build\.ts:3:\d+: error TS2\d+: .*string/);
+    expect(result.stderr).toMatch(/^\.gibbon\/build\.ts:3:\d+: error TS2\d+: .*string/m);
   }, 60_000);
 
   it('reports a cycle, naming the jobs', async () => {

@@ -6,7 +6,6 @@ import { helpOption, parseCommandArgs } from '../args';
 import { writeLine, type ExitCode, type Io } from '../io';
 import { checkDocker } from '../local/docker';
 import { buildContextFromGit } from '../local/git-context';
-import { runLocalBuild } from '../local/local-build';
 import { parseParamArgs, readParamFile } from '../local/params';
 import { buildEnvOf } from '../local/build-env';
 import { JsonReporter, PlainReporter, TtyReporter, type RunReporter } from '../local/reporters';
@@ -109,6 +108,8 @@ async function run(argv: string[], io: Io): Promise<ExitCode> {
   });
   const reporter = reporterFor(io, values.json ?? false);
   try {
+    // The engine (Docker, the Script API server) loads only when a build runs.
+    const { runLocalBuild } = await import('../local/local-build.js');
     const outcome = await runLocalBuild({
       workspace,
       context,

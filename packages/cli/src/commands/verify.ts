@@ -9,8 +9,6 @@ import {
   type GitContextOptions,
 } from '../local/git-context';
 import { buildEnvOf } from '../local/build-env';
-import { renderTree } from '../verify/tree';
-import { verifyBuild } from '../verify/verify-build';
 import type { Command } from './command';
 
 const help = `Usage: gibbon verify [dir] [options]
@@ -71,9 +69,11 @@ async function run(argv: string[], io: Io): Promise<ExitCode> {
     ...(values.tag ? { tag: values.tag } : {}),
     env: buildEnvOf(values.env, values.job),
   });
+  // The engine, esbuild and TypeScript load only for this command.
+  const { verifyBuild, TypeCheckCache, renderTree } = await import('../verify/index.js');
   let result;
   try {
-    result = await verifyBuild(dir, ctx);
+    result = await verifyBuild(dir, ctx, TypeCheckCache.fromEnv(io.env));
   } catch (error) {
     if (!(error instanceof UnprocessableError)) throw error;
     const noBuildFile = error.message.startsWith('No build file found');

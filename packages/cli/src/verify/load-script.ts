@@ -1,5 +1,5 @@
 import Module from 'node:module';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { build, type Message, type Plugin } from 'esbuild';
 import { located, ScriptProblems } from './problem';
 
@@ -23,13 +23,23 @@ function describe(message: Message): string {
   return located(where.file, { line: where.line, column: where.column + 1 }, message.text);
 }
 
+/** A build script compiled for this process: its code and the files it is made of. */
+export interface CompiledScript {
+  scriptPath: string;
+  code: string;
+  /** Absolute paths of the repository files esbuild read (the SDK is not among them). */
+  inputs: string[];
+}
+
 /**
- * Compiles a TS/JS build script with esbuild (as the engine does) and evaluates it in this
- * process, returning its default export. Syntax errors are ScriptProblems with positions; a
- * script that throws while loading is a `load` problem with its message.
+ * Compiles a TS/JS build script with esbuild (as the engine does). Syntax errors are
+ * ScriptProblems with positions. `checkoutDir` must be a real path (no symlinks), like
+ * `scriptPath`.
  */
-export async function loadBuildScript(scriptPath: string): Promise<unknown> {
-  let code: string;
+export async function compileForVerify(
+  scriptPath: string,
+  checkoutDir: string,
+): Promise<CompiledScript> {
   try {
     const result = await build({
       entryPoints: [scriptPath],
@@ -38,15 +48,26 @@ export async function loadBuildScript(scriptPath: string): Promise<unknown> {
       format: 'cjs',
       target: 'node20',
       write: false,
+      metafile: true,
+      // Positions in messages are then relative to the checkout: `.gibbon/build.ts:3:7`.
+      absWorkingDir: checkoutDir,
       logLevel: 'silent',
       plugins: [sdkFromCli],
     });
-    code = result.outputFiles[0]?.text ?? '';
+    const inputs = Object.keys(result.metafile.inputs).map((input) => resolve(checkoutDir, input));
+    return { scriptPath, code: result.outputFiles[0]?.text ?? '', inputs };
   } catch (error) {
     const errors = (error as { errors?: Message[] }).errors;
     if (!errors) throw error;
     throw new ScriptProblems('syntax', errors.map(describe));
   }
+}
+
+/**
+ * Evaluates a compiled script in this process and returns its default export; a script that
+ * throws while loading is a `load` problem with its message.
+ */
+export function evaluateScript({ scriptPath, code }: CompiledScript): unknown {
   const loaded = new Module(scriptPath);
   loaded.filename = scriptPath;
   loaded.paths = (
@@ -62,6 +83,5 @@ export async function loadBuildScript(scriptPath: string): Promise<unknown> {
       `The build script threw while loading: ${(error as Error).message}`,
     ]);
   }
-  const exported = loaded.exports as { default?: unknown };
-  return exported.default;
+  return (loaded.exports as { default?: unknown }).default;
 }

@@ -1,12 +1,7 @@
-import { dirname, join } from 'node:path';
+import { dirname, relative } from 'node:path';
 import ts from 'typescript';
+import { sdkEntry, sdkPackageRoot } from './sdk-location';
 import { located, ScriptProblems } from './problem';
-
-/** `@gibbon/sdk` as the CLI resolves it: its sources in the workspace, else its `.d.ts`. */
-function sdkEntry(): string {
-  const resolved = require.resolve('@gibbon/sdk');
-  return resolved.replace(/\.js$/, '.d.ts');
-}
 
 /** Where `@types/node` lives, so `node:` imports in a script type-check without installing. */
 function nodeTypesRoot(): string {
@@ -31,13 +26,13 @@ function compilerOptions(): ts.CompilerOptions {
   };
 }
 
-function describe(diagnostic: ts.Diagnostic): string {
+function describe(diagnostic: ts.Diagnostic, checkoutDir: string): string {
   const text = ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n  ');
   if (!diagnostic.file || diagnostic.start === undefined)
     return `error TS${diagnostic.code}: ${text}`;
   const { line, character } = diagnostic.file.getLineAndCharacterOfPosition(diagnostic.start);
   return located(
-    diagnostic.file.fileName,
+    relative(checkoutDir, diagnostic.file.fileName),
     { line: line + 1, column: character + 1 },
     `error TS${diagnostic.code}: ${text}`,
   );
@@ -46,15 +41,27 @@ function describe(diagnostic: ts.Diagnostic): string {
 /**
  * Type-checks a TypeScript build script against the SDK's types (strict), the way an editor
  * would. Only problems in the repository's own files count: the SDK is the engine's, not the
- * user's. Throws ScriptProblems listing each error with its position.
+ * user's. Throws ScriptProblems listing each error with its position, relative to
+ * `checkoutDir` (a real path, like `scriptPath`).
  */
-export function typeCheckScript(scriptPath: string): void {
+export function typeCheckScript(scriptPath: string, checkoutDir: string): void {
   const program = ts.createProgram([scriptPath], compilerOptions());
-  const sdkRoot = join(dirname(sdkEntry()), '..');
+  const sdkRoot = sdkPackageRoot();
   const ownFile = (file: ts.SourceFile | undefined): boolean =>
     !file || (!file.fileName.startsWith(sdkRoot) && !file.fileName.includes('/node_modules/'));
-  const diagnostics = ts
-    .getPreEmitDiagnostics(program)
-    .filter((d) => d.category === ts.DiagnosticCategory.Error && ownFile(d.file));
-  if (diagnostics.length > 0) throw new ScriptProblems('types', diagnostics.map(describe));
+  // Only the repository's files are checked: the checker then looks into the SDK just as far
+  // as the script uses it, instead of type-checking all of its sources.
+  const diagnostics = program
+    .getSourceFiles()
+    .filter((file) => !file.isDeclarationFile && ownFile(file))
+    .flatMap((file) => [
+      ...program.getSyntacticDiagnostics(file),
+      ...program.getSemanticDiagnostics(file),
+    ])
+    .filter((d) => d.category === ts.DiagnosticCategory.Error);
+  if (diagnostics.length > 0)
+    throw new ScriptProblems(
+      'types',
+      diagnostics.map((d) => describe(d, checkoutDir)),
+    );
 }

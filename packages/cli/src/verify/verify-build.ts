@@ -1,21 +1,37 @@
+import { realpath } from 'node:fs/promises';
 import type { BuildContext } from '@gibbon/contracts';
 import { locateBuildFile, type BuildFile } from '@gibbon/engine';
 import { resolvePipeline, selectedJobIds, selectJobs, type Job } from '@gibbon/sdk';
 import { loadDeclarative } from './declarative';
-import { loadBuildScript } from './load-script';
+import { compileForVerify, evaluateScript } from './load-script';
 import { ScriptProblems } from './problem';
 import type { VerifiedJob } from './tree';
-import { typeCheckScript } from './typecheck';
+import { sdkPackageRoot } from './sdk-location';
+import type { TypeCheckCache } from './typecheck-cache';
 
 export interface VerifyResult {
   buildFile: BuildFile;
   jobs: VerifiedJob[];
 }
 
-async function definitionOf(buildFile: BuildFile): Promise<unknown> {
+async function definitionOf(
+  buildFile: BuildFile,
+  checkoutDir: string,
+  cache: TypeCheckCache,
+): Promise<unknown> {
   if (buildFile.kind === 'declarative') return loadDeclarative(buildFile.path, buildFile.name);
-  if (buildFile.kind === 'typescript') typeCheckScript(buildFile.path);
-  return loadBuildScript(buildFile.path);
+  const root = await realpath(checkoutDir);
+  const compiled = await compileForVerify(buildFile.path, root);
+  if (buildFile.kind === 'typescript') {
+    const key = await cache.keyOf(compiled.inputs, sdkPackageRoot());
+    if (!cache.has(key)) {
+      // TypeScript takes a while to load: only when there is something to check.
+      const { typeCheckScript } = await import('./typecheck.js');
+      typeCheckScript(buildFile.path, root);
+      await cache.remember(key);
+    }
+  }
+  return evaluateScript(compiled);
 }
 
 /** Resolves a dynamic pipeline; a function that never settles is a problem, not a hang. */
@@ -45,9 +61,13 @@ async function runsFor(job: Job, ctx: BuildContext): Promise<boolean> {
  * for `ctx` and validate it, without running a job. Throws ScriptProblems (or the engine's
  * UnprocessableError when there is no build file) describing what is wrong.
  */
-export async function verifyBuild(checkoutDir: string, ctx: BuildContext): Promise<VerifyResult> {
+export async function verifyBuild(
+  checkoutDir: string,
+  ctx: BuildContext,
+  cache: TypeCheckCache,
+): Promise<VerifyResult> {
   const buildFile = await locateBuildFile(checkoutDir);
-  const definition = await definitionOf(buildFile);
+  const definition = await definitionOf(buildFile, checkoutDir, cache);
   let jobs: Job[];
   try {
     jobs = await withDeadline(resolvePipeline(definition, ctx), 10);
