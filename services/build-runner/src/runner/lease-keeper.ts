@@ -6,7 +6,11 @@ export interface LeaseKeeperOptions {
   api: Pick<BuildApi, 'heartbeat'>;
   leaseExpiresAt: string;
   backoff: BackoffPolicy;
-  /** Bounds of the time between heartbeats; between them it is a third of the lease left. */
+  /**
+   * Bounds of the time between heartbeats; between them it is a third of the lease left.
+   * The heartbeat is also how a cancel arrives, so the default upper bound (5 s) is what a
+   * user waits at most before the build starts stopping.
+   */
   minIntervalMs?: number;
   maxIntervalMs?: number;
   /** The heartbeat answered `cancel: true` (called once). */
@@ -73,7 +77,7 @@ export class LeaseKeeper {
   }
 
   private regularInterval(): number {
-    const { minIntervalMs = 200, maxIntervalMs = 15_000 } = this.options;
+    const { minIntervalMs = 200, maxIntervalMs = 5_000 } = this.options;
     const third = (this.expiresAt - Date.now()) / 3;
     return Math.min(
       maxIntervalMs,
