@@ -10,6 +10,12 @@ export interface ContractSubject {
   multipartSize: number;
   /** The page size the store was configured with; listings use more objects than this. */
   listPageSize: number;
+  /**
+   * False when the server behind the store does not replace objects atomically (s3rver writes
+   * an object's file in place, so racing writers can interleave there; S3, MinIO and the disk
+   * store replace atomically). The racing-writers test then checks only what our side owns.
+   */
+  atomicOverwrites: boolean;
   dispose(): Promise<void>;
 }
 
@@ -180,8 +186,10 @@ export function describeBlobStoreContract(
       it('keeps exactly one complete payload when writers race on one key', async () => {
         const payloads = [1, 2, 3, 4].map((seed) => patternBytes(512 * 1024, seed));
         await Promise.all(payloads.map((payload) => store.put('c/key', slowStream(payload))));
-        const back = sha256(await readAll(await store.get('c/key')));
-        expect(payloads.map(sha256)).toContain(back);
+        const back = await readAll(await store.get('c/key'));
+        expect(back.length).toBe(512 * 1024);
+        if (!subject.atomicOverwrites) return; // every writer succeeded; the server may mix
+        expect(payloads.map(sha256)).toContain(sha256(back));
       });
 
       it('never shows an object before its put completes', async () => {

@@ -14,6 +14,7 @@ describeBlobStoreContract('local disk', async () => {
     store,
     multipartSize: 3 * 1024 * 1024,
     listPageSize: 10,
+    atomicOverwrites: true,
     async dispose() {
       await store.close();
       // Nothing may ever be written beside the store's folder, whatever the keys were.
