@@ -48,29 +48,6 @@ function engineSdk(): Plugin {
   };
 }
 
-/**
- * `@gibbon/contracts` only defines error classes, constants and schemas, but its package.json
- * does not say `sideEffects: false`, so esbuild would keep all of it (zod with every locale,
- * yaml): 800 kB instead of 34 kB, most of a script's start-up time. Saying it here lets the
- * bundle keep only what the SDK uses.
- */
-function sideEffectFreeContracts(): Plugin {
-  return {
-    name: 'gibbon-side-effect-free-contracts',
-    setup(builder) {
-      builder.onResolve({ filter: /^@gibbon\/contracts$/ }, async (args) => {
-        if (args.pluginData === 'contracts') return undefined;
-        const result = await builder.resolve(args.path, {
-          kind: args.kind,
-          resolveDir: args.resolveDir,
-          pluginData: 'contracts',
-        });
-        return { path: result.path, errors: result.errors, sideEffects: false };
-      });
-    },
-  };
-}
-
 async function sdkFolder(): Promise<string> {
   return realpath(join(engineRoot, 'node_modules', '@gibbon', 'sdk'));
 }
@@ -101,7 +78,7 @@ export async function compileBuildScript({
       format: 'cjs',
       target: 'node20',
       conditions,
-      plugins: [engineSdk(), sideEffectFreeContracts()],
+      plugins: [engineSdk()],
       outfile: partial,
       logLevel: 'silent',
       // Start-up time is parse time: no inline source map, whitespace and syntax minified, but
