@@ -2,7 +2,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { startRecordingServer, type RecordingServer } from '@gibbon/test-kit';
 import type { Build } from '@gibbon/contracts';
-import { runCliProcess } from './cli-process';
+import { runCliProcess, startCli, waitForOutput } from './cli-process';
 import { startPublicApi, type PublicApiProcess } from './public-api-process';
 
 const cwd = tmpdir();
@@ -218,5 +218,28 @@ describe('build commands against the documented contract (a recording server)', 
     const missing = await runCliProcess(['logs', '9', 'test'], { cwd, env });
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('Build 9 does not exist. (404 not_found)');
+  }, 30_000);
+
+  it('gibbon builds --follow prints each change until Ctrl-C, then exits 0', async () => {
+    server.route('GET /v1/orgs/acme/repos/live/builds', (_request, { count }) => ({
+      status: 200,
+      body: {
+        items:
+          count === 1
+            ? [contractBuild(1, 'running')]
+            : [{ ...contractBuild(2, 'queued'), repo: 'live' }, contractBuild(1, 'success')],
+        nextCursor: null,
+      },
+    }));
+    const cli = startCli(['builds', '--follow', '--repo', 'acme/live'], { cwd, env });
+    await waitForOutput(cli.output, (text) => text.includes('Build #2'), 20_000);
+    process.kill(-cli.child.pid!, 'SIGINT');
+    const result = await cli.result;
+    expect(result.code).toBe(0);
+    expect(result.stdout.split('\n').filter((line) => line.startsWith('Build #'))).toEqual([
+      'Build #1 of acme/widgets (main): running',
+      'Build #1 of acme/widgets (main): success',
+      'Build #2 of acme/live (main): queued',
+    ]);
   }, 30_000);
 });

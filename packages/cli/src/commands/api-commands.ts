@@ -80,17 +80,35 @@ async function followBuilds(
   json: boolean,
 ): Promise<ExitCode> {
   const seen = new Map<number, Build['status']>();
-  while (!io.signal.aborted) {
-    const { items } = await client.listBuilds(repo, 20);
-    for (const build of [...items].reverse()) {
-      if (seen.get(build.number) === build.status) continue;
-      seen.set(build.number, build.status);
-      if (json) writeLine(io.stdout, JSON.stringify(build));
-      else for (const line of buildDetail(build).slice(0, 1)) writeLine(io.stdout, line);
+  try {
+    while (!io.signal.aborted) {
+      const { items } = await client.listBuilds(repo, 20);
+      for (const build of [...items].reverse()) {
+        if (seen.get(build.number) === build.status) continue;
+        seen.set(build.number, build.status);
+        if (json) writeLine(io.stdout, JSON.stringify(build));
+        else writeLine(io.stdout, buildDetail(build)[0]);
+      }
+      await sleep(2_000, io.signal);
     }
-    await new Promise((resolve) => setTimeout(resolve, 2_000));
+  } catch (error) {
+    // Ctrl-C is how a watch ends: not an error, even when it cut a request short.
+    if (!io.signal.aborted) throw error;
   }
   return 0;
+}
+
+/** Resolves after `ms`, or as soon as `signal` aborts. */
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+    function done(): void {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+  });
 }
 
 export const buildsCommand: Command = {
@@ -148,7 +166,12 @@ export const logsCommand: Command = {
       positionals[1]!,
       values.follow ?? false,
     );
-    for await (const chunk of stream) io.stdout.write(chunk);
+    try {
+      for await (const chunk of stream) io.stdout.write(chunk);
+    } catch (error) {
+      // Ctrl-C ends `logs -f` like `tail -f`; any other broken stream is an error.
+      if (!io.signal.aborted) throw error;
+    }
     return 0;
   },
 };

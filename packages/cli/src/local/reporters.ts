@@ -2,6 +2,7 @@ import type { ScriptEvent } from '@gibbon/contracts';
 import type { BuildOutcome, LogEntry } from '@gibbon/engine';
 import { writeLine } from '../io';
 import { JobStates, progressLine } from './job-states';
+import { terminalSafe } from './terminal-text';
 
 /**
  * How `gibbon run` shows a build. Lifecycle: `event()` and `log()` any number of times, in the
@@ -96,7 +97,7 @@ export class TtyReporter extends PlainReporter {
   }
 
   override log(entry: LogEntry): void {
-    this.redraw([`${prefixOf(entry.jobId).padEnd(this.idWidth)} │ ${entry.text}`]);
+    this.redraw([`${prefixOf(entry.jobId).padEnd(this.idWidth)} │ ${terminalSafe(entry.text)}`]);
   }
 
   override finish(outcome: BuildOutcome): void {
