@@ -1,9 +1,9 @@
+/* eslint-disable no-control-regex -- these patterns are about control characters */
 // CSI sequences (ESC [ ... final byte), other ESC sequences, and C0/C1 controls but tab.
-// eslint-disable-next-line no-control-regex
 const escapeSequences =
   /\u001b\[[0-?]*[ -/]*[@-~]|\u001b[@-Z\\-_]|[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
-// eslint-disable-next-line no-control-regex
 const colour = /^\u001b\[[0-9;]*m$/;
+/* eslint-enable no-control-regex */
 
 /**
  * A job's output line made safe for the live display on a terminal: colours stay, but cursor
