@@ -5,12 +5,11 @@
  *   - POST /v1/orgs/{org}/params (a set of 3 encrypted values per request)
  * Each run is bounded: BENCH_SECONDS per scenario (default 10), then the service is stopped.
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
+import { startService, type Service } from './service-process';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? '10');
 const connections = Number(process.env.BENCH_CONNECTIONS ?? '32');
@@ -20,52 +19,6 @@ interface Scenario {
   readonly method: 'GET' | 'POST';
   readonly path: string;
   readonly body?: string;
-}
-
-interface Service {
-  readonly url: string;
-  /** CPU time (user + system) the service process has used so far, in ms. */
-  cpuMs(): number;
-  stop(): Promise<void>;
-}
-
-/** utime + stime of a process from /proc (clock ticks of 10 ms on Linux). */
-function cpuMsOf(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-}
-
-async function startService(dataDir: string): Promise<Service> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', '--conditions=@gibbon/source', 'src/main.ts'],
-    {
-      cwd: join(__dirname, '..'),
-      env: { ...process.env, GIBBON_DATA_DIR: dataDir, GIBBON_PORT: '0', GIBBON_HOST: '127.0.0.1' },
-      stdio: ['ignore', 'pipe', 'ignore'],
-    },
-  );
-  const url = await new Promise<string>((resolve, reject) => {
-    let seen = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      seen += chunk.toString();
-      const match = /"url":"(http:[^"]+)"/.exec(seen);
-      if (match?.[1]) resolve(match[1]);
-    });
-    child.once('exit', (code) =>
-      reject(new Error(`public-api exited with ${code} before listening.`)),
-    );
-  });
-  child.stdout.resume();
-  return {
-    url,
-    cpuMs: () => cpuMsOf(child.pid ?? 0),
-    stop: () =>
-      new Promise<void>((resolve) => {
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
 }
 
 async function call(

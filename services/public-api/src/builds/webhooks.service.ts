@@ -73,26 +73,25 @@ export class WebhooksService {
     const key = await this.dataKeys.keyOf(webhook.org);
     const secret = open(key, webhook.secretSealed, secretContext(webhook.org, webhook.id));
     const read = readGithubDelivery(raw, secret);
-    const recorded = await this.webhooks.findDelivery(read.deliveryId);
-    if (recorded) return this.answerOf(recorded);
     const base = { id: read.deliveryId, webhook_id: webhook.id, event: read.event };
     const { outcome } = read;
     if (outcome.kind !== 'build') {
       const reason = outcome.kind === 'ignored' ? outcome.reason : null;
       return this.recordWithoutBuild({ ...base, outcome: outcome.kind, reason });
     }
-    const repo = await this.repoOf(webhook.org, webhook.repoId);
+    const repo = await this.repoOf(webhook.repoId);
     const mismatch = repoMismatch(repo, outcome.trigger);
     if (mismatch) return this.recordWithoutBuild({ ...base, outcome: 'ignored', reason: mismatch });
     const { build, created } = await inTransaction(this.db, (trx) =>
       this.recordBuild(trx, repo, outcome.trigger, base),
     );
-    if (created) this.builds.announceQueued(build);
-    return {
-      kind: 'accepted',
-      delivery: read.deliveryId,
-      build: await this.builds.getById(build.id),
-    };
+    if (!created) {
+      const existing = await this.builds.getById(build.id);
+      return { kind: 'accepted', delivery: read.deliveryId, build: existing };
+    }
+    this.builds.announceQueued(build);
+    // A build made just now has no jobs yet: no need to read it back.
+    return { kind: 'accepted', delivery: read.deliveryId, build: { ...build, jobs: [] } };
   }
 
   /** In one transaction: the delivery's build, the content key's build, or a new build. */
@@ -156,11 +155,13 @@ export class WebhooksService {
     delivery: Omit<DeliveryRecord, 'received_at' | 'build_id'>,
   ): Promise<WebhookAnswer> {
     const record = { ...delivery, received_at: nowIso(), build_id: null };
-    await inTransaction(this.db, async (trx) => {
+    const recorded = await inTransaction(this.db, async (trx) => {
       const webhooks = new WebhooksRepository(trx);
-      if (!(await webhooks.findDelivery(record.id))) await webhooks.insertDelivery(record);
+      const existing = await webhooks.findDelivery(record.id);
+      if (!existing) await webhooks.insertDelivery(record);
+      return existing ?? record;
     });
-    return this.answerOf(record);
+    return this.answerOf(recorded);
   }
 
   private async answerOf(delivery: DeliveryRecord): Promise<WebhookAnswer> {
@@ -171,11 +172,10 @@ export class WebhooksService {
     return { kind: 'accepted', delivery: delivery.id, build };
   }
 
-  private async repoOf(org: string, repoId: string): Promise<Repo> {
-    const name = await this.webhooks.findRepoName(repoId);
-    if (name === undefined)
-      throw new NotFoundError('The repository of this webhook no longer exists.');
-    return this.repos.get(org, name);
+  private async repoOf(repoId: string): Promise<Repo> {
+    const repo = await this.repos.getById(repoId);
+    if (!repo) throw new NotFoundError('The repository of this webhook no longer exists.');
+    return repo;
   }
 }
 

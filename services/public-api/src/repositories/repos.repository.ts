@@ -74,6 +74,15 @@ export class ReposRepository {
     return row && toRepo(row);
   }
 
+  async findById(id: string): Promise<Repo | undefined> {
+    const row = await this.db
+      .selectFrom('repos')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row && toRepo(row);
+  }
+
   /** The sealed GitHub token of a repository, for the services that use it (statuses, clones). */
   async findSealedGithubToken(org: string, name: string): Promise<string | null | undefined> {
     return (await this.findRow(org, name))?.github_token_sealed;

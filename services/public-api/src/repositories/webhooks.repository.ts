@@ -42,15 +42,6 @@ export class WebhooksRepository {
     };
   }
 
-  async findRepoName(repoId: string): Promise<string | undefined> {
-    const row = await this.db
-      .selectFrom('repos')
-      .select('name')
-      .where('id', '=', repoId)
-      .executeTakeFirst();
-    return row?.name;
-  }
-
   findDelivery(id: string): Promise<DeliveryRecord | undefined> {
     return this.db.selectFrom('deliveries').selectAll().where('id', '=', id).executeTakeFirst();
   }

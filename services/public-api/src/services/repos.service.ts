@@ -66,6 +66,11 @@ export class ReposService {
     return repo;
   }
 
+  /** By internal id (webhooks and builds keep it); `undefined` when it was deleted. */
+  getById(id: string): Promise<Repo | undefined> {
+    return this.repos.findById(id);
+  }
+
   async update(org: string, name: string, patch: RepoPatch): Promise<Repo> {
     if (patch.url !== undefined) assertCloneUrl(patch.url);
     if (patch.labels !== undefined) assertLabels(patch.labels, 'Labels');

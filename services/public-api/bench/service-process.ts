@@ -1,0 +1,57 @@
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** public-api as its own process, as `pnpm start` runs it (tsx on the sources). */
+export interface Service {
+  readonly url: string;
+  /** CPU time (user + system) the service process has used so far, in ms. */
+  cpuMs(): number;
+  stop(): Promise<void>;
+}
+
+/** utime + stime of a process from /proc (clock ticks of 10 ms on Linux). */
+function cpuMsOf(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+export async function startService(dataDir: string): Promise<Service> {
+  const child = spawn(
+    process.execPath,
+    // BENCH_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", to profile the service.
+    [
+      ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean),
+      '--import',
+      'tsx',
+      '--conditions=@gibbon/source',
+      'src/main.ts',
+    ],
+    {
+      cwd: join(__dirname, '..'),
+      env: { ...process.env, GIBBON_DATA_DIR: dataDir, GIBBON_PORT: '0', GIBBON_HOST: '127.0.0.1' },
+      stdio: ['ignore', 'pipe', 'ignore'],
+    },
+  );
+  const url = await new Promise<string>((resolve, reject) => {
+    let seen = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      seen += chunk.toString();
+      const match = /"url":"(http:[^"]+)"/.exec(seen);
+      if (match?.[1]) resolve(match[1]);
+    });
+    child.once('exit', (code) =>
+      reject(new Error(`public-api exited with ${code} before listening.`)),
+    );
+  });
+  child.stdout.resume();
+  return {
+    url,
+    cpuMs: () => cpuMsOf(child.pid ?? 0),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
