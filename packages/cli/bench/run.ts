@@ -79,7 +79,9 @@ async function main(): Promise<void> {
       dockerRunMedianMs: Math.round(median(dockers)),
       runOverDocker: Number((median(runs) / median(dockers)).toFixed(2)),
       runOverDockerTarget: 1.5,
-      from: process.env.GIBBON_CLI_FROM_SOURCE ? 'sources (tsx)' : 'dist when built, else sources',
+      cli: process.env.GIBBON_CLI_FROM_SOURCE
+        ? 'sources (tsx)'
+        : 'dist/ (built by the bench script)',
     };
     console.log(JSON.stringify(report, null, 2));
   } finally {
