@@ -26,6 +26,7 @@ describe('createOptions', () => {
       Memory: 2048 * 1024 * 1024,
       NanoCpus: 2e9,
       PidsLimit: 1024,
+      Init: true,
       Mounts: [{ Type: 'bind', Source: '/srv/checkouts/b7', Target: '/workspace' }],
     });
     expect(options.HostConfig?.Binds).toBeUndefined();

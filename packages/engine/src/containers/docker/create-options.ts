@@ -45,6 +45,9 @@ export function createOptions(
       NanoCpus: Math.round(cpus * 1e9),
       PidsLimit: config.defaults.pidsLimit,
       AutoRemove: false,
+      // Docker's init as PID 1: the job's shell would otherwise be PID 1, which ignores SIGTERM,
+      // so every cancel and timeout would wait out the whole stop grace before SIGKILL.
+      Init: true,
     },
   };
 }

@@ -166,6 +166,30 @@ describe('DockerBackend with runContainerJob (real Docker, network none)', () =>
     expect(await ourContainers()).toEqual([]);
   });
 
+  it('stops a canceled job on SIGTERM instead of waiting out the stop grace', async () => {
+    const controller = new AbortController();
+    const log = new JobLog('job', new Masker(), {
+      write(entry) {
+        if (entry.text === 'waiting') controller.abort();
+      },
+    });
+    const spec = {
+      buildId: 'b1',
+      jobId: 'job',
+      image,
+      checkoutDir,
+      script: ['echo waiting', 'sleep 60'],
+    };
+    // A 60 s grace outlasts this test's timeout: only a job that stops on SIGTERM ends in time.
+    const result = await runContainerJob(backend, spec, {
+      log,
+      signal: controller.signal,
+      stopGraceSeconds: 60,
+    });
+    expect(result.status).toBe('canceled');
+    expect(await ourContainers()).toEqual([]);
+  }, 20_000);
+
   it('fails a job whose image cannot be pulled, naming the image and the registry’s answer', async () => {
     const missing = 'gibbon-test/no-such-image:never';
     const { result, lines } = await run({ image: missing, script: ['true'] });
