@@ -108,7 +108,8 @@ export class TtyReporter extends PlainReporter {
   }
 
   private redraw(above: string[]): void {
-    const width = Math.max(20, this.out.columns ?? 80);
+    // A pseudo-terminal may report 0 columns: then assume the usual 80.
+    const width = Math.max(20, this.out.columns || 80);
     const block = this.states
       .all()
       .map((job) => progressLine(job, this.idWidth).slice(0, width - 1));
