@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dockerClient, ensureTestImage } from '@gibbon/test-kit';
@@ -184,4 +184,28 @@ export default container(${JSON.stringify(jobId)}, {
     });
     expect(left).toEqual([]);
   }, 60_000);
+
+  it('--artifacts keeps caches for the next run; --keep keeps the work folder', async () => {
+    const dir = await repo(`
+import { container } from '@gibbon/sdk';
+export default container('warm', {
+  image: ${JSON.stringify(image)},
+  script: ['mkdir -p .cache', 'test -f .cache/warm && echo "cache hit" || (echo "cache miss"; touch .cache/warm)'],
+  caches: [{ id: 'warm', path: '.cache' }],
+});
+`);
+    const store = join(dir, '..', `${dir.split('/').pop()}-store`);
+    dirs.push(store);
+    const first = await runCliProcess(['run', '--artifacts', store], { cwd: dir });
+    expect(first.stdout).toMatch(/^warm +\| cache miss$/m);
+    const second = await runCliProcess(['run', '--artifacts', store, '--keep'], { cwd: dir });
+    expect(second.code).toBe(0);
+    expect(second.stdout).toMatch(/^warm +\| Restored cache warm into \.cache$/m);
+    expect(second.stdout).toMatch(/^warm +\| cache hit$/m);
+    const kept = /^Work folder kept: (.+)$/m.exec(second.stderr)?.[1];
+    expect(kept).toBeDefined();
+    dirs.push(kept!);
+    expect((await stat(join(kept!, 'checkout', '.gibbon', 'build.ts'))).isFile()).toBe(true);
+    expect(await readdir(join(kept!, 'checkout', '.cache'))).toEqual(['warm']);
+  }, 90_000);
 });
