@@ -13,7 +13,19 @@ describe('config from the environment', () => {
       masterKey: undefined,
       githubApiUrl: 'https://api.github.com',
       storage: { kind: 'file', root: '/srv/gibbon/.gibbon-data/storage' },
+      leaseSeconds: 60,
     });
+  });
+
+  it('reads GIBBON_LEASE_SECONDS and refuses values that are not whole seconds from 2 to 3600', () => {
+    expect(loadConfig({ GIBBON_LEASE_SECONDS: '5' }, '/').leaseSeconds).toBe(5);
+    for (const bad of ['1', '0', '5s', '-3', '3601', '']) {
+      expect(() => loadConfig({ GIBBON_LEASE_SECONDS: bad }, '/')).toThrow(
+        new ConfigError(
+          `GIBBON_LEASE_SECONDS=${JSON.stringify(bad)} is not valid; use a whole number of seconds from 2 to 3600.`,
+        ),
+      );
+    }
   });
 
   it('reads every variable', () => {

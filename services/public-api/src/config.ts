@@ -19,6 +19,8 @@ export interface Config {
   readonly masterKey: Buffer | undefined;
   readonly githubApiUrl: string;
   readonly storage: StorageConfig;
+  /** `GIBBON_LEASE_SECONDS`: how long a runner's lease lasts without a heartbeat (default 60 s). */
+  readonly leaseSeconds: number;
 }
 
 export type StorageConfig =
@@ -97,6 +99,17 @@ function storage(env: Env, dataDir: string): StorageConfig {
   };
 }
 
+function leaseSeconds(env: Env): number {
+  const raw = env.GIBBON_LEASE_SECONDS ?? '60';
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || value < 2 || value > 3600) {
+    throw new ConfigError(
+      `GIBBON_LEASE_SECONDS=${JSON.stringify(raw)} is not valid; use a whole number of seconds from 2 to 3600.`,
+    );
+  }
+  return value;
+}
+
 export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): Config {
   const dataDir = resolve(cwd, env.GIBBON_DATA_DIR ?? '.gibbon-data');
   const masterKey = env.GIBBON_MASTER_KEY;
@@ -118,5 +131,6 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     masterKey: key,
     githubApiUrl: httpUrl(env, 'GIBBON_GITHUB_API_URL', 'https://api.github.com'),
     storage: storage(env, dataDir),
+    leaseSeconds: leaseSeconds(env),
   };
 }

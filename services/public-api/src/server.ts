@@ -98,6 +98,7 @@ export async function startServer(config: Config, options: StartOptions): Promis
       statusNotifier,
       publicUrl: config.publicUrl,
       logger: options.logger,
+      dispatch: { leaseMs: config.leaseSeconds * 1000 },
     });
     services.buildSide.start();
     parts.services = services;
