@@ -18,6 +18,9 @@ export interface TestAppOptions {
   /** Overrides of the build side (dispatch timings, a commit status notifier, ...). */
   readonly buildSide?: Partial<Omit<BuildSideOptions, 'blobStore' | 'logger'>>;
   readonly sseKeepAliveMs?: number;
+  /** For a second app on a shared database: its master key and admin token. */
+  readonly masterKey?: Buffer;
+  readonly adminToken?: string;
 }
 
 export interface CallOptions {
@@ -53,14 +56,14 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     (await openDatabase({ backend: 'sqlite', file: join(folder, 'gibbon.sqlite') }));
   const blobs = await openTempBlobStore();
   const logger = createMemoryLogger();
-  const services = createServices(database, randomBytes(32), {
+  const services = createServices(database, options.masterKey ?? randomBytes(32), {
     blobStore: blobs.store,
     publicUrl: 'http://gibbon.test',
     logger,
     ...options.buildSide,
   });
   services.buildSide.start();
-  const adminToken = await services.tokens.ensureAdminToken();
+  const adminToken = (await services.tokens.ensureAdminToken()) ?? options.adminToken;
   if (!adminToken) throw new Error('A fresh database must get an admin token.');
   const app = createApp({
     services,
