@@ -23,8 +23,10 @@ export class EventReporter {
 
   constructor(private readonly options: EventReporterOptions) {}
 
-  post(event: RunnerEvent): void {
-    this.tail = this.tail.then(() => this.deliver(event));
+  /** Queues `event`; with `after`, it is posted only once `after` settled (either way). */
+  post(event: RunnerEvent, after?: Promise<void>): void {
+    const ready = after?.catch(() => undefined);
+    this.tail = this.tail.then(() => ready).then(() => this.deliver(event));
   }
 
   /** Resolves once every event queued so far was delivered, refused, or stopped. */

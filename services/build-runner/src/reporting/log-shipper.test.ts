@@ -74,6 +74,19 @@ describe('LogShipper', () => {
     expect(server.textOf('test')).toBe(expected.test.map((line) => `${line}\n`).join(''));
   });
 
+  it("drainJob resolves once that job's lines are stored, without waiting for the interval", async () => {
+    const port = await server.listen();
+    const shipper = shipperFor(port, { flushIntervalMs: 60_000 });
+    await shipper.open();
+    shipper.write(entry('done', 1, 'last line of a finished job'));
+    shipper.write(entry('other', 1, 'still running'));
+    await shipper.drainJob('done');
+    expect(server.textOf('done')).toBe('last line of a finished job\n');
+    expect(server.chunks.get('other')).toBeUndefined();
+    await shipper.drainJob('never-wrote');
+    await shipper.close();
+  });
+
   it('ships a chunk as soon as 64 KiB gathered, without waiting for the interval', async () => {
     const port = await server.listen();
     const shipper = shipperFor(port, { flushIntervalMs: 60_000 });

@@ -57,6 +57,11 @@ export class LogShipper implements LogSink {
     await Promise.all([...this.jobs.values()].map((job) => job.close()));
   }
 
+  /** Resolves once every line of `jobId` written so far is stored, or shipping stopped. */
+  async drainJob(jobId: string): Promise<void> {
+    await this.jobs.get(jobId)?.drain();
+  }
+
   stop(reason: unknown = new Error('Log shipping stopped')): void {
     if (!this.stopController.signal.aborted) this.stopController.abort(reason);
   }

@@ -22,8 +22,12 @@ export interface BuildRun {
    * were given up on): stop shipping logs at once.
    */
   reportingSignal: AbortSignal;
-  /** Queues an event for public-api (in order, retried); dropped after the lease is lost. */
-  report(event: RunnerEvent): void;
+  /**
+   * Queues an event for public-api (in order, retried); dropped after the lease is lost. With
+   * `after`, the event (and every later one) waits until it settles: a job's `job.ended` waits
+   * for that job's log to be stored, since public-api ends `?follow=true` streams at job end.
+   */
+  report(event: RunnerEvent, after?: Promise<void>): void;
   /** An executor's own reporting (logs) got a 409: stop the build, post nothing more. */
   leaseLost(): void;
 }

@@ -84,7 +84,7 @@ export class ClaimedBuild {
         api,
         signal: this.controller.signal,
         reportingSignal: this.reporting.signal,
-        report: (event) => events.post(event),
+        report: (event, after) => events.post(event, after),
         leaseLost: () => this.stop('lease-lost'),
       });
       return this.stoppedByRunner() ? withRunnerStopMessage(result) : result;

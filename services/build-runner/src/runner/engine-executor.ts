@@ -97,7 +97,7 @@ export class EngineExecutor implements BuildExecutor {
       compileCacheDir: this.options.compileCacheDir,
       signal,
       store: this.options.store,
-      onEvent: (event) => forwardEvent(run, event),
+      onEvent: (event) => forwardEvent(run, event, shipper),
       ...(this.options.stopGraceSeconds === undefined
         ? {}
         : { stopGraceSeconds: this.options.stopGraceSeconds }),
@@ -135,9 +135,14 @@ export class EngineExecutor implements BuildExecutor {
 }
 
 /** `script.ended` is the script's verdict for the runner, not an event of public-api's timeline. */
-function forwardEvent(run: BuildRun, event: ScriptEvent): void {
+/**
+ * A job's `job.ended` goes out only after its log is stored: public-api ends a `?follow=true`
+ * stream when the job ends, and a follower must not miss the job's last lines.
+ */
+function forwardEvent(run: BuildRun, event: ScriptEvent, shipper: LogShipper): void {
   if (event.type === 'script.ended') return;
-  run.report(event);
+  if (event.type === 'job.ended') run.report(event, shipper.drainJob(event.jobId));
+  else run.report(event);
 }
 
 function resultOf(status: string, message: string | undefined): BuildResult {
