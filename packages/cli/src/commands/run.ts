@@ -95,12 +95,15 @@ async function run(argv: string[], io: Io): Promise<ExitCode> {
     Object.assign(params, await readParamFile(resolve(io.cwd, file)));
   }
   Object.assign(params, parseParamArgs(values.param ?? []));
-  const context = await buildContextFromGit(dir, {
-    ...(values.branch ? { branch: values.branch } : {}),
-    ...(values.tag ? { tag: values.tag } : {}),
-    env: buildEnvOf(values.env, values.job),
-  });
-  await checkDocker(io.env);
+  // git and the Docker ping are independent: ask both at once.
+  const [context] = await Promise.all([
+    buildContextFromGit(dir, {
+      ...(values.branch ? { branch: values.branch } : {}),
+      ...(values.tag ? { tag: values.tag } : {}),
+      env: buildEnvOf(values.env, values.job),
+    }),
+    checkDocker(io.env),
+  ]);
   const workspace = await createWorkspace({
     sourceDir: dir,
     keep: values.keep ?? false,

@@ -64,13 +64,15 @@ async function run(argv: string[], io: Io): Promise<ExitCode> {
   if (!(await stat(dir).catch(() => undefined))?.isDirectory()) {
     throw new InputError(`${dir} is not a folder.`);
   }
-  const ctx = await contextFor(dir, {
-    ...(values.branch ? { branch: values.branch } : {}),
-    ...(values.tag ? { tag: values.tag } : {}),
-    env: buildEnvOf(values.env, values.job),
-  });
-  // The engine, esbuild and TypeScript load only for this command.
-  const { verifyBuild, TypeCheckCache, renderTree } = await import('../verify/index.js');
+  // The engine, esbuild and TypeScript load only for this command, while git answers.
+  const [ctx, { verifyBuild, TypeCheckCache, renderTree }] = await Promise.all([
+    contextFor(dir, {
+      ...(values.branch ? { branch: values.branch } : {}),
+      ...(values.tag ? { tag: values.tag } : {}),
+      env: buildEnvOf(values.env, values.job),
+    }),
+    import('../verify/index.js'),
+  ]);
   let result;
   try {
     result = await verifyBuild(dir, ctx, TypeCheckCache.fromEnv(io.env));
