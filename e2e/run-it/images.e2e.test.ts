@@ -1,0 +1,80 @@
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { stat } from 'node:fs/promises';
+import { promisify } from 'node:util';
+import { ensureTestImage } from '@gibbon/test-kit';
+import { buildServiceImage, docker, waitUntilHealthy } from './docker-cli';
+import { ensureNodeBaseImage } from './node-base-image';
+import { freePort, repoRoot } from './start-process';
+
+// The services' Dockerfiles built here with `docker build --pull=false` on a local stand-in
+// for node:20.19-bookworm-slim, then run as a user would: public-api healthy by its own
+// HEALTHCHECK as the unprivileged `node` user; the build-runner with a registered runner
+// token and the Docker socket (by its group), healthy once it reaches public-api.
+
+const execFileAsync = promisify(execFile);
+const suffix = randomBytes(4).toString('hex');
+const apiImage = `gibbon-test/public-api:${suffix}`;
+const runnerImage = `gibbon-test/build-runner:${suffix}`;
+const apiContainer = `gibbon-test-api-${suffix}`;
+const runnerContainer = `gibbon-test-runner-${suffix}`;
+let port: number;
+
+beforeAll(async () => {
+  await ensureNodeBaseImage(await ensureTestImage(), repoRoot);
+  await buildServiceImage(repoRoot, 'public-api', apiImage);
+  await buildServiceImage(repoRoot, 'build-runner', runnerImage);
+  port = await freePort();
+}, 900_000);
+
+afterAll(async () => {
+  await docker(['rm', '-f', '-v', apiContainer, runnerContainer]).catch(() => undefined);
+  await docker(['rmi', apiImage, runnerImage]).catch(() => undefined);
+}, 60_000);
+
+async function adminToken(): Promise<string> {
+  return docker(['exec', apiContainer, 'cat', '/data/admin-token']);
+}
+
+test('public-api image: runs as node, healthy by its HEALTHCHECK, serves /healthz with SQLite in /data', async () => {
+  // This engine has no bridge network: the containers share the host's loopback.
+  await docker([
+    'run',
+    '-d',
+    '--name',
+    apiContainer,
+    '--network',
+    'host',
+    '-e',
+    `GIBBON_PORT=${port}`,
+    apiImage,
+  ]);
+  await waitUntilHealthy(apiContainer, 90_000);
+  expect(await docker(['inspect', '-f', '{{.Config.User}}', apiContainer])).toBe('node');
+  expect(await docker(['exec', apiContainer, 'id', '-u'])).toBe('1000');
+  const health = await fetch(`http://127.0.0.1:${port}/healthz`);
+  expect(await health.json()).toEqual({ status: 'ok' });
+  expect(await docker(['exec', apiContainer, 'ls', '/data'])).toContain('gibbon.sqlite');
+  expect(await adminToken()).toMatch(/^gbn_admin_/);
+}, 120_000);
+
+test('build-runner image: registered token, Docker socket by group, healthy once it reaches public-api', async () => {
+  const registered = await fetch(`http://127.0.0.1:${port}/v1/runners`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${await adminToken()}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'image-test' }),
+  });
+  expect(registered.status).toBe(201);
+  const { token } = (await registered.json()) as { token: string };
+  const socketGroup = (await stat('/var/run/docker.sock')).gid;
+  await docker([
+    'run', '-d', '--name', runnerContainer, '--network', 'host',
+    '--group-add', String(socketGroup), '-v', '/var/run/docker.sock:/var/run/docker.sock',
+    '-e', `GIBBON_SERVER_URL=http://127.0.0.1:${port}`, '-e', `GIBBON_RUNNER_TOKEN=${token}`,
+    '-e', 'GIBBON_JOB_NETWORK=none', runnerImage,
+  ]); // prettier-ignore
+  await waitUntilHealthy(runnerContainer, 90_000);
+  expect(await docker(['exec', runnerContainer, 'id', '-u'])).toBe('1000');
+  const logs = await execFileAsync('docker', ['logs', runnerContainer]);
+  expect(logs.stdout).toContain('"message":"build-runner started"');
+}, 120_000);
