@@ -2,6 +2,7 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ensureTestImage, startGitRemote, type GitRemote } from '@gibbon/test-kit';
 import { freePort, processesUsing, StartProcess, startEnv } from './start-process';
 
 // `pnpm start` as a user meets it: two processes, one data folder, the URL, Ctrl-C.
@@ -115,6 +116,85 @@ describe('pnpm start with the embedded defaults', () => {
     const runners = await api<RunnerList>(port, '/v1/runners', adminToken);
     expect(runners.items.map((runner) => runner.id)).toEqual([renewed.id]);
     await stopWith(third, 'SIGINT', dataDir());
+  }, 150_000);
+});
+
+describe('a build through pnpm start', () => {
+  let remote: GitRemote;
+
+  beforeAll(async () => {
+    remote = await startGitRemote();
+  });
+  afterAll(async () => {
+    await remote.close();
+  });
+
+  async function call<T>(
+    port: number,
+    token: string,
+    method: string,
+    path: string,
+    body?: unknown,
+  ) {
+    const res = await fetch(`http://127.0.0.1:${port}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    if (res.status >= 300) throw new Error(`${method} ${path} answered ${res.status}: ${text}`);
+    return JSON.parse(text) as T;
+  }
+
+  test('a repository with a container job, triggered through the API, builds to success', async () => {
+    const image = await ensureTestImage();
+    const repo = await remote.createRepository('hello');
+    const commit = await repo.commit(
+      {
+        '.gibbon/build.ts': [
+          "import { container, pipeline } from '@gibbon/sdk';",
+          `export default pipeline(() => [container('hello', { image: ${JSON.stringify(image)}, script: ['echo hello from gibbon'] })]);`,
+          '',
+        ].join('\n'),
+      },
+      { message: 'build script' },
+    );
+    const dataDir = join(workDir, 'build-data');
+    const port = await freePort();
+    const start = launch(startEnv(dataDir, port, { GIBBON_JOB_NETWORK: 'none' }), ['--no-build']);
+    await start.waitFor(running, 60_000);
+    const token = (await readFile(join(dataDir, 'admin-token'), 'utf8')).trim();
+    await call(port, token, 'POST', '/v1/orgs', { slug: 'acme' });
+    await call(port, token, 'POST', '/v1/orgs/acme/repos', { name: 'hello', url: repo.url });
+    const triggered = await call<{ number: number }>(
+      port,
+      token,
+      'POST',
+      '/v1/orgs/acme/repos/hello/builds',
+      {
+        branch: 'main',
+      },
+    );
+
+    let build = { status: 'queued', commit: '' } as { status: string; commit?: string };
+    const deadline = Date.now() + 90_000;
+    while (['queued', 'running'].includes(build.status) && Date.now() < deadline) {
+      await new Promise((done) => setTimeout(done, 500));
+      build = await call(
+        port,
+        token,
+        'GET',
+        `/v1/orgs/acme/repos/hello/builds/${triggered.number}`,
+      );
+    }
+    expect(build).toMatchObject({ status: 'success' });
+    expect(JSON.stringify(build)).toContain(commit);
+    const log = await fetch(
+      `http://127.0.0.1:${port}/v1/orgs/acme/repos/hello/builds/${triggered.number}/jobs/hello/logs`,
+      { headers: { authorization: `Bearer ${token}` } },
+    );
+    expect(await log.text()).toContain('hello from gibbon');
+    await stopWith(start, 'SIGINT', dataDir);
   }, 150_000);
 });
 
