@@ -181,6 +181,35 @@ describe.each(backends)('dispatch on $name', (backend) => {
     expect((await world.claim(runnerA)).status).toBe(204);
   });
 
+  it('a build of a repository with runs-on labels goes only to a runner that has them all', async () => {
+    await app.services.repos.create('acme', {
+      name: 'gpu',
+      url: 'https://git.example.test/acme/gpu.git',
+      labels: [
+        { name: 'runs-on', value: 'gpu' },
+        { name: 'team', value: 'ml' },
+      ],
+    });
+    const queued = await app.call('POST', '/v1/orgs/acme/repos/gpu/builds', {
+      token: app.adminToken,
+      body: { branch: 'main' },
+    });
+    expect(queued.status).toBe(201);
+    expect((await world.claim(runnerA)).status).toBe(204);
+    const gpuRunner = (
+      await app.services.runners.register({
+        name: 'gpu',
+        labels: [
+          { name: 'runs-on', value: 'gpu' },
+          { name: 'os', value: 'linux' },
+        ],
+      })
+    ).token;
+    const { claim } = await world.claim(gpuRunner);
+    expect(claim?.build).toMatchObject({ repo: 'gpu', id: (queued.body as Build).id });
+    await world.runner(claim!, 'POST', '/result', { body: { status: 'success' } });
+  });
+
   describe('leases', () => {
     let build: Build;
     let stale: Claim;

@@ -151,7 +151,7 @@ describe('the OpenAPI document and the routes agree', () => {
 async function runOneBuild(app: TestApp, runnerId: string): Promise<void> {
   const { builds, claims, runnerReports } = app.services.buildSide;
   await builds.trigger('acme', 'web', { branch: 'main' });
-  const claim = await claims.claim(runnerId, 0, new AbortController().signal);
+  const claim = await claims.claim({ id: runnerId, labels: [] }, 0, new AbortController().signal);
   if (!claim) throw new Error('The queued build must be claimable.');
   const at = new Date().toISOString();
   await runnerReports.recordEvent(claim.build.id, claim.lease.id, {

@@ -12,14 +12,16 @@ import type { Build } from '../builds/build';
 import { buildStatusEvent } from '../builds/build-events';
 import type { BuildHub } from '../builds/build-hub';
 import { buildJson } from '../builds/build-json';
+import type { Label } from '../domain';
 import type { DispatchOptions } from './dispatch-options';
+import { reposClosedTo } from './runs-on';
 
 /** A claimed build as the runner gets it. */
 export type ClaimAnswer = Claim;
 
 /**
  * `POST /v1/runner/claim`: hands the oldest queued build to a runner with a lease and a build
- * token. Waiting is event-driven: a claim sleeps until the hub says a build was queued (or the
+ * token (only builds its labels allow: `runs-on`). Waiting is event-driven: a claim sleeps until the hub says a build was queued (or the
  * periodic re-check for other processes' builds, or the deadline, or the runner hung up).
  */
 export class ClaimsService {
@@ -34,14 +36,14 @@ export class ClaimsService {
 
   /** Resolves with a claim, or `undefined` after `waitMs` or once `signal` aborts. */
   async claim(
-    runnerId: string,
+    runner: { readonly id: string; readonly labels: readonly Label[] },
     waitMs: number,
     signal: AbortSignal,
   ): Promise<ClaimAnswer | undefined> {
     const deadline = Date.now() + waitMs;
     for (;;) {
       const generation = this.hub.generation;
-      const claimed = await this.tryClaim(runnerId);
+      const claimed = await this.tryClaim(runner);
       if (claimed) return claimed;
       const left = deadline - Date.now();
       if (left <= 0 || signal.aborted) return undefined;
@@ -49,17 +51,25 @@ export class ClaimsService {
     }
   }
 
-  private async tryClaim(runnerId: string): Promise<ClaimAnswer | undefined> {
+  private async tryClaim(runner: {
+    readonly id: string;
+    readonly labels: readonly Label[];
+  }): Promise<ClaimAnswer | undefined> {
+    const closed = await reposClosedTo(this.db, runner.labels);
     const now = nowIso();
     const leaseExpiresAt = new Date(Date.now() + this.options.leaseMs).toISOString();
     const leaseId = newId('lease');
     const build = await inTransaction(this.db, async (trx) => {
-      const claimed = await new BuildsRepository(trx).claimOldestQueued(now, this.skipLocked);
+      const claimed = await new BuildsRepository(trx).claimOldestQueued(
+        now,
+        this.skipLocked,
+        closed,
+      );
       if (!claimed) return undefined;
       await new LeasesRepository(trx).insert({
         id: leaseId,
         build_id: claimed.id,
-        runner_id: runnerId,
+        runner_id: runner.id,
         attempt: claimed.claims,
         state: 'active',
         expires_at: leaseExpiresAt,

@@ -117,9 +117,14 @@ export class BuildsRepository {
    * With `skipLocked` (Postgres) the candidate row is locked `FOR UPDATE SKIP LOCKED`, so
    * concurrent claims each take a different build instead of waiting on one another; SQLite
    * runs the statement under its single write lock. The outer `status = 'queued'` makes a
-   * build taken meanwhile match nothing. `undefined` when the queue is empty.
+   * build taken meanwhile match nothing. Builds of `excludedRepoIds` are left for other
+   * runners (`runs-on` labels). `undefined` when nothing is queued for this runner.
    */
-  async claimOldestQueued(now: string, skipLocked: boolean): Promise<Build | undefined> {
+  async claimOldestQueued(
+    now: string,
+    skipLocked: boolean,
+    excludedRepoIds: readonly string[] = [],
+  ): Promise<Build | undefined> {
     const row = await this.db
       .updateTable('builds')
       .set((eb) => ({
@@ -133,6 +138,9 @@ export class BuildsRepository {
           .select('queued.id')
           .where('queued.status', '=', 'queued')
           .where('queued.cancel_requested', '=', 0)
+          .$if(excludedRepoIds.length > 0, (q) =>
+            q.where('queued.repo_id', 'not in', excludedRepoIds),
+          )
           .orderBy('queued.created_at')
           .orderBy('queued.number')
           .limit(1);

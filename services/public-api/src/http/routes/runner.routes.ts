@@ -34,7 +34,12 @@ export function runnerApiRoutes(services: Services): Router {
     const waitSeconds = Math.min(Number(req.query.wait ?? maxWaitSeconds), maxWaitSeconds);
     const hangUp = new AbortController();
     res.on('close', () => hangUp.abort());
-    const claim = await claims.claim(principal.runnerId, waitSeconds * 1000, hangUp.signal);
+    const labels =
+      bodyOf<Api.ClaimRequest | undefined>(req)?.labels ??
+      (await services.runners.list()).find((r) => r.id === principal.runnerId)?.labels ??
+      [];
+    const runner = { id: principal.runnerId, labels };
+    const claim = await claims.claim(runner, waitSeconds * 1000, hangUp.signal);
     if (!claim) {
       res.status(204).end();
       return;
