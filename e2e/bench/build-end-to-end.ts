@@ -1,0 +1,144 @@
+/**
+ * `pnpm --filter @gibbon/e2e bench`: API trigger → `success` through the real services as
+ * processes (public-api, one build-runner, S3 storage, Docker), for a build with one container
+ * job running `true`; median of BENCH_RUNS (10) after a warm-up, each run beside a floor run
+ * (isomorphic-git clone of the same repository + one dockerode container by hand), so both
+ * see the same machine load. Also prints queue → claim and claim → first job start, read
+ * from the build's own timestamps.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  ensureTestImage,
+  githubDelivery,
+  startGitRemote,
+  startRecordingServer,
+  startS3Server,
+} from '@gibbon/test-kit';
+import { trueScript } from '../build/harness/build-scripts';
+import { EventRecorder } from '../build/harness/event-stream';
+import { org, Project } from '../build/harness/project';
+import { Stack } from '../build/harness/stack';
+import { floorRun, type FloorTarget } from './floor';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 10);
+const ended = ['success', 'failure', 'error', 'canceled', 'timed_out'];
+
+interface Sample {
+  readonly totalMs: number;
+  readonly queueToClaimMs: number;
+  readonly claimToFirstJobMs: number;
+  readonly floorMs: number;
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2
+    ? (sorted[middle] ?? 0)
+    : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+}
+
+/** Trigger → the `success` event read from the org's event stream (what a watching user sees). */
+async function endToEnd(project: Project, events: EventRecorder): Promise<Omit<Sample, 'floorMs'>> {
+  const started = Date.now();
+  const { number } = await project.trigger('main');
+  let endedAt: number | undefined;
+  while (endedAt === undefined) {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    endedAt = ended
+      .map((status) => events.receivedAt(number, status))
+      .find((at) => at !== undefined);
+  }
+  const build = await project.build(number);
+  if (build.status !== 'success')
+    throw new Error(`build ${number} ended ${build.status}: ${build.message}`);
+  const firstJobStart = Math.min(...build.jobs.map((job) => Date.parse(job.startedAt ?? '')));
+  const claimedAt = Date.parse(build.startedAt ?? '');
+  return {
+    totalMs: endedAt - started,
+    queueToClaimMs: claimedAt - Date.parse(build.createdAt),
+    claimToFirstJobMs: firstJobStart - claimedAt,
+  };
+}
+
+function row(name: string, values: readonly number[]): string {
+  const min = Math.min(...values).toFixed(0);
+  const max = Math.max(...values).toFixed(0);
+  return `${name.padEnd(40)} ${median(values).toFixed(0).padStart(6)} ms  (min ${min}, max ${max})`;
+}
+
+async function main(): Promise<void> {
+  const image = await ensureTestImage();
+  const remote = await startGitRemote();
+  const root = await mkdtemp(join(tmpdir(), 'gibbon-e2e-bench-'));
+  const stack = await Stack.start({
+    github: await startRecordingServer(),
+    s3: await startS3Server(),
+  });
+  try {
+    await stack.addRunner('bench');
+    let auth = { username: '', password: '' };
+    const project = await Project.create(stack.admin, {
+      createRepository: (name, credentials) => {
+        auth = { ...credentials };
+        return remote.createRepository(name, { auth: credentials });
+      },
+      sign: githubDelivery,
+    });
+    await project.commitScript('main', trueScript(image));
+    const target: FloorTarget = { url: project.git.url, branch: 'main', auth, image, root };
+    const events = await EventRecorder.open(stack.admin, org);
+    await endToEnd(project, events); // warm-up: script compile cache, first clone, image
+    await floorRun(target);
+    const samples: Sample[] = [];
+    for (let run = 0; run < RUNS; run += 1) {
+      const measured = await endToEnd(project, events);
+      samples.push({ ...measured, floorMs: await floorRun(target) });
+    }
+    await events.close();
+    const [one, five] = loadavg();
+    console.log(
+      `e2e: API trigger → success, one container job running \`true\`, median of ${RUNS}`,
+    );
+    console.log(
+      `load average ${one?.toFixed(1)} (1 min), ${five?.toFixed(1)} (5 min), ${new Date().toISOString()}`,
+    );
+    console.log(
+      row(
+        'floor: isomorphic-git clone + container',
+        samples.map((s) => s.floorMs),
+      ),
+    );
+    console.log(
+      row(
+        'end to end (trigger → success event)',
+        samples.map((s) => s.totalMs),
+      ),
+    );
+    console.log(
+      row(
+        '  queue → claim (build timestamps)',
+        samples.map((s) => s.queueToClaimMs),
+      ),
+    );
+    console.log(
+      row(
+        '  claim → first job started',
+        samples.map((s) => s.claimToFirstJobMs),
+      ),
+    );
+    const ratio = median(samples.map((s) => s.totalMs)) / median(samples.map((s) => s.floorMs));
+    console.log(`ratio to the floor: ${ratio.toFixed(2)}× (target ≤ 1.5×)`);
+  } finally {
+    await stack.close();
+    await remote.close();
+    await rm(root, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

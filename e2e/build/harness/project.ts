@@ -1,0 +1,158 @@
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { promisify } from 'node:util';
+import type { Build } from '@gibbon/contracts';
+import type { Answer, ApiClient } from './api-client';
+import type { CreateRepository, RemoteRepository, SignDelivery } from './parts';
+
+const run = promisify(execFile);
+
+export const org = 'acme';
+export const repoName = 'web';
+export const githubRepo = 'acme-gh/web';
+
+export interface ProjectSecrets {
+  /** The parameter value no log may show in any form. */
+  readonly canary: string;
+  /** The repository's `githubToken`: commit statuses and the private clone. */
+  readonly githubToken: string;
+}
+
+/**
+ * One org with one repository, as a user sets it up: a private git repository (served by the
+ * test-kit remote, its password is the repository's `githubToken`), a parameter set holding the
+ * canary, and a GitHub webhook whose deliveries the test signs.
+ */
+export class Project {
+  private constructor(
+    readonly api: ApiClient,
+    readonly git: RemoteRepository,
+    readonly secrets: ProjectSecrets,
+    readonly webhookId: string,
+    private readonly webhookSecret: string,
+    private readonly sign: SignDelivery,
+  ) {}
+
+  static async create(
+    api: ApiClient,
+    tools: { createRepository: CreateRepository; sign: SignDelivery },
+  ): Promise<Project> {
+    const secrets: ProjectSecrets = {
+      canary: `cAnAry-${randomBytes(6).toString('hex')}/+=?&`,
+      githubToken: `ghp_${randomBytes(12).toString('hex')}`,
+    };
+    const git = await tools.createRepository(`${repoName}-${randomBytes(3).toString('hex')}`, {
+      username: 'x-access-token',
+      password: secrets.githubToken,
+    });
+    await api.ok('POST', '/v1/orgs', { slug: org });
+    await api.ok('POST', `/v1/orgs/${org}/repos`, {
+      name: repoName,
+      url: git.url,
+      mainBranch: 'main',
+      githubRepo,
+      githubToken: secrets.githubToken,
+    });
+    await api.ok('POST', `/v1/orgs/${org}/params`, {
+      description: 'e2e secrets',
+      values: [{ name: 'CANARY', value: secrets.canary }],
+    });
+    const webhook = await api.ok<{ id: string; secret: string }>(
+      'POST',
+      `/v1/orgs/${org}/repos/${repoName}/webhooks`,
+    );
+    return new Project(api, git, secrets, webhook.id, webhook.secret, tools.sign);
+  }
+
+  get repoPath(): string {
+    return `/v1/orgs/${org}/repos/${repoName}`;
+  }
+
+  /** Commits `.gibbon/build.ts` on `branch` of the remote and returns the commit. */
+  commitScript(branch: string, script: string): Promise<string> {
+    return this.git.commit(
+      { '.gibbon/build.ts': script, 'README.md': `# ${branch}\n` },
+      { message: `ci: ${branch} pipeline`, branch },
+    );
+  }
+
+  /** A signed `push` delivery for `branch` at `sha`, as GitHub sends it. */
+  deliverPush(branch: string, sha: string): Promise<Answer<{ build: Build | null }>> {
+    const commit = {
+      id: sha,
+      message: `ci: ${branch} pipeline`,
+      author: { name: 'E2E Tester', email: 'e2e@example.test' },
+      added: ['.gibbon/build.ts'],
+      modified: [],
+      removed: [],
+    };
+    return this.deliver('push', {
+      ref: `refs/heads/${branch}`,
+      before: '0'.repeat(40),
+      after: sha,
+      deleted: false,
+      commits: [commit],
+      head_commit: commit,
+      repository: { id: 4242, full_name: githubRepo },
+    });
+  }
+
+  /**
+   * A signed `pull_request` `opened` from a fork. GitHub keeps `refs/pull/{n}/head` in the base
+   * repository, so the test puts that ref on the remote first.
+   */
+  async deliverForkPullRequest(
+    number: number,
+    sha: string,
+  ): Promise<Answer<{ build: Build | null }>> {
+    await run('git', [
+      '--git-dir',
+      this.git.directory,
+      'update-ref',
+      `refs/pull/${number}/head`,
+      sha,
+    ]);
+    const side = (ref: string, repo: { id: number; full_name: string }) => ({ ref, sha, repo });
+    return this.deliver('pull_request', {
+      action: 'opened',
+      number,
+      pull_request: {
+        title: 'Improve things (from a fork)',
+        head: side('patch-1', { id: 777, full_name: 'stranger/web' }),
+        base: side('main', { id: 4242, full_name: githubRepo }),
+      },
+      repository: { id: 4242, full_name: githubRepo },
+    });
+  }
+
+  trigger(branch: string): Promise<Build> {
+    return this.api.ok<Build>('POST', `${this.repoPath}/builds`, { branch });
+  }
+
+  build(number: number): Promise<Build> {
+    return this.api.ok<Build>('GET', `${this.repoPath}/builds/${number}`);
+  }
+
+  async jobLog(number: number, jobId: string): Promise<string> {
+    const answer = await this.api.call(
+      'GET',
+      `${this.repoPath}/builds/${number}/jobs/${jobId}/logs`,
+    );
+    if (answer.status !== 200) throw new Error(`log of ${jobId}: ${answer.status} ${answer.text}`);
+    return answer.text;
+  }
+
+  private async deliver(
+    event: 'push' | 'pull_request',
+    payload: Record<string, unknown>,
+  ): Promise<Answer<{ build: Build | null }>> {
+    const delivery = this.sign({ event, payload, secret: this.webhookSecret });
+    const response = await fetch(`${this.api.baseUrl}/webhooks/github/${this.webhookId}`, {
+      method: 'POST',
+      headers: delivery.headers,
+      body: delivery.body,
+    });
+    const text = await response.text();
+    return { status: response.status, text, body: JSON.parse(text) as { build: Build | null } };
+  }
+}
