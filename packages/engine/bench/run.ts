@@ -1,6 +1,7 @@
 /**
- * `pnpm bench` for the engine: script start, container job overhead, a 200 MiB job log.
- * Needs the local Docker engine; builds the test image if missing (no registry).
+ * `pnpm bench` for the engine: the phases of a build start, script start, container job
+ * overhead, a 200 MiB job log. Needs the local Docker engine; builds the test image if missing
+ * (no registry). Name sections to run only those: `pnpm bench phases script-start`.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,7 +13,23 @@ import { reapContainers } from '../src/containers/docker/reap';
 import { defaultContainerConfig } from '../src/containers/types';
 import { benchBigLog } from './big-log';
 import { benchContainerJob } from './container-job';
+import { benchFirstBuild } from './first-build';
+import { benchPhases } from './phases';
 import { benchScriptStart } from './script-start';
+
+type Section = 'first-build' | 'phases' | 'script-start' | 'container-job' | 'big-log';
+const SECTIONS: readonly Section[] = [
+  'first-build',
+  'phases',
+  'script-start',
+  'container-job',
+  'big-log',
+];
+
+function chosenSections(args: string[]): Set<Section> {
+  const chosen = SECTIONS.filter((section) => args.includes(section));
+  return new Set(chosen.length > 0 ? chosen : SECTIONS);
+}
 
 async function main(): Promise<void> {
   const { docker, image } = await benchDocker();
@@ -23,10 +40,13 @@ async function main(): Promise<void> {
     network: 'none',
   });
   const root = await mkdtemp(join(tmpdir(), 'gibbon-engine-bench-'));
+  const sections = chosenSections(process.argv.slice(2));
   try {
-    await benchScriptStart(root, testBuildContext(), backend);
-    await benchContainerJob(docker, backend, image, root);
-    await benchBigLog(backend, image, root);
+    if (sections.has('first-build')) await benchFirstBuild(root, testBuildContext());
+    if (sections.has('phases')) await benchPhases(root, testBuildContext(), backend);
+    if (sections.has('script-start')) await benchScriptStart(root, testBuildContext(), backend);
+    if (sections.has('container-job')) await benchContainerJob(docker, backend, image, root);
+    if (sections.has('big-log')) await benchBigLog(backend, image, root);
   } finally {
     await reapContainers(docker, { runner: runnerId });
     await rm(root, { recursive: true, force: true });

@@ -10,7 +10,7 @@ import { runBuild } from '../src/script-host/run-build';
 import { median, ms, timed } from './stats';
 
 /** A 50-line build script of action jobs that do nothing: what is measured is start-up. */
-function fiftyLineScript(): string {
+export function fiftyLineScript(): string {
   const lines = [
     "import { action, pipeline } from '@gibbon/sdk';",
     '',

@@ -2,12 +2,12 @@ import type { Express, Request, Response } from 'express';
 import express from 'express';
 import * as OpenApiValidator from 'express-openapi-validator';
 import type { ContainerJob, ScriptEvent } from '@gibbon/contracts';
-import { loadOpenApiDocument, openApiDocumentPath } from '@gibbon/contracts';
 import { authenticate, requireScope } from './auth';
 import type { BuildSession } from './build-session';
 import type { BuildStorage } from './build-storage';
 import type { ContainerJobService } from './container-jobs';
 import { errorHandler } from './errors';
+import { scriptApiDocument, scriptApiDocumentJson } from './script-api-document';
 import type { ScriptTokenKey } from './token';
 
 export interface ScriptApiDeps {
@@ -23,14 +23,13 @@ export interface ScriptApiDeps {
 /** Action-job log batches and events are small; artifacts and caches are streamed, not parsed. */
 const JSON_LIMIT = '5mb';
 
-let documentJson: string | undefined;
 const validators = new Map<boolean, express.RequestHandler[]>();
 
-/** The Script API document as JSON, parsed once per process. */
-function scriptApiDocumentJson(): string {
-  documentJson ??= JSON.stringify(loadOpenApiDocument('script-api'));
-  return documentJson;
-}
+/** The validator's own document type; ours is the same OpenAPI 3.1 document, typed loosely. */
+type ValidatorApiSpec = Exclude<
+  Parameters<typeof OpenApiValidator.middleware>[0]['apiSpec'],
+  string
+>;
 
 /**
  * The request (and optionally response) validator, one per process: it compiles the schema
@@ -41,7 +40,8 @@ function scriptApiValidator(validateResponses: boolean): express.RequestHandler[
   let validator = validators.get(validateResponses);
   if (!validator) {
     validator = OpenApiValidator.middleware({
-      apiSpec: openApiDocumentPath('script-api'),
+      // The document parsed once per process; a copy, as the validator may rewrite what it gets.
+      apiSpec: structuredClone(scriptApiDocument()) as unknown as ValidatorApiSpec,
       validateRequests: true,
       validateResponses,
       validateSecurity: false,

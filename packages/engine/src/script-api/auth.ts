@@ -1,5 +1,5 @@
 import type { Request, RequestHandler } from 'express';
-import { AuthenticationError, NotAllowedError } from '@gibbon/contracts';
+import { AuthenticationError, NotAllowedError } from '@gibbon/contracts/core';
 import type { ScriptTokenClaims, ScriptTokenKey } from './token';
 
 interface OpenApiAwareRequest extends Request {

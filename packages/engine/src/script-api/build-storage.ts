@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { StoredArtifact, StoredCache } from '@gibbon/contracts';
-import { NotAllowedError } from '@gibbon/contracts';
+import { NotAllowedError } from '@gibbon/contracts/core';
 import { artifactKey, cacheKey, type BlobStore, type BuildRef } from '@gibbon/storage';
 
 import { UNKEYED_CACHE as UNKEYED } from './storage-job-files';

@@ -1,5 +1,5 @@
 import type { ContainerJob, JobRunResult } from '@gibbon/contracts';
-import { ConflictError, InputError, UnprocessableError } from '@gibbon/contracts';
+import { ConflictError, InputError, UnprocessableError } from '@gibbon/contracts/core';
 import type { ContainerBackend } from '../containers/backend';
 import { runContainerJob } from '../containers/run-container-job';
 import type { ContainerJobResult, ContainerJobSpec, JobNetwork } from '../containers/types';

@@ -8,7 +8,7 @@ import {
   NotAllowedError,
   NotFoundError,
   PayloadTooLargeError,
-} from '@gibbon/contracts';
+} from '@gibbon/contracts/core';
 
 /** Errors of express, body-parser and the OpenAPI validator carry a `status`; map them to ours. */
 function domainErrorOf(error: unknown): unknown {

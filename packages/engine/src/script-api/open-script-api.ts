@@ -1,17 +1,18 @@
 import type { BuildContext } from '@gibbon/contracts';
 import type * as AppModule from './app';
-import type { BlobStore } from '@gibbon/storage';
+import type { BlobStore, BuildRef } from '@gibbon/storage';
 import type { ContainerBackend } from '../containers/backend';
 import type { JobNetwork } from '../containers/types';
 import type { LogSink } from '../logs/log-sink';
 import type { Masker } from '../masking/masker';
 import { BuildSession, type ScriptEventListener } from './build-session';
-import { BuildStorage } from './build-storage';
+import type { BuildStorage } from './build-storage';
+import type * as BuildStorageModule from './build-storage';
 import { ContainerJobService } from './container-jobs';
 import type { JobFiles } from './job-files';
 import { scopeFor } from './operations';
 import type { ParamProvider } from './params';
-import { StorageJobFiles } from './storage-job-files';
+import type * as StorageJobFilesModule from './storage-job-files';
 import { startScriptApiServer, type ScriptApiListen } from './server';
 import { ScriptTokenKey } from './token';
 
@@ -47,6 +48,26 @@ export interface OpenScriptApi {
   close(): Promise<void>;
 }
 
+/**
+ * The build's artifact and cache services over its BlobStore. `@gibbon/storage`'s entry brings
+ * the AWS SDK (~0.1 s to load), so these load only for a build that has a store.
+ */
+function storageServices(
+  store: BlobStore,
+  buildRef: BuildRef,
+  checkoutDir: string,
+  trusted: boolean,
+): { storage: BuildStorage; files: JobFiles } {
+  /* eslint-disable @typescript-eslint/no-require-imports -- deliberately lazy, see above. */
+  const { BuildStorage } = require('./build-storage') as typeof BuildStorageModule;
+  const { StorageJobFiles } = require('./storage-job-files') as typeof StorageJobFilesModule;
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  return {
+    storage: new BuildStorage(store, buildRef, trusted),
+    files: new StorageJobFiles(store, buildRef, checkoutDir, trusted),
+  };
+}
+
 /** Starts the Script API of one build, with a freshly generated signing key. */
 export async function openScriptApi(options: OpenScriptApiOptions): Promise<OpenScriptApi> {
   const { context } = options;
@@ -59,11 +80,10 @@ export async function openScriptApi(options: OpenScriptApiOptions): Promise<Open
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),
   });
   const buildRef = { org: context.repo.org, repo: context.repo.name, build: context.build.number };
-  const files =
-    options.files ??
-    (options.store
-      ? new StorageJobFiles(options.store, buildRef, options.checkoutDir, context.build.trusted)
-      : undefined);
+  const stored = options.store
+    ? storageServices(options.store, buildRef, options.checkoutDir, context.build.trusted)
+    : undefined;
+  const files = options.files ?? stored?.files;
   const containerJobs = new ContainerJobService({
     session,
     backend: options.backend,
@@ -73,9 +93,7 @@ export async function openScriptApi(options: OpenScriptApiOptions): Promise<Open
     signal: options.signal,
     ...(files ? { files } : {}),
   });
-  const storage = options.store
-    ? new BuildStorage(options.store, buildRef, context.build.trusted)
-    : undefined;
+  const storage = stored?.storage;
   // Loaded on first use: express and the OpenAPI validator take a while to load, and callers
   // that only locate or compile a build file (`gibbon verify`) never need them.
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- deliberately lazy, see above.

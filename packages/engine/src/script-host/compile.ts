@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, realpath, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { build, version as esbuildVersion, type Plugin } from 'esbuild';
-import { UnprocessableError } from '@gibbon/contracts';
+import { UnprocessableError } from '@gibbon/contracts/core';
 import { scriptFingerprint } from './fingerprint';
 
 /** Bump when the bundling settings change, so cached bundles of the old recipe are not reused. */

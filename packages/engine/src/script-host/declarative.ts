@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { UnprocessableError } from '@gibbon/contracts';
+import { UnprocessableError } from '@gibbon/contracts/core';
 import type { BuildFile } from './locate';
 
 /** A container job of a declarative build file, in the SDK's field names. */

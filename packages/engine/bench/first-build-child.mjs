@@ -1,0 +1,38 @@
+// One build in a fresh process, as `gibbon run` or a runner's first build sees it: load the
+// engine's built dist/, run a cached 50-line script to its first `job.pending`, print timings.
+// Plain JavaScript so no transpiler's start-up is counted. Args: checkoutDir workDir cacheDir.
+const start = process.hrtime.bigint();
+const since = (from) => Number(process.hrtime.bigint() - from) / 1e6;
+const [checkoutDir, workDir, compileCacheDir] = process.argv.slice(2);
+const { default: engine } = await import('../dist/index.js');
+const importMs = since(start);
+const { default: Docker } = await import('dockerode');
+const context = JSON.parse(process.env.BENCH_CONTEXT);
+const buildStart = process.hrtime.bigint();
+let pendingMs;
+await engine
+  .runBuild({
+    checkoutDir,
+    context,
+    params: new engine.StaticParamProvider({}),
+    backend: new engine.DockerBackend(new Docker(), {
+      ...engine.defaultContainerConfig,
+      runnerId: `bench-${process.pid}`,
+      network: 'none',
+    }),
+    network: 'none',
+    logSink: new engine.MemoryLogSink(),
+    workDir,
+    compileCacheDir,
+    onEvent: (event) => {
+      if (event.type === 'job.pending') pendingMs ??= since(buildStart);
+    },
+  })
+  .then((outcome) => {
+    if (outcome.status !== 'success') throw new Error(`The build ended ${outcome.status}.`);
+    process.stdout.write(JSON.stringify({ importMs, pendingMs, processMs: importMs + pendingMs }));
+  })
+  .catch((error) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
