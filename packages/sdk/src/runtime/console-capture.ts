@@ -24,7 +24,9 @@ export function withJobConsoles(jobs: readonly Job[], logOf: (jobId: string) => 
 
 /** Replaces the console methods for the rest of the process; returns the undo. */
 export function installConsoleCapture(): () => void {
-  const originals = methods.map((method) => console[method].bind(console));
+  // Unbound, so the undo puts back the very functions that were there (a test framework's).
+  // eslint-disable-next-line @typescript-eslint/unbound-method
+  const originals = methods.map((method) => console[method]);
   methods.forEach((method, index) => {
     const original = originals[index] as (...values: unknown[]) => void;
     console[method] = (...values: unknown[]): void => {

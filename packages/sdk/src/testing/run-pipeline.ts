@@ -1,0 +1,138 @@
+/**
+ * `runPipeline(build, options)`: runs a build script's jobs with the real executor (order,
+ * parallelism, `when`, retries, timeouts, skips after a failure, the build status), with
+ * container jobs answered by a fake backend and action jobs run for real against a test job
+ * API (see `TestJobApi` for what `sh` does). Everything lives in a temp folder removed when
+ * the run ends.
+ */
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { BuildContext } from '../context';
+import { executeJobs } from '../executor/execute';
+import type { ExecutorEvent, JobResult } from '../executor/types';
+import type { Job } from '../jobs';
+import { resolvePipeline } from '../resolve';
+import { withJobConsoles } from '../runtime/console-capture';
+import { DEFAULT_MAX_PARALLEL } from '../runtime/run-build';
+import { selectedJobIds, selectJobs } from '../select';
+import { ArtifactStore, type ArtifactFiles } from './artifact-store';
+import { CapturedLogs } from './captured-logs';
+import { withConsoleCapture } from './console-capture';
+import { testContext, type TestContextOptions } from './context';
+import { definitionOf } from './definition';
+import { FakeContainerBackend, type ContainerResults } from './fake-container-backend';
+import { PipelineRun, type JobRun } from './pipeline-run';
+import { TestJobApi, type ActionRecord, type ShResults } from './test-job-api';
+
+export interface RunPipelineOptions {
+  /** The build context (default: a push to `main`); see `testContext`. */
+  readonly context?: TestContextOptions;
+  /** Parameters the build sees (masked in every log; none reach an untrusted build). */
+  readonly params?: Readonly<Record<string, string>>;
+  /** How container jobs end (default: success with exit code 0). */
+  readonly containerResults?: ContainerResults;
+  /** How faked `job.sh()` commands end (default: exit 0, no output). */
+  readonly shResults?: ShResults;
+  /** Really run `job.sh()` commands, in `checkout`, instead of answering from `shResults`. */
+  readonly runCommands?: boolean;
+  /** The folder `sh` runs in and artifact paths start from (default: an empty temp folder). */
+  readonly checkout?: string;
+  /** Artifact id → files a successful container job saving it "produced". */
+  readonly artifacts?: Readonly<Record<string, ArtifactFiles>>;
+  /** Aborting it cancels the build, as SIGTERM does to a real one. */
+  readonly signal?: AbortSignal;
+}
+
+function maxParallelOf(ctx: BuildContext): number {
+  const configured = Number(ctx.env.GIBBON_MAX_PARALLEL);
+  return Number.isInteger(configured) && configured >= 1 ? configured : DEFAULT_MAX_PARALLEL;
+}
+
+async function jobsFor(script: unknown, ctx: BuildContext): Promise<Job[]> {
+  const jobs = await resolvePipeline(await definitionOf(script), ctx);
+  const only = selectedJobIds(ctx);
+  return only ? selectJobs(jobs, only) : jobs;
+}
+
+export async function runPipeline(
+  scriptModuleOrDefinition: unknown,
+  options: RunPipelineOptions = {},
+): Promise<PipelineRun> {
+  const ctx = testContext(options.context);
+  const jobs = await jobsFor(scriptModuleOrDefinition, ctx);
+  const params = options.params ?? {};
+  const temp = await mkdtemp(join(tmpdir(), 'gibbon-pipeline-test-'));
+  try {
+    const checkout = options.checkout ?? join(temp, 'checkout');
+    await mkdir(checkout, { recursive: true });
+    const logs = new CapturedLogs(Object.values(params));
+    const artifacts = await ArtifactStore.create(join(temp, 'artifacts'));
+    const backend = new FakeContainerBackend(
+      options.containerResults ?? {},
+      logs,
+      artifacts,
+      options.artifacts ?? {},
+    );
+    const records = new Map<string, ActionRecord>(
+      jobs.map((job) => [job.id, { paramsRead: [], commands: [], masked: [] }]),
+    );
+    const started: string[] = [];
+    const onEvent = (event: ExecutorEvent): void => {
+      if (event.type === 'job.started' && event.attempt === 1) started.push(event.jobId);
+    };
+    const result = await withConsoleCapture(() =>
+      executeJobs(
+        withJobConsoles(jobs, (id) => logs.sinkOf(id)),
+        {
+          ctx,
+          backend,
+          maxParallel: maxParallelOf(ctx),
+          onEvent,
+          ...(options.signal ? { signal: options.signal } : {}),
+          createJobApi: (job, signal) =>
+            new TestJobApi({
+              jobId: job.id,
+              ctx,
+              signal,
+              log: logs.sinkOf(job.id),
+              params,
+              checkout,
+              artifacts,
+              shResults: options.shResults ?? {},
+              runCommands: options.runCommands ?? false,
+              record: records.get(job.id) as ActionRecord,
+              onMask: (value) => logs.addSecret(value),
+            }),
+        },
+      ),
+    );
+    const jobRuns = result.jobs.map((jobResult, index): JobRun => {
+      const job = jobs[index] as Job;
+      const record = records.get(job.id) as ActionRecord;
+      return {
+        ...summaryOf(jobResult),
+        kind: job.kind,
+        log: logs.linesOf(job.id),
+        paramsRead: record.paramsRead,
+        commands: record.commands,
+        containerRuns: backend.runs.filter((run) => run.jobId === job.id),
+      };
+    });
+    return new PipelineRun(result.status, jobRuns, started);
+  } finally {
+    await rm(temp, { recursive: true, force: true });
+  }
+}
+
+function summaryOf(
+  result: JobResult,
+): Pick<JobRun, 'id' | 'status' | 'exitCode' | 'message' | 'attempts'> {
+  return {
+    id: result.jobId,
+    status: result.status,
+    attempts: result.attempts,
+    ...(result.exitCode === undefined ? {} : { exitCode: result.exitCode }),
+    ...(result.message === undefined ? {} : { message: result.message }),
+  };
+}
