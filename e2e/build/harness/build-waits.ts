@@ -25,7 +25,7 @@ export async function waitForEnd(
   );
 }
 
-/** Polls a job's log until it contains `line`. */
+/** Polls a job's log until it contains `line`; fails at once if the build ends first. */
 export async function waitForLogLine(
   project: Project,
   number: number,
@@ -38,7 +38,14 @@ export async function waitForLogLine(
     `"${line}" in the log of ${jobId} of build ${number}`,
     async () => {
       last = await project.jobLog(number, jobId).catch(() => '');
-      return last.split('\n').includes(line) ? last : undefined;
+      if (last.split('\n').includes(line)) return last;
+      const build = await project.build(number);
+      if (isEnded(build.status)) {
+        throw new Error(
+          `build ${number} ended before "${line}" appeared: ${JSON.stringify(build)}\nlog: ${last}`,
+        );
+      }
+      return undefined;
     },
     { timeoutMs, intervalMs: 200, describe: () => `log so far:\n${last}` },
   );

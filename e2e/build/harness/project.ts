@@ -45,6 +45,8 @@ export class Project {
       username: 'x-access-token',
       password: secrets.githubToken,
     });
+    // A first commit on the default branch, so HEAD of the remote resolves (as on GitHub).
+    await git.commit({ 'README.md': '# web\n' }, { message: 'Initial commit', branch: 'main' });
     await api.ok('POST', '/v1/orgs', { slug: org });
     await api.ok('POST', `/v1/orgs/${org}/repos`, {
       name: repoName,
