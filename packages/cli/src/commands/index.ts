@@ -8,12 +8,14 @@ import {
 import type { Command } from './command';
 import { paramsCommand } from './params';
 import { runCommand } from './run';
+import { testCommand } from './test-pipelines';
 import { verifyCommand } from './verify';
 
 /** Every subcommand, in the order `gibbon --help` lists them. */
 export const commands: readonly Command[] = [
   runCommand,
   verifyCommand,
+  testCommand,
   reposCommand,
   buildsCommand,
   logsCommand,
