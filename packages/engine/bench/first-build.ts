@@ -14,6 +14,7 @@ interface FirstBuild {
   importMs: number;
   pendingMs: number;
   processMs: number;
+  cpuMs: number;
 }
 
 /**
@@ -41,4 +42,5 @@ export async function benchFirstBuild(root: string, context: BuildContext) {
   console.log(`  import @gibbon/engine            ${of('importMs')}`);
   console.log(`  runBuild → first job.pending     ${of('pendingMs')}`);
   console.log(`  both                             ${of('processMs')}`);
+  console.log(`  CPU time of the engine's process ${of('cpuMs')}`);
 }

@@ -9,7 +9,11 @@ import type { LogSink } from '../logs/log-sink';
 import { Masker } from '../masking/masker';
 import type { JobRecord, ScriptEventListener } from '../script-api/build-session';
 import type { JobFiles } from '../script-api/job-files';
-import { openScriptApi } from '../script-api/open-script-api';
+import {
+  openScriptApi,
+  type OpenScriptApi,
+  type OpenScriptApiOptions,
+} from '../script-api/open-script-api';
 import type { ParamProvider } from '../script-api/params';
 import type { ScriptApiListen } from '../script-api/server';
 import { buildVerdict, type BuildVerdict } from './build-status';
@@ -50,29 +54,13 @@ export interface BuildOutcome extends BuildVerdict {
   jobs: JobRecord[];
 }
 
-/**
- * Runs one build: locate and compile the build file, serve it the Script API, run it as a
- * child process, and report the build status with every job's outcome. Never throws for
- * anything the repository or the script does; those end the build as `error`.
- */
-export async function runBuild(options: RunBuildOptions): Promise<BuildOutcome> {
-  const masker = options.masker ?? new Masker();
-  const scriptLog = new JobLog(SCRIPT_LOG_ID, masker, options.logSink);
-  const timeoutSeconds = options.timeoutSeconds ?? 3600;
-  const timeout = AbortSignal.timeout(timeoutSeconds * 1000);
-  const signal = AbortSignal.any(options.signal ? [options.signal, timeout] : [timeout]);
-  let bundlePath: string;
-  try {
-    bundlePath = await prepareScript(options);
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    scriptLog.system(message);
-    scriptLog.close();
-    return { status: 'error', message, jobs: [] };
-  }
-
-  const homeDir = await mkdtemp(join(options.workDir, 'home-'));
-  const api = await openScriptApi({
+function apiOptions(
+  options: RunBuildOptions,
+  masker: Masker,
+  signal: AbortSignal,
+  timeoutSeconds: number,
+): OpenScriptApiOptions {
+  return {
     context: options.context,
     checkoutDir: options.checkoutDir,
     masker,
@@ -87,7 +75,52 @@ export async function runBuild(options: RunBuildOptions): Promise<BuildOutcome> 
     ...(options.store ? { store: options.store } : {}),
     ...(options.files ? { files: options.files } : {}),
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),
-  });
+  };
+}
+
+/**
+ * Runs one build: locate and compile the build file, serve it the Script API, run it as a
+ * child process, and report the build status with every job's outcome. Never throws for
+ * anything the repository or the script does; those end the build as `error`.
+ */
+export async function runBuild(options: RunBuildOptions): Promise<BuildOutcome> {
+  const masker = options.masker ?? new Masker();
+  const scriptLog = new JobLog(SCRIPT_LOG_ID, masker, options.logSink);
+  const timeoutSeconds = options.timeoutSeconds ?? 3600;
+  const timeout = AbortSignal.timeout(timeoutSeconds * 1000);
+  const signal = AbortSignal.any(options.signal ? [options.signal, timeout] : [timeout]);
+  // Compiling the script and opening its API don't depend on each other: the API's first
+  // open in a process loads express and builds the request validator (hundreds of ms), which
+  // overlaps the fingerprint's reads and a compile in esbuild's own process.
+  const preparing = prepareScript(options).then(
+    (bundlePath) => ({ bundlePath }),
+    (error: unknown) => ({ error }),
+  );
+  const homeDir = await mkdtemp(join(options.workDir, 'home-'));
+  const opening = openScriptApi(apiOptions(options, masker, signal, timeoutSeconds));
+  // Handled here so a failure while the compile is awaited is not an unhandled rejection;
+  // it is still thrown below, where `opening` is awaited.
+  opening.catch(() => undefined);
+  const prepared = await preparing;
+  if ('error' in prepared) {
+    // The build never starts: the API (if it opened) is closed, its key discarded.
+    await opening.then((api) => api.close()).catch(() => undefined);
+    await rm(homeDir, { recursive: true, force: true });
+    const message =
+      prepared.error instanceof Error ? prepared.error.message : String(prepared.error);
+    scriptLog.system(message);
+    scriptLog.close();
+    return { status: 'error', message, jobs: [] };
+  }
+  const { bundlePath } = prepared;
+  let api: OpenScriptApi;
+  try {
+    api = await opening;
+  } catch (error) {
+    scriptLog.close();
+    await rm(homeDir, { recursive: true, force: true });
+    throw error;
+  }
   try {
     const exit = await runScriptProcess({
       bundlePath,
