@@ -155,9 +155,15 @@ function stopper(server: Server, parts: OpenParts): () => Promise<void> {
   return () => {
     stopping ??= (async () => {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Long polls and event streams end now instead of holding the close for the grace time.
+      await parts.services?.buildSide.stop();
       server.closeIdleConnections();
+      // Answers finished after this point leave keep-alive connections idle; close those too
+      // while requests in flight finish, so the close does not wait out the keep-alive time.
+      const idleCloser = setInterval(() => server.closeIdleConnections(), 50);
       const timer = setTimeout(() => server.closeAllConnections(), shutdownGraceMs);
       await closed;
+      clearInterval(idleCloser);
       clearTimeout(timer);
       await closeParts(parts);
     })();

@@ -76,6 +76,29 @@ describe('starting the service', () => {
     await expect(server.services.orgs.list()).rejects.toThrow();
   });
 
+  it('stop answers a waiting claim 204 at once instead of holding the close', async () => {
+    let admin = '';
+    const server = await startServer(configFor(), {
+      logger: createMemoryLogger(),
+      announceAdminToken: (secret) => (admin = secret),
+    });
+    const registered = await fetch(`${server.url}/v1/runners`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'r' }),
+    });
+    const { token } = (await registered.json()) as { token: string };
+    const claim = fetch(`${server.url}/v1/runner/claim?wait=30`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}` },
+    });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const stoppedAt = Date.now();
+    await server.stop();
+    expect((await claim).status).toBe(204);
+    expect(Date.now() - stoppedAt).toBeLessThan(3000);
+  });
+
   it('uses GIBBON_MASTER_KEY instead of a key file when set', async () => {
     const server = await startServer(
       configFor({ GIBBON_MASTER_KEY: randomBytes(32).toString('base64') }),

@@ -13,6 +13,7 @@ type Unsubscribe = () => void;
 export class BuildHub {
   private readonly emitter = new EventEmitter();
   private queuedGeneration = 0;
+  private closedFlag = false;
 
   constructor() {
     // Every open SSE stream, log follow and waiting claim is one listener.
@@ -22,6 +23,25 @@ export class BuildHub {
   /** Grows by one on every `buildQueued`; a waiter compares it to skip a lost wake-up. */
   get generation(): number {
     return this.queuedGeneration;
+  }
+
+  /** True once `close()` ran: waits and streams end instead of starting. */
+  get closed(): boolean {
+    return this.closedFlag;
+  }
+
+  /**
+   * Shutdown: wakes every waiting claim (which then answers 204) and ends every event stream
+   * and log follow, so the HTTP server can close without waiting out long polls.
+   */
+  close(): void {
+    if (this.closedFlag) return;
+    this.closedFlag = true;
+    this.emitter.emit('closing');
+  }
+
+  onClosing(listener: () => void): Unsubscribe {
+    return this.subscribe('closing', listener);
   }
 
   buildQueued(): void {

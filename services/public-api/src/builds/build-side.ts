@@ -41,7 +41,10 @@ export interface BuildSide {
   readonly sweeper: LeaseSweeper;
   /** Starts the lease sweeper and the commit status reporter. */
   start(): void;
-  /** Stops them; safe to call twice or without `start`. */
+  /**
+   * Ends waiting claims (204), event streams and log follows, then stops the sweeper and the
+   * reporter; safe to call twice or without `start`.
+   */
   stop(): Promise<void>;
 }
 
@@ -96,6 +99,7 @@ export function createBuildSide(
       reporter?.start();
     },
     async stop() {
+      hub.close();
       await sweeper.stop();
       await reporter?.stop();
     },

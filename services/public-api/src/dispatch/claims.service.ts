@@ -46,7 +46,7 @@ export class ClaimsService {
       const claimed = await this.tryClaim(runner);
       if (claimed) return claimed;
       const left = deadline - Date.now();
-      if (left <= 0 || signal.aborted) return undefined;
+      if (left <= 0 || signal.aborted || this.hub.closed) return undefined;
       await this.waitForQueued(generation, Math.min(left, this.options.recheckMs), signal);
     }
   }
@@ -103,16 +103,18 @@ export class ClaimsService {
 
   /** Resolves when a build was queued since `generation`, after `ms`, or on abort. */
   private waitForQueued(generation: number, ms: number, signal: AbortSignal): Promise<void> {
-    if (this.hub.generation !== generation) return Promise.resolve();
+    if (this.hub.generation !== generation || this.hub.closed) return Promise.resolve();
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);
         unsubscribe();
+        unsubscribeClosing();
         signal.removeEventListener('abort', done);
         resolve();
       };
       const timer = setTimeout(done, ms);
       const unsubscribe = this.hub.onQueued(done);
+      const unsubscribeClosing = this.hub.onClosing(done);
       signal.addEventListener('abort', done, { once: true });
     });
   }

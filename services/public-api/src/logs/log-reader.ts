@@ -48,13 +48,14 @@ export class LogReader {
       wake?.();
     };
     const offLog = this.hub.onLog(build.id, jobId, poke);
+    const offClosing = this.hub.onClosing(poke);
     const offStatus = this.hub.onStatus((event) => {
       if (event.buildId === build.id) poke();
     });
     signal.addEventListener('abort', poke, { once: true });
     try {
       let next = 0;
-      while (!signal.aborted) {
+      while (!signal.aborted && !this.hub.closed) {
         woken = false;
         const ended = await this.hasEnded(build.id, jobId);
         next = await this.writeFrom(build, jobId, next, write);
@@ -65,6 +66,7 @@ export class LogReader {
     } finally {
       offLog();
       offStatus();
+      offClosing();
       signal.removeEventListener('abort', poke);
     }
   }

@@ -25,8 +25,10 @@ export function eventsRoutes(services: Services, keepAliveMs: number): Router {
     };
     const unsubscribe = services.buildSide.hub.onStatus(send);
     const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), keepAliveMs);
+    const unsubscribeClosing = services.buildSide.hub.onClosing(() => res.end());
     res.on('close', () => {
       unsubscribe();
+      unsubscribeClosing();
       clearInterval(keepAlive);
     });
   });
