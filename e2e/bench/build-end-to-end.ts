@@ -3,8 +3,9 @@
  * processes (public-api, one build-runner, S3 storage, Docker), for a build with one container
  * job running `true`; median of BENCH_RUNS (10) after a warm-up, each run beside a floor run
  * (isomorphic-git clone of the same repository + one dockerode container by hand), so both
- * see the same machine load. Also prints queue → claim and claim → first job start, read
- * from the build's own timestamps.
+ * see the same machine load. Also prints queue → claim, claim → first job start and the
+ * later phases, read from the build's own timestamps (public-api's clock for created/claimed/
+ * finished, the runner's for job start/end: the same machine here).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
@@ -29,6 +30,9 @@ interface Sample {
   readonly totalMs: number;
   readonly queueToClaimMs: number;
   readonly claimToFirstJobMs: number;
+  readonly jobMs: number;
+  readonly jobEndToBuildEndMs: number;
+  readonly buildEndToEventMs: number;
   readonly floorMs: number;
 }
 
@@ -54,12 +58,17 @@ async function endToEnd(project: Project, events: EventRecorder): Promise<Omit<S
   const build = await project.build(number);
   if (build.status !== 'success')
     throw new Error(`build ${number} ended ${build.status}: ${build.message}`);
-  const firstJobStart = Math.min(...build.jobs.map((job) => Date.parse(job.startedAt ?? '')));
-  const claimedAt = Date.parse(build.startedAt ?? '');
+  const at = (time: string | null) => Date.parse(time ?? '');
+  const firstJobStart = Math.min(...build.jobs.map((job) => at(job.startedAt)));
+  const lastJobEnd = Math.max(...build.jobs.map((job) => at(job.finishedAt)));
+  const claimedAt = at(build.startedAt);
   return {
     totalMs: endedAt - started,
-    queueToClaimMs: claimedAt - Date.parse(build.createdAt),
+    queueToClaimMs: claimedAt - at(build.createdAt),
     claimToFirstJobMs: firstJobStart - claimedAt,
+    jobMs: lastJobEnd - firstJobStart,
+    jobEndToBuildEndMs: at(build.finishedAt) - lastJobEnd,
+    buildEndToEventMs: endedAt - at(build.finishedAt),
   };
 }
 
@@ -67,6 +76,25 @@ function row(name: string, values: readonly number[]): string {
   const min = Math.min(...values).toFixed(0);
   const max = Math.max(...values).toFixed(0);
   return `${name.padEnd(40)} ${median(values).toFixed(0).padStart(6)} ms  (min ${min}, max ${max})`;
+}
+
+const rows: readonly [string, (sample: Sample) => number][] = [
+  ['floor: isomorphic-git clone + container', (s) => s.floorMs],
+  ['end to end (trigger → success event)', (s) => s.totalMs],
+  ['  queue → claim', (s) => s.queueToClaimMs],
+  ['  claim → first job started', (s) => s.claimToFirstJobMs],
+  ['  the job (started → finished)', (s) => s.jobMs],
+  ['  job finished → build finished', (s) => s.jobEndToBuildEndMs],
+  ['  build finished → success event read', (s) => s.buildEndToEventMs],
+];
+
+function report(samples: readonly Sample[]): void {
+  const [one, five] = loadavg();
+  console.log(`e2e: API trigger → success, one container job running \`true\`, median of ${RUNS}`);
+  console.log(`load average ${one?.toFixed(1)} / ${five?.toFixed(1)}, ${new Date().toISOString()}`);
+  for (const [name, value] of rows) console.log(row(name, samples.map(value)));
+  const ratio = median(samples.map((s) => s.totalMs)) / median(samples.map((s) => s.floorMs));
+  console.log(`ratio to the floor: ${ratio.toFixed(2)}× (target ≤ 1.5×)`);
 }
 
 async function main(): Promise<void> {
@@ -98,39 +126,7 @@ async function main(): Promise<void> {
       samples.push({ ...measured, floorMs: await floorRun(target) });
     }
     await events.close();
-    const [one, five] = loadavg();
-    console.log(
-      `e2e: API trigger → success, one container job running \`true\`, median of ${RUNS}`,
-    );
-    console.log(
-      `load average ${one?.toFixed(1)} (1 min), ${five?.toFixed(1)} (5 min), ${new Date().toISOString()}`,
-    );
-    console.log(
-      row(
-        'floor: isomorphic-git clone + container',
-        samples.map((s) => s.floorMs),
-      ),
-    );
-    console.log(
-      row(
-        'end to end (trigger → success event)',
-        samples.map((s) => s.totalMs),
-      ),
-    );
-    console.log(
-      row(
-        '  queue → claim (build timestamps)',
-        samples.map((s) => s.queueToClaimMs),
-      ),
-    );
-    console.log(
-      row(
-        '  claim → first job started',
-        samples.map((s) => s.claimToFirstJobMs),
-      ),
-    );
-    const ratio = median(samples.map((s) => s.totalMs)) / median(samples.map((s) => s.floorMs));
-    console.log(`ratio to the floor: ${ratio.toFixed(2)}× (target ≤ 1.5×)`);
+    report(samples);
   } finally {
     await stack.close();
     await remote.close();
