@@ -7,12 +7,17 @@ import { inTransaction, type Tx } from '../db/transactions';
 import { readGithubDelivery, type BuildTrigger, type RawDelivery } from '../github';
 import { newId, nowIso } from '../ids';
 import { BuildsRepository } from '../repositories/builds.repository';
-import { WebhooksRepository, type DeliveryRecord } from '../repositories/webhooks.repository';
+import {
+  WebhooksRepository,
+  type DeliveryRecord,
+  type WebhookRecord,
+} from '../repositories/webhooks.repository';
 import type { ReposService } from '../services/repos.service';
 import type { Repo } from '../domain';
 import type { Build, BuildWithJobs } from './build';
 import { newBuildOf, type BuildsService } from './builds.service';
 
+const maxOpenedWebhooks = 10_000;
 const webhookIdPattern = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 
 export interface CreatedWebhook {
@@ -43,6 +48,7 @@ function secretContext(org: string, webhookId: string): string {
  */
 export class WebhooksService {
   private readonly webhooks: WebhooksRepository;
+  private readonly opened = new Map<string, { webhook: WebhookRecord; secret: Buffer }>();
 
   constructor(
     private readonly db: Db,
@@ -66,12 +72,7 @@ export class WebhooksService {
   }
 
   async receive(webhookId: string, raw: RawDelivery): Promise<WebhookAnswer> {
-    const webhook = webhookIdPattern.test(webhookId)
-      ? await this.webhooks.find(webhookId)
-      : undefined;
-    if (!webhook) throw new NotFoundError(`No webhook "${webhookId}".`);
-    const key = await this.dataKeys.keyOf(webhook.org);
-    const secret = open(key, webhook.secretSealed, secretContext(webhook.org, webhook.id));
+    const { webhook, secret } = await this.openWebhook(webhookId);
     const read = readGithubDelivery(raw, secret);
     const base = { id: read.deliveryId, webhook_id: webhook.id, event: read.event };
     const { outcome } = read;
@@ -170,6 +171,24 @@ export class WebhooksService {
     }
     const build = delivery.build_id === null ? null : await this.builds.getById(delivery.build_id);
     return { kind: 'accepted', delivery: delivery.id, build };
+  }
+
+  /**
+   * The webhook and its secret in clear. Webhook rows never change after creation (they only
+   * go with their repository, which `repoOf` then reports), so they are kept in memory: a
+   * delivery costs no lookup and no decryption of the secret.
+   */
+  private async openWebhook(id: string): Promise<{ webhook: WebhookRecord; secret: Buffer }> {
+    const cached = this.opened.get(id);
+    if (cached) return cached;
+    const webhook = webhookIdPattern.test(id) ? await this.webhooks.find(id) : undefined;
+    if (!webhook) throw new NotFoundError(`No webhook "${id}".`);
+    const key = await this.dataKeys.keyOf(webhook.org);
+    const secret = open(key, webhook.secretSealed, secretContext(webhook.org, webhook.id));
+    const opened = { webhook, secret };
+    if (this.opened.size >= maxOpenedWebhooks) this.opened.clear();
+    this.opened.set(id, opened);
+    return opened;
   }
 
   private async repoOf(repoId: string): Promise<Repo> {
