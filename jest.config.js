@@ -21,4 +21,8 @@ module.exports = {
   },
   moduleFileExtensions: ['ts', 'js', 'json'],
   testTimeout: 30_000,
+  // Suites start real servers, child processes and Docker streams, and each closes its own. If
+  // one ever leaks a handle, the run must still end with its results rather than hang CI until
+  // its time limit; `pnpm test --detectOpenHandles` finds the leak.
+  forceExit: true,
 };
