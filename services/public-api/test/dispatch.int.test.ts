@@ -210,6 +210,21 @@ describe.each(backends)('dispatch on $name', (backend) => {
     await world.runner(claim!, 'POST', '/result', { body: { status: 'success' } });
   });
 
+  it('a claim whose runner hung up is given back at once, uncounted', async () => {
+    const build = await world.trigger();
+    const { claims } = app.services.buildSide;
+    const runner = { id: 'run_gone', labels: [] };
+    const lost = await claims.claim(runner, 0, new AbortController().signal);
+    expect(lost?.build.id).toBe(build.id);
+    await claims.release(lost!.build.id, lost!.lease.id);
+    expect((await world.getBuild(build.number)).status).toBe('queued');
+    expect((await world.runner(lost!, 'POST', '/heartbeat')).status).toBe(409);
+    const { claim } = await world.claim(runnerB);
+    expect(claim?.build.id).toBe(build.id);
+    expect((await app.services.buildSide.builds.getById(build.id)).claims).toBe(1);
+    await world.runner(claim!, 'POST', '/result', { body: { status: 'success' } });
+  });
+
   describe('leases', () => {
     let build: Build;
     let stale: Claim;

@@ -51,6 +51,21 @@ export class ClaimsService {
     }
   }
 
+  /**
+   * Gives back a claim that never reached its runner (it hung up while the claim was made):
+   * the build is queued again at once, and the claim does not count towards the lease-loss
+   * limit.
+   */
+  async release(buildId: string, leaseId: string): Promise<void> {
+    const released = await inTransaction(this.db, async (trx) => {
+      if (!(await new LeasesRepository(trx).giveBack(leaseId))) return undefined;
+      return new BuildsRepository(trx).unclaim(buildId);
+    });
+    if (!released) return;
+    this.hub.buildQueued();
+    this.hub.publish(buildStatusEvent(released));
+  }
+
   private async tryClaim(runner: {
     readonly id: string;
     readonly labels: readonly Label[];

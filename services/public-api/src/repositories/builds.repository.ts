@@ -172,6 +172,18 @@ export class BuildsRepository {
       .execute();
   }
 
+  /** Puts a claimed build back in the queue without counting the claim. */
+  async unclaim(id: string): Promise<Build | undefined> {
+    const row = await this.db
+      .updateTable('builds')
+      .set((eb) => ({ status: 'queued', claims: eb('claims', '-', 1) }))
+      .where('id', '=', id)
+      .where('status', '=', 'running')
+      .returningAll()
+      .executeTakeFirst();
+    return row && toBuild(row);
+  }
+
   async requestCancel(id: string): Promise<void> {
     await this.db.updateTable('builds').set({ cancel_requested: 1 }).where('id', '=', id).execute();
   }

@@ -60,4 +60,15 @@ export class LeasesRepository {
       .executeTakeFirst();
     return result.numUpdatedRows > 0n;
   }
+
+  /** Ends an active lease early (its claim never reached the runner); `false` if not active. */
+  async giveBack(leaseId: string): Promise<boolean> {
+    const result = await this.db
+      .updateTable('leases')
+      .set({ state: 'lost' })
+      .where('id', '=', leaseId)
+      .where('state', '=', 'active')
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  }
 }

@@ -40,6 +40,10 @@ export function runnerApiRoutes(services: Services): Router {
       [];
     const runner = { id: principal.runnerId, labels };
     const claim = await claims.claim(runner, waitSeconds * 1000, hangUp.signal);
+    if (hangUp.signal.aborted) {
+      if (claim) await claims.release(claim.build.id, claim.lease.id);
+      return;
+    }
     if (!claim) {
       res.status(204).end();
       return;
