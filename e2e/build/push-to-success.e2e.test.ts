@@ -6,7 +6,12 @@ import {
   startS3Server,
   type GitRemote,
 } from '@gibbon/test-kit';
-import { failingScript, releaseScript, tickingScript } from './harness/build-scripts';
+import {
+  failingScript,
+  releaseScript,
+  throwingScript,
+  tickingScript,
+} from './harness/build-scripts';
 import { containersWithLabel } from './harness/docker';
 import { followLog, waitForEnd, waitForLogLine, waitUntil } from './harness';
 import { waitForFinalStatus } from './harness/commit-statuses';
@@ -144,6 +149,22 @@ describe('push webhook → build → success', () => {
           expect.arrayContaining(['pending', 'failure']),
         );
         expect(statuses.at(-1)?.state).toBe('failure');
+      },
+    );
+  });
+
+  it('a script that throws at load ends the build as error with its message, no job run', async () => {
+    await withServiceLogs(
+      () => stack.logs(),
+      async () => {
+        const sha = await project.commitScript('no-pipeline', throwingScript());
+        const delivered = await project.deliverPush('no-pipeline', sha);
+        const build = await waitForEnd(project, delivered.body.build!.number);
+
+        expect(build).toMatchObject({ status: 'error', jobs: [] });
+        expect(build.message).toContain('no pipeline today: the config file is missing');
+        const statuses = await waitForFinalStatus(stack.github, sha);
+        expect(statuses.at(-1)?.state).toBe('error');
       },
     );
   });

@@ -74,6 +74,16 @@ export default pipeline(() => [
 `;
 }
 
+/** A script that throws while it is loaded: no job runs, the build is an `error`. */
+export function throwingScript(): string {
+  return `import { pipeline } from '@gibbon/sdk';
+
+export default pipeline(() => {
+  throw new Error('no pipeline today: the config file is missing');
+});
+`;
+}
+
 /** The benchmark's build: one container job running \`true\`. */
 export function trueScript(image: string): string {
   return `${header}
