@@ -1,6 +1,6 @@
 import { realpath } from 'node:fs/promises';
 import type { BuildContext } from '@gibbon/contracts';
-import { locateBuildFile, type BuildFile } from '@gibbon/engine';
+import { locateBuildFile, type BuildFile } from '@gibbon/engine/locate';
 import { resolvePipeline, selectedJobIds, selectJobs, type Job } from '@gibbon/sdk';
 import { loadDeclarative } from './declarative';
 import { compileForVerify, evaluateScript } from './load-script';

@@ -9,3 +9,13 @@ export {
   type ScriptProcessResult,
 } from './script-process';
 export type { BuildVerdict } from './build-status';
+export {
+  describeProblem,
+  MONKEYCI_FIELD_NAMES,
+  parseDeclarative,
+  sdkFieldName,
+  type DeclarativeParse,
+  type DeclarativeProblem,
+  type DeclaredJob,
+  type SourcePosition,
+} from './declarative-parse';

@@ -1,0 +1,55 @@
+import { describeProblem, parseDeclarative } from './declarative-parse';
+
+describe('parseDeclarative', () => {
+  it('reads MonkeyCI field names as the SDK’s, with where each job and field is', () => {
+    const text = '- id: build\n  image: node:20\n  script: [make]\n  depends-on: [lint]\n';
+    const parsed = parseDeclarative(text, '.monkeyci/build.yml');
+    expect(parsed).toEqual({
+      ok: true,
+      jobs: [
+        {
+          id: 'build',
+          spec: { image: 'node:20', script: ['make'], dependsOn: ['lint'] },
+          position: { line: 1, column: 3 },
+          fieldPositions: {
+            id: { line: 1, column: 3 },
+            image: { line: 2, column: 3 },
+            script: { line: 3, column: 3 },
+            dependsOn: { line: 4, column: 3 },
+          },
+        },
+      ],
+    });
+  });
+
+  it('accepts { jobs: [...] } and JSON, where a repeated key keeps the last value', () => {
+    const parsed = parseDeclarative(
+      '{"jobs": [{"id": "a", "image": "x", "image": "y", "script": ["true"]}]}',
+      '.gibbon/build.json',
+    );
+    expect(parsed.ok && parsed.jobs[0]?.spec).toEqual({ image: 'y', script: ['true'] });
+  });
+
+  it('gives a syntax error its line and column', () => {
+    const parsed = parseDeclarative('jobs:\n  - id: a\n    script: [echo\n', '.gibbon/build.yaml');
+    expect(parsed.ok).toBe(false);
+    const problem = !parsed.ok ? parsed.problems[0] : undefined;
+    expect(problem?.kind).toBe('syntax');
+    expect(problem?.position?.line).toBeGreaterThan(1);
+    expect(describeProblem('.gibbon/build.yaml', problem!)).toMatch(
+      /^\.gibbon\/build\.yaml:\d+:\d+: /,
+    );
+  });
+
+  it('names every job without a string id, and a file that is not a list', () => {
+    const parsed = parseDeclarative('- image: x\n- id: 3\n  image: y\n- id: ok\n', 'build.yml');
+    expect(!parsed.ok && parsed.problems.map((p) => describeProblem('build.yml', p))).toEqual([
+      'build.yml:1:3: this job needs a string id',
+      'build.yml:2:3: this job needs a string id',
+    ]);
+    const notList = parseDeclarative('image: x\n', 'build.yml');
+    expect(!notList.ok && notList.problems[0]?.message).toMatch(
+      /expected a list of container jobs/,
+    );
+  });
+});

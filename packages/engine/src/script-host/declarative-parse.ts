@@ -1,0 +1,134 @@
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+
+/** Where in a build file something is: 1-based line and column. */
+export interface SourcePosition {
+  line: number;
+  column: number;
+}
+
+/** Something wrong with a declarative build file, with its position when known. */
+export interface DeclarativeProblem {
+  kind: 'syntax' | 'structure';
+  message: string;
+  position?: SourcePosition;
+}
+
+/** A container job of a declarative build file, in the SDK's field names. */
+export interface DeclaredJob {
+  id: string;
+  /** Every field but `id`, MonkeyCI's names turned into the SDK's. */
+  spec: Record<string, unknown>;
+  /** Where the job starts. */
+  position?: SourcePosition;
+  /** Where each field's key is, by its SDK name (for pointing at a field the SDK refuses). */
+  fieldPositions: Record<string, SourcePosition>;
+}
+
+export type DeclarativeParse =
+  { ok: true; jobs: DeclaredJob[] } | { ok: false; problems: DeclarativeProblem[] };
+
+/**
+ * MonkeyCI's kebab-case field names and the SDK's; any other field (camelCase included) is
+ * taken as is. The one table both `gibbon verify` and the engine's runs read.
+ */
+export const MONKEYCI_FIELD_NAMES: Readonly<Record<string, string>> = {
+  dependencies: 'dependsOn',
+  'depends-on': 'dependsOn',
+  'save-artifacts': 'saveArtifacts',
+  'restore-artifacts': 'restoreArtifacts',
+  'work-dir': 'workDir',
+};
+
+/** The SDK's name of a declarative field. */
+export function sdkFieldName(field: string): string {
+  return MONKEYCI_FIELD_NAMES[field] ?? field;
+}
+
+function positionOf(node: Node | null | undefined, lines: LineCounter): SourcePosition | undefined {
+  const offset = node?.range?.[0];
+  if (offset === undefined) return undefined;
+  const { line, col } = lines.linePos(offset);
+  return { line, column: col };
+}
+
+function problem(
+  kind: DeclarativeProblem['kind'],
+  message: string,
+  position: SourcePosition | undefined,
+): DeclarativeProblem {
+  return position ? { kind, message, position } : { kind, message };
+}
+
+function jobNodes(root: Node | null): Node[] | undefined {
+  if (isSeq(root)) return root.items as Node[];
+  const jobs = isMap(root) ? root.get('jobs', true) : undefined;
+  return isSeq(jobs) ? (jobs.items as Node[]) : undefined;
+}
+
+function declaredJob(node: Node, lines: LineCounter): DeclaredJob | DeclarativeProblem {
+  const position = positionOf(node, lines);
+  const value: unknown = node.toJSON();
+  if (!isMap(node) || typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return problem('structure', 'a job must be a mapping with id, image and script', position);
+  }
+  const { id, ...fields } = value as Record<string, unknown>;
+  if (typeof id !== 'string') {
+    return problem('structure', 'this job needs a string id', position);
+  }
+  const spec: Record<string, unknown> = {};
+  for (const [field, fieldValue] of Object.entries(fields)) spec[sdkFieldName(field)] = fieldValue;
+  const fieldPositions: Record<string, SourcePosition> = {};
+  for (const pair of node.items) {
+    const key = pair.key as Node | null;
+    const at = positionOf(key, lines);
+    if (isScalar(key) && at) fieldPositions[sdkFieldName(String(key.value))] = at;
+  }
+  return { id, spec, ...(position ? { position } : {}), fieldPositions };
+}
+
+/**
+ * Reads a declarative build file (`.gibbon/build.yaml|yml|json`, `.monkeyci/build.*`): a list
+ * of container jobs, or `{ jobs: [...] }`. JSON is read as YAML (its superset) so its problems
+ * get positions too, with repeated keys allowed as `JSON.parse` allows them. Only the shape is
+ * checked here; each job's fields are the SDK's `container()` to check. Never throws.
+ */
+export function parseDeclarative(text: string, fileName: string): DeclarativeParse {
+  const lines = new LineCounter();
+  const json = fileName.endsWith('.json');
+  const document = parseDocument(text, {
+    lineCounter: lines,
+    prettyErrors: true,
+    uniqueKeys: !json,
+  });
+  if (document.errors.length > 0) {
+    const problems = document.errors.map((error) => {
+      const at = error.linePos?.[0];
+      const message = error.message.replace(/ at line \d+, column \d+.*$/s, '');
+      return problem('syntax', message, at ? { line: at.line, column: at.col } : undefined);
+    });
+    return { ok: false, problems };
+  }
+  const nodes = jobNodes(document.contents);
+  if (!nodes) {
+    const message = 'expected a list of container jobs (or { jobs: [...] })';
+    return {
+      ok: false,
+      problems: [problem('structure', message, positionOf(document.contents, lines))],
+    };
+  }
+  const jobs: DeclaredJob[] = [];
+  const problems: DeclarativeProblem[] = [];
+  for (const node of nodes) {
+    const parsed = declaredJob(node, lines);
+    if ('kind' in parsed) problems.push(parsed);
+    else jobs.push(parsed);
+  }
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, jobs };
+}
+
+/** `file:line:column: message` (or `file: message`), the form editors jump to. */
+export function describeProblem(fileName: string, found: DeclarativeProblem): string {
+  const { position } = found;
+  const where = position ? `${fileName}:${position.line}:${position.column}` : fileName;
+  return `${where}: ${found.message}`;
+}
