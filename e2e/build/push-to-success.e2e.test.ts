@@ -13,7 +13,8 @@ import {
   tickingScript,
 } from './harness/build-scripts';
 import { containersWithLabel } from './harness/docker';
-import { followLog, waitForEnd, waitForLogLine, waitUntil } from './harness';
+import type { Build } from '@gibbon/contracts';
+import { followLog, isEnded, waitForEnd, waitForLogLine, waitUntil } from './harness';
 import { waitForFinalStatus } from './harness/commit-statuses';
 import { EventRecorder } from './harness/event-stream';
 import { Project, org } from './harness/project';
@@ -165,6 +166,35 @@ describe('push webhook → build → success', () => {
         expect(build.message).toContain('no pipeline today: the config file is missing');
         const statuses = await waitForFinalStatus(stack.github, sha);
         expect(statuses.at(-1)?.state).toBe('error');
+      },
+    );
+  });
+
+  it("a clone refused for a wrong githubToken ends as error with git's message, token masked", async () => {
+    await withServiceLogs(
+      () => stack.logs(),
+      async () => {
+        const wrongToken = `ghp_wrong_${Date.now()}`;
+        await stack.admin.ok('POST', `/v1/orgs/${org}/repos`, {
+          name: 'locked-out',
+          url: project.git.url,
+          githubToken: wrongToken,
+        });
+        const path = `/v1/orgs/${org}/repos/locked-out/builds`;
+        const { number } = await stack.admin.ok<Build>('POST', path, { branch: 'main' });
+        const build = await waitUntil(
+          'the locked-out build to end',
+          async () => {
+            const current = await stack.admin.ok<Build>('GET', `${path}/${number}`);
+            return isEnded(current.status) ? current : undefined;
+          },
+          { timeoutMs: 60_000 },
+        );
+
+        expect(build).toMatchObject({ status: 'error', jobs: [] });
+        expect(build.message).toMatch(/401|auth/i);
+        expect(JSON.stringify(build)).not.toContain(wrongToken);
+        expect(await stack.logs()).not.toContain(wrongToken);
       },
     );
   });
