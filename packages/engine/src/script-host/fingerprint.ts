@@ -1,32 +1,73 @@
 import { createHash } from 'node:crypto';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
+/** Every file under `folder`, sorted, without descending into any `node_modules`. */
 async function filesUnder(folder: string): Promise<string[]> {
-  const entries = await readdir(folder, { withFileTypes: true, recursive: true });
-  return entries
-    .filter((entry) => entry.isFile() && !entry.parentPath.includes('node_modules'))
-    .map((entry) => join(entry.parentPath, entry.name))
-    .sort();
+  const files: string[] = [];
+  const walk = async (dir: string): Promise<void> => {
+    const entries = await readdir(dir, { withFileTypes: true });
+    await Promise.all(
+      entries.map(async (entry) => {
+        const path = join(dir, entry.name);
+        if (entry.isDirectory() && entry.name !== 'node_modules') await walk(path);
+        else if (entry.isFile()) files.push(path);
+      }),
+    );
+  };
+  await walk(folder);
+  return files.sort();
+}
+
+/** The size and mtime of every file of a package (its sources, dist and package.json). */
+async function packageStamp(folder: string): Promise<string> {
+  const hash = createHash('sha256');
+  for (const file of await filesUnder(folder)) {
+    const { size, mtimeMs } = await stat(file);
+    hash.update(`\0${file}\0${size}\0${mtimeMs}`);
+  }
+  return hash.digest('hex');
+}
+
+const bundledCode = new Map<string, Promise<string>>();
+
+/**
+ * The identity of the code the engine bundles into every script: the SDK and the contracts it
+ * imports, by the size and mtime of each of their files. Computed once per process and SDK
+ * folder (about 200 files; it was read on every build): the engine's own packages don't change
+ * under a running process, and a new install or rebuild is picked up by the next process.
+ */
+export function bundledCodeIdentity(sdkFolder: string): Promise<string> {
+  let identity = bundledCode.get(sdkFolder);
+  if (!identity) {
+    identity = (async () => {
+      const contracts = await realpath(join(sdkFolder, 'node_modules', '@gibbon', 'contracts'));
+      const stamps = await Promise.all([packageStamp(sdkFolder), packageStamp(contracts)]);
+      return stamps.join(':');
+    })();
+    // A failure is not remembered: the next build tries again.
+    identity.catch(() => bundledCode.delete(sdkFolder));
+    bundledCode.set(sdkFolder, identity);
+  }
+  return identity;
 }
 
 /**
  * The cache key of a compiled build script: the content of every file in the script's folder
- * (a build.ts may import its neighbours), the size and mtime of every file of the SDK the
- * engine bundles (so a changed SDK recompiles), and the compile settings.
+ * (a build.ts may import its neighbours; `node_modules` aside), the identity of the bundled SDK
+ * and contracts (so a changed SDK recompiles), and the compile settings.
  */
 export async function scriptFingerprint(
   scriptFolder: string,
   sdkFolder: string,
   settings: unknown,
 ): Promise<string> {
-  const hash = createHash('sha256').update(JSON.stringify(settings));
-  for (const file of await filesUnder(scriptFolder)) {
-    hash.update(`\0file\0${file}\0`).update(await readFile(file));
-  }
-  for (const file of await filesUnder(sdkFolder)) {
-    const { size, mtimeMs } = await stat(file);
-    hash.update(`\0sdk\0${file}\0${size}\0${mtimeMs}`);
-  }
+  const [files, sdk] = await Promise.all([
+    filesUnder(scriptFolder),
+    bundledCodeIdentity(sdkFolder),
+  ]);
+  const hash = createHash('sha256').update(JSON.stringify(settings)).update(`\0sdk\0${sdk}`);
+  const contents = await Promise.all(files.map((file) => readFile(file)));
+  files.forEach((file, i) => hash.update(`\0file\0${file}\0`).update(contents[i]!));
   return hash.digest('hex');
 }
