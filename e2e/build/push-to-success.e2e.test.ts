@@ -7,6 +7,7 @@ import {
   type GitRemote,
 } from '@gibbon/test-kit';
 import {
+  echoScript,
   failingScript,
   releaseScript,
   throwingScript,
@@ -195,6 +196,23 @@ describe('push webhook → build → success', () => {
         expect(build.message).toMatch(/401|auth/i);
         expect(JSON.stringify(build)).not.toContain(wrongToken);
         expect(await stack.logs()).not.toContain(wrongToken);
+      },
+    );
+  });
+
+  it('a push of a commit the branch has since moved past builds that exact commit', async () => {
+    await withServiceLogs(
+      () => stack.logs(),
+      async () => {
+        const older = await project.commitScript('pinned', echoScript(image, 'version one'));
+        for (const version of ['two', 'three']) {
+          await project.commitScript('pinned', echoScript(image, `version ${version}`));
+        }
+        const delivered = await project.deliverPush('pinned', older);
+        const build = await waitForEnd(project, delivered.body.build!.number);
+
+        expect(build).toMatchObject({ status: 'success', git: { commit: older } });
+        expect(await project.jobLog(build.number, 'say')).toBe('version one\n');
       },
     );
   });

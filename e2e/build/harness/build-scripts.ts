@@ -74,6 +74,15 @@ export default pipeline(() => [
 `;
 }
 
+/** One container job that prints `text`. */
+export function echoScript(image: string, text: string): string {
+  return `${header}
+export default pipeline(() => [
+  container('say', { image: ${JSON.stringify(image)}, command: ['echo', ${JSON.stringify(text)}] }),
+]);
+`;
+}
+
 /** A script that throws while it is loaded: no job runs, the build is an `error`. */
 export function throwingScript(): string {
   return `import { pipeline } from '@gibbon/sdk';
