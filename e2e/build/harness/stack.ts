@@ -64,7 +64,7 @@ export class Stack {
     return `http://127.0.0.1:${this.port}`;
   }
 
-  /** Starts public-api (again, after `stopApi`) on the same port and data folder. */
+  /** Starts public-api (again, after `api.stop()`) on the same port and data folder. */
   async startApi(): Promise<ServiceProcess> {
     const dataDir = join(this.root, 'public-api');
     const log = this.logFile(`public-api-${++this.apiStarts}`);
