@@ -197,6 +197,20 @@ describe.each(backends)('GitHub webhooks on $name', (backend) => {
       expect(await world.count('builds')).toBe(before);
     });
 
+    it('a delivery ignored for another repository stays ignored when delivered again', async () => {
+      await app.services.repos.update('acme', 'web', { githubRepo: 'acme/web' });
+      const payload = {
+        ...pushOf('9'.repeat(40)),
+        repository: { ...example!.payload.repository, full_name: 'someone/else' },
+      };
+      const first = await world.deliver({ payload, deliveryId: 'other-repo' });
+      expect(first).toMatchObject({ status: 202, body: { ignored: true } });
+      expect((first.body as { reason: string }).reason).toContain('someone/else');
+      await app.services.repos.update('acme', 'web', { githubRepo: null });
+      const again = await world.deliver({ payload, deliveryId: 'other-repo' });
+      expect(again).toMatchObject({ status: 202, body: { ignored: true } });
+    });
+
     it('ping → 200 without a build; other events → 202 with a reason', async () => {
       expect(await world.deliver({ event: 'ping', payload: { zen: 'hi' } })).toMatchObject({
         status: 200,

@@ -3,10 +3,9 @@ import { NotFoundError } from '@gibbon/contracts';
 import { open, seal } from '../crypto/aead';
 import type { DataKeys } from '../crypto/data-keys';
 import type { Db } from '../db/database';
-import { inTransaction, type Tx } from '../db/transactions';
-import { readGithubDelivery, type BuildTrigger, type RawDelivery } from '../github';
+import { inTransaction } from '../db/transactions';
+import { readGithubDelivery, type RawDelivery } from '../github';
 import { newId, nowIso } from '../ids';
-import { BuildsRepository } from '../repositories/builds.repository';
 import {
   WebhooksRepository,
   type DeliveryRecord,
@@ -14,8 +13,9 @@ import {
 } from '../repositories/webhooks.repository';
 import type { ReposService } from '../services/repos.service';
 import type { Repo } from '../domain';
-import type { Build, BuildWithJobs } from './build';
-import { newBuildOf, type BuildsService } from './builds.service';
+import type { BuildWithJobs } from './build';
+import type { BuildsService } from './builds.service';
+import { recordBuildDelivery, repoMismatch } from './record-delivery';
 
 const maxOpenedWebhooks = 10_000;
 const webhookIdPattern = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
@@ -83,9 +83,11 @@ export class WebhooksService {
     const repo = await this.repoOf(webhook.repoId);
     const mismatch = repoMismatch(repo, outcome.trigger);
     if (mismatch) return this.recordWithoutBuild({ ...base, outcome: 'ignored', reason: mismatch });
-    const { build, created } = await inTransaction(this.db, (trx) =>
-      this.recordBuild(trx, repo, outcome.trigger, base),
+    const recorded = await inTransaction(this.db, (trx) =>
+      recordBuildDelivery(trx, repo, outcome.trigger, base),
     );
+    if (recorded.kind === 'answered') return this.answerOf(recorded.delivery);
+    const { build, created } = recorded;
     if (!created) {
       const existing = await this.builds.getById(build.id);
       return { kind: 'accepted', delivery: read.deliveryId, build: existing };
@@ -93,63 +95,6 @@ export class WebhooksService {
     this.builds.announceQueued(build);
     // A build made just now has no jobs yet: no need to read it back.
     return { kind: 'accepted', delivery: read.deliveryId, build: { ...build, jobs: [] } };
-  }
-
-  /** In one transaction: the delivery's build, the content key's build, or a new build. */
-  private async recordBuild(
-    trx: Tx,
-    repo: Repo,
-    trigger: BuildTrigger,
-    base: Pick<DeliveryRecord, 'id' | 'webhook_id' | 'event'>,
-  ): Promise<{ build: Build; created: boolean }> {
-    const webhooks = new WebhooksRepository(trx);
-    const builds = new BuildsRepository(trx);
-    const recorded = await webhooks.findDelivery(base.id);
-    const existingId =
-      recorded?.build_id ?? (await webhooks.findBuildIdByContentKey(repo.id, trigger.contentKey));
-    const existing =
-      existingId === undefined || existingId === null
-        ? undefined
-        : await builds.findById(existingId);
-    const receivedAt = nowIso();
-    if (existing) {
-      if (!recorded) {
-        await webhooks.insertDelivery({
-          ...base,
-          received_at: receivedAt,
-          outcome: 'build',
-          reason: null,
-          build_id: existing.id,
-        });
-      }
-      return { build: existing, created: false };
-    }
-    const build = await builds.insertQueued(
-      newBuildOf(repo, {
-        source: trigger.event,
-        trusted: trigger.trusted,
-        paramsSealed: null,
-        git: {
-          ref: trigger.ref,
-          branch: trigger.branch,
-          tag: trigger.tag,
-          commit: trigger.commit,
-          message: trigger.message,
-          author: trigger.author,
-          changedFiles: trigger.changedFiles,
-        },
-      }),
-      receivedAt,
-    );
-    await webhooks.insertContentKey(repo.id, trigger.contentKey, build.id);
-    await webhooks.insertDelivery({
-      ...base,
-      received_at: receivedAt,
-      outcome: 'build',
-      reason: null,
-      build_id: build.id,
-    });
-    return { build, created: true };
   }
 
   private async recordWithoutBuild(
@@ -196,11 +141,4 @@ export class WebhooksService {
     if (!repo) throw new NotFoundError('The repository of this webhook no longer exists.');
     return repo;
   }
-}
-
-/** A delivery for another GitHub repository than the one stored makes no build. */
-function repoMismatch(repo: Repo, trigger: BuildTrigger): string | undefined {
-  if (repo.githubRepo === null) return undefined;
-  if (repo.githubRepo.toLowerCase() === trigger.githubRepo.toLowerCase()) return undefined;
-  return `the delivery is for ${JSON.stringify(trigger.githubRepo.slice(0, 100))}, but this webhook's repository is ${repo.githubRepo}`;
 }

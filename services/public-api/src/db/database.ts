@@ -36,7 +36,13 @@ function sqliteDialect(file: string): SqliteDialect {
 }
 
 function postgresDialect(url: string): PostgresDialect {
-  return new PostgresDialect({ pool: new Pool({ connectionString: url, max: 10 }) });
+  const pool = new Pool({ connectionString: url, max: 10 });
+  // An idle pooled connection that the server ends (restart, failover, DROP DATABASE ... FORCE)
+  // emits 'error' on the pool; without a listener that crashes the process. pg drops such a
+  // client from the pool by itself and the next query opens a new connection, so nothing else
+  // is to be done here. Errors of queries in flight still reach their callers.
+  pool.on('error', () => undefined);
+  return new PostgresDialect({ pool });
 }
 
 /** Opens `target` and migrates it to the newest schema. */
