@@ -53,6 +53,12 @@ function scriptApiValidator(validateResponses: boolean): express.RequestHandler[
   return validator;
 }
 
+/** Builds the per-process parts of the Script API ahead of the first build (`preloadScriptApi`). */
+export function prepareScriptApi(): void {
+  scriptApiDocumentJson();
+  scriptApiValidator(false);
+}
+
 /** An AbortSignal that fires when the caller goes away before the answer is sent. */
 function callerGone(res: Response): AbortSignal {
   const controller = new AbortController();

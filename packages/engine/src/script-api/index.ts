@@ -1,4 +1,9 @@
-export { openScriptApi, type OpenScriptApi, type OpenScriptApiOptions } from './open-script-api';
+export {
+  openScriptApi,
+  preloadScriptApi,
+  type OpenScriptApi,
+  type OpenScriptApiOptions,
+} from './open-script-api';
 export { StaticParamProvider, type ParamProvider, type ParamValue } from './params';
 export type { BuildSession, JobRecord, ScriptEventListener } from './build-session';
 export type { JobFiles } from './job-files';
