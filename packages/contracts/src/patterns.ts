@@ -10,6 +10,15 @@ export const SLUG_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
 /** Job ids: they name containers, log keys and SSE events, so no path or shell characters. */
 export const JOB_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/;
 
+/**
+ * The log id of the build script's own output (checkout and compile errors, console output
+ * outside jobs). Job ids start with a letter or digit, so no job can take it.
+ */
+export const SCRIPT_LOG_ID = '_script';
+
+/** Log ids: a job id, or `_script` for the build script's own log. */
+export const LOG_ID_PATTERN = /^(?:_script|[A-Za-z0-9][A-Za-z0-9_.-]{0,99})$/;
+
 /** Artifact and cache ids: like job ids, and never `..`, because they become storage keys. */
 export const ARTIFACT_ID_PATTERN = /^(?!.*\.\.)[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/;
 

@@ -345,13 +345,14 @@ export interface paths {
                 repo: components["parameters"]["Repo"];
                 /** @description The build's number within its repository (1, 2, 3, ...). */
                 number: components["parameters"]["BuildNumber"];
-                jobId: components["parameters"]["JobId"];
+                /** @description A job id, or `_script` for the build script's own log. */
+                jobId: components["parameters"]["LogId"];
             };
             cookie?: never;
         };
         /**
          * A job's log as text
-         * @description The masked log text stored so far. With `follow=true` the answer streams until the job ends (or at once ends when it already has).
+         * @description The masked log text stored so far. With `follow=true` the answer streams until the job ends (or at once ends when it already has). The job id `_script` reads the build script's own log (checkout and compile errors, output outside jobs); followed, it streams until the build ends.
          */
         get: operations["getJobLog"];
         put?: never;
@@ -560,6 +561,8 @@ export interface components {
         /** @description A full commit id (40 hex digits for SHA-1, 64 for SHA-256 repositories). */
         CommitSha: string;
         JobId: string;
+        /** @description A job id, or `_script` for the build script's own output (checkout and compile errors, console output outside jobs, why the script failed to load). `_script` is reserved: no job can have that id, because job ids start with a letter or digit. */
+        LogId: string;
         /** @description Letters, digits, `_`, `.` and `-`; starts with a letter or digit; no `..`. */
         ArtifactId: string;
         /** @description An environment-variable-like name. */
@@ -904,7 +907,8 @@ export interface components {
         Repo: components["schemas"]["Slug"];
         /** @description The build's number within its repository (1, 2, 3, ...). */
         BuildNumber: number;
-        JobId: components["schemas"]["JobId"];
+        /** @description A job id, or `_script` for the build script's own log. */
+        LogId: components["schemas"]["LogId"];
         /** @description The most items one page holds. */
         Limit: number;
         /** @description The `nextCursor` of the previous page; absent for the first page. */
@@ -1570,7 +1574,7 @@ export interface operations {
     getJobLog: {
         parameters: {
             query?: {
-                /** @description Keep the answer open and stream new log text until the job ends. */
+                /** @description Keep the answer open and stream new log text until the job ends (for `_script`, until the build ends). */
                 follow?: boolean;
             };
             header?: never;
@@ -1581,7 +1585,8 @@ export interface operations {
                 repo: components["parameters"]["Repo"];
                 /** @description The build's number within its repository (1, 2, 3, ...). */
                 number: components["parameters"]["BuildNumber"];
-                jobId: components["parameters"]["JobId"];
+                /** @description A job id, or `_script` for the build script's own log. */
+                jobId: components["parameters"]["LogId"];
             };
             cookie?: never;
         };

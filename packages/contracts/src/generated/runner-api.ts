@@ -84,7 +84,8 @@ export interface paths {
             path: {
                 /** @description The claimed build's id; must be the build token's `sub`. */
                 buildId: components["parameters"]["BuildId"];
-                jobId: components["schemas"]["JobId"];
+                /** @description The job whose log this is, or `_script` for the build script's own log. */
+                jobId: components["schemas"]["LogId"];
                 /** @description The chunk's number within the job's log, from 0 without gaps. */
                 seq: number;
             };
@@ -93,7 +94,7 @@ export interface paths {
         get?: never;
         /**
          * Store one numbered chunk of a job's (already masked) log
-         * @description Idempotent by `seq`: a chunk already stored is not stored again. The answer's `nextSeq` is the lowest number not yet stored, so a gap shows as a `nextSeq` lower than the chunk just sent. Chunks are at most 1 MiB.
+         * @description The build script's own log goes under the job id `_script` and needs no declared job. Idempotent by `seq`: a chunk already stored is not stored again. The answer's `nextSeq` is the lowest number not yet stored, so a gap shows as a `nextSeq` lower than the chunk just sent. Chunks are at most 1 MiB.
          */
         put: operations["putLogChunk"];
         post?: never;
@@ -324,6 +325,8 @@ export interface components {
         /** @description A full commit id (40 hex digits for SHA-1, 64 for SHA-256 repositories). */
         CommitSha: string;
         JobId: string;
+        /** @description A job id, or `_script` for the build script's own output (checkout and compile errors, console output outside jobs, why the script failed to load). `_script` is reserved: no job can have that id, because job ids start with a letter or digit. */
+        LogId: string;
         /** @description An environment-variable-like name. */
         ParamName: string;
         ParamValue: {
@@ -580,7 +583,8 @@ export interface operations {
             path: {
                 /** @description The claimed build's id; must be the build token's `sub`. */
                 buildId: components["parameters"]["BuildId"];
-                jobId: components["schemas"]["JobId"];
+                /** @description The job whose log this is, or `_script` for the build script's own log. */
+                jobId: components["schemas"]["LogId"];
                 /** @description The chunk's number within the job's log, from 0 without gaps. */
                 seq: number;
             };
