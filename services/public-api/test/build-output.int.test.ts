@@ -101,6 +101,71 @@ describe.each(backends)('build output on $name', (backend) => {
     await world.runner(claim, 'POST', '/result', { body: { status: 'success' } });
   });
 
+  it("the build script's own log (_script) is stored without a job and reads back", async () => {
+    const claim = await claimNew();
+    expect((await chunk(claim, '_script', 0, 'checkout failed: no such ref\n')).body).toEqual({
+      nextSeq: 1,
+    });
+    expect((await chunk(claim, '_script', 1, 'error TS2304\n')).body).toEqual({ nextSeq: 2 });
+    await world.runner(claim, 'POST', '/result', { body: { status: 'error' } });
+    const log = await app.call('GET', logPath(claim, '_script'), { token: app.adminToken });
+    expect(log).toMatchObject({
+      status: 200,
+      text: 'checkout failed: no such ref\nerror TS2304\n',
+    });
+    const keys: string[] = [];
+    for await (const info of app.blobStore.list(`logs/acme/web/${claim.build.number}/`)) {
+      keys.push(info.key);
+    }
+    expect(keys.sort()).toEqual([
+      `logs/acme/web/${claim.build.number}/_script/0000000000.log`,
+      `logs/acme/web/${claim.build.number}/_script/0000000001.log`,
+    ]);
+  });
+
+  it('?follow=true on _script outlives the jobs and ends with the build', async () => {
+    const claim = await claimNew();
+    await declare(claim, 'only');
+    await chunk(claim, '_script', 0, 'starting\n');
+    const response = await fetch(`${app.baseUrl}${logPath(claim, '_script')}?follow=true`, {
+      headers: { authorization: `Bearer ${app.adminToken}` },
+    });
+    expect(response.status).toBe(200);
+    const body = response.body!;
+    expect((await readUntil(body, (t) => t.includes('starting\n'))).text).toBe('starting\n');
+    await world.runner(claim, 'POST', '/events', {
+      body: {
+        type: 'job.ended',
+        jobId: 'only',
+        status: 'success',
+        attempts: 1,
+        exitCode: 0,
+        at: nowIso(),
+      },
+    });
+    await chunk(claim, '_script', 1, 'after the job\n');
+    expect(await readUntil(body, (t) => t.includes('after the job\n'))).toEqual({
+      text: 'after the job\n',
+      ended: false,
+    });
+    await chunk(claim, '_script', 2, 'done\n');
+    await world.runner(claim, 'POST', '/result', { body: { status: 'success' } });
+    expect(await readUntil(body, () => false)).toEqual({ text: 'done\n', ended: true });
+  });
+
+  it('_script is the only underscore id: other ones, and _script as a job, are refused', async () => {
+    const claim = await claimNew();
+    const refused = await chunk(claim, '_other', 0, 'x\n');
+    expect(refused.status).toBe(400);
+    expect(JSON.stringify(refused.body)).toContain('jobId');
+    expect((await chunk(claim, '__script', 0, 'x\n')).status).toBe(400);
+    expect((await chunk(claim, '_script.', 0, 'x\n')).status).toBe(400);
+    expect((await declare(claim, '_script')).status).toBe(400);
+    const read = await app.call('GET', logPath(claim, '_other'), { token: app.adminToken });
+    expect(read.status).toBe(400);
+    await world.runner(claim, 'POST', '/result', { body: { status: 'success' } });
+  });
+
   it('GET /v1/orgs/{org}/events streams build and job status changes with keep-alives', async () => {
     const hangUp = new AbortController();
     const response = await fetch(`${app.baseUrl}/v1/orgs/acme/events?repo=web`, {

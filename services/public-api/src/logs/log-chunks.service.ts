@@ -13,6 +13,7 @@ export const maxChunkBytes = 1024 * 1024;
  * BlobStore (`logs/{org}/{repo}/{build}/{job}/{seq}.log`) first, then the index row is added
  * under the lease, so a fenced runner's chunk never becomes part of the log. The answer is the
  * lowest number still missing: lower than `seq + 1` means a gap the runner must fill.
+ * No job row is needed: the build script's own log (`_script`) is stored the same way.
  */
 export class LogChunksService {
   private readonly chunks: LogChunksRepository;

@@ -1,5 +1,5 @@
 import { text } from 'node:stream/consumers';
-import { isTerminalBuildStatus, isTerminalJobStatus } from '@gibbon/contracts';
+import { isTerminalBuildStatus, isTerminalJobStatus, SCRIPT_LOG_ID } from '@gibbon/contracts';
 import type { BlobStore } from '@gibbon/storage';
 import type { Db } from '../db/database';
 import { BuildsRepository } from '../repositories/builds.repository';
@@ -14,7 +14,8 @@ import type { BuildHub } from '../builds/build-hub';
  *
  * `follow` is event-driven: it writes what is stored, then sleeps until the hub says a chunk
  * was stored for this job or the job or build changed status, and ends once the job (or the
- * whole build) has ended and everything stored was written.
+ * whole build) has ended and everything stored was written. The build script's own log
+ * (`_script`) belongs to no job: it ends with the build.
  */
 export class LogReader {
   private readonly chunks: LogChunksRepository;
@@ -89,6 +90,7 @@ export class LogReader {
   private async hasEnded(buildId: string, jobId: string): Promise<boolean> {
     const build = await new BuildsRepository(this.db).findById(buildId);
     if (!build || isTerminalBuildStatus(build.status)) return true;
+    if (jobId === SCRIPT_LOG_ID) return false;
     const job = await new JobsRepository(this.db).find(buildId, jobId);
     return job !== undefined && isTerminalJobStatus(job.status);
   }

@@ -1,12 +1,15 @@
 import { pipeline } from 'node:stream/promises';
 import type * as Api from '@gibbon/contracts';
-import { NotFoundError } from '@gibbon/contracts';
+import { NotFoundError, SCRIPT_LOG_ID } from '@gibbon/contracts';
 import { Router } from 'express';
 import type { Services } from '../../services';
 import { pathParam } from '../mappers';
 import { buildNumberOf } from './builds.routes';
 
-/** A job's log (text, or followed until the job ends) and a build's artifacts. */
+/**
+ * A job's log (text, or followed until the job ends), the build script's own log under
+ * `_script` (every build has one, possibly empty), and a build's artifacts.
+ */
 export function buildOutputRoutes(services: Services): Router {
   const router = Router();
   const { builds, logReader, artifacts } = services.buildSide;
@@ -18,7 +21,7 @@ export function buildOutputRoutes(services: Services): Router {
     const build = await buildOf(req);
     const jobId = pathParam(req, 'jobId');
     const follow = (req.query.follow as unknown) === true || req.query.follow === 'true';
-    const declared = build.jobs.some((job) => job.id === jobId);
+    const declared = jobId === SCRIPT_LOG_ID || build.jobs.some((job) => job.id === jobId);
     if (!declared && (!follow || build.finishedAt !== null)) {
       throw new NotFoundError(`Build #${build.number} has no job "${jobId}".`);
     }
