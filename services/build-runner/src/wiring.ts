@@ -1,7 +1,12 @@
 import { readdir, rm, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import Docker from 'dockerode';
-import { defaultContainerConfig, DockerBackend, reapContainers } from '@gibbon/engine';
+import {
+  defaultContainerConfig,
+  DockerBackend,
+  preloadScriptApi,
+  reapContainers,
+} from '@gibbon/engine';
 import { openBlobStore, type BlobStore } from '@gibbon/storage';
 import { ConfigError, type RunnerConfig } from './config';
 import type { Logger } from './logger';
@@ -29,6 +34,8 @@ export async function createRunnerService(
 ): Promise<RunnerService> {
   const docker = new Docker();
   await pingDocker(docker);
+  // The Script API's validator is slow to prepare; doing it now keeps it off the first build.
+  preloadScriptApi();
   const reaped = await reapContainers(docker, { runner: config.runnerId });
   if (reaped.length > 0)
     logger.log('info', 'removed containers of an earlier run', { count: reaped.length });

@@ -95,6 +95,13 @@ async function run(argv: string[], io: Io): Promise<ExitCode> {
     Object.assign(params, await readParamFile(resolve(io.cwd, file)));
   }
   Object.assign(params, parseParamArgs(values.param ?? []));
+  // The engine (Docker, the Script API server) loads only when a build runs, and prepares its
+  // Script API while git and Docker answer, so the build starts at once.
+  const engine = import('../local/local-build.js').then((module) => {
+    module.preloadScriptApi();
+    return module;
+  });
+  engine.catch(() => undefined); // awaited below; never an unhandled rejection meanwhile
   // git and the Docker ping are independent: ask both at once.
   const [context] = await Promise.all([
     buildContextFromGit(dir, {
@@ -111,8 +118,7 @@ async function run(argv: string[], io: Io): Promise<ExitCode> {
   });
   const reporter = reporterFor(io, values.json ?? false);
   try {
-    // The engine (Docker, the Script API server) loads only when a build runs.
-    const { runLocalBuild } = await import('../local/local-build.js');
+    const { runLocalBuild } = await engine;
     const outcome = await runLocalBuild({
       workspace,
       context,

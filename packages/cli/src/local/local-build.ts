@@ -9,6 +9,7 @@ import {
   defaultContainerConfig,
   reapContainers,
   runBuild,
+  preloadScriptApi,
   type BuildOutcome,
   type JobNetwork,
 } from '@gibbon/engine';
@@ -16,6 +17,9 @@ import { LocalDiskBlobStore } from '@gibbon/storage';
 import { localDocker } from './docker';
 import type { RunReporter } from './reporters';
 import type { Workspace } from './workspace';
+
+/** For `gibbon run` to prepare the Script API while it gathers the build's inputs. */
+export { preloadScriptApi };
 
 export interface LocalBuildOptions {
   workspace: Workspace;
