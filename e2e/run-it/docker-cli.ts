@@ -42,6 +42,17 @@ export async function waitUntilHealthy(container: string, timeoutMs: number): Pr
     if (status.startsWith('exited') || status.endsWith('unhealthy')) break;
     await new Promise((done) => setTimeout(done, 1_000));
   }
-  const logs = await docker(['logs', '--tail', '20', container]).catch(() => '');
+  const logs = await containerLogs(container, 20);
   throw new Error(`${container} is "${status}", not healthy; its last log lines:\n${logs}`);
+}
+
+/** The container's output, stdout and stderr together (services log errors on stderr). */
+export async function containerLogs(container: string, tail?: number): Promise<string> {
+  const args = ['logs', ...(tail === undefined ? [] : ['--tail', String(tail)]), container];
+  try {
+    const { stdout, stderr } = await run('docker', args, { maxBuffer: 64 * 1024 * 1024 });
+    return stdout + stderr;
+  } catch (error) {
+    return `(no logs: ${String(error)})`;
+  }
 }
