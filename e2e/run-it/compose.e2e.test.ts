@@ -5,7 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ensureTestImage } from '@gibbon/test-kit';
-import { buildServiceImage, containerLogs, docker, waitUntilHealthy } from './docker-cli';
+import {
+  buildServiceImage,
+  pruneTestBuildImages,
+  containerLogs,
+  docker,
+  waitUntilHealthy,
+} from './docker-cli';
 import { ensureNodeBaseImage } from './node-base-image';
 import { buildPostgresStandIn, buildS3StandIn } from './stand-in-images';
 import { freePort, repoRoot } from './start-process';
@@ -69,6 +75,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await compose(['down', '-v', '--remove-orphans']).catch(() => undefined);
   await docker(['rmi', apiImage, runnerImage]).catch(() => undefined);
+  await pruneTestBuildImages();
   await rm(workDir, { recursive: true, force: true });
 }, 120_000);
 

@@ -56,3 +56,17 @@ export async function containerLogs(container: string, tail?: number): Promise<s
     return `(no logs: ${String(error)})`;
   }
 }
+
+/**
+ * Removes the untagged images the tests' builds leave behind (the Dockerfiles' build stages,
+ * replaced stand-ins): only those carrying one of the tests' labels, never anyone else's, and
+ * only those older than two minutes, so a build another test file runs at the same time keeps
+ * its build stage until it has copied from it (a run's last ones go with the next run).
+ */
+export async function pruneTestBuildImages(): Promise<void> {
+  const until = 'until=2m';
+  for (const label of ['dev.gibbon.test-base', 'dev.gibbon.test-stand-in']) {
+    const filters = ['--filter', `label=${label}`, '--filter', until];
+    await docker(['image', 'prune', '-f', ...filters]).catch(() => undefined);
+  }
+}

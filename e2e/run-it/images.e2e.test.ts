@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { ensureTestImage } from '@gibbon/test-kit';
-import { buildServiceImage, docker, waitUntilHealthy } from './docker-cli';
+import { buildServiceImage, pruneTestBuildImages, docker, waitUntilHealthy } from './docker-cli';
 import { ensureNodeBaseImage } from './node-base-image';
 import { freePort, repoRoot } from './start-process';
 
@@ -30,6 +30,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await docker(['rm', '-f', '-v', apiContainer, runnerContainer]).catch(() => undefined);
   await docker(['rmi', apiImage, runnerImage]).catch(() => undefined);
+  await pruneTestBuildImages();
 }, 60_000);
 
 async function adminToken(): Promise<string> {

@@ -95,7 +95,7 @@ async function buildFrom(
 ): Promise<string> {
   const context = await mkdtemp(join(tmpdir(), 'gibbon-stand-in-'));
   try {
-    const lines = await write(context);
+    const lines = [...(await write(context)), 'LABEL dev.gibbon.test-stand-in=1'];
     await writeFile(join(context, 'Dockerfile'), lines.join('\n') + '\n');
     await docker(['build', '--pull=false', '-q', '-t', tag, context], 300_000);
     return tag;
