@@ -14,7 +14,8 @@ import {
 } from './docker-cli';
 import { ensureNodeBaseImage } from './node-base-image';
 import { buildPostgresStandIn, buildS3StandIn } from './stand-in-images';
-import { freePort, repoRoot } from './start-process';
+import { freePort } from '../build/harness/free-port';
+import { repoRoot } from './start-process';
 
 // `docker-compose -f docker-compose.yml -f docker-compose.test.yml up` with locally built
 // images: Postgres and the S3 server become healthy, public-api starts on them, a runner

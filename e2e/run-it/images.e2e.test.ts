@@ -5,7 +5,8 @@ import { promisify } from 'node:util';
 import { ensureTestImage } from '@gibbon/test-kit';
 import { buildServiceImage, pruneTestBuildImages, docker, waitUntilHealthy } from './docker-cli';
 import { ensureNodeBaseImage } from './node-base-image';
-import { freePort, repoRoot } from './start-process';
+import { freePort } from '../build/harness/free-port';
+import { repoRoot } from './start-process';
 
 // The services' Dockerfiles built here with `docker build --pull=false` on a local stand-in
 // for node:20.19-bookworm-slim, then run as a user would: public-api healthy by its own

@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 
 export const repoRoot = resolve(__dirname, '../..');
@@ -72,17 +71,6 @@ export function startEnv(dataDir: string, port: number, extra: NodeJS.ProcessEnv
   delete env.GIBBON_DATABASE_URL;
   delete env.GIBBON_STORAGE;
   return { ...env, ...extra };
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => done(port));
-    });
-  });
 }
 
 /**

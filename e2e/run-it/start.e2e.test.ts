@@ -3,7 +3,8 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureTestImage, startGitRemote, type GitRemote } from '@gibbon/test-kit';
-import { freePort, processesUsing, StartProcess, startEnv } from './start-process';
+import { freePort } from '../build/harness/free-port';
+import { processesUsing, StartProcess, startEnv } from './start-process';
 
 // `pnpm start` as a user meets it: two processes, one data folder, the URL, Ctrl-C.
 // The first start builds the services (turbo; cached afterwards), so it gets a long timeout.

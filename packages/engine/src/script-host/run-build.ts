@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BuildContext } from '@gibbon/contracts';
+import { SCRIPT_LOG_ID } from '@gibbon/contracts/core';
 import type { BlobStore } from '@gibbon/storage';
 import type { ContainerBackend } from '../containers/backend';
 import type { JobNetwork } from '../containers/types';
@@ -20,8 +21,7 @@ import { buildVerdict, type BuildVerdict } from './build-status';
 import { prepareScript } from './prepare-script';
 import { runScriptProcess } from './script-process';
 
-/** The log of the build script itself; `_` can't start a job id, so it never collides with one. */
-export const SCRIPT_LOG_ID = '_script';
+export { SCRIPT_LOG_ID };
 
 export interface RunBuildOptions {
   checkoutDir: string;
