@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
-import { mkdir, realpath, rename, rm } from 'node:fs/promises';
+import { mkdir, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { build, version as esbuildVersion, type Plugin } from 'esbuild';
 import { UnprocessableError } from '@gibbon/contracts/core';
 import { scriptFingerprint } from './fingerprint';
+import { packageFolder } from './package-folder';
 
 /** Bump when the bundling settings change, so cached bundles of the old recipe are not reused. */
 const BUNDLE_RECIPE = 2;
@@ -48,8 +49,8 @@ function engineSdk(): Plugin {
   };
 }
 
-async function sdkFolder(): Promise<string> {
-  return realpath(join(engineRoot, 'node_modules', '@gibbon', 'sdk'));
+function sdkFolder(): Promise<string> {
+  return packageFolder('@gibbon/sdk', engineRoot);
 }
 
 /**

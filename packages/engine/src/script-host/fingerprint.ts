@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { packageFolder } from './package-folder';
 
 /** Every file under `folder`, sorted, without descending into any `node_modules`. */
 async function filesUnder(folder: string): Promise<string[]> {
@@ -41,7 +42,7 @@ export function bundledCodeIdentity(sdkFolder: string): Promise<string> {
   let identity = bundledCode.get(sdkFolder);
   if (!identity) {
     identity = (async () => {
-      const contracts = await realpath(join(sdkFolder, 'node_modules', '@gibbon', 'contracts'));
+      const contracts = await packageFolder('@gibbon/contracts', sdkFolder);
       const stamps = await Promise.all([packageStamp(sdkFolder), packageStamp(contracts)]);
       return stamps.join(':');
     })();
