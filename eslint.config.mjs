@@ -118,8 +118,9 @@ export default tseslint.config(
   ),
   ...boundary(
     'e2e',
-    ['@gibbon/contracts'],
-    'e2e drives the services as processes over HTTP; it imports only contracts.',
+    // All of e2e is test code: its helpers may start test-kit's parts themselves.
+    ['@gibbon/contracts', '@gibbon/test-kit'],
+    'e2e drives the services as processes over HTTP; it imports only contracts and test-kit.',
   ),
   prettier,
 );

@@ -2,11 +2,9 @@ import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { promisify } from 'node:util';
-import { ensureTestImage } from '@gibbon/test-kit';
-import { buildServiceImage, pruneTestBuildImages, docker, waitUntilHealthy } from './docker-cli';
-import { ensureNodeBaseImage } from './node-base-image';
+import { pruneTestBuildImages, docker, waitUntilHealthy } from './docker-cli';
+import { ensureServiceImages, type ServiceImages } from './service-images';
 import { freePort } from '../build/harness/free-port';
-import { repoRoot } from './start-process';
 
 // The services' Dockerfiles built here with `docker build --pull=false` on a local stand-in
 // for node:20.19-bookworm-slim, then run as a user would: public-api healthy by its own
@@ -15,22 +13,18 @@ import { repoRoot } from './start-process';
 
 const execFileAsync = promisify(execFile);
 const suffix = randomBytes(4).toString('hex');
-const apiImage = `gibbon-test/public-api:${suffix}`;
-const runnerImage = `gibbon-test/build-runner:${suffix}`;
 const apiContainer = `gibbon-test-api-${suffix}`;
 const runnerContainer = `gibbon-test-runner-${suffix}`;
 let port: number;
+let images: ServiceImages;
 
 beforeAll(async () => {
-  await ensureNodeBaseImage(await ensureTestImage(), repoRoot);
-  await buildServiceImage(repoRoot, 'public-api', apiImage);
-  await buildServiceImage(repoRoot, 'build-runner', runnerImage);
+  images = await ensureServiceImages();
   port = await freePort();
-}, 900_000);
+}, 1_800_000);
 
 afterAll(async () => {
   await docker(['rm', '-f', '-v', apiContainer, runnerContainer]).catch(() => undefined);
-  await docker(['rmi', apiImage, runnerImage]).catch(() => undefined);
   await pruneTestBuildImages();
 }, 60_000);
 
@@ -49,7 +43,7 @@ test('public-api image: runs as node, healthy by its HEALTHCHECK, serves /health
     'host',
     '-e',
     `GIBBON_PORT=${port}`,
-    apiImage,
+    images.api,
   ]);
   await waitUntilHealthy(apiContainer, 90_000);
   expect(await docker(['inspect', '-f', '{{.Config.User}}', apiContainer])).toBe('node');
@@ -73,7 +67,7 @@ test('build-runner image: registered token, Docker socket by group, healthy once
     'run', '-d', '--name', runnerContainer, '--network', 'host',
     '--group-add', String(socketGroup), '-v', '/var/run/docker.sock:/var/run/docker.sock',
     '-e', `GIBBON_SERVER_URL=http://127.0.0.1:${port}`, '-e', `GIBBON_RUNNER_TOKEN=${token}`,
-    '-e', 'GIBBON_JOB_NETWORK=none', runnerImage,
+    '-e', 'GIBBON_JOB_NETWORK=none', images.runner,
   ]); // prettier-ignore
   await waitUntilHealthy(runnerContainer, 90_000);
   expect(await docker(['exec', runnerContainer, 'id', '-u'])).toBe('1000');

@@ -3,6 +3,7 @@ import { cp, mkdir, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
+import { build } from 'esbuild';
 import { docker } from './docker-cli';
 
 const run = promisify(execFile);
@@ -13,6 +14,7 @@ const run = promisify(execFile);
 
 export const postgresStandIn = 'gibbon-test/postgres:15';
 export const s3StandIn = 'gibbon-test/s3rver:3';
+export const githubStandIn = 'gibbon-test/github:1';
 
 const pgVersion = '15';
 const pgBin = `/usr/lib/postgresql/${pgVersion}/bin`;
@@ -28,10 +30,7 @@ export async function buildPostgresStandIn(baseImage: string): Promise<string> {
     for (const path of copies)
       await cp(path, join(context, 'root', path), { recursive: true, dereference: true });
     for (const binary of ['postgres', 'initdb', 'pg_isready']) {
-      for (const library of await sharedLibraries(`${pgBin}/${binary}`)) {
-        await mkdir(join(context, 'root', dirname(library)), { recursive: true });
-        await cp(await realpath(library), join(context, 'root', library));
-      }
+      await copyWithLibraries(`${pgBin}/${binary}`, join(context, 'root'));
     }
     await mkdir(join(context, 'root/usr/local/bin'), { recursive: true });
     await writeFile(join(context, 'root/usr/local/bin/postgres-entrypoint'), entrypoint, {
@@ -87,6 +86,43 @@ export async function buildS3StandIn(baseImage: string, repoRoot: string): Promi
       'ENTRYPOINT ["node", "/app/node_modules/s3rver/bin/s3rver.js"]',
     ];
   }, s3StandIn);
+}
+
+/**
+ * test-kit's GitHub stand-in program (git smart HTTP and a recording REST API) with this
+ * machine's git: the `git` binary, `git http-backend` and the libraries they load.
+ */
+export async function buildGithubStandIn(baseImage: string, program: string): Promise<string> {
+  return buildFrom(async (context) => {
+    const gitCore = '/usr/lib/git-core';
+    for (const binary of [`${gitCore}/git`, `${gitCore}/git-http-backend`]) {
+      await copyWithLibraries(binary, join(context, 'root'));
+    }
+    await build({
+      entryPoints: [program],
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      outfile: join(context, 'github-stand-in.js'),
+      logLevel: 'error',
+    });
+    return [
+      `FROM ${baseImage}`,
+      'COPY root/ /',
+      'COPY github-stand-in.js /app/github-stand-in.js',
+      // http-backend runs `git upload-pack` from git's exec path, as Debian's package lays it out.
+      `RUN ln -s git ${gitCore}/git-upload-pack && mkdir -p /repositories`,
+      'EXPOSE 8080',
+      'ENTRYPOINT ["node", "/app/github-stand-in.js"]',
+    ];
+  }, githubStandIn);
+}
+
+async function copyWithLibraries(binary: string, root: string): Promise<void> {
+  for (const file of [binary, ...(await sharedLibraries(binary))]) {
+    await mkdir(join(root, dirname(file)), { recursive: true });
+    await cp(await realpath(file), join(root, file));
+  }
 }
 
 async function buildFrom(

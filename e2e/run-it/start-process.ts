@@ -4,11 +4,17 @@ import { join, resolve } from 'node:path';
 
 export const repoRoot = resolve(__dirname, '../..');
 const startScript = join(repoRoot, 'scripts/start.mjs');
+const gibbonCli = join(repoRoot, 'packages/cli/bin/gibbon.mjs');
+
+/** How the system is started: `pnpm start` runs `node scripts/start.mjs` in the repository. */
+export type StartCommand =
+  { readonly via: 'pnpm start' } | { readonly via: 'gibbon server'; readonly cwd: string };
 
 /**
- * `node scripts/start.mjs` as a user runs it (`pnpm start` runs exactly this), with its output
- * collected. Lifecycle: `launch()` → `waitFor(text)` → `signal()` → `exited`; `kill()` is the
- * cleanup of last resort and is safe to call after it has exited.
+ * `node scripts/start.mjs` as a user runs it (`pnpm start` runs exactly this), or the CLI's
+ * `gibbon server` in a folder of the user's, with its output collected. Lifecycle: `launch()` →
+ * `waitFor(text)` → `signal()` → `exited`; `kill()` is the cleanup of last resort and is safe to
+ * call after it has exited.
  */
 export class StartProcess {
   stdout = '';
@@ -16,9 +22,13 @@ export class StartProcess {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   private readonly child: ChildProcess;
 
-  private constructor(args: readonly string[], env: NodeJS.ProcessEnv) {
-    this.child = spawn(process.execPath, [startScript, ...args], {
-      cwd: repoRoot,
+  private constructor(args: readonly string[], env: NodeJS.ProcessEnv, command: StartCommand) {
+    const [program, cwd] =
+      command.via === 'pnpm start'
+        ? [[startScript], repoRoot]
+        : [[gibbonCli, 'server'], command.cwd];
+    this.child = spawn(process.execPath, [...program, ...args], {
+      cwd,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -29,8 +39,12 @@ export class StartProcess {
     );
   }
 
-  static launch(env: NodeJS.ProcessEnv, args: readonly string[] = []): StartProcess {
-    return new StartProcess(args, env);
+  static launch(
+    env: NodeJS.ProcessEnv,
+    args: readonly string[] = [],
+    command: StartCommand = { via: 'pnpm start' },
+  ): StartProcess {
+    return new StartProcess(args, env, command);
   }
 
   get output(): string {

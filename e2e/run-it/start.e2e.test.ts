@@ -1,10 +1,11 @@
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureTestImage, startGitRemote, type GitRemote } from '@gibbon/test-kit';
+import { removeContainersWithLabel } from '../build/harness/docker';
 import { freePort } from '../build/harness/free-port';
-import { processesUsing, StartProcess, startEnv } from './start-process';
+import { processesUsing, StartProcess, startEnv, type StartCommand } from './start-process';
 
 // `pnpm start` as a user meets it: two processes, one data folder, the URL, Ctrl-C.
 // The first start builds the services (turbo; cached afterwards), so it gets a long timeout.
@@ -32,8 +33,12 @@ afterAll(async () => {
   await rm(workDir, { recursive: true, force: true });
 });
 
-function launch(env: NodeJS.ProcessEnv, args: readonly string[] = []): StartProcess {
-  const start = StartProcess.launch(env, args);
+function launch(
+  env: NodeJS.ProcessEnv,
+  args: readonly string[] = [],
+  command?: StartCommand,
+): StartProcess {
+  const start = StartProcess.launch(env, args, command);
   started.push(start);
   return start;
 }
@@ -120,6 +125,41 @@ describe('pnpm start with the embedded defaults', () => {
   }, 150_000);
 });
 
+describe('gibbon server', () => {
+  test("runs the same system with the data folder in the caller's folder; SIGTERM, then Ctrl-C, stop it", async () => {
+    const folder = join(workDir, 'server-user');
+    await mkdir(folder);
+    const dataDir = join(folder, '.gibbon-data');
+    const port = await freePort();
+    const env = startEnv(dataDir, port);
+    delete env.GIBBON_DATA_DIR; // the default: .gibbon-data in the folder it runs in
+    const server = launch(env, ['--no-build'], { via: 'gibbon server', cwd: folder });
+    await server.waitFor(running, 120_000);
+    expect(server.output).toContain(`Gibbon CI is running at http://localhost:${port}`);
+    expect(server.output).toContain(`saved with mode 0600 in ${join(dataDir, 'admin-token')}`);
+    expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+    await server.waitFor('build-runner | ', 20_000);
+    // public-api and build-runner (the CLI and start.mjs get the data folder by default only).
+    expect(await processesUsing(dataDir)).toHaveLength(2);
+
+    server.signal('SIGTERM');
+    expect(await server.exited).toEqual({ code: 0, signal: null });
+    await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow('fetch failed');
+    expect(server.output).toContain('build-runner stopped');
+    // The services ran in the server's own process group; none is left behind.
+    expect(await processesUsing(dataDir)).toEqual([]);
+  }, 180_000);
+});
+
+/** Forced stops kill the services without waiting for them; their exit takes a moment. */
+async function waitForNoProcess(dataDir: string): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  while ((await processesUsing(dataDir)).length > 0 && Date.now() < deadline) {
+    await new Promise((done) => setTimeout(done, 200));
+  }
+  expect(await processesUsing(dataDir)).toEqual([]);
+}
+
 describe('a build through pnpm start', () => {
   let remote: GitRemote;
 
@@ -147,16 +187,34 @@ describe('a build through pnpm start', () => {
     return JSON.parse(text) as T;
   }
 
+  /** Creates org acme and a repository of `url` in a running system; triggers a build of main. */
+  async function triggerBuild(port: number, dataDir: string, name: string, url: string) {
+    const token = (await readFile(join(dataDir, 'admin-token'), 'utf8')).trim();
+    await call(port, token, 'POST', '/v1/orgs', { slug: 'acme' });
+    await call(port, token, 'POST', '/v1/orgs/acme/repos', { name, url });
+    const path = `/v1/orgs/acme/repos/${name}/builds`;
+    const build = await call<{ id: string; number: number }>(port, token, 'POST', path, {
+      branch: 'main',
+    });
+    return { token, build, buildPath: `${path}/${build.number}` };
+  }
+
+  function buildScript(job: string): string {
+    return [
+      "import { container, pipeline } from '@gibbon/sdk';",
+      `export default pipeline(() => [${job}]);`,
+      '',
+    ].join('\n');
+  }
+
   test('a repository with a container job, triggered through the API, builds to success', async () => {
-    const image = await ensureTestImage();
+    const image = JSON.stringify(await ensureTestImage());
     const repo = await remote.createRepository('hello');
     const commit = await repo.commit(
       {
-        '.gibbon/build.ts': [
-          "import { container, pipeline } from '@gibbon/sdk';",
-          `export default pipeline(() => [container('hello', { image: ${JSON.stringify(image)}, script: ['echo hello from gibbon'] })]);`,
-          '',
-        ].join('\n'),
+        '.gibbon/build.ts': buildScript(
+          `container('hello', { image: ${image}, script: ['echo hello from gibbon'] })`,
+        ),
       },
       { message: 'build script' },
     );
@@ -164,39 +222,67 @@ describe('a build through pnpm start', () => {
     const port = await freePort();
     const start = launch(startEnv(dataDir, port, { GIBBON_JOB_NETWORK: 'none' }), ['--no-build']);
     await start.waitFor(running, 60_000);
-    const token = (await readFile(join(dataDir, 'admin-token'), 'utf8')).trim();
-    await call(port, token, 'POST', '/v1/orgs', { slug: 'acme' });
-    await call(port, token, 'POST', '/v1/orgs/acme/repos', { name: 'hello', url: repo.url });
-    const triggered = await call<{ number: number }>(
-      port,
-      token,
-      'POST',
-      '/v1/orgs/acme/repos/hello/builds',
-      {
-        branch: 'main',
-      },
-    );
+    const { token, buildPath } = await triggerBuild(port, dataDir, 'hello', repo.url);
 
     let build = { status: 'queued', commit: '' } as { status: string; commit?: string };
     const deadline = Date.now() + 90_000;
     while (['queued', 'running'].includes(build.status) && Date.now() < deadline) {
       await new Promise((done) => setTimeout(done, 500));
-      build = await call(
-        port,
-        token,
-        'GET',
-        `/v1/orgs/acme/repos/hello/builds/${triggered.number}`,
-      );
+      build = await call(port, token, 'GET', buildPath);
     }
     expect(build).toMatchObject({ status: 'success' });
     expect(JSON.stringify(build)).toContain(commit);
-    const log = await fetch(
-      `http://127.0.0.1:${port}/v1/orgs/acme/repos/hello/builds/${triggered.number}/jobs/hello/logs`,
-      { headers: { authorization: `Bearer ${token}` } },
-    );
+    const log = await fetch(`http://127.0.0.1:${port}${buildPath}/jobs/hello/logs`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect(await log.text()).toContain('hello from gibbon');
     await stopWith(start, 'SIGINT', dataDir);
   }, 150_000);
+
+  test('gibbon server: a second Ctrl-C while a build runs forces the stop; no service is left', async () => {
+    const image = JSON.stringify(await ensureTestImage());
+    const repo = await remote.createRepository('ticking');
+    const ticks = "'for i in $(seq 1 120); do echo tick $i; sleep 1; done'";
+    await repo.commit(
+      {
+        '.gibbon/build.ts': buildScript(
+          `container('ticks', { image: ${image}, script: [${ticks}] })`,
+        ),
+      },
+      { message: 'a long build' },
+    );
+    const folder = join(workDir, 'server-forced');
+    await mkdir(folder);
+    const dataDir = join(folder, 'data');
+    const port = await freePort();
+    const env = startEnv(dataDir, port, { GIBBON_JOB_NETWORK: 'none' });
+    const server = launch(env, ['--no-build'], { via: 'gibbon server', cwd: folder });
+    await server.waitFor(running, 120_000);
+    const { token, build, buildPath } = await triggerBuild(port, dataDir, 'ticking', repo.url);
+    try {
+      const deadline = Date.now() + 60_000;
+      let log = '';
+      while (!log.includes('tick 2') && Date.now() < deadline) {
+        await new Promise((done) => setTimeout(done, 500));
+        const res = await fetch(`http://127.0.0.1:${port}${buildPath}/jobs/ticks/logs`, {
+          headers: { authorization: `Bearer ${token}` },
+        });
+        log = res.ok ? await res.text() : '';
+      }
+      expect(log).toContain('tick 2');
+
+      // The first Ctrl-C stops in order: the runner waits for its build, two minutes long.
+      server.signal('SIGINT');
+      await server.waitFor('Stopping Gibbon CI', 10_000);
+      await new Promise((done) => setTimeout(done, 1_500)); // the CLI takes a doubled Ctrl-C as one
+      server.signal('SIGINT');
+      expect(await server.exited).toEqual({ code: 130, signal: null });
+      await waitForNoProcess(dataDir);
+    } finally {
+      // The forced runner left its job container; its next start would reap it.
+      await removeContainersWithLabel('gibbon.build', build.id);
+    }
+  }, 180_000);
 });
 
 describe('pnpm start refuses with one clear line', () => {

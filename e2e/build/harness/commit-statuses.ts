@@ -8,9 +8,10 @@ export interface CommitStatus {
   readonly authorization: string;
 }
 
-function statusesOf(github: GithubStandIn, sha: string): CommitStatus[] {
+/** The commit statuses for `sha` among the calls GitHub's REST API received, in order. */
+export function statusesOf(requests: readonly RecordedCall[], sha: string): CommitStatus[] {
   const path = `/repos/${githubRepo}/statuses/${sha}`;
-  return github.requests
+  return requests
     .filter((request: RecordedCall) => request.method === 'POST' && request.path === path)
     .map((request) => {
       const body = request.body as { state?: string; context?: string };
@@ -27,13 +28,13 @@ export function waitForFinalStatus(github: GithubStandIn, sha: string): Promise<
   return waitUntil(
     `a final commit status for ${sha}`,
     () => {
-      const statuses = statusesOf(github, sha);
+      const statuses = statusesOf(github.requests, sha);
       const final = statuses.some((status) => status.state !== 'pending');
       return Promise.resolve(final ? statuses : undefined);
     },
     {
       timeoutMs: 15_000,
-      describe: () => `received: ${JSON.stringify(statusesOf(github, sha).map((s) => s.state))}`,
+      describe: () => `received: ${JSON.stringify(statusesOf(github.requests, sha).map((s) => s.state))}`,
     },
   );
 }

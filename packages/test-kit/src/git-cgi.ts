@@ -72,6 +72,11 @@ function cgiEnvironment(cgi: CgiRequest, request: IncomingMessage): NodeJS.Proce
     PATH: process.env.PATH,
     GIT_CONFIG_NOSYSTEM: '1',
     GIT_CONFIG_GLOBAL: '/dev/null',
+    // The GitHub stand-in container serves repositories another uid owns (a bind mount);
+    // git refuses those without this. Every repository here is the test's own.
+    GIT_CONFIG_COUNT: '1',
+    GIT_CONFIG_KEY_0: 'safe.directory',
+    GIT_CONFIG_VALUE_0: '*',
     GIT_PROJECT_ROOT: cgi.projectRoot,
     GIT_HTTP_EXPORT_ALL: '1',
     GATEWAY_INTERFACE: 'CGI/1.1',

@@ -1,17 +1,13 @@
-import { timingSafeEqual } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { serveWithGitHttpBackend } from './git-cgi';
+import { gitRequestHandler, type BasicCredentials } from './git-http';
 import { git } from './git-cli';
 import { GitTestRepository, type TestRepository } from './test-repository';
 
-export interface BasicCredentials {
-  readonly username: string;
-  readonly password: string;
-}
+export type { BasicCredentials };
 
 export interface CreateRepositoryOptions {
   /** Defaults to `main`. */
@@ -39,36 +35,10 @@ const repositoryName = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 export async function startGitRemote(): Promise<GitRemote> {
   const root = await mkdtemp(join(tmpdir(), 'gibbon-git-remote-'));
   const projectRoot = join(root, 'repositories');
-  const credentials = new Map<string, BasicCredentials | undefined>();
 
-  const server = createServer((request, response) => {
-    route(request, response).catch((error: unknown) => {
-      if (!response.headersSent) response.writeHead(500, { 'content-type': 'text/plain' });
-      response.end(`${String(error)}\n`);
-    });
-  });
-  async function route(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const url = new URL(request.url ?? '/', 'http://localhost');
-    const pathInfo = decodedPath(url.pathname);
-    if (pathInfo === undefined) {
-      response.writeHead(400, { 'content-type': 'text/plain' }).end('Malformed path\n');
-      return;
-    }
-    const name = /^\/([^/]+)\.git(\/|$)/.exec(pathInfo)?.[1];
-    if (name === undefined || !credentials.has(name)) {
-      response.writeHead(404, { 'content-type': 'text/plain' }).end('No such repository\n');
-      return;
-    }
-    const required = credentials.get(name);
-    if (required && !matches(request, required)) {
-      response.writeHead(401, { 'www-authenticate': 'Basic realm="gibbon-test-git"' });
-      response.end('Authentication required\n');
-      return;
-    }
-    const remoteUser = required?.username;
-    const query = url.search.slice(1);
-    await serveWithGitHttpBackend({ projectRoot, pathInfo, query, remoteUser }, request, response);
-  }
+  // A name not (yet) created is unknown (404); a public one maps to null.
+  const credentials = new Map<string, BasicCredentials | null>();
+  const server = createServer(gitRequestHandler(projectRoot, (name) => credentials.get(name)));
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -98,7 +68,7 @@ export async function startGitRemote(): Promise<GitRemote> {
       await git(root, ['init', '--quiet', `--initial-branch=${defaultBranch}`, workTree]);
       await git(workTree, ['remote', 'add', 'origin', directory]);
       // Served from here on; until now a request for the name got 404.
-      credentials.set(name, options.auth);
+      credentials.set(name, options.auth ?? null);
       return new GitTestRepository(name, `${url}/${name}.git`, directory, workTree, defaultBranch);
     },
     async close() {
@@ -109,20 +79,4 @@ export async function startGitRemote(): Promise<GitRemote> {
       await rm(root, { recursive: true, force: true });
     },
   };
-}
-
-function matches(request: IncomingMessage, expected: BasicCredentials): boolean {
-  const header = request.headers.authorization ?? '';
-  if (!header.startsWith('Basic ')) return false;
-  const given = Buffer.from(header.slice(6), 'base64');
-  const wanted = Buffer.from(`${expected.username}:${expected.password}`);
-  return given.length === wanted.length && timingSafeEqual(given, wanted);
-}
-
-function decodedPath(pathname: string): string | undefined {
-  try {
-    return decodeURIComponent(pathname);
-  } catch {
-    return undefined;
-  }
 }

@@ -8,6 +8,7 @@ import {
 import type { Command } from './command';
 import { paramsCommand } from './params';
 import { runCommand } from './run';
+import { serverCommand } from './server';
 import { testCommand } from './test-pipelines';
 import { verifyCommand } from './verify';
 
@@ -22,4 +23,5 @@ export const commands: readonly Command[] = [
   triggerCommand,
   cancelCommand,
   paramsCommand,
+  serverCommand,
 ];
