@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { labelKeys } from '@gibbon/engine';
@@ -72,6 +72,22 @@ describe('build-runner main', () => {
       /^gibbon build-runner: The Docker engine at .* is not reachable; start dockerd/,
     );
     expect(output.stderr.trim().split('\n')).toHaveLength(1);
+  }, 30_000);
+
+  it('says so in one line when the work folder cannot be written', async () => {
+    // Root ignores permission bits, so the folder is made impossible: its parent is a file.
+    const file = join(root, 'a-file');
+    await writeFile(file, '');
+    const workDir = join(file, 'work');
+    const { output, exited } = startMain({
+      GIBBON_SERVER_URL: server.url,
+      GIBBON_RUNNER_TOKEN: server.runnerToken,
+      GIBBON_RUNNER_WORK_DIR: workDir,
+    });
+    expect(await exited).toBe(1);
+    expect(output.stderr).toBe(
+      `gibbon build-runner: The work folder ${workDir} is not writable by uid ${process.getuid?.()} (ENOTDIR); create it for that user (e.g. install -d -o ${process.getuid?.()} ${workDir}) or set GIBBON_RUNNER_WORK_DIR.\n`,
+    );
   }, 30_000);
 
   it('reaps its own earlier containers at start and exits 0 on SIGTERM', async () => {

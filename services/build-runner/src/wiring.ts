@@ -1,4 +1,5 @@
-import { readdir, rm, mkdir } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, readdir, rm, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import Docker from 'dockerode';
 import {
@@ -80,9 +81,23 @@ async function pingDocker(docker: Docker): Promise<void> {
   }
 }
 
-/** Build folders are deleted after each build; ones still here belong to a run that died. */
+/**
+ * Build folders are deleted after each build; ones still here belong to a run that died. The
+ * folder must be this user's to write: a bind mount the host created for root is the usual
+ * reason it is not, and every build would fail on it.
+ */
 async function removeBuildFolders(workDir: string): Promise<void> {
-  await mkdir(workDir, { recursive: true, mode: 0o700 });
+  try {
+    await mkdir(workDir, { recursive: true, mode: 0o700 });
+    await access(workDir, constants.W_OK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    const uid = process.getuid?.() ?? 'this user';
+    throw new ConfigError(
+      `The work folder ${workDir} is not writable by uid ${uid} (${code}); create it for that user (e.g. install -d -o ${uid} ${workDir}) or set GIBBON_RUNNER_WORK_DIR.`,
+      { cause: error },
+    );
+  }
   const leftovers = (await readdir(workDir)).filter((name) => name.startsWith('build-'));
   await Promise.all(
     leftovers.map((name) => rm(join(workDir, name), { recursive: true, force: true })),
