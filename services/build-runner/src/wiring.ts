@@ -40,7 +40,7 @@ export async function createRunnerService(
   const reaped = await reapContainers(docker, { runner: config.runnerId });
   if (reaped.length > 0)
     logger.log('info', 'removed containers of an earlier run', { count: reaped.length });
-  await removeBuildFolders(config.workDir);
+  await removeBuildFolders(config.workDir, logger);
   const store = await openStore(config);
   const backend = new DockerBackend(docker, {
     ...defaultContainerConfig,
@@ -56,6 +56,7 @@ export async function createRunnerService(
     logger,
     backoff: defaultBackoff,
     logDrainTimeoutMs: REPORT_TIMEOUT_MS,
+    ...(config.scriptUser ? { scriptUser: config.scriptUser } : {}),
   });
   const runner = new Runner({
     api: new RunnerApiClient(config.serverUrl, config.runnerToken),
@@ -86,7 +87,7 @@ async function pingDocker(docker: Docker): Promise<void> {
  * folder must be this user's to write: a bind mount the host created for root is the usual
  * reason it is not, and every build would fail on it.
  */
-async function removeBuildFolders(workDir: string): Promise<void> {
+async function removeBuildFolders(workDir: string, logger: Logger): Promise<void> {
   try {
     await mkdir(workDir, { recursive: true, mode: 0o700 });
     await access(workDir, constants.W_OK);
@@ -99,9 +100,16 @@ async function removeBuildFolders(workDir: string): Promise<void> {
     );
   }
   const leftovers = (await readdir(workDir)).filter((name) => name.startsWith('build-'));
-  await Promise.all(
-    leftovers.map((name) => rm(join(workDir, name), { recursive: true, force: true })),
+  const removals = leftovers.map((name) =>
+    rm(join(workDir, name), { recursive: true, force: true }),
   );
+  for (const removal of await Promise.allSettled(removals)) {
+    if (removal.status === 'rejected') {
+      const error =
+        removal.reason instanceof Error ? removal.reason.message : String(removal.reason);
+      logger.log('warn', 'could not remove a build folder of an earlier run', { error });
+    }
+  }
 }
 
 async function openStore(config: RunnerConfig): Promise<BlobStore> {

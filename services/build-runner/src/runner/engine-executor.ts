@@ -1,7 +1,13 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TERMINAL_BUILD_STATUSES, type BuildResult, type ScriptEvent } from '@gibbon/contracts';
-import { runBuild, SCRIPT_LOG_ID, type ContainerBackend, type JobNetwork } from '@gibbon/engine';
+import {
+  runBuild,
+  SCRIPT_LOG_ID,
+  type ContainerBackend,
+  type JobNetwork,
+  type ScriptUser,
+} from '@gibbon/engine';
 import type { BlobStore } from '@gibbon/storage';
 import { checkoutCommit } from '../checkout/clone';
 import type { Logger } from '../logger';
@@ -27,6 +33,8 @@ export interface EngineExecutorOptions {
   stopGraceSeconds?: number;
   /** Log shipping tuning (tests); defaults: 1 s and 64 KiB. */
   logFlushIntervalMs?: number;
+  /** Build scripts run as this user (the runner is root); see RunnerConfig. */
+  scriptUser?: ScriptUser;
 }
 
 const MESSAGE_MAX_LENGTH = 4096;
@@ -41,6 +49,11 @@ export class EngineExecutor implements BuildExecutor {
   async execute(run: BuildRun): Promise<BuildResult> {
     await mkdir(this.options.workDir, { recursive: true, mode: 0o700 });
     const folder = await mkdtemp(join(this.options.workDir, 'build-'));
+    if (this.options.scriptUser) {
+      // The script's user passes through to its checkout; it can list neither folder.
+      await chmod(this.options.workDir, 0o711);
+      await chmod(folder, 0o711);
+    }
     const shipper = this.logShipper(run, join(folder, 'logs'));
     const stopShipping = () => shipper.stop();
     run.reportingSignal.addEventListener('abort', stopShipping, { once: true });
@@ -50,7 +63,23 @@ export class EngineExecutor implements BuildExecutor {
     } finally {
       await this.closeShipper(shipper);
       run.reportingSignal.removeEventListener('abort', stopShipping);
+      await this.removeBuildFolder(run, folder);
+    }
+  }
+
+  /**
+   * A folder that can't be removed (files a job container wrote as root, when the runner is not
+   * root) costs disk, not the build: its outcome stands, and the runner's next start retries.
+   */
+  private async removeBuildFolder(run: BuildRun, folder: string): Promise<void> {
+    try {
       await rm(folder, { recursive: true, force: true });
+    } catch (error) {
+      this.options.logger.log('warn', 'could not remove the build folder', {
+        buildId: run.claim.build.id,
+        folder,
+        error: error instanceof Error ? error.message : String(error),
+      });
     }
   }
 
@@ -98,6 +127,7 @@ export class EngineExecutor implements BuildExecutor {
       signal,
       store: this.options.store,
       onEvent: (event) => forwardEvent(run, event, shipper),
+      ...(this.options.scriptUser ? { scriptUser: this.options.scriptUser } : {}),
       ...(this.options.stopGraceSeconds === undefined
         ? {}
         : { stopGraceSeconds: this.options.stopGraceSeconds }),
