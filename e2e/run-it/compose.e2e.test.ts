@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -91,6 +91,8 @@ beforeAll(async () => {
   remote = await startGitRemote();
 
   workDir = await mkdtemp(join(tmpdir(), 'gibbon-compose-'));
+  // The runner's work folder lives in here; build scripts (nobody) must pass through to it.
+  await chmod(workDir, 0o711);
   const runnerWork = join(workDir, 'runner-work');
   await mkdir(runnerWork);
   port = await freePort();
@@ -152,6 +154,8 @@ test('the stack comes up healthy and the registered runner reaches public-api', 
   );
   expect(seen).toEqual(expect.any(String));
   expect(await containerLogs(container('public-api'))).toContain('"database":"postgres"');
+  // The image's runner is root and starts build scripts as nobody (see its Dockerfile).
+  expect(await containerLogs(container('build-runner'))).toContain('"scriptUser":"65534:65534"');
 }, 400_000);
 
 test('a signed push builds to success through the stack: clone, jobs, logs, artifact, statuses', async () => {

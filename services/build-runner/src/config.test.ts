@@ -18,6 +18,21 @@ describe('loadConfig', () => {
     expect(loadConfig({ GIBBON_RUNNER_TOKEN: 'tok-2' }).runnerId).not.toBe(config.runnerId);
   });
 
+  describe('the user build scripts run as', () => {
+    it("is GIBBON_SCRIPT_USER when set, otherwise the runner's own user", () => {
+      const env = { ...base, GIBBON_SCRIPT_USER: '65534:65533' };
+      expect(loadConfig(env, '/srv', 0).scriptUser).toEqual({ uid: 65534, gid: 65533 });
+      expect(loadConfig(base, '/srv', 0).scriptUser).toBeUndefined();
+    });
+
+    it('refuses GIBBON_SCRIPT_USER when the runner is not root', () => {
+      const env = { ...base, GIBBON_SCRIPT_USER: '65534:65534' };
+      expect(() => loadConfig(env, '/srv', 1000)).toThrow(
+        "GIBBON_SCRIPT_USER needs a runner running as root (only root can start a process as another user); unset it to run scripts as the runner's user.",
+      );
+    });
+  });
+
   it('reads every variable', () => {
     const config = loadConfig(
       {
@@ -57,10 +72,14 @@ describe('loadConfig', () => {
     ],
     [{ ...base, GIBBON_RUNNER_ID: '../x' }, /GIBBON_RUNNER_ID may hold/],
     [{ ...base, GIBBON_STORAGE: 's3' }, /GIBBON_S3_BUCKET/],
+    [
+      { ...base, GIBBON_SCRIPT_USER: 'nobody' },
+      /GIBBON_SCRIPT_USER="nobody" is not valid; use numeric/,
+    ],
   ])('refuses %j with one line naming the variable', (env, message) => {
     let error: unknown;
     try {
-      loadConfig(env);
+      loadConfig(env, '/srv', 0);
     } catch (caught) {
       error = caught;
     }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { InputError } from '@gibbon/contracts';
-import type { JobNetwork } from '@gibbon/engine';
+import type { JobNetwork, ScriptUser } from '@gibbon/engine';
 import { blobStoreConfigFromEnv, type BlobStoreConfig } from '@gibbon/storage';
 
 /**
@@ -25,6 +25,11 @@ export interface RunnerConfig {
   /** Seconds running builds get to finish after the first SIGTERM before they are canceled. */
   readonly drainTimeoutSeconds: number;
   readonly storage: BlobStoreConfig;
+  /**
+   * The user build scripts run as (`GIBBON_SCRIPT_USER`; only a root runner can switch, and
+   * the image sets nobody). Unset: scripts run as the runner's own user.
+   */
+  readonly scriptUser: ScriptUser | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -102,7 +107,32 @@ function runnerId(env: Env, token: string): string {
   return explicit;
 }
 
-export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): RunnerConfig {
+/**
+ * `GIBBON_SCRIPT_USER=uid:gid`: build scripts run as that user, apart from the runner's
+ * tokens, files and (in a container) the Docker socket. Only a root runner can switch users.
+ */
+function scriptUser(env: Env, runnerUid: number | undefined): ScriptUser | undefined {
+  const raw = env.GIBBON_SCRIPT_USER?.trim();
+  if (!raw) return undefined;
+  const match = /^(\d{1,10}):(\d{1,10})$/.exec(raw);
+  if (!match) {
+    throw new ConfigError(
+      `GIBBON_SCRIPT_USER=${JSON.stringify(raw)} is not valid; use numeric uid:gid, e.g. 65534:65534.`,
+    );
+  }
+  if (runnerUid !== 0) {
+    throw new ConfigError(
+      "GIBBON_SCRIPT_USER needs a runner running as root (only root can start a process as another user); unset it to run scripts as the runner's user.",
+    );
+  }
+  return { uid: Number(match[1]), gid: Number(match[2]) };
+}
+
+export function loadConfig(
+  env: Env = process.env,
+  cwd: string = process.cwd(),
+  runnerUid: number | undefined = process.getuid?.(),
+): RunnerConfig {
   const dataDir = resolve(cwd, env.GIBBON_DATA_DIR?.trim() || '.gibbon-data');
   const token = runnerToken(env);
   let storage: BlobStoreConfig;
@@ -122,5 +152,6 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     runnerId: runnerId(env, token),
     drainTimeoutSeconds: positiveInteger(env, 'GIBBON_RUNNER_DRAIN_TIMEOUT', 600, 86_400),
     storage,
+    scriptUser: scriptUser(env, runnerUid),
   };
 }

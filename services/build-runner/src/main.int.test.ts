@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { labelKeys } from '@gibbon/engine';
@@ -89,6 +89,28 @@ describe('build-runner main', () => {
       `gibbon build-runner: The work folder ${workDir} is not writable by uid ${process.getuid?.()} (ENOTDIR); create it for that user (e.g. install -d -o ${process.getuid?.()} ${workDir}) or set GIBBON_RUNNER_WORK_DIR.\n`,
     );
   }, 30_000);
+
+  // Only a root runner may switch users (CI runs the tests as root).
+  const asRoot = process.getuid?.() === 0 ? it : it.skip;
+  asRoot(
+    'says so in one line when the script user cannot reach the work folder',
+    async () => {
+      const closed = join(root, 'closed');
+      await mkdir(closed, { mode: 0o700 });
+      const workDir = join(closed, 'work');
+      const { output, exited } = startMain({
+        GIBBON_SERVER_URL: server.url,
+        GIBBON_RUNNER_TOKEN: server.runnerToken,
+        GIBBON_RUNNER_WORK_DIR: workDir,
+        GIBBON_SCRIPT_USER: '65534:65534',
+      });
+      expect(await exited).toBe(1);
+      expect(output.stderr).toBe(
+        `gibbon build-runner: Build scripts run as 65534:65534 (GIBBON_SCRIPT_USER), which cannot pass through ${closed} (mode 0700) to the work folder ${workDir}; allow it (chmod o+x ${closed}) or set GIBBON_RUNNER_WORK_DIR to a folder under one it can pass.\n`,
+      );
+    },
+    30_000,
+  );
 
   it('reaps its own earlier containers at start and exits 0 on SIGTERM', async () => {
     const image = await ensureTestImage();

@@ -24,7 +24,11 @@ async function main(): Promise<void> {
     runnerId: config.runnerId,
     capacity: config.capacity,
     network: config.jobNetwork,
+    scriptUser: config.scriptUser ? `${config.scriptUser.uid}:${config.scriptUser.gid}` : 'runner',
   });
+  if (!config.scriptUser && process.getuid?.() === 0) {
+    logger.log('warn', 'build scripts run as root; set GIBBON_SCRIPT_USER to run them apart');
+  }
   await service.runner.run();
   await service.close();
   logger.log('info', 'build-runner stopped');

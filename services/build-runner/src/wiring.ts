@@ -1,12 +1,13 @@
 import { constants } from 'node:fs';
-import { access, readdir, rm, mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { access, chmod, readdir, rm, mkdir, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import Docker from 'dockerode';
 import {
   defaultContainerConfig,
   DockerBackend,
   preloadScriptApi,
   reapContainers,
+  type ScriptUser,
 } from '@gibbon/engine';
 import { openBlobStore, type BlobStore } from '@gibbon/storage';
 import { ConfigError, type RunnerConfig } from './config';
@@ -41,6 +42,7 @@ export async function createRunnerService(
   if (reaped.length > 0)
     logger.log('info', 'removed containers of an earlier run', { count: reaped.length });
   await removeBuildFolders(config.workDir, logger);
+  if (config.scriptUser) await letScriptUserThrough(config.workDir, config.scriptUser);
   const store = await openStore(config);
   const backend = new DockerBackend(docker, {
     ...defaultContainerConfig,
@@ -109,6 +111,29 @@ async function removeBuildFolders(workDir: string, logger: Logger): Promise<void
         removal.reason instanceof Error ? removal.reason.message : String(removal.reason);
       logger.log('warn', 'could not remove a build folder of an earlier run', { error });
     }
+  }
+}
+
+/**
+ * A script user must pass through every folder above its checkout: the work folder is made
+ * traversable (0711: no listing), and a parent it can't pass stops the runner with one line,
+ * rather than every build failing on it.
+ */
+async function letScriptUserThrough(workDir: string, user: ScriptUser): Promise<void> {
+  await chmod(workDir, 0o711);
+  for (let folder = dirname(workDir); ; folder = dirname(folder)) {
+    const { mode, uid, gid } = await stat(folder);
+    const passes =
+      (mode & 0o001) !== 0 ||
+      (uid === user.uid && (mode & 0o100) !== 0) ||
+      (gid === user.gid && (mode & 0o010) !== 0);
+    if (!passes) {
+      const octal = (mode & 0o777).toString(8).padStart(4, '0');
+      throw new ConfigError(
+        `Build scripts run as ${user.uid}:${user.gid} (GIBBON_SCRIPT_USER), which cannot pass through ${folder} (mode ${octal}) to the work folder ${workDir}; allow it (chmod o+x ${folder}) or set GIBBON_RUNNER_WORK_DIR to a folder under one it can pass.`,
+      );
+    }
+    if (dirname(folder) === folder) return;
   }
 }
 

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BuildStatus, JobStatus } from '@gibbon/contracts';
+import type { ScriptUser } from '../script-host/script-user';
 
 /**
  * What a scenario folder expects (`expected.json` beside its `.gibbon/`): the build status,
@@ -22,6 +23,8 @@ export interface ScenarioExpectation {
   timeoutSeconds?: number;
   /** Run the same checkout this many times (caches); expectations are of the last run. */
   runs?: number;
+  /** Run the script as this user; needs root, so such scenarios run only where tests are root. */
+  scriptUser?: ScriptUser;
 }
 
 export async function readExpectation(folder: string): Promise<ScenarioExpectation> {

@@ -1,5 +1,5 @@
-import { existsSync, readdirSync } from 'node:fs';
-import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { chmod, cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalDiskBlobStore } from '@gibbon/storage';
@@ -22,11 +22,18 @@ const backend = new DockerBackend(docker, {
   network: 'none',
   stopGraceSeconds: 1,
 });
+// Scenarios with a script user need root (CI runs as root); elsewhere they are left out.
+const asRoot = process.getuid?.() === 0;
 const scenarioNames = readdirSync(__dirname, { withFileTypes: true })
   .filter(
     (entry) => entry.isDirectory() && existsSync(join(__dirname, entry.name, 'expected.json')),
   )
   .map((entry) => entry.name)
+  .filter(
+    (name) =>
+      asRoot ||
+      !readFileSync(join(__dirname, name, 'expected.json'), 'utf8').includes('"scriptUser"'),
+  )
   .sort();
 
 let image: string;
@@ -35,6 +42,10 @@ let root: string;
 beforeAll(async () => {
   image = await ensureTestImage();
   root = await mkdtemp(join(tmpdir(), 'gibbon-scenarios-'));
+  // A script user must pass through to its checkout, as through a runner's work folder, and
+  // must not read what is the runner's alone.
+  await chmod(root, 0o711);
+  await writeFile(join(root, 'runner-only'), 'the runner keeps this\n', { mode: 0o600 });
   // The runner's own secret: no script may see it.
   process.env.GIBBON_TEST_RUNNER_SECRET = 'runner-secret-value';
 }, 120_000);
@@ -77,7 +88,7 @@ async function runScenario(
   };
   const context = testBuildContext({ trusted: expected.trusted ?? true, id: `${name}-${run}` });
   context.build.number = run;
-  context.env = { ...context.env, TEST_IMAGE: image };
+  context.env = { ...context.env, TEST_IMAGE: image, RUNNER_FILE: join(root, 'runner-only') };
   const outcome: BuildOutcome = await runBuild({
     checkoutDir,
     context,
@@ -92,6 +103,7 @@ async function runScenario(
     scriptGraceMs: 2_000,
     stopGraceSeconds: 1,
     ...(expected.timeoutSeconds ? { timeoutSeconds: expected.timeoutSeconds } : {}),
+    ...(expected.scriptUser ? { scriptUser: expected.scriptUser } : {}),
   });
   return { outcome, sink };
 }

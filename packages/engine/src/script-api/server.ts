@@ -1,9 +1,14 @@
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, chown, mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type RequestListener, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-export type ScriptApiListen = { kind: 'socket'; folder?: string } | { kind: 'loopback' };
+/**
+ * Where the Script API listens. A socket's folder is private to its `owner`: the runner's own
+ * user, or the user the script runs as (the runner, being root then, can still reach it).
+ */
+export type ScriptApiListen =
+  { kind: 'socket'; folder?: string; owner?: { uid: number; gid: number } } | { kind: 'loopback' };
 
 /** A listening Script API: what the script process is told, and how to stop it. */
 export interface ScriptApiServer {
@@ -32,7 +37,7 @@ function socketParent(preferred: string | undefined): string {
 }
 
 /**
- * Serves `app` on a Unix socket in a fresh build-private folder (mode 0700: only this user
+ * Serves `app` on a Unix socket in a fresh build-private folder (mode 0700: only its owner
  * can connect) or, where sockets can't be used, on an ephemeral loopback port. Requests may
  * last as long as a container job, so Node's default request timeout is switched off.
  */
@@ -49,6 +54,10 @@ export async function startScriptApiServer(
     await chmod(folder, 0o700);
     const socketPath = join(folder, 'api.sock');
     await listen(server, socketPath);
+    if (where.owner) {
+      await chown(folder, where.owner.uid, where.owner.gid);
+      await chown(socketPath, where.owner.uid, where.owner.gid);
+    }
     url = `unix:${socketPath}`;
   } else {
     // Loopback only: the script runs on this machine, and nothing else may reach its API.

@@ -9,6 +9,7 @@ export {
   type ScriptProcessResult,
 } from './script-process';
 export type { BuildVerdict } from './build-status';
+export type { ScriptUser } from './script-user';
 export {
   describeProblem,
   MONKEYCI_FIELD_NAMES,

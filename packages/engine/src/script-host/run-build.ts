@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BuildContext } from '@gibbon/contracts';
 import { SCRIPT_LOG_ID } from '@gibbon/contracts/core';
@@ -20,6 +20,7 @@ import type { ScriptApiListen } from '../script-api/server';
 import { buildVerdict, type BuildVerdict } from './build-status';
 import { prepareScript } from './prepare-script';
 import { runScriptProcess } from './script-process';
+import { handOver, type ScriptUser } from './script-user';
 
 export { SCRIPT_LOG_ID };
 
@@ -48,6 +49,12 @@ export interface RunBuildOptions {
   onEvent?: ScriptEventListener;
   /** The build's masker, when the caller wants to register secrets of its own. */
   masker?: Masker;
+  /**
+   * Run the script as this user (the runner must be root): the checkout, the script's HOME
+   * and the API socket are handed to it, and `workDir` and the folders above the checkout must
+   * let it pass (mode 0711). By default the script runs as the runner's own user.
+   */
+  scriptUser?: ScriptUser;
 }
 
 export interface BuildOutcome extends BuildVerdict {
@@ -71,11 +78,36 @@ function apiOptions(
     stopGraceSeconds: options.stopGraceSeconds ?? 10,
     signal,
     tokenLifetimeSeconds: timeoutSeconds,
-    listen: options.listen ?? { kind: 'socket', folder: options.workDir },
+    listen: listenFor(options),
     ...(options.store ? { store: options.store } : {}),
     ...(options.files ? { files: options.files } : {}),
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),
   };
+}
+
+function listenFor(options: RunBuildOptions): ScriptApiListen {
+  const listen = options.listen ?? { kind: 'socket', folder: options.workDir };
+  const owner = options.scriptUser;
+  return listen.kind === 'socket' && owner ? { ...listen, owner } : listen;
+}
+
+/**
+ * Gives the script's user what its process needs: the checkout and HOME as its own, a way
+ * through `workDir`, and a copy of the bundle it can read (the compile cache is the runner's).
+ * Returns the bundle to run.
+ */
+async function handOverToScriptUser(
+  options: RunBuildOptions,
+  user: ScriptUser,
+  homeDir: string,
+  bundlePath: string,
+): Promise<string> {
+  await chmod(options.workDir, 0o711);
+  await handOver(options.checkoutDir, user);
+  const ownBundle = join(homeDir, '.gibbon-build.cjs');
+  await copyFile(bundlePath, ownBundle);
+  await handOver(homeDir, user);
+  return ownBundle;
 }
 
 /**
@@ -112,11 +144,15 @@ export async function runBuild(options: RunBuildOptions): Promise<BuildOutcome> 
     scriptLog.close();
     return { status: 'error', message, jobs: [] };
   }
-  const { bundlePath } = prepared;
+  let { bundlePath } = prepared;
   let api: OpenScriptApi;
   try {
     api = await opening;
+    if (options.scriptUser) {
+      bundlePath = await handOverToScriptUser(options, options.scriptUser, homeDir, bundlePath);
+    }
   } catch (error) {
+    await opening.then((opened) => opened.close()).catch(() => undefined);
     scriptLog.close();
     await rm(homeDir, { recursive: true, force: true });
     throw error;
@@ -131,6 +167,7 @@ export async function runBuild(options: RunBuildOptions): Promise<BuildOutcome> 
       log: scriptLog,
       signal,
       graceMs: options.scriptGraceMs ?? 10_000,
+      ...(options.scriptUser ? { user: options.scriptUser } : {}),
     });
     const stoppedBy = timeout.aborted ? 'timeout' : options.signal?.aborted ? 'cancel' : undefined;
     // Jobs still running end (their containers removed) before the outcome is read.

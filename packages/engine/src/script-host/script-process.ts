@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import type { JobLog } from '../logs/job-log';
+import type { ScriptUser } from './script-user';
 
 /** The default PATH when the runner itself has none. */
 const FALLBACK_PATH = '/usr/local/bin:/usr/bin:/bin';
@@ -19,6 +20,8 @@ export interface ScriptProcessOptions {
   /** Milliseconds between SIGTERM and SIGKILL of the process group. */
   graceMs: number;
   maxOutputBytes?: number;
+  /** Run as this user (the runner must be root); by default, as the runner's own user. */
+  user?: ScriptUser;
 }
 
 export interface ScriptProcessResult {
@@ -66,6 +69,7 @@ export function runScriptProcess(options: ScriptProcessOptions): Promise<ScriptP
     detached: true,
     shell: false,
     stdio: ['ignore', 'pipe', 'pipe'],
+    ...(options.user ? { uid: options.user.uid, gid: options.user.gid } : {}),
   });
   let written = 0;
   const capture = (stream: 'stdout' | 'stderr') => (chunk: Buffer) => {
