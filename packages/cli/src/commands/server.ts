@@ -23,7 +23,7 @@ Options:
   -h, --help  show this help
 
 Exit status: 0 stopped by Ctrl-C or SIGTERM, 2 a check failed at start (one line says which)
-or a service stopped on its own.`;
+or a service stopped on its own, 130 a second Ctrl-C forced the stop.`;
 
 const options = { ...helpOption, 'no-build': { type: 'boolean' } } as const;
 
