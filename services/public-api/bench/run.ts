@@ -13,6 +13,8 @@ import { startService, type Service } from './service-process';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? '10');
 const connections = Number(process.env.BENCH_CONNECTIONS ?? '32');
+/** BENCH_ONLY=GET (or POST) runs only the scenarios whose name contains it, e.g. to profile one. */
+const only = process.env.BENCH_ONLY ?? '';
 
 interface Scenario {
   readonly name: string;
@@ -38,6 +40,7 @@ async function call(
 }
 
 async function run(service: Service, token: string, scenario: Scenario): Promise<void> {
+  if (!scenario.name.includes(only)) return;
   const cpuBefore = service.cpuMs();
   const result = await autocannon({
     url: service.url + scenario.path,

@@ -1,10 +1,10 @@
 import { NotFoundError, type OpenApiDocument } from '@gibbon/contracts';
 import express, { type Express, type Router } from 'express';
-import * as OpenApiValidator from 'express-openapi-validator';
 import type { Logger } from '../logger';
 import type { Services } from '../services';
 import { authenticate } from './auth.middleware';
 import { errorHandler } from './error.middleware';
+import { openApiValidator } from './openapi-validator';
 import { OperationMatcher, operationsOf } from './operations';
 import { requestLog } from './request-log.middleware';
 import { healthRoutes } from './routes/health.routes';
@@ -67,7 +67,7 @@ function isRunnerPath(path: string): boolean {
 function validator(document: OpenApiDocument, deps: AppDeps): Router {
   const router = express.Router();
   router.use(
-    OpenApiValidator.middleware({
+    openApiValidator({
       apiSpec: structuredClone(document) as never,
       validateRequests: { allowUnknownQueryParameters: false },
       validateResponses: deps.validateResponses === true,
