@@ -1,0 +1,49 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { batchedWriter, createJsonLogger } from './logger';
+
+function recording(): { chunks: string[]; write: (chunk: string) => void } {
+  const chunks: string[] = [];
+  return { chunks, write: (chunk) => chunks.push(chunk) };
+}
+
+describe('batchedWriter', () => {
+  it('writes the lines of one tick as one chunk, in order, at the end of the tick', async () => {
+    const sink = recording();
+    const writer = batchedWriter(sink.write);
+    writer.write('a\n');
+    writer.write('b\n');
+    expect(sink.chunks).toEqual([]);
+    await nextTurn();
+    expect(sink.chunks).toEqual(['a\nb\n']);
+    writer.write('c\n');
+    await nextTurn();
+    expect(sink.chunks).toEqual(['a\nb\n', 'c\n']);
+  });
+
+  it('writes at once when a lot is pending, and on flush, never an empty chunk', async () => {
+    const sink = recording();
+    const writer = batchedWriter(sink.write);
+    const long = `${'x'.repeat(70_000)}\n`;
+    writer.write(long);
+    expect(sink.chunks).toEqual([long]);
+    writer.write('d\n');
+    writer.flush();
+    expect(sink.chunks).toEqual([long, 'd\n']);
+    writer.flush();
+    await nextTurn();
+    expect(sink.chunks).toEqual([long, 'd\n']);
+  });
+
+  it('carries whole JSON log lines', async () => {
+    const sink = recording();
+    const logger = createJsonLogger(batchedWriter(sink.write).write);
+    logger.log('info', 'request', { status: 200 });
+    logger.log('error', 'request failed', { error: new Error('boom') });
+    await nextTurn();
+    const lines = sink.chunks.join('').trimEnd().split('\n');
+    expect(lines.map((line) => JSON.parse(line) as { message: string })).toMatchObject([
+      { message: 'request', status: 200 },
+      { message: 'request failed', error: { message: 'boom' } },
+    ]);
+  });
+});
