@@ -15,7 +15,9 @@ const job = { org: 'acme', repo: 'web-app', build: 42, job: 'unit_tests' };
 
 describe('key builders', () => {
   it('build the layout of spec section 7', () => {
-    expect(logChunkKey({ ...job, seq: 7 })).toBe('logs/acme/web-app/42/unit_tests/0000000007.log');
+    expect(logChunkKey({ ...job, attempt: 1, seq: 7 })).toBe(
+      'logs/acme/web-app/42/unit_tests/1/0000000007.log',
+    );
     expect(logPrefix(job)).toBe('logs/acme/web-app/42/unit_tests/');
     expect(logPrefix({ org: 'acme', repo: 'web-app', build: 42 })).toBe('logs/acme/web-app/42/');
     expect(artifactKey({ ...job, id: 'coverage' })).toBe(
@@ -36,8 +38,9 @@ describe('key builders', () => {
   });
 
   it('pad log sequence numbers so key order is numeric order', () => {
-    const keys = [10, 9, 100, 2].map((seq) => logChunkKey({ ...job, seq }));
-    expect([...keys].sort()).toEqual([2, 9, 10, 100].map((seq) => logChunkKey({ ...job, seq })));
+    const keys = [10, 9, 100, 2].map((seq) => logChunkKey({ ...job, attempt: 1, seq }));
+    const sorted = [2, 9, 10, 100].map((seq) => logChunkKey({ ...job, attempt: 1, seq }));
+    expect([...keys].sort()).toEqual(sorted);
   });
 
   it.each([
@@ -53,8 +56,9 @@ describe('key builders', () => {
     ['a leading dot', () => artifactKey({ ...job, id: '.hidden' })],
     ['build number 0', () => artifactKey({ ...job, build: 0, id: 'x' })],
     ['a fractional build number', () => artifactKey({ ...job, build: 1.5, id: 'x' })],
-    ['a negative sequence', () => logChunkKey({ ...job, seq: -1 })],
-    ['a sequence of 11 digits', () => logChunkKey({ ...job, seq: 1e10 })],
+    ['a negative sequence', () => logChunkKey({ ...job, attempt: 1, seq: -1 })],
+    ['a sequence of 11 digits', () => logChunkKey({ ...job, attempt: 1, seq: 1e10 })],
+    ['attempt 0', () => logChunkKey({ ...job, attempt: 0, seq: 1 })],
     ['a dash in a cache hash', () => cacheKey({ ...job, id: 'npm', hash: 'a-b' })],
     ['an upper-case cache hash', () => cacheKey({ ...job, id: 'npm', hash: 'ABC' })],
   ])('refuse %s with an InputError', (_, build) => {

@@ -93,11 +93,15 @@ export function validateId(value: string, what: string): string {
   return value;
 }
 
-function validateBuildNumber(build: number): string {
-  if (!Number.isSafeInteger(build) || build < 1) {
-    throw new InputError(`Build number ${String(build)} is not a positive integer.`);
+function validatePositive(value: number, what: string): string {
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw new InputError(`${what} ${String(value)} is not a positive integer.`);
   }
-  return String(build);
+  return String(value);
+}
+
+function validateBuildNumber(build: number): string {
+  return validatePositive(build, 'Build number');
 }
 
 function validateSeq(seq: number): string {
@@ -124,11 +128,15 @@ function buildPath(ref: BuildRef): string {
   return `${repoPath(ref)}/${validateBuildNumber(ref.build)}`;
 }
 
-/** `logs/{org}/{repo}/{build}/{job}/{seq}.log`, seq zero-padded to 10 digits. */
-export function logChunkKey(ref: JobRef & { seq: number }): string {
-  return validateKey(
-    `logs/${buildPath(ref)}/${validateId(ref.job, 'Job id')}/${validateSeq(ref.seq)}.log`,
-  );
+/**
+ * `logs/{org}/{repo}/{build}/{job}/{attempt}/{seq}.log`, seq zero-padded to 10 digits. The
+ * attempt is the runner's claim of the build (a re-queue makes the second): attempts never
+ * share a key, so a fenced runner's late write can't replace a chunk of the run after it.
+ */
+export function logChunkKey(ref: JobRef & { attempt: number; seq: number }): string {
+  const job = `${buildPath(ref)}/${validateId(ref.job, 'Job id')}`;
+  const attempt = validatePositive(ref.attempt, 'Attempt');
+  return validateKey(`logs/${job}/${attempt}/${validateSeq(ref.seq)}.log`);
 }
 
 /** The prefix of one job's log chunks, or of every job of a build when `job` is omitted. */

@@ -69,7 +69,7 @@ describe.each(backends)('build output on $name', (backend) => {
     expect(log).toMatchObject({ status: 200, text: 'one\ntwo $(id) \u001b[31m\nthree\n' });
     const keys: string[] = [];
     for await (const info of app.blobStore.list('logs/acme/web/')) keys.push(info.key);
-    expect(keys).toContain(`logs/acme/web/${claim.build.number}/test/0000000002.log`);
+    expect(keys).toContain(`logs/acme/web/${claim.build.number}/test/1/0000000002.log`);
     await world.runner(claim, 'POST', '/result', { body: { status: 'success' } });
   });
 
@@ -118,8 +118,8 @@ describe.each(backends)('build output on $name', (backend) => {
       keys.push(info.key);
     }
     expect(keys.sort()).toEqual([
-      `logs/acme/web/${claim.build.number}/_script/0000000000.log`,
-      `logs/acme/web/${claim.build.number}/_script/0000000001.log`,
+      `logs/acme/web/${claim.build.number}/_script/1/0000000000.log`,
+      `logs/acme/web/${claim.build.number}/_script/1/0000000001.log`,
     ]);
   });
 

@@ -268,6 +268,30 @@ describe.each(backends)('dispatch on $name', (backend) => {
       expect(await world.count('log_chunks')).toBe(0);
     });
 
+    it("a re-queued build's log is its second run's, stored apart from the first run's", async () => {
+      const requeued = await world.trigger();
+      const put = (claim: Claim, text: string) =>
+        world.runner(claim, 'PUT', '/jobs/_script/logs/0', {
+          rawBody: text,
+          headers: { 'content-type': 'text/plain' },
+        });
+      const first = (await world.claim(runnerA)).claim!;
+      expect((await put(first, 'first run\n')).status).toBe(200);
+      const second = (await world.claim(runnerB, 10)).claim!;
+      expect(second.build.id).toBe(requeued.id);
+      expect((await put(second, 'second run\n')).status).toBe(200);
+
+      const path = `/v1/orgs/acme/repos/web/builds/${requeued.number}/jobs/_script/logs`;
+      const log = await app.call('GET', path, { token: app.adminToken });
+      expect(log.text).toBe('second run\n');
+      // Each run's chunk has its own key: a late write of the first can't replace the second's.
+      const prefix = `logs/acme/web/${requeued.number}/_script/`;
+      const keys: string[] = [];
+      for await (const info of app.blobStore.list(prefix)) keys.push(info.key);
+      expect(keys.sort()).toEqual([`${prefix}1/0000000000.log`, `${prefix}2/0000000000.log`]);
+      await world.runner(second, 'POST', '/result', { body: { status: 'success' } });
+    });
+
     it('a build whose lease is lost twice fails as error with a message', async () => {
       const lost = await world.trigger();
       await world.claim(runnerA);

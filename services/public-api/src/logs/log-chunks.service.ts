@@ -10,7 +10,7 @@ export const maxChunkBytes = 1024 * 1024;
 /**
  * `PUT .../jobs/{jobId}/logs/{seq}`: one numbered chunk of a job's (already masked) log.
  * Idempotent by number: a chunk stored before is not written again. The bytes go to the
- * BlobStore (`logs/{org}/{repo}/{build}/{job}/{seq}.log`) first, then the index row is added
+ * BlobStore (`logs/{org}/{repo}/{build}/{job}/{attempt}/{seq}.log`) first, then the index row is added
  * under the lease, so a fenced runner's chunk never becomes part of the log. The answer is the
  * lowest number still missing: lower than `seq + 1` means a gap the runner must fill.
  * No job row is needed: the build script's own log (`_script`) is stored the same way.
@@ -39,11 +39,13 @@ export class LogChunksService {
     const build = await withLease(this.db, buildId, leaseId, (_trx, b) => Promise.resolve(b));
     const stored = await this.chunks.list(buildId, jobId, seq);
     if (stored[0]?.seq !== seq) {
+      // The attempt is the current claim: a re-queued build's second run writes apart.
       const key = logChunkKey({
         org: build.org,
         repo: build.repo,
         build: build.number,
         job: jobId,
+        attempt: build.claims,
         seq,
       });
       await this.store.put(key, text, { contentType: 'text/plain; charset=utf-8' });
