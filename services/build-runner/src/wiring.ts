@@ -1,6 +1,8 @@
+import { execFile } from 'node:child_process';
 import { constants } from 'node:fs';
 import { access, chmod, readdir, rm, mkdir, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
 import Docker from 'dockerode';
 import {
   defaultContainerConfig,
@@ -42,7 +44,10 @@ export async function createRunnerService(
   if (reaped.length > 0)
     logger.log('info', 'removed containers of an earlier run', { count: reaped.length });
   await removeBuildFolders(config.workDir, logger);
-  if (config.scriptUser) await letScriptUserThrough(config.workDir, config.scriptUser);
+  if (config.scriptUser) {
+    await findSetpriv();
+    await letScriptUserThrough(config.workDir, config.scriptUser);
+  }
   const store = await openStore(config);
   const backend = new DockerBackend(docker, {
     ...defaultContainerConfig,
@@ -111,6 +116,18 @@ async function removeBuildFolders(workDir: string, logger: Logger): Promise<void
         removal.reason instanceof Error ? removal.reason.message : String(removal.reason);
       logger.log('warn', 'could not remove a build folder of an earlier run', { error });
     }
+  }
+}
+
+/** The engine starts scripts of a script user through util-linux's `setpriv`. */
+async function findSetpriv(): Promise<void> {
+  try {
+    await promisify(execFile)('setpriv', ['--version']);
+  } catch (error) {
+    throw new ConfigError(
+      "GIBBON_SCRIPT_USER needs util-linux's setpriv on PATH to start build scripts as that user (Debian: apt-get install util-linux).",
+      { cause: error },
+    );
   }
 }
 

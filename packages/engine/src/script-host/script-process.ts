@@ -45,6 +45,18 @@ export function scriptEnvironment(apiUrl: string, apiToken: string, homeDir: str
   };
 }
 
+/**
+ * `node <bundle>`, or with a script user, util-linux's `setpriv` switching to that uid and gid
+ * with no supplementary group and no_new_privs, then exec'ing node. no_new_privs is what Node's
+ * own uid/gid options can't give: a set-uid file that a container job (root in its container)
+ * left in the checkout would otherwise run as root here.
+ */
+export function scriptCommand(bundlePath: string, user?: ScriptUser): [string, string[]] {
+  if (!user) return [process.execPath, [bundlePath]];
+  const switchUser = [`--reuid=${user.uid}`, `--regid=${user.gid}`, '--clear-groups'];
+  return ['setpriv', [...switchUser, '--no-new-privs', '--', process.execPath, bundlePath]];
+}
+
 /** Signals the whole process group; a group already gone is fine. */
 function signalGroup(pid: number, signal: NodeJS.Signals): void {
   try {
@@ -63,13 +75,13 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
 export function runScriptProcess(options: ScriptProcessOptions): Promise<ScriptProcessResult> {
   const { log, signal, graceMs } = options;
   const maxOutput = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
-  const child = spawn(process.execPath, [options.bundlePath], {
+  const [command, args] = scriptCommand(options.bundlePath, options.user);
+  const child = spawn(command, args, {
     cwd: options.cwd,
     env: scriptEnvironment(options.apiUrl, options.apiToken, options.homeDir),
     detached: true,
     shell: false,
     stdio: ['ignore', 'pipe', 'pipe'],
-    ...(options.user ? { uid: options.user.uid, gid: options.user.gid } : {}),
   });
   let written = 0;
   const capture = (stream: 'stdout' | 'stderr') => (chunk: Buffer) => {
