@@ -1,4 +1,3 @@
-import { createReadStream } from 'node:fs';
 import { lstat, readdir, readlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -7,6 +6,7 @@ import { pack } from 'tar-stream';
 import type { Pack } from 'tar-stream';
 import { drained } from './drain';
 import { checkSymlinkTarget } from './entry-path';
+import { openInside } from './open-inside';
 
 export interface PackOptions {
   /** Symlinks are archived as links, never followed; the option exists to say so. */
@@ -44,7 +44,7 @@ async function addFolder(archive: Pack, root: string, segments: string[]): Promi
       await addEntry(archive, { ...header, type: 'directory' });
       await addFolder(archive, root, entrySegments);
     } else if (info.isFile()) {
-      await addFile(archive, { ...header, type: 'file', size: info.size }, path);
+      await addFile(archive, { ...header, type: 'file', size: info.size }, path, root);
     } else if (info.isSymbolicLink()) {
       const linkname = await readlink(path);
       checkSymlinkTarget(entryName, entrySegments, linkname);
@@ -61,13 +61,14 @@ function addEntry(archive: Pack, header: Header): Promise<void> {
   return done.promise;
 }
 
-async function addFile(archive: Pack, header: Header, path: string): Promise<void> {
+async function addFile(archive: Pack, header: Header, path: string, root: string) {
+  const file = await openInside(path, root);
   const done = entryDone();
   const sink = archive.entry(header, done.callback);
   // A sink destroyed with the archive (the reader went away) fails this entry, not the process.
   sink.on('error', done.callback);
   try {
-    for await (const chunk of createReadStream(path)) {
+    for await (const chunk of file.createReadStream({ autoClose: false })) {
       if (sink.destroyed) break;
       if (!sink.write(chunk as Buffer)) await drained(sink);
     }
@@ -75,6 +76,8 @@ async function addFile(archive: Pack, header: Header, path: string): Promise<voi
   } catch (error) {
     sink.destroy(error instanceof Error ? error : new Error(String(error)));
     throw error;
+  } finally {
+    await file.close();
   }
   await done.promise;
 }
