@@ -1,8 +1,8 @@
-import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '@gibbon/contracts';
-import { openInside } from './open-inside';
+import { openFor, openInside } from './open-inside';
 
 let root: string;
 let outside: string;
@@ -41,4 +41,20 @@ test('refuses a file that is itself a symlink, even to a file inside', async () 
   await expect(openInside(join(root, 'link.txt'), root)).rejects.toThrow(
     'became a symbolic link while it was archived',
   );
+});
+
+test('a file created through a swapped folder is removed again and refused', async () => {
+  await symlink(outside, join(root, 'swapped'));
+  const creating = openInside(join(root, 'swapped', 'planted.sh'), root, openFor.creating);
+  await expect(creating).rejects.toThrow('leads out of the archived folder');
+  expect(await readdir(outside)).toEqual(['secret.txt']);
+});
+
+test('a folder is opened for chmod only when it is a folder inside the tree', async () => {
+  await symlink(outside, join(root, 'swapped'));
+  await expect(openInside(join(root, 'swapped'), root, openFor.folder)).rejects.toThrow(
+    'became a symbolic link',
+  );
+  const folder = await openInside(join(root, 'real'), root, openFor.folder);
+  await folder.close();
 });

@@ -1,8 +1,9 @@
-import { chmod, link, lstat, mkdir, open, symlink, unlink, utimes } from 'node:fs/promises';
+import { link, lstat, mkdir, symlink, unlink } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import { join } from 'node:path';
 import { isMissing } from '../fs-errors';
 import { checkSymlinkTarget, entrySegments, refuse } from './entry-path';
+import { openFor, openInside } from './open-inside';
 
 /** The fields of a tar header this writer uses. */
 export interface EntryHeader {
@@ -51,9 +52,19 @@ export class EntryWriter {
     }
   }
 
-  /** Applies folder modes deepest first, so a read-only folder is filled before it closes. */
+  /**
+   * Applies folder modes deepest first, so a read-only folder is filled before it closes;
+   * through a handle of the folder itself, so a folder swapped for a symlink since is refused.
+   */
   async finish(): Promise<void> {
-    for (const [path, mode] of [...this.folderModes].reverse()) await chmod(path, mode);
+    for (const [path, mode] of [...this.folderModes].reverse()) {
+      const folder = await openInside(path, this.root, openFor.folder);
+      try {
+        await folder.chmod(mode);
+      } finally {
+        await folder.close();
+      }
+    }
   }
 
   private async checkFolders(entryName: string, segments: string[]): Promise<void> {
@@ -85,14 +96,14 @@ export class EntryWriter {
     content: AsyncIterable<unknown>,
   ): Promise<void> {
     await this.clear(header.name, target);
-    const handle = await open(target, 'wx', 0o600);
+    const handle = await openInside(target, this.root, openFor.creating);
     try {
       for await (const chunk of content) await handle.write(chunk as Uint8Array);
       await handle.chmod(mode);
+      if (header.mtime) await handle.utimes(header.mtime, header.mtime);
     } finally {
       await handle.close();
     }
-    if (header.mtime) await utimes(target, header.mtime, header.mtime);
   }
 
   /** A hard link may only point at a regular file already extracted inside the tree. */
