@@ -5,6 +5,8 @@ import { OPENAPI_DOCUMENT_NAMES } from './openapi-documents';
 import { PACKAGE_ROOT, generateTypes } from '../test/commands';
 
 const committed = (name: string) => resolve(PACKAGE_ROOT, 'src/generated', `${name}.ts`);
+/** Per document: its types and its JSON text (what `loadOpenApiDocument` reads). */
+const generatedFiles = OPENAPI_DOCUMENT_NAMES.flatMap((name) => [name, `${name}.document`]);
 
 describe('generated types', () => {
   let scratch: string;
@@ -21,7 +23,7 @@ describe('generated types', () => {
     const out = join(scratch, 'fresh');
     const result = await generateTypes(resolve(PACKAGE_ROOT, 'openapi'), out);
     expect(result.stderr).not.toMatch(/error/i);
-    for (const name of OPENAPI_DOCUMENT_NAMES) {
+    for (const name of generatedFiles) {
       const fresh = await readFile(join(out, `${name}.ts`), 'utf8');
       const stored = await readFile(committed(name), 'utf8');
       const verdict =
@@ -40,6 +42,9 @@ describe('generated types', () => {
     await generateTypes(openapi, out);
     expect(await readFile(join(out, 'runner-api.ts'), 'utf8')).not.toBe(
       await readFile(committed('runner-api'), 'utf8'),
+    );
+    expect(await readFile(join(out, 'runner-api.document.ts'), 'utf8')).not.toBe(
+      await readFile(committed('runner-api.document'), 'utf8'),
     );
     expect(await readFile(join(out, 'public-api.ts'), 'utf8')).toBe(
       await readFile(committed('public-api'), 'utf8'),

@@ -1,5 +1,6 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
+import { parse } from 'yaml';
 import {
   OPENAPI_DOCUMENT_NAMES,
   loadOpenApiDocument,
@@ -23,6 +24,12 @@ describe('openapi documents', () => {
     expect(document.openapi).toBe('3.1.0');
     expect(document.info.title).toBe(title);
     expect(Object.keys(document.paths)).toContain(path);
+  });
+
+  it.each(OPENAPI_DOCUMENT_NAMES)('loads %s exactly as its YAML file says', (name) => {
+    expect(loadOpenApiDocument(name)).toEqual(
+      parse(readFileSync(openApiDocumentPath(name), 'utf8')),
+    );
   });
 
   it('hands out a fresh object each time', () => {

@@ -6,6 +6,7 @@ import { authenticate, requireScope } from './auth';
 import type { BuildSession } from './build-session';
 import type { BuildStorage } from './build-storage';
 import type { ContainerJobService } from './container-jobs';
+import { deferSpecSchemaCompile } from './deferred-spec-check';
 import { errorHandler } from './errors';
 import { scriptApiDocument, scriptApiDocumentJson } from './script-api-document';
 import type { ScriptTokenKey } from './token';
@@ -39,12 +40,16 @@ type ValidatorApiSpec = Exclude<
 function scriptApiValidator(validateResponses: boolean): express.RequestHandler[] {
   let validator = validators.get(validateResponses);
   if (!validator) {
+    deferSpecSchemaCompile();
     validator = OpenApiValidator.middleware({
       // The document parsed once per process; a copy, as the validator may rewrite what it gets.
       apiSpec: structuredClone(scriptApiDocument()) as unknown as ValidatorApiSpec,
       validateRequests: true,
       validateResponses,
       validateSecurity: false,
+      // The document is checked against the OpenAPI 3.1 schema by the tests (redocly in
+      // contracts, the validator's own check in script-api-document.test.ts), not per process.
+      validateApiSpec: false,
       // Streamed tar.gz bodies: ids are checked by the storage key builders instead.
       ignorePaths: /^\/v1\/(artifacts|caches)\//,
     });
