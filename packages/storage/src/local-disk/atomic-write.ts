@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { ConflictError } from '@gibbon/contracts';
 import { errnoCode } from '../fs-errors';
+import { writeStream } from './write-stream';
 
 /** How often a rename is retried when a concurrent delete pruned the target's folder. */
 const RENAME_ATTEMPTS = 5;
@@ -36,11 +37,11 @@ async function writeTemp(path: string, source: Buffer | Readable, durable: boole
   try {
     if (Buffer.isBuffer(source)) {
       await handle.writeFile(source);
+      if (durable) await handle.sync();
     } else {
-      // Awaiting each write is the backpressure: the source is read no faster than the disk takes it.
-      for await (const chunk of source) await handle.write(toBytes(chunk));
+      // One write in flight at a time is the backpressure: the source is read no faster than the disk takes it.
+      await writeStream(handle, source, { durable });
     }
-    if (durable) await handle.sync();
   } finally {
     await handle.close();
   }
@@ -64,10 +65,4 @@ async function moveIntoPlace(temp: string, target: string): Promise<void> {
       throw error;
     }
   }
-}
-
-function toBytes(chunk: unknown): Uint8Array {
-  if (chunk instanceof Uint8Array) return chunk;
-  if (typeof chunk === 'string') return Buffer.from(chunk, 'utf8');
-  throw new TypeError('A blob body stream must yield bytes or strings, not objects.');
 }
