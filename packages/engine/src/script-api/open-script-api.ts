@@ -1,4 +1,6 @@
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { BuildContext } from '@gibbon/contracts';
+import { errorBodyOf, httpStatusOf } from '@gibbon/contracts/core';
 import type * as AppModule from './app';
 import type { BlobStore, BuildRef } from '@gibbon/storage';
 import type { ContainerBackend } from '../containers/backend';
@@ -41,6 +43,13 @@ export interface OpenScriptApi {
   url: string;
   token: string;
   session: BuildSession;
+  /**
+   * Builds the request handling (express, the request validator) now instead of on the first
+   * request. `runBuild` calls it right after starting the script process, so a process's first
+   * build loads and prepares them while node starts the script (on another core), instead of
+   * before. Idempotent; never throws (a failure is the first request's 500).
+   */
+  prepare(): void;
   /**
    * Discards the signing key (the token is useless from now on), stops the jobs still running
    * and waits until their containers are removed, then stops the server. Idempotent.
@@ -88,7 +97,28 @@ function storageServices(
   };
 }
 
-/** Starts the Script API of one build, with a freshly generated signing key. */
+/** Hands a request to the app, building it first if needed; a failure to build is a 500. */
+function lazyHandler(
+  buildApp: () => RequestListener,
+  req: IncomingMessage,
+  res: ServerResponse,
+): void {
+  let app: RequestListener;
+  try {
+    app = buildApp();
+  } catch (error) {
+    res.statusCode = httpStatusOf(error);
+    res.setHeader('content-type', 'application/json');
+    res.end(JSON.stringify(errorBodyOf(error)));
+    return;
+  }
+  app(req, res);
+}
+
+/**
+ * Starts the Script API of one build, with a freshly generated signing key. It listens at
+ * once; express and the validator are built by `prepare()` or the first request.
+ */
 export async function openScriptApi(options: OpenScriptApiOptions): Promise<OpenScriptApi> {
   const { context } = options;
   const key = new ScriptTokenKey(context.build.id);
@@ -114,19 +144,31 @@ export async function openScriptApi(options: OpenScriptApiOptions): Promise<Open
     ...(files ? { files } : {}),
   });
   const storage = stored?.storage;
-  const app = appModule().createScriptApiApp({
-    key,
-    session,
-    containerJobs,
-    validateResponses: options.validateResponses ?? false,
-    ...(storage ? { storage } : {}),
-  });
-  const server = await startScriptApiServer(app, options.listen);
+  let app: RequestListener | undefined;
+  const buildApp = (): RequestListener =>
+    (app ??= appModule().createScriptApiApp({
+      key,
+      session,
+      containerJobs,
+      validateResponses: options.validateResponses ?? false,
+      ...(storage ? { storage } : {}),
+    }));
+  const server = await startScriptApiServer(
+    (req, res) => lazyHandler(buildApp, req, res),
+    options.listen,
+  );
   const token = key.issue(scopeFor(context.build.trusted), options.tokenLifetimeSeconds);
   return {
     url: server.url,
     token,
     session,
+    prepare: () => {
+      try {
+        buildApp();
+      } catch {
+        // Reported by the first request, which builds it again.
+      }
+    },
     close: async () => {
       key.discard();
       await containerJobs.close();

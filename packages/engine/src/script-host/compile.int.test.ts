@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UnprocessableError } from '@gibbon/contracts/core';
@@ -48,6 +48,50 @@ describe('compileBuildScript', () => {
     await mkdir(join(root, '.gibbon', 'node_modules', 'x'), { recursive: true });
     await writeFile(join(root, '.gibbon', 'node_modules', 'x', 'index.js'), '');
     expect(await compileBuildScript({ scriptPath, cacheDir })).toBe(first);
+  });
+
+  it('reuses the bundle for the same script folder in another checkout (gibbon run copies)', async () => {
+    const first = await compileBuildScript({ scriptPath, cacheDir });
+    const { mtimeMs } = await stat(first);
+    const copy = join(root, 'elsewhere');
+    await cp(join(root, '.gibbon'), join(copy, '.gibbon'), { recursive: true });
+    const again = await compileBuildScript({
+      scriptPath: join(copy, '.gibbon', 'build.ts'),
+      cacheDir,
+    });
+    expect(again).toBe(first);
+    expect((await stat(again)).mtimeMs).toBe(mtimeMs);
+  });
+
+  it('compiles again when a file it imports from outside its folder differs', async () => {
+    await writeFile(join(root, 'shared.ts'), "export const image = 'alpine';\n");
+    await writeFile(join(root, '.gibbon', 'image.ts'), "export { image } from '../shared';\n");
+    const bundle = await compileBuildScript({ scriptPath, cacheDir });
+    expect(await readFile(bundle, 'utf8')).toContain('"alpine"');
+    const copy = join(root, 'elsewhere');
+    await cp(join(root, '.gibbon'), join(copy, '.gibbon'), { recursive: true });
+    await writeFile(join(copy, 'shared.ts'), "export const image = 'debian';\n");
+    const other = await compileBuildScript({
+      scriptPath: join(copy, '.gibbon', 'build.ts'),
+      cacheDir,
+    });
+    expect(await readFile(other, 'utf8')).toContain('"debian"');
+    await writeFile(join(root, 'shared.ts'), "export const image = 'fedora';\n");
+    expect(await readFile(await compileBuildScript({ scriptPath, cacheDir }), 'utf8')).toContain(
+      '"fedora"',
+    );
+  });
+
+  it('compiles again when a package it imports from its node_modules changes', async () => {
+    const module = join(root, '.gibbon', 'node_modules', 'image-name');
+    await mkdir(module, { recursive: true });
+    await writeFile(join(module, 'index.js'), "exports.image = 'alpine';\n");
+    await writeFile(join(root, '.gibbon', 'image.ts'), "export { image } from 'image-name';\n");
+    await compileBuildScript({ scriptPath, cacheDir });
+    await writeFile(join(module, 'index.js'), "exports.image = 'debian';\n");
+    expect(await readFile(await compileBuildScript({ scriptPath, cacheDir }), 'utf8')).toContain(
+      '"debian"',
+    );
   });
 
   it('reports a compile error with the file and line', async () => {

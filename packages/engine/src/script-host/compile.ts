@@ -1,13 +1,14 @@
 import { existsSync } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { mkdir, realpath, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { build, version as esbuildVersion, type Plugin } from 'esbuild';
 import { UnprocessableError } from '@gibbon/contracts/core';
+import { inputsUnchanged, uncoveredInputs, writeInputList } from './bundle-inputs';
 import { scriptFingerprint } from './fingerprint';
 import { packageFolder } from './package-folder';
 
 /** Bump when the bundling settings change, so cached bundles of the old recipe are not reused. */
-const BUNDLE_RECIPE = 2;
+const BUNDLE_RECIPE = 3;
 
 /** The engine package's root: one folder above `src/` and `dist/` alike. */
 const engineRoot = join(__dirname, '..', '..');
@@ -22,12 +23,14 @@ export interface CompileOptions {
 /**
  * The generated entry: the SDK runtime loads the user's module through a function, so a
  * script that throws while loading is reported as a build error rather than a crash. The
- * user's path is embedded as a JSON string literal, never as code.
+ * script is named relative to its folder (the entry's resolve folder), so neither the entry
+ * nor the cache key depends on where the checkout is; the name is embedded as a JSON string
+ * literal, never as code.
  */
-function entrySource(scriptPath: string): string {
+function entrySource(scriptName: string): string {
   return [
     "import { runScriptModule } from '@gibbon/sdk/runtime';",
-    `void runScriptModule(() => require(${JSON.stringify(scriptPath)}));`,
+    `void runScriptModule(() => require(${JSON.stringify(`./${scriptName}`)}));`,
   ].join('\n');
 }
 
@@ -63,17 +66,27 @@ export async function compileBuildScript({
   cacheDir,
 }: CompileOptions): Promise<string> {
   const sdk = await sdkFolder();
+  // esbuild works in the script's real folder: input paths in its metafile and module names
+  // in the bundle are relative to it, the same for every checkout of the same files.
+  const scriptFolder = await realpath(dirname(scriptPath));
+  const entry = entrySource(basename(scriptPath));
   // From a source checkout the SDK's TypeScript is bundled; an installed engine uses its dist.
   const conditions = existsSync(join(sdk, 'src', 'index.ts')) ? ['@gibbon/source'] : [];
-  const settings = { BUNDLE_RECIPE, esbuildVersion, conditions, entry: entrySource(scriptPath) };
-  const hash = await scriptFingerprint(dirname(scriptPath), sdk, settings);
+  const settings = { BUNDLE_RECIPE, esbuildVersion, conditions, entry };
+  const hash = await scriptFingerprint(scriptFolder, sdk, settings);
   const bundlePath = join(cacheDir, `${hash}.cjs`);
-  if (existsSync(bundlePath)) return bundlePath;
+  const inputListPath = join(cacheDir, `${hash}.inputs.json`);
+  if (existsSync(bundlePath) && (await inputsUnchanged(inputListPath, scriptFolder))) {
+    return bundlePath;
+  }
   await mkdir(cacheDir, { recursive: true });
   const partial = `${bundlePath}.${process.pid}.${Date.now()}.tmp`;
+  let inputs: string[];
   try {
-    await build({
-      stdin: { contents: entrySource(scriptPath), resolveDir: dirname(scriptPath), loader: 'ts' },
+    const { metafile } = await build({
+      stdin: { contents: entry, resolveDir: scriptFolder, loader: 'ts' },
+      absWorkingDir: scriptFolder,
+      metafile: true,
       bundle: true,
       platform: 'node',
       format: 'cjs',
@@ -88,6 +101,7 @@ export async function compileBuildScript({
       minifySyntax: true,
       keepNames: true,
     });
+    inputs = Object.keys(metafile.inputs);
   } catch (error) {
     await rm(partial, { force: true });
     const errors = (
@@ -101,6 +115,9 @@ export async function compileBuildScript({
       { cause: error },
     );
   }
+  const bundled = [sdk, await packageFolder('@gibbon/contracts', sdk)];
+  // The list first: a bundle in the cache always has its list beside it.
+  await writeInputList(inputListPath, await uncoveredInputs(inputs, scriptFolder, bundled));
   await rename(partial, bundlePath);
   return bundlePath;
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { packageFolder } from './package-folder';
 
 /** Every file under `folder`, sorted, without descending into any `node_modules`. */
@@ -55,8 +55,11 @@ export function bundledCodeIdentity(sdkFolder: string): Promise<string> {
 
 /**
  * The cache key of a compiled build script: the content of every file in the script's folder
- * (a build.ts may import its neighbours; `node_modules` aside), the identity of the bundled SDK
- * and contracts (so a changed SDK recompiles), and the compile settings.
+ * (a build.ts may import its neighbours; `node_modules` aside) by its path within the folder,
+ * the identity of the bundled SDK and contracts (so a changed SDK recompiles), and the compile
+ * settings. Where the folder is does not count: `gibbon run` copies the checkout to a new
+ * folder every time. What the script imports from outside its folder is checked against the
+ * bundle's input list instead (bundle-inputs.ts).
  */
 export async function scriptFingerprint(
   scriptFolder: string,
@@ -69,6 +72,8 @@ export async function scriptFingerprint(
   ]);
   const hash = createHash('sha256').update(JSON.stringify(settings)).update(`\0sdk\0${sdk}`);
   const contents = await Promise.all(files.map((file) => readFile(file)));
-  files.forEach((file, i) => hash.update(`\0file\0${file}\0`).update(contents[i]!));
+  files.forEach((file, i) =>
+    hash.update(`\0file\0${relative(scriptFolder, file)}\0`).update(contents[i]!),
+  );
   return hash.digest('hex');
 }

@@ -158,7 +158,7 @@ export async function runBuild(options: RunBuildOptions): Promise<BuildOutcome> 
     throw error;
   }
   try {
-    const exit = await runScriptProcess({
+    const exiting = runScriptProcess({
       bundlePath,
       cwd: options.checkoutDir,
       apiUrl: api.url,
@@ -169,6 +169,9 @@ export async function runBuild(options: RunBuildOptions): Promise<BuildOutcome> 
       graceMs: options.scriptGraceMs ?? 10_000,
       ...(options.scriptUser ? { user: options.scriptUser } : {}),
     });
+    // The process is started: express and the validator get ready while node starts it.
+    api.prepare();
+    const exit = await exiting;
     const stoppedBy = timeout.aborted ? 'timeout' : options.signal?.aborted ? 'cancel' : undefined;
     // Jobs still running end (their containers removed) before the outcome is read.
     await api.close();
