@@ -1,13 +1,14 @@
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdtemp, open, rm } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { LocalDiskBlobStore, S3BlobStore } from '../src';
 import type { BlobStore } from '../src';
 import { run, startS3rverChild } from './processes';
 import type { S3rverChild } from './processes';
+import { residentFraction } from './page-cache';
 import { measure } from './rss';
 import { countingSink, generatedStream } from './streams';
 
@@ -16,27 +17,54 @@ import { countingSink, generatedStream } from './streams';
  * s3rver (a child process) beside it; peak RSS growth of this process while a 512 MiB
  * generated stream goes through each store. The disk is shared and noisy, so every figure is
  * the median of RUNS interleaved rounds, each started after a `sync` so one round's
- * write-back does not slow the next. Figures only; nothing here passes or fails CI.
+ * write-back does not slow the next. An untimed first round makes every round alike: each
+ * output then already exists (`cp` truncates `out`, a put replaces the object, and both free
+ * 512 MiB of old pages) and each input is in the page cache, which is checked before every
+ * timed step. Figures only; nothing here passes or fails CI.
  */
 const MiB = 1024 * 1024;
 const SIZE = Number(process.env.GIBBON_BENCH_MIB ?? 512) * MiB;
 const RUNS = Number(process.env.GIBBON_BENCH_RUNS ?? 5);
 const RSS_LIMIT = 64 * MiB;
+/** `GIBBON_BENCH_S3=0` leaves s3rver out (a quicker local-disk run). */
+const WITH_S3 = process.env.GIBBON_BENCH_S3 !== '0';
 
 function optionalNumber(variable: string, unit: number): number | undefined {
   const value = process.env[variable];
   return value === undefined ? undefined : Number(value) * unit;
 }
 
-type Step = () => Promise<unknown>;
+interface Step {
+  run: () => Promise<unknown>;
+  /** The file the step reads, when it is one: checked to be in the page cache beforehand. */
+  input?: string;
+}
 
-/** Runs each named step once per round, rounds interleaved; returns the median seconds. */
+/** The least page-cache residency seen of a step's input before it was timed. */
+const residency = { least: 1, checked: 0, unknown: 0 };
+
+async function checkResidency(input: string | undefined): Promise<void> {
+  if (input === undefined) return;
+  const fraction = await residentFraction(input);
+  if (fraction === undefined) residency.unknown += 1;
+  else {
+    residency.checked += 1;
+    residency.least = Math.min(residency.least, fraction);
+  }
+}
+
+/**
+ * Runs each named step once per round, rounds interleaved, after one untimed round; returns
+ * the median seconds.
+ */
 async function medians(steps: Record<string, Step>): Promise<Record<string, number>> {
   const times: Record<string, number[]> = {};
-  for (let round = 0; round < RUNS; round += 1) {
-    for (const [name, step] of Object.entries(steps)) {
+  for (let round = 0; round <= RUNS; round += 1) {
+    for (const [name, { run: step, input }] of Object.entries(steps)) {
       await run('sync');
-      (times[name] ??= []).push((await measure(step)).seconds);
+      await checkResidency(input);
+      const { seconds } = await measure(step);
+      if (round > 0) (times[name] ??= []).push(seconds);
     }
   }
   return Object.fromEntries(
@@ -70,6 +98,27 @@ async function writeFileFrom(stream: Readable, path: string): Promise<void> {
 
 const fileStream = (path: string) => createReadStream(path, { highWaterMark: MiB });
 
+/** s3rver in a child process, and an opened store on it. */
+async function openS3(work: string): Promise<{ child: S3rverChild; store: S3BlobStore }> {
+  const child = await startS3rverChild(join(work, 's3rver'));
+  const store = new S3BlobStore({
+    bucket: 'bench',
+    region: 'us-east-1',
+    endpoint: child.endpoint,
+    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+    // Unset: the store's defaults, which are what the README reports.
+    partSize: optionalNumber('GIBBON_BENCH_S3_PART_MIB', MiB),
+    queueSize: optionalNumber('GIBBON_BENCH_S3_QUEUE', 1),
+  });
+  try {
+    await store.open();
+  } catch (error) {
+    child.stop();
+    throw error;
+  }
+  return { child, store };
+}
+
 async function main(): Promise<void> {
   const work = await mkdtemp(join(tmpdir(), 'gibbon-bench-'));
   const source = join(work, 'source.bin');
@@ -81,33 +130,42 @@ async function main(): Promise<void> {
     const fast = new LocalDiskBlobStore({ root: join(work, 'fast'), durable: false });
     await durable.open();
     await fast.open();
-    s3rver = await startS3rverChild(join(work, 's3rver'));
-    const s3 = new S3BlobStore({
-      bucket: 'bench',
-      region: 'us-east-1',
-      endpoint: s3rver.endpoint,
-      credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-      // Unset: the store's defaults, which are what the README reports.
-      partSize: optionalNumber('GIBBON_BENCH_S3_PART_MIB', MiB),
-      queueSize: optionalNumber('GIBBON_BENCH_S3_QUEUE', 1),
-    });
-    await s3.open();
+    const s3 = WITH_S3 ? await openS3(work) : undefined;
+    s3rver = s3?.child;
 
-    const rss = { 'local disk': await rssOf(durable), s3rver: await rssOf(s3) };
+    const rss = {
+      'local disk': await rssOf(durable),
+      ...(s3 && { s3rver: await rssOf(s3.store) }),
+    };
     const readTo = (store: BlobStore) => async () =>
       writeFileFrom(await store.get('bench/file'), out);
+    const object = join(work, 'durable', 'objects', 'bench', 'file');
     const local = await medians({
-      cp: () => run('cp', source, out),
-      'cp + sync': () => run('sh', '-c', 'cp "$0" "$1" && sync "$1"', source, out),
-      'local put (fsync, the default)': () => durable.put('bench/file', fileStream(source)),
-      'local put (durable: false)': () => fast.put('bench/file', fileStream(source)),
-      'local get': readTo(durable),
+      cp: { run: () => run('cp', source, out), input: source },
+      'cp + sync': {
+        run: () => run('sh', '-c', 'cp "$0" "$1" && sync "$1"', source, out),
+        input: source,
+      },
+      'local put (fsync, the default)': {
+        run: () => durable.put('bench/file', fileStream(source)),
+        input: source,
+      },
+      'local put (durable: false)': {
+        run: () => fast.put('bench/file', fileStream(source)),
+        input: source,
+      },
+      'local get': { run: readTo(durable), input: object },
     });
-    const remote = await medians({
-      's3rver put': () => s3.put('bench/file', fileStream(source)),
-      's3rver get': readTo(s3),
-    });
-    await s3.close();
+    const remote = s3
+      ? await medians({
+          's3rver put': {
+            run: () => s3.store.put('bench/file', fileStream(source)),
+            input: source,
+          },
+          's3rver get': { run: readTo(s3.store) },
+        })
+      : {};
+    await s3?.store.close();
     print({ ...local, ...remote }, rss);
   } finally {
     s3rver?.stop();
@@ -119,7 +177,15 @@ function print(times: Record<string, number>, rss: Record<string, { put: number;
   const line = (label: string, value: string) => console.log(`  ${label.padEnd(34)} ${value}`);
   console.log(
     `Gibbon storage benchmark ${new Date().toISOString()}: ${SIZE / MiB} MiB, median of ${RUNS}, ` +
-      `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), Node ${process.version}`,
+      `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), Node ${process.version}, ` +
+      `load average at the end ${loadavg()
+        .map((load) => load.toFixed(2))
+        .join(' ')}`,
+  );
+  console.log(
+    residency.checked > 0
+      ? `  inputs in the page cache before each timed step: at least ${(residency.least * 100).toFixed(1)}% (fincore, ${residency.checked} checks)`
+      : '  inputs in the page cache: not checked (no fincore)',
   );
   for (const [name, seconds] of Object.entries(times)) {
     line(
