@@ -6,10 +6,13 @@
  *   one warm-up run (the type-check cache filled, as for a developer's second verify).
  * - `gibbon run` of a one-job pipeline vs `docker run` of the same image and command, each
  *   median of several runs, interleaved (target ≤ 1.5×).
+ *
+ * The script builds the CLI and the workspace packages it loads first, and stops when the
+ * launcher would still pick the sources (a package edited after the build).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cp, mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureTestImage } from '@gibbon/test-kit';
 
@@ -43,7 +46,20 @@ function gitRepo(dir: string): void {
   git(['commit', '-q', '-m', 'bench']);
 }
 
+/** The bench measures the built CLI a user runs; the launcher would quietly run the sources. */
+async function assertBuiltCliIsUsed(): Promise<void> {
+  if (process.env.GIBBON_CLI_FROM_SOURCE) return;
+  const { staleBuilds } = await import('../bin/built-cli.mjs');
+  const stale = staleBuilds();
+  if (stale.length > 0) {
+    throw new Error(
+      `The launcher would run the TypeScript sources, not dist/: stale or missing builds in ${stale.join(', ')}.`,
+    );
+  }
+}
+
 async function main(): Promise<void> {
+  await assertBuiltCliIsUsed();
   const image = await ensureTestImage();
   const root = await mkdtemp(join(tmpdir(), 'gibbon-cli-bench-'));
   try {
@@ -81,7 +97,8 @@ async function main(): Promise<void> {
       runOverDockerTarget: 1.5,
       cli: process.env.GIBBON_CLI_FROM_SOURCE
         ? 'sources (tsx)'
-        : 'dist/ (built by the bench script)',
+        : 'dist/ (built by the bench script, with the workspace packages it loads)',
+      loadAverage: loadavg().map((load) => Number(load.toFixed(2))),
     };
     console.log(JSON.stringify(report, null, 2));
   } finally {
@@ -89,4 +106,7 @@ async function main(): Promise<void> {
   }
 }
 
-void main();
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exitCode = 1;
+});

@@ -4,47 +4,19 @@
 // resolve to their sources too and a fresh clone (or an edit since the last build) works
 // without a build step.
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { builtCli, cliRoot, staleBuilds } from './built-cli.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const built = join(root, 'dist', 'main.js');
-/** The workspace packages the built CLI loads from their own dist/. */
-const workspaceDeps = ['contracts', 'sdk', 'storage', 'engine'].map((name) =>
-  join(root, '..', name),
-);
-
-function newestSource(folder) {
-  let newest = 0;
-  for (const entry of readdirSync(folder, { withFileTypes: true })) {
-    const path = join(folder, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestSource(path));
-    else if (entry.name.endsWith('.ts')) newest = Math.max(newest, statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-/** A package's dist/ is fresh when it exists and is newer than every source file it has. */
-function distIsFresh(packageDir, entry) {
-  const source = join(packageDir, 'src');
-  if (!existsSync(source)) return existsSync(join(packageDir, entry));
-  if (!existsSync(join(packageDir, entry))) return false;
-  return statSync(join(packageDir, entry)).mtimeMs >= newestSource(source);
-}
-
-const useBuilt =
-  !process.env.GIBBON_CLI_FROM_SOURCE &&
-  distIsFresh(root, 'dist/main.js') &&
-  workspaceDeps.every((dir) => !existsSync(dir) || distIsFresh(dir, 'dist/index.js'));
+const useBuilt = !process.env.GIBBON_CLI_FROM_SOURCE && staleBuilds().length === 0;
 
 if (useBuilt) {
-  await import(pathToFileURL(built).href);
+  await import(pathToFileURL(builtCli).href);
 } else {
   // Conditions and loaders are fixed when node starts, hence a second process for the sources.
   const loader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-  const args = ['--conditions=@gibbon/source', '--import', loader, join(root, 'src', 'main.ts')];
+  const args = ['--conditions=@gibbon/source', '--import', loader, join(cliRoot, 'src', 'main.ts')];
   const child = spawn(process.execPath, [...args, ...process.argv.slice(2)], { stdio: 'inherit' });
   // A terminal's Ctrl-C reaches the whole process group, the child included, so the launcher
   // only passes on what reaches it alone; the CLI treats a doubled Ctrl-C as one.

@@ -1,0 +1,6 @@
+/** The CLI package folder. */
+export declare const cliRoot: string;
+/** The built CLI's entry, `dist/main.js`. */
+export declare const builtCli: string;
+/** The packages (this one and the workspace ones it loads) whose dist/ is missing or stale. */
+export declare function staleBuilds(root?: string): string[];
