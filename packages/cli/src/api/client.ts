@@ -8,7 +8,7 @@ import type {
   ParamSetList,
   RepoList,
 } from '@gibbon/contracts';
-import { UnprocessableError } from '@gibbon/contracts';
+import { UnprocessableError } from '@gibbon/contracts/core';
 import type { RepoRef, ServerConfig } from './config';
 import { errorOfResponse } from './errors';
 

@@ -8,7 +8,7 @@ import {
   PayloadTooLargeError,
   UnprocessableError,
   type ErrorCode,
-} from '@gibbon/contracts';
+} from '@gibbon/contracts/core';
 
 type ErrorClass = new (message: string, options?: ErrorOptions) => GibbonError;
 

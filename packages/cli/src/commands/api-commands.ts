@@ -1,4 +1,5 @@
-import { InputError, type Build } from '@gibbon/contracts';
+import type { Build } from '@gibbon/contracts';
+import { InputError } from '@gibbon/contracts/core';
 import { helpOption, parseCommandArgs } from '../args';
 import { GibbonClient } from '../api/client';
 import { repoRefOf } from '../api/config';

@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { InputError } from '@gibbon/contracts';
+import { InputError } from '@gibbon/contracts/core';
 import type { BuildOutcome } from '@gibbon/engine';
 import { helpOption, parseCommandArgs } from '../args';
 import { writeLine, type ExitCode, type Io } from '../io';
@@ -95,12 +95,10 @@ async function run(argv: string[], io: Io): Promise<ExitCode> {
     Object.assign(params, await readParamFile(resolve(io.cwd, file)));
   }
   Object.assign(params, parseParamArgs(values.param ?? []));
-  // The engine (Docker, the Script API server) loads only when a build runs, and prepares its
-  // Script API while git and Docker answer, so the build starts at once.
-  const engine = import('../local/local-build.js').then((module) => {
-    module.preloadScriptApi();
-    return module;
-  });
+  // The engine (Docker, the Script API server) loads only when a build runs, while git and
+  // Docker answer. Its Script API (express, the request validator) is built by the build itself
+  // right after the script process starts, so that work overlaps node starting the script.
+  const engine = import('../local/local-build.js');
   engine.catch(() => undefined); // awaited below; never an unhandled rejection meanwhile
   // git and the Docker ping are independent: ask both at once.
   const [context] = await Promise.all([

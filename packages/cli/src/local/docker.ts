@@ -1,8 +1,19 @@
-import Docker from 'dockerode';
-import { UnprocessableError } from '@gibbon/contracts';
+import type Docker from 'dockerode';
+import { UnprocessableError } from '@gibbon/contracts/core';
+
+/**
+ * dockerode, loaded when a command first talks to Docker: with its gRPC and SSH dependencies
+ * it takes ~0.1 s to load, and every command's module (this one is `gibbon run`'s) loads when
+ * the CLI starts, `gibbon verify` and the API commands included.
+ */
+function dockerode(): typeof Docker {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- deliberately lazy, see above.
+  return require('dockerode') as typeof Docker;
+}
 
 /** A dockerode client for the local engine: `DOCKER_HOST` when set, else the default socket. */
 export function localDocker(env: NodeJS.ProcessEnv, timeoutMs?: number): Docker {
+  const Docker = dockerode();
   const timeout = timeoutMs === undefined ? {} : { timeout: timeoutMs };
   if (env.DOCKER_HOST) return new Docker(timeout);
   return new Docker({ socketPath: '/var/run/docker.sock', ...timeout });

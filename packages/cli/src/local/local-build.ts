@@ -1,7 +1,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { BuildContext } from '@gibbon/contracts';
-import { InputError } from '@gibbon/contracts';
+import { InputError } from '@gibbon/contracts/core';
 import {
   DockerBackend,
   Masker,
@@ -9,7 +9,6 @@ import {
   defaultContainerConfig,
   reapContainers,
   runBuild,
-  preloadScriptApi,
   type BuildOutcome,
   type JobNetwork,
 } from '@gibbon/engine';
@@ -17,9 +16,6 @@ import { LocalDiskBlobStore } from '@gibbon/storage';
 import { localDocker } from './docker';
 import type { RunReporter } from './reporters';
 import type { Workspace } from './workspace';
-
-/** For `gibbon run` to prepare the Script API while it gathers the build's inputs. */
-export { preloadScriptApi };
 
 export interface LocalBuildOptions {
   workspace: Workspace;

@@ -1,4 +1,4 @@
-import { UnprocessableError } from '@gibbon/contracts';
+import { UnprocessableError } from '@gibbon/contracts/core';
 
 /** Where in the build file a problem is: 1-based line and column. */
 export interface Position {
