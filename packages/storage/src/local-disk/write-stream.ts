@@ -55,8 +55,11 @@ export async function writeStream(
       const bytes = toBytes(chunk);
       batch.push(bytes);
       batchBytes += bytes.byteLength;
-      if (writing && batchBytes < BATCH_BYTES && batch.length < BATCH_CHUNKS) continue;
+      const full = batchBytes >= BATCH_BYTES || batch.length >= BATCH_CHUNKS;
+      if (writing && !full) continue;
       await startWrite();
+      // Reading on while a full batch is written only holds one more: measured slower with 1 MiB chunks.
+      if (full) await writing;
     }
     if (batch.length > 0) await startWrite();
     await writing;
