@@ -46,7 +46,11 @@ function gitRepo(dir: string): void {
   git(['commit', '-q', '-m', 'bench']);
 }
 
-/** The bench measures the built CLI a user runs; the launcher would quietly run the sources. */
+/**
+ * The bench measures the built CLI a user runs; the launcher would quietly run the sources.
+ * Checked before and after measuring: a build only goes stale (a source edited meanwhile, in a
+ * workspace other people edit too), so fresh at the end means fresh throughout.
+ */
 async function assertBuiltCliIsUsed(): Promise<void> {
   if (process.env.GIBBON_CLI_FROM_SOURCE) return;
   const { staleBuilds } = await import('../bin/built-cli.mjs');
@@ -88,6 +92,7 @@ async function main(): Promise<void> {
       runs.push(timed(process.execPath, [launcher, 'run'], oneJob));
       dockers.push(timed('docker', dockerArgs, oneJob));
     }
+    await assertBuiltCliIsUsed();
     const report = {
       verifyMedianMs: Math.round(median(verify)),
       verifyTargetMs: 500,
