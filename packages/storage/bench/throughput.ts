@@ -16,8 +16,8 @@ import { countingSink, generatedStream } from './streams';
  * `pnpm bench`: put and get throughput on local disk beside `cp` of the same file, and on
  * s3rver (a child process) beside it; peak RSS growth of this process while a 512 MiB
  * generated stream goes through each store. The disk is shared and noisy, so every figure is
- * the median of RUNS interleaved rounds, each started after a `sync` so one round's
- * write-back does not slow the next. An untimed first round makes every round alike: each
+ * the median of RUNS interleaved rounds in rotating order, each step started after a `sync`
+ * so one step's write-back does not slow the next. An untimed first round makes every round alike: each
  * output then already exists (`cp` truncates `out`, a put replaces the object, and both free
  * 512 MiB of old pages) and each input is in the page cache, which is checked before every
  * timed step. Figures only; nothing here passes or fails CI.
@@ -57,10 +57,21 @@ async function checkResidency(input: string | undefined): Promise<void> {
  * Runs each named step once per round, rounds interleaved, after one untimed round; returns
  * the median seconds.
  */
+/** Every timed round of every step, printed beside the medians to show the noise. */
+const roundTimes: Record<string, number[]> = {};
+
 async function medians(steps: Record<string, Step>): Promise<Record<string, number>> {
-  const times: Record<string, number[]> = {};
+  const times = roundTimes;
+  const entries = Object.entries(steps);
   for (let round = 0; round <= RUNS; round += 1) {
-    for (const [name, { run: step, input }] of Object.entries(steps)) {
+    // Each round starts one step later, so no step always follows the same one: on this disk
+    // (ext4 mounted with `discard`) a step's journal commits pay for the blocks its
+    // predecessor freed, which made whichever step came after `cp + sync` twice as slow.
+    const order = [
+      ...entries.slice(round % entries.length),
+      ...entries.slice(0, round % entries.length),
+    ];
+    for (const [name, { run: step, input }] of order) {
       await run('sync');
       await checkResidency(input);
       const { seconds } = await measure(step);
@@ -68,9 +79,9 @@ async function medians(steps: Record<string, Step>): Promise<Record<string, numb
     }
   }
   return Object.fromEntries(
-    Object.entries(times).map(([name, list]) => [
+    Object.keys(steps).map((name) => [
       name,
-      list.sort((a, b) => a - b)[list.length >> 1] ?? NaN,
+      (times[name] ?? []).sort((a, b) => a - b)[RUNS >> 1] ?? NaN,
     ]),
   );
 }
@@ -188,9 +199,11 @@ function print(times: Record<string, number>, rss: Record<string, { put: number;
       : '  inputs in the page cache: not checked (no fincore)',
   );
   for (const [name, seconds] of Object.entries(times)) {
+    const rounds = roundTimes[name] ?? [];
     line(
       name,
-      `${seconds.toFixed(2).padStart(6)} s ${(SIZE / MiB / seconds).toFixed(0).padStart(6)} MiB/s`,
+      `${seconds.toFixed(2).padStart(6)} s ${(SIZE / MiB / seconds).toFixed(0).padStart(6)} MiB/s` +
+        `   (rounds ${rounds.map((round) => round.toFixed(2)).join(' ')})`,
     );
   }
   const ratio = (a: string, b: string) => ((times[a] ?? NaN) / (times[b] ?? NaN)).toFixed(2);
