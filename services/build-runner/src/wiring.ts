@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { constants } from 'node:fs';
-import { access, chmod, readdir, rm, mkdir, stat } from 'node:fs/promises';
+import { access, readdir, rm, mkdir, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import Docker from 'dockerode';
@@ -46,7 +46,7 @@ export async function createRunnerService(
   await removeBuildFolders(config.workDir, logger);
   if (config.scriptUser) {
     await findSetpriv();
-    await letScriptUserThrough(config.workDir, config.scriptUser);
+    await checkScriptUserPasses(config.workDir, config.scriptUser);
   }
   const store = await openStore(config);
   const backend = new DockerBackend(docker, {
@@ -132,12 +132,11 @@ async function findSetpriv(): Promise<void> {
 }
 
 /**
- * A script user must pass through every folder above its checkout: the work folder is made
- * traversable (0711: no listing), and a parent it can't pass stops the runner with one line,
- * rather than every build failing on it.
+ * A script user must pass through every folder above its checkout. The work folder itself is
+ * the runner's and made passable with each build (EngineExecutor); a parent the user can't
+ * pass stops the runner with one line, rather than every build failing on it.
  */
-async function letScriptUserThrough(workDir: string, user: ScriptUser): Promise<void> {
-  await chmod(workDir, 0o711);
+async function checkScriptUserPasses(workDir: string, user: ScriptUser): Promise<void> {
   for (let folder = dirname(workDir); ; folder = dirname(folder)) {
     const { mode, uid, gid } = await stat(folder);
     const passes =

@@ -51,7 +51,7 @@ export function scriptEnvironment(apiUrl: string, apiToken: string, homeDir: str
  * own uid/gid options can't give: a set-uid file that a container job (root in its container)
  * left in the checkout would otherwise run as root here.
  */
-export function scriptCommand(bundlePath: string, user?: ScriptUser): [string, string[]] {
+function scriptCommand(bundlePath: string, user?: ScriptUser): [string, string[]] {
   if (!user) return [process.execPath, [bundlePath]];
   const switchUser = [`--reuid=${user.uid}`, `--regid=${user.gid}`, '--clear-groups'];
   return ['setpriv', [...switchUser, '--no-new-privs', '--', process.execPath, bundlePath]];

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, realpath, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '@gibbon/contracts';
@@ -8,7 +8,7 @@ let root: string;
 let outside: string;
 beforeEach(async () => {
   const base = await mkdtemp(join(tmpdir(), 'gibbon-open-inside-'));
-  root = join(base, 'tree');
+  root = join(await realpath(base), 'tree');
   outside = join(base, 'outside');
   await mkdir(join(root, 'real'), { recursive: true });
   await mkdir(outside);

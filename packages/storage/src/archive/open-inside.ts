@@ -1,5 +1,5 @@
 import { constants } from 'node:fs';
-import { open, readlink, realpath, unlink, type FileHandle } from 'node:fs/promises';
+import { open, readlink, unlink, type FileHandle } from 'node:fs/promises';
 import { sep } from 'node:path';
 import { InputError } from '@gibbon/contracts';
 
@@ -14,20 +14,20 @@ export const openFor = {
 } as const;
 
 /**
- * Opens `path` only if what it opens lies inside `root`. Archives are packed and unpacked with
+ * Opens `path` only if what it opens lies inside `realRoot` (the tree's real path, as
+ * `realpath` gives it; callers resolve it once per archive). Archives are packed and unpacked with
  * the runner's rights in a tree the build script may change at the same time: a folder swapped
  * for a symlink between a check and the open would otherwise let the runner read, create or
  * chmod a file anywhere. The last component is never followed (O_NOFOLLOW), and the opened
- * file's own path (Linux: /proc/self/fd) must be under `root`'s real path; a file this call
+ * file's own path (Linux: /proc/self/fd) must be under `realRoot`; a file this call
  * created outside is removed again. Then reads, writes, chmod and utimes go through the handle.
  */
 export async function openInside(
   path: string,
-  root: string,
+  realRoot: string,
   flags: number = openFor.reading,
   mode = 0o600,
 ): Promise<FileHandle> {
-  const realRoot = await realpath(root);
   const handle = await open(path, flags, mode).catch((error: NodeJS.ErrnoException) => {
     // O_NOFOLLOW meeting a symlink: ELOOP, or ENOTDIR when a folder was asked for.
     const swapped = error.code === 'ELOOP' || (error.code === 'ENOTDIR' && flags & O_DIRECTORY);

@@ -1,4 +1,4 @@
-import { lstat, readdir, readlink } from 'node:fs/promises';
+import { lstat, readdir, readlink, realpath } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { createGzip } from 'node:zlib';
@@ -25,10 +25,13 @@ export function packDirectory(dir: string, _options: PackOptions = {}): Readable
   archive.on('error', (error: Error) => gzip.destroy(error));
   gzip.on('close', () => archive.destroy());
   archive.pipe(gzip);
-  addFolder(archive, resolve(dir), []).then(
-    () => archive.finalize(),
-    (error: Error) => archive.destroy(error),
-  );
+  // The tree's real path, resolved once: every file opened must lie under it.
+  realpath(resolve(dir))
+    .then((root) => addFolder(archive, root, []))
+    .then(
+      () => archive.finalize(),
+      (error: Error) => archive.destroy(error),
+    );
   return gzip;
 }
 

@@ -1,4 +1,4 @@
-import { link, lstat, mkdir, symlink, unlink } from 'node:fs/promises';
+import { link, lstat, mkdir, realpath, symlink, unlink } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import { join } from 'node:path';
 import { isMissing } from '../fs-errors';
@@ -26,8 +26,15 @@ const PERMISSION_BITS = 0o777;
  */
 export class EntryWriter {
   private readonly folderModes: Array<[string, number]> = [];
+  private realRoot: Promise<string> | undefined;
 
   constructor(private readonly root: string) {}
+
+  /** `root`'s real path, resolved once: every file and folder opened must lie under it. */
+  private inside(path: string, flags: number) {
+    this.realRoot ??= realpath(this.root);
+    return this.realRoot.then((realRoot) => openInside(path, realRoot, flags));
+  }
 
   async write(header: EntryHeader, content: AsyncIterable<unknown>): Promise<void> {
     const segments = entrySegments(header.name);
@@ -58,7 +65,7 @@ export class EntryWriter {
    */
   async finish(): Promise<void> {
     for (const [path, mode] of [...this.folderModes].reverse()) {
-      const folder = await openInside(path, this.root, openFor.folder);
+      const folder = await this.inside(path, openFor.folder);
       try {
         await folder.chmod(mode);
       } finally {
@@ -96,7 +103,7 @@ export class EntryWriter {
     content: AsyncIterable<unknown>,
   ): Promise<void> {
     await this.clear(header.name, target);
-    const handle = await openInside(target, this.root, openFor.creating);
+    const handle = await this.inside(target, openFor.creating);
     try {
       for await (const chunk of content) await handle.write(chunk as Uint8Array);
       await handle.chmod(mode);
