@@ -23,6 +23,8 @@ export interface SharedS3 {
   readonly endpoint: string;
   readonly region: string;
   readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string };
+  /** Where the server keeps the objects on disk (scanned for leaked secrets). */
+  readonly directory: string;
   createBucket(): Promise<string>;
   close(): Promise<void>;
 }

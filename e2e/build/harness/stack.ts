@@ -11,6 +11,8 @@ import type { GithubStandIn, SharedS3 } from './parts';
 export interface StackOptions {
   /** `GIBBON_LEASE_SECONDS` of public-api; the default is the product's 60 s. */
   readonly leaseSeconds?: number;
+  /** More settings of public-api (e.g. `GIBBON_DATABASE_URL`, `GIBBON_MASTER_KEY`). */
+  readonly apiEnv?: Readonly<Record<string, string>>;
 }
 
 /** A registered runner; `start()` runs (or runs again) its process with the same id and folders. */
@@ -41,7 +43,7 @@ export class Stack {
     readonly port: number,
     readonly github: GithubStandIn,
     readonly s3: SharedS3,
-    private readonly bucket: string,
+    readonly bucket: string,
     private readonly options: StackOptions,
   ) {}
 
@@ -75,6 +77,7 @@ export class Stack {
       GIBBON_PUBLIC_URL: this.url,
       GIBBON_GITHUB_API_URL: this.github.url,
       GIBBON_LEASE_SECONDS: String(this.options.leaseSeconds ?? 60),
+      ...this.options.apiEnv,
     });
     await this.api.waitForOutput('public-api listening', 60_000);
     const token = (await readFile(join(dataDir, 'admin-token'), 'utf8')).trim();

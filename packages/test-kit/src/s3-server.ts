@@ -14,6 +14,11 @@ export interface S3TestServer {
   readonly endpoint: string;
   readonly region: string;
   readonly credentials: { accessKeyId: string; secretAccessKey: string };
+  /**
+   * The folder s3rver keeps its objects in (`{bucket}/{key}._S3rver_object`): lets a test scan
+   * everything stored, e.g. for leaked secrets, without an S3 client.
+   */
+  readonly directory: string;
   /** A client configured for this server (path-style addressing). */
   client(): S3Client;
   /** Creates a bucket with a fresh name and returns the name. */
@@ -45,6 +50,7 @@ export async function startS3Server(): Promise<S3TestServer> {
     endpoint,
     region,
     credentials,
+    directory,
     client,
     async createBucket() {
       const bucket = `test-${randomBytes(6).toString('hex')}`;
