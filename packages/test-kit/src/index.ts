@@ -1,4 +1,5 @@
 export * from './s3-server';
+export * from './s3-fault-proxy';
 export * from './postgres';
 export { dockerClient, isDockerAvailable } from './docker-client';
 export { ensureTestImage, testImageRepository } from './docker-image';

@@ -1,9 +1,7 @@
 import { NotFoundError } from '@gibbon/contracts';
-import { startS3Server } from '@gibbon/test-kit';
-import type { S3TestServer } from '@gibbon/test-kit';
+import { startS3FaultProxy, startS3Server } from '@gibbon/test-kit';
+import type { S3FaultProxy, S3TestServer } from '@gibbon/test-kit';
 import { describeBlobStoreContract } from '../../test/blob-store.contract';
-import { startS3FaultProxy } from '../../test/s3-fault-proxy';
-import type { S3FaultProxy } from '../../test/s3-fault-proxy';
 import { failingStream, patternBytes, readAll } from '../../test/streams';
 import { S3BlobStore } from './s3-blob-store';
 
