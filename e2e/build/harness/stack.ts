@@ -85,8 +85,14 @@ export class Stack {
     return this.api;
   }
 
-  /** Registers a runner (`POST /v1/runners`, admin) and starts its process. */
-  async addRunner(name: string): Promise<RunnerHandle> {
+  /**
+   * Registers a runner (`POST /v1/runners`, admin) and starts its process. `env` overrides its
+   * settings (e.g. `GIBBON_SERVER_URL` through a fault proxy, `GIBBON_RUNNER_CAPACITY`).
+   */
+  async addRunner(
+    name: string,
+    options: { env?: Readonly<Record<string, string>> } = {},
+  ): Promise<RunnerHandle> {
     const { token } = await this.admin.ok<{ token: string }>('POST', '/v1/runners', { name });
     const runnerId = `e2e-${randomBytes(4).toString('hex')}-${name}`;
     const dataDir = join(this.root, `runner-${name}`);
@@ -106,6 +112,7 @@ export class Stack {
           GIBBON_RUNNER_CAPACITY: '2',
           GIBBON_JOB_NETWORK: 'none',
           GIBBON_RUNNER_DRAIN_TIMEOUT: '5',
+          ...options.env,
         });
         handle.process = runner;
         await runner.waitForOutput('build-runner started', 60_000);
