@@ -6,8 +6,10 @@ import {
   githubDelivery,
   startGitRemote,
   startRecordingServer,
+  startS3FaultProxy,
   startS3Server,
   type GitRemote,
+  type S3FaultProxy,
   type RecordingServer,
   type TestDatabase,
 } from '@gibbon/test-kit';
@@ -17,7 +19,7 @@ import { Project } from '../../build/harness/project';
 import { Stack } from '../../build/harness/stack';
 import { createCanaries, type Canary } from './canaries';
 import { scanForCanaries, type CanaryHit } from './scan';
-import { TcpProxy } from './tcp-proxy';
+import { FaultProxy } from './fault-proxy';
 import type { WebhookTarget } from './webhook-deliveries';
 
 export interface AttackStackOptions {
@@ -25,9 +27,15 @@ export interface AttackStackOptions {
   readonly runner?: boolean;
   /**
    * Keep public-api's data in a fresh Postgres database (SQLite otherwise), reached through a
-   * `TcpProxy` so a test can take the database away (`database.proxy.refuse()`).
+   * `FaultProxy` so a test can take the database away (`database.proxy.refuse()`) or watch
+   * and cut its traffic (`database.proxy.tap`).
    */
   readonly postgres?: boolean;
+  /**
+   * Put test-kit's S3 fault proxy between the S3 server and every service (`s3Faults.rule`),
+   * so a test can make S3 fail, hang or reset for public-api and the runners alike.
+   */
+  readonly s3Faults?: boolean;
   readonly leaseSeconds?: number;
   /** More public-api settings. */
   readonly apiEnv?: Readonly<Record<string, string>>;
@@ -36,7 +44,7 @@ export interface AttackStackOptions {
 /** public-api's Postgres: the URL it uses (through the proxy) and the direct one (dumps). */
 export interface AttackDatabase {
   readonly database: TestDatabase;
-  readonly proxy: TcpProxy;
+  readonly proxy: FaultProxy;
   readonly proxiedUrl: string;
 }
 
@@ -59,6 +67,7 @@ export class AttackStack {
     readonly webhook: WebhookTarget,
     readonly database: AttackDatabase | undefined,
     readonly image: string | undefined,
+    readonly s3Faults: S3FaultProxy | undefined,
   ) {}
 
   static async start(options: AttackStackOptions = {}): Promise<AttackStack> {
@@ -70,8 +79,11 @@ export class AttackStack {
       const database = options.postgres ? await startDatabase(cleanups) : undefined;
       const github = await startRecordingServer();
       const masterKey = randomBytes(32);
+      const s3 = await startS3Server();
+      const s3Faults = options.s3Faults ? await startS3FaultProxy(s3.endpoint) : undefined;
+      if (s3Faults) cleanups.push(() => s3Faults.close());
       const stack = await Stack.start(
-        { github, s3: await startS3Server() },
+        { github, s3: s3Faults ? { ...s3, endpoint: s3Faults.endpoint } : s3 },
         {
           leaseSeconds: options.leaseSeconds,
           apiEnv: {
@@ -103,7 +115,18 @@ export class AttackStack {
         { name: 'githubToken', value: project.secrets.githubToken },
         { name: 'webhookSecret', value: created.secret },
       ];
-      return new AttackStack(stack, project, remote, github, masterKey, all, webhook, database, image);
+      return new AttackStack(
+        stack,
+        project,
+        remote,
+        github,
+        masterKey,
+        all,
+        webhook,
+        database,
+        image,
+        s3Faults,
+      );
     } catch (error) {
       for (const cleanup of cleanups) await cleanup().catch(() => undefined);
       throw error;
@@ -155,6 +178,7 @@ export class AttackStack {
 
   async close(): Promise<void> {
     await this.stack.close();
+    await this.s3Faults?.close();
     await this.remote.close();
     if (this.database) {
       await this.database.proxy.close();
@@ -167,7 +191,7 @@ async function startDatabase(cleanups: (() => Promise<unknown>)[]): Promise<Atta
   const database = await createTestDatabase();
   cleanups.push(() => database.drop());
   const direct = new URL(database.url);
-  const proxy = await TcpProxy.start({ host: direct.hostname, port: Number(direct.port || 5432) });
+  const proxy = await FaultProxy.start({ host: direct.hostname, port: Number(direct.port || 5432) });
   cleanups.unshift(() => proxy.close());
   const proxied = new URL(database.url);
   proxied.hostname = '127.0.0.1';

@@ -8,6 +8,7 @@ import { createConnection, createServer, type Server, type Socket } from 'node:n
  *   swallowed, so a request neither fails nor gets an answer;
  * - `reset`: Toxiproxy's `reset_peer`: open connections are reset (RST) at once, new ones as
  *   soon as they are accepted.
+ * `refuse()` is the fifth fault: nothing listens, as when the service is stopped.
  */
 export type FaultMode =
   | { readonly kind: 'pass' }
@@ -42,47 +43,43 @@ interface Pair {
 
 /**
  * A loopback TCP proxy the tests put between two parts (runner → public-api, public-api →
- * Postgres) to make network faults on demand. `set()` applies to open connections too.
- * Lifecycle: `FaultProxy.start()` → `set()`* → `close()`, which ends every connection and is
- * safe to call twice.
+ * Postgres) to make network faults on demand; `set()` applies to open connections too.
+ * Lifecycle: `FaultProxy.start()` → (`set()`, `refuse()`, `restore()`)* → `close()`, which
+ * ends every connection and is safe to call twice. The port stays the same throughout.
  */
 export class FaultProxy {
   tap: Tap | undefined;
+  private server: Server | undefined;
+  private listenPort = 0;
   private mode: FaultMode = { kind: 'pass' };
   private readonly pairs = new Set<Pair>();
   private counters = { connections: 0, dropped: 0, resets: 0 };
-  private closed = false;
 
-  private constructor(
-    private readonly server: Server,
-    readonly port: number,
-    private readonly target: { host: string; port: number },
-  ) {}
+  private constructor(private readonly target: { host: string; port: number }) {}
 
   /** Listens on a free loopback port and forwards to `target`. */
   static async start(target: { host: string; port: number }): Promise<FaultProxy> {
-    const server = createServer();
-    await new Promise<void>((done, fail) => {
-      server.once('error', fail);
-      server.listen(0, '127.0.0.1', () => done());
-    });
-    const { port } = server.address() as { port: number };
-    const proxy = new FaultProxy(server, port, target);
-    server.on('connection', (client) => proxy.accept(client));
+    const proxy = new FaultProxy(target);
+    await proxy.listen();
     return proxy;
+  }
+
+  get port(): number {
+    return this.listenPort;
   }
 
   /** `http://127.0.0.1:<port>`: what a service is pointed at instead of the target. */
   get url(): string {
-    return `http://127.0.0.1:${this.port}`;
-  }
-
-  get current(): FaultMode {
-    return this.mode;
+    return `http://127.0.0.1:${this.listenPort}`;
   }
 
   get stats(): ProxyCounters {
     return { ...this.counters };
+  }
+
+  /** Connections open now. */
+  get openConnections(): number {
+    return this.pairs.size;
   }
 
   set(mode: FaultMode): void {
@@ -90,21 +87,40 @@ export class FaultProxy {
     if (mode.kind === 'reset') for (const pair of this.pairs) this.reset(pair);
   }
 
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    for (const pair of this.pairs) {
-      pair.client.destroy();
-      pair.target.destroy();
-    }
-    await new Promise<void>((done) => this.server.close(() => done()));
+  /** Stops listening and ends every connection: clients get ECONNREFUSED until `restore()`. */
+  async refuse(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    for (const pair of this.pairs) this.end(pair);
+    if (server) await new Promise<void>((done) => server.close(() => done()));
+  }
+
+  /** Listens again on the same port. */
+  async restore(): Promise<void> {
+    if (!this.server) await this.listen();
+  }
+
+  close(): Promise<void> {
+    return this.refuse();
+  }
+
+  private listen(): Promise<void> {
+    const server = createServer((client) => this.accept(client));
+    this.server = server;
+    return new Promise((done, fail) => {
+      server.once('error', fail);
+      server.listen(this.listenPort, '127.0.0.1', () => {
+        this.listenPort = (server.address() as { port: number }).port;
+        done();
+      });
+    });
   }
 
   private accept(client: Socket): void {
     this.counters.connections += 1;
+    client.on('error', () => undefined);
     if (this.mode.kind === 'reset') {
       this.counters.resets += 1;
-      client.on('error', () => undefined);
       client.resetAndDestroy();
       return;
     }
@@ -116,39 +132,34 @@ export class FaultProxy {
       queues: { upstream: Promise.resolve(), downstream: Promise.resolve() },
     };
     this.pairs.add(pair);
-    const end = () => {
-      this.pairs.delete(pair);
-      client.destroy();
-      target.destroy();
-    };
     for (const socket of [client, target]) {
       socket.setNoDelay(true);
-      socket.on('error', end);
-      socket.on('close', end);
+      socket.on('error', () => this.end(pair));
+      socket.on('close', () => this.end(pair));
     }
     client.on('data', (chunk: Buffer) => this.relay(pair, 'upstream', chunk));
     target.on('data', (chunk: Buffer) => this.relay(pair, 'downstream', chunk));
   }
 
   private relay(pair: Pair, direction: Direction, chunk: Buffer): void {
-    if (this.tap?.(direction, chunk, pair.number) === 'drop') {
+    if (this.tap?.(direction, chunk, pair.number) === 'drop' || this.mode.kind === 'blackhole') {
       this.counters.dropped += 1;
       return;
     }
-    const mode = this.mode;
-    if (mode.kind === 'blackhole') {
-      this.counters.dropped += 1;
-      return;
-    }
-    if (mode.kind === 'reset') return;
+    if (this.mode.kind === 'reset') return;
     const to = direction === 'upstream' ? pair.target : pair.client;
-    const delay = mode.kind === 'latency' ? mode.ms : 0;
-    const due = Date.now() + delay;
+    const due = Date.now() + (this.mode.kind === 'latency' ? this.mode.ms : 0);
     pair.queues[direction] = pair.queues[direction].then(async () => {
       const wait = due - Date.now();
       if (wait > 0) await new Promise((done) => setTimeout(done, wait));
       if (!to.destroyed) to.write(chunk);
     });
+  }
+
+  private end(pair: Pair): void {
+    this.pairs.delete(pair);
+    pair.client.destroy();
+    pair.target.destroy();
   }
 
   private reset(pair: Pair): void {
