@@ -1,3 +1,5 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { existsSync } from 'node:fs';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -6,7 +8,7 @@ import type { Build } from '@gibbon/contracts';
 import { waitForEnd, waitUntil } from '../build/harness';
 import { statusesOf } from '../build/harness/commit-statuses';
 import { AttackStack } from './harness/attack-stack';
-import { rawPost, residentBytes, watchMemory, writeChunked } from './harness/raw-http';
+import { rawPost, residentBytes, watchMemory, writeChunked, type RawOutcome } from './harness/raw-http';
 import {
   deliver,
   fakeSha,
@@ -19,6 +21,8 @@ import {
 // database away); a build-runner joins for A9 and A10, so until then builds stay queued and
 // are only counted.
 jest.setTimeout(120_000);
+
+const run = promisify(execFile);
 
 /** GitHub gives up on a delivery after 10 s: an answer later than that is a failed delivery. */
 const githubTimeoutMs = 10_000;
@@ -185,6 +189,16 @@ describe('A. webhook ingress', () => {
       ...length,
     });
 
+    /**
+     * The refusal an attacker sees: the status, or, when the server answers and hangs up while
+     * the body is still coming, a reset that may swallow the status line (TCP discards what the
+     * client had not read yet). Either way the service itself stays up.
+     */
+    function expectRefusedEarly(outcome: RawOutcome, status: number): void {
+      const refused = outcome.status === status || (outcome.status === undefined && outcome.closedByServer);
+      expect({ refused, outcome }).toMatchObject({ refused: true });
+    }
+
     /** A legitimate signed push sent while an attack is under way still gets its 2xx in time. */
     async function legitimateHookMeanwhile(): Promise<void> {
       const sha = fakeSha();
@@ -206,7 +220,7 @@ describe('A. webhook ingress', () => {
             for (let sent = 0; sent < size; sent += piece.length) if (!(await write(piece))) return;
           },
         });
-        expect(outcome.status).toBe(413);
+        expectRefusedEarly(outcome, 413);
         expect(outcome.bytesSent).toBeLessThan(size);
       });
     });
@@ -226,7 +240,7 @@ describe('A. webhook ingress', () => {
         await legitimateHookMeanwhile();
         const outcome = await attackOutcome;
         const peak = await memory.stop();
-        expect(outcome.status).toBe(413);
+        expectRefusedEarly(outcome, 413);
         // 25 MB, plus what sat in the socket buffers when the answer came.
         expect(outcome.bytesSent).toBeLessThan(40 * MiB);
         expect(peak - before).toBeLessThan(50 * MiB);
@@ -394,6 +408,8 @@ export default pipeline(() => [action('report', async (job) => { job.log(${JSON.
         const git = attack.project.git;
         const shaA = await git.commit({ '.gibbon/build.ts': script('head A') }, { message: 'A', branch: 'pr-9' });
         const shaB = await git.commit({ '.gibbon/build.ts': script('head B') }, { message: 'B', branch: 'pr-9' });
+        // GitHub keeps refs/pull/9/head at the newest head: B.
+        await run('git', ['--git-dir', git.directory, 'update-ref', 'refs/pull/9/head', shaB]);
         const sync = (headSha: string) =>
           deliver(attack.webhook, 'pull_request', pullRequestPayload({ action: 'synchronize', number: 9, headSha, headRef: 'pr-9' }));
         const answerB = await sync(shaB);
@@ -447,6 +463,7 @@ export default pipeline((ctx) => [
   }),
   container('in-container', {
     image: ${JSON.stringify(image)},
+    env: { GIBBON_BRANCH: ctx.git.branch ?? '' },
     script: ['printf "GIBBON_BRANCH=%s\\n" "$GIBBON_BRANCH"', 'if ls ${marker}-* >/dev/null 2>&1; then echo marker-found; else echo no-marker; fi'],
   }),
 ]);

@@ -64,6 +64,8 @@ export function rawPost(request: RawRequest): Promise<RawOutcome> {
     if (!flushed) {
       await Promise.race([new Promise((done) => socket.once('drain', done)), finished]);
     }
+    // A turn of the event loop, so an answer that arrived is read before the next piece.
+    await new Promise((done) => setImmediate(done));
     return !over;
   };
   const head = [

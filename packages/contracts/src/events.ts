@@ -135,9 +135,28 @@ export const jobStatusEventSchema = z.strictObject({
   at: timestamp,
 });
 
+/**
+ * A running build whose runner stopped renewing its lease went back to the queue: which
+ * runner, when it was last heard from, and the attempt the build is queued for. `message` is
+ * the line public-api also writes at the top of the build's `_script` log.
+ */
+export const buildRequeuedEventSchema = z.strictObject({
+  type: z.literal('build.requeued'),
+  org: slug,
+  repo: slug,
+  buildId: id,
+  number: z.int().min(1),
+  runner: z.strictObject({ id, name: z.string().min(1).max(100) }),
+  stoppedRespondingAt: timestamp,
+  attempt: z.int().min(2),
+  message,
+  at: timestamp,
+});
+
 export const orgEventSchema = z.discriminatedUnion('type', [
   buildStatusEventSchema,
   jobStatusEventSchema,
+  buildRequeuedEventSchema,
 ]);
 
 export type JobPendingEvent = z.infer<typeof jobPendingEventSchema>;
@@ -152,6 +171,7 @@ export type ScriptEvent = z.infer<typeof scriptEventSchema>;
 export type RunnerEvent = z.infer<typeof runnerEventSchema>;
 export type BuildStatusEvent = z.infer<typeof buildStatusEventSchema>;
 export type JobStatusEvent = z.infer<typeof jobStatusEventSchema>;
+export type BuildRequeuedEvent = z.infer<typeof buildRequeuedEventSchema>;
 export type OrgEvent = z.infer<typeof orgEventSchema>;
 
 /** The `type` tags of each union, e.g. for an SSE `event:` field. */

@@ -4,3 +4,4 @@ export * from './patterns';
 export * from './events';
 export * from './openapi-documents';
 export type * from './api-types';
+export * from './git-hosts';

@@ -17,6 +17,30 @@ describe('config from the environment', () => {
     });
   });
 
+  it('allows clone URLs on github.com and the hosts of GIBBON_GIT_HOSTS and GIBBON_GIT_INTERNAL_HOSTS', () => {
+    expect(loadConfig({}, '/').gitHosts.entries.map((entry) => entry.host)).toEqual(['github.com']);
+    const config = loadConfig(
+      {
+        GIBBON_GITHUB_API_URL: 'https://ghe.example.test/api/v3',
+        GIBBON_GIT_HOSTS: 'gitlab.example.test:8443',
+        GIBBON_GIT_INTERNAL_HOSTS: 'git.corp.test',
+      },
+      '/',
+    );
+    expect(config.gitHosts.entries.map(({ host, port, reach }) => [host, port, reach])).toEqual([
+      ['github.com', undefined, 'public'],
+      ['ghe.example.test', undefined, 'internal'],
+      ['gitlab.example.test', 8443, 'public'],
+      ['git.corp.test', undefined, 'internal'],
+    ]);
+    expect(() => loadConfig({ GIBBON_GIT_HOSTS: 'https://gitlab.example.test' }, '/')).toThrow(
+      ConfigError,
+    );
+    expect(() => loadConfig({ GIBBON_GIT_HOSTS: 'https://gitlab.example.test' }, '/')).toThrow(
+      /^GIBBON_GIT_HOSTS holds "https:\/\/gitlab.example.test", which is not host or host:port/,
+    );
+  });
+
   it('reads GIBBON_LEASE_SECONDS and refuses values that are not whole seconds from 2 to 3600', () => {
     expect(loadConfig({ GIBBON_LEASE_SECONDS: '5' }, '/').leaseSeconds).toBe(5);
     for (const bad of ['1', '0', '5s', '-3', '3601', '']) {

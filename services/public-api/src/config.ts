@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { gitHostAllowlistFromEnv, GitHostsError, type GitHostAllowlist } from '@gibbon/contracts';
 import type { DatabaseTarget } from './db/database';
 import { parseMasterKey } from './crypto/master-key';
 
@@ -21,6 +22,11 @@ export interface Config {
   readonly storage: StorageConfig;
   /** `GIBBON_LEASE_SECONDS`: how long a runner's lease lasts without a heartbeat (default 60 s). */
   readonly leaseSeconds: number;
+  /**
+   * The hosts clone URLs may point at: github.com, a GitHub Enterprise host of
+   * `GIBBON_GITHUB_API_URL`, `GIBBON_GIT_HOSTS` and `GIBBON_GIT_INTERNAL_HOSTS`.
+   */
+  readonly gitHosts: GitHostAllowlist;
 }
 
 export type StorageConfig =
@@ -110,6 +116,15 @@ function leaseSeconds(env: Env): number {
   return value;
 }
 
+function gitHosts(env: Env): GitHostAllowlist {
+  try {
+    return gitHostAllowlistFromEnv(env);
+  } catch (error) {
+    if (!(error instanceof GitHostsError)) throw error;
+    throw new ConfigError(error.message, { cause: error });
+  }
+}
+
 export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): Config {
   const dataDir = resolve(cwd, env.GIBBON_DATA_DIR ?? '.gibbon-data');
   const masterKey = env.GIBBON_MASTER_KEY;
@@ -132,5 +147,6 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     githubApiUrl: httpUrl(env, 'GIBBON_GITHUB_API_URL', 'https://api.github.com'),
     storage: storage(env, dataDir),
     leaseSeconds: leaseSeconds(env),
+    gitHosts: gitHosts(env),
   };
 }

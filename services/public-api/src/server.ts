@@ -93,13 +93,18 @@ export async function startServer(config: Config, options: StartOptions): Promis
   });
   const parts: OpenParts = { database, blobStore, statusNotifier };
   try {
-    const services = createServices(database, masterKey, {
-      blobStore,
-      statusNotifier,
-      publicUrl: config.publicUrl,
-      logger: options.logger,
-      dispatch: { leaseMs: config.leaseSeconds * 1000 },
-    });
+    const services = createServices(
+      database,
+      masterKey,
+      {
+        blobStore,
+        statusNotifier,
+        publicUrl: config.publicUrl,
+        logger: options.logger,
+        dispatch: { leaseMs: config.leaseSeconds * 1000 },
+      },
+      { gitHosts: config.gitHosts },
+    );
     services.buildSide.start();
     parts.services = services;
     await ensureAdminToken(services.tokens, config.dataDir, options.announceAdminToken);

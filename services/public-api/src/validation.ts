@@ -1,4 +1,9 @@
-import { InputError } from '@gibbon/contracts';
+import {
+  findGitHost,
+  gitHostNotAllowedMessage,
+  InputError,
+  type GitHostAllowlist,
+} from '@gibbon/contracts';
 import type { Label, ParamValue } from './domain';
 
 /**
@@ -37,6 +42,17 @@ export function assertCloneUrl(value: string): void {
   if (url.hostname === '' || /[\s\x00-\x1f\x7f]/.test(value)) {
     throw new InputError('url must name a host and contain no spaces or control characters.');
   }
+}
+
+/**
+ * A clone URL on a host the operator allows (`GIBBON_GIT_HOSTS` and friends): any other host,
+ * the cloud metadata address and loopback included, would have the runner fetch from wherever
+ * a user points it. The runner checks again, after resolving the name, before every fetch.
+ * Call after `assertCloneUrl`.
+ */
+export function assertAllowedGitHost(value: string, allowlist: GitHostAllowlist): void {
+  const url = new URL(value);
+  if (!findGitHost(url, allowlist)) throw new InputError(gitHostNotAllowedMessage(url));
 }
 
 export function assertParamValues(values: readonly ParamValue[]): void {

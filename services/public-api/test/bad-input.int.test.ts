@@ -185,6 +185,45 @@ describe('bad input', () => {
     );
   });
 
+  // Server-side request forgery: the runner would fetch any URL stored here.
+  describe('clone URLs off the allowed git hosts', () => {
+    const forbidden = [
+      'http://169.254.169.254/latest/meta-data/',
+      'http://[fd00:ec2::254]/latest/meta-data/',
+      'http://localhost:8080/x.git',
+      'http://[::1]/x.git',
+      'http://10.0.0.5/x.git',
+      'http://0xa9fea9fe/latest/meta-data/',
+      'https://git.example.test.evil.test/x.git',
+    ];
+    it.each(forbidden)('POST with %s → 400 naming GIBBON_GIT_HOSTS', async (url) => {
+      await expectRefused(
+        'POST',
+        '/v1/orgs/acme/repos',
+        { ...admin(), body: { ...repoBody, url } },
+        400,
+        'invalid_input',
+      );
+      const answer = await app.call('POST', '/v1/orgs/acme/repos', {
+        ...admin(),
+        body: { ...repoBody, url },
+      });
+      const host = new URL(url).host;
+      expect((answer.body as { error: { message: string } }).error.message).toBe(
+        `The clone URL's host ${host} is not an allowed git host. An operator can allow it by adding ${host} to GIBBON_GIT_HOSTS (or to GIBBON_GIT_INTERNAL_HOSTS for a forge on their own network) of public-api and every build-runner.`,
+      );
+    });
+    it.each(forbidden)('PATCH to %s → 400, the stored URL unchanged', (url) =>
+      expectRefused(
+        'PATCH',
+        '/v1/orgs/acme/repos/web',
+        { ...admin(), body: { url } },
+        400,
+        'invalid_input',
+      ),
+    );
+  });
+
   describe('parameter sets', () => {
     it('a value over 64 KiB → 400', () =>
       expectRefused(

@@ -6,6 +6,7 @@ import { buildTokenProfile } from '../src/services/auth.service';
 import { createServices, type Services } from '../src/services';
 import { backends, type OpenedBackend } from './backends';
 import { openTempBlobStore, plainBuildSide } from './blob-store';
+import { testGitHosts } from './git-hosts';
 
 // One suite, run against every back end (SQLite file and Postgres): the repository layer
 // must behave the same on both.
@@ -18,7 +19,9 @@ describe.each(backends)('database on $name', (backend) => {
   beforeAll(async () => {
     blobs = await openTempBlobStore();
     opened = await backend.open();
-    services = createServices(opened.database, masterKey, plainBuildSide(blobs.store));
+    services = createServices(opened.database, masterKey, plainBuildSide(blobs.store), {
+      gitHosts: testGitHosts,
+    });
   });
   afterAll(async () => {
     await opened.cleanup();
@@ -30,7 +33,9 @@ describe.each(backends)('database on $name', (backend) => {
       await services.orgs.create({ slug: 'migrated' });
       const again = await opened.reopen();
       await expect(
-        createServices(again, masterKey, plainBuildSide(blobs.store)).orgs.get('migrated'),
+        createServices(again, masterKey, plainBuildSide(blobs.store), {
+          gitHosts: testGitHosts,
+        }).orgs.get('migrated'),
       ).resolves.toMatchObject({
         slug: 'migrated',
       });
@@ -271,7 +276,9 @@ describe.each(backends)('database on $name', (backend) => {
     });
 
     it('another master key cannot open the values', async () => {
-      const other = createServices(opened.database, randomBytes(32), plainBuildSide(blobs.store));
+      const other = createServices(opened.database, randomBytes(32), plainBuildSide(blobs.store), {
+        gitHosts: testGitHosts,
+      });
       const web = await services.repos.get('params-org', 'web');
       await expect(other.params.resolveParams(web)).rejects.toThrow(/failed authentication/);
     });
@@ -282,7 +289,9 @@ describe.each(backends)('database on $name', (backend) => {
 
     it('creates the admin token once; it authenticates by hash', async () => {
       const fresh = await opened.reopen();
-      const local = createServices(fresh, masterKey, plainBuildSide(blobs.store));
+      const local = createServices(fresh, masterKey, plainBuildSide(blobs.store), {
+        gitHosts: testGitHosts,
+      });
       const first = await local.tokens.ensureAdminToken();
       expect(first).toMatch(/^gbn_admin_/);
       await expect(local.tokens.ensureAdminToken()).resolves.toBeUndefined();
@@ -339,7 +348,9 @@ describe.each(backends)('database on $name', (backend) => {
       const ring = await services.signingKeys.ring('build');
       const token = signJwt(ring, buildTokenProfile, 'build-42', 60);
       const restarted: GibbonDatabase = await opened.reopen();
-      const later = createServices(restarted, masterKey, plainBuildSide(blobs.store));
+      const later = createServices(restarted, masterKey, plainBuildSide(blobs.store), {
+        gitHosts: testGitHosts,
+      });
       await expect(later.auth.authenticate(token)).resolves.toMatchObject({
         kind: 'build',
         buildId: 'build-42',

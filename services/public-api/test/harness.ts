@@ -10,6 +10,7 @@ import { createMemoryLogger } from '../src/logger';
 import { createServices, type Services } from '../src/services';
 import type { BuildSideOptions } from '../src/builds/build-side';
 import { openTempBlobStore } from './blob-store';
+import { testGitHosts } from './git-hosts';
 import type { BlobStore } from '@gibbon/storage';
 
 export interface TestAppOptions {
@@ -56,12 +57,17 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     (await openDatabase({ backend: 'sqlite', file: join(folder, 'gibbon.sqlite') }));
   const blobs = await openTempBlobStore();
   const logger = createMemoryLogger();
-  const services = createServices(database, options.masterKey ?? randomBytes(32), {
-    blobStore: blobs.store,
-    publicUrl: 'http://gibbon.test',
-    logger,
-    ...options.buildSide,
-  });
+  const services = createServices(
+    database,
+    options.masterKey ?? randomBytes(32),
+    {
+      blobStore: blobs.store,
+      publicUrl: 'http://gibbon.test',
+      logger,
+      ...options.buildSide,
+    },
+    { gitHosts: testGitHosts },
+  );
   services.buildSide.start();
   const adminToken = (await services.tokens.ensureAdminToken()) ?? options.adminToken;
   if (!adminToken) throw new Error('A fresh database must get an admin token.');

@@ -90,7 +90,10 @@ export interface paths {
         /** List the repositories of an organisation */
         get: operations["listRepos"];
         put?: never;
-        /** Add a repository */
+        /**
+         * Add a repository
+         * @description The clone URL's host must be an allowed git host: github.com, the host of a GitHub Enterprise `GIBBON_GITHUB_API_URL`, or one the operator listed in `GIBBON_GIT_HOSTS` or `GIBBON_GIT_INTERNAL_HOSTS`. Any other host (the cloud metadata address, loopback and private addresses included) is refused with 400 and a message naming the setting.
+         */
         post: operations["createRepo"];
         delete?: never;
         options?: never;
@@ -123,7 +126,7 @@ export interface paths {
         head?: never;
         /**
          * Change a repository
-         * @description Only the fields present change. `githubRepo: null` and `githubToken: null` remove them.
+         * @description Only the fields present change. `githubRepo: null` and `githubToken: null` remove them. A new `url` must be on an allowed git host, as for `createRepo`.
          */
         patch: operations["updateRepo"];
         trace?: never;
@@ -425,7 +428,8 @@ export interface paths {
         /**
          * Live build and job status changes (server-sent events)
          * @description A `text/event-stream` that stays open. Each event has `event:` set to the message's
-         *     `type` (`build.status` or `job.status`) and one `data:` line holding the JSON of an
+         *     `type` (`build.status`, `job.status`, or `build.requeued` when a build's runner stopped
+         *     responding and the build went back to the queue) and one `data:` line holding the JSON of an
          *     `OrgEvent` (the schema's `contentSchema`). Comment lines (`: keep-alive`) are sent every
          *     15 seconds so proxies keep the connection.
          */
@@ -785,8 +789,36 @@ export interface components {
             exitCode: number | null;
             at: components["schemas"]["Timestamp"];
         };
+        /**
+         * @description A running build whose runner stopped renewing its lease went back to the queue (once;
+         *     a second loss fails the build). `message` is the line also written at the top of the
+         *     build's `_script` log, e.g. `runner ci-1 stopped responding at 2026-11-27T18:00:00.000Z;
+         *     build re-queued (attempt 2)`.
+         */
+        BuildRequeuedEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "build.requeued";
+            org: components["schemas"]["Slug"];
+            repo: components["schemas"]["Slug"];
+            buildId: components["schemas"]["Id"];
+            number: number;
+            /** @description The runner that lost the build. */
+            runner: {
+                id: components["schemas"]["Id"];
+                name: string;
+            };
+            /** @description The runner's last claim or heartbeat for this build. */
+            stoppedRespondingAt: components["schemas"]["Timestamp"];
+            /** @description The run the build is queued for (2 after the first loss). */
+            attempt: number;
+            message: string;
+            at: components["schemas"]["Timestamp"];
+        };
         /** @description One server-sent event of `/v1/orgs/{org}/events`. */
-        OrgEvent: components["schemas"]["BuildStatusEvent"] | components["schemas"]["JobStatusEvent"];
+        OrgEvent: components["schemas"]["BuildStatusEvent"] | components["schemas"]["JobStatusEvent"] | components["schemas"]["BuildRequeuedEvent"];
         /**
          * @description `admin` may do everything within the org; `read` may only call GET operations.
          * @enum {string}

@@ -1,3 +1,4 @@
+import type { GitHostAllowlist } from '@gibbon/contracts';
 import { createBuildSide, type BuildSide, type BuildSideOptions } from '../builds/build-side';
 import { DataKeys } from '../crypto/data-keys';
 import type { GibbonDatabase } from '../db/database';
@@ -28,10 +29,17 @@ export interface Services {
   readonly buildSide: BuildSide;
 }
 
+/** What the core services need besides the database and the master key. */
+export interface CoreOptions {
+  /** The hosts clone URLs may name (`Config.gitHosts`); a repository elsewhere is refused. */
+  readonly gitHosts: GitHostAllowlist;
+}
+
 export function createServices(
   database: GibbonDatabase,
   masterKey: Buffer,
   buildSideOptions: BuildSideOptions,
+  coreOptions: CoreOptions,
 ): Services {
   const { db } = database;
   const orgsRepository = new OrgsRepository(db);
@@ -40,7 +48,7 @@ export function createServices(
   const runnersRepository = new RunnersRepository(db);
   const signingKeys = new SigningKeysService(new SigningKeysRepository(db), masterKey);
   const orgs = new OrgsService(orgsRepository, dataKeys);
-  const repos = new ReposService(new ReposRepository(db), orgs, dataKeys);
+  const repos = new ReposService(new ReposRepository(db), orgs, dataKeys, coreOptions.gitHosts);
   const params = new ParamsService(new ParamSetsRepository(db), orgs, dataKeys);
   return {
     auth: new AuthService(apiTokens, runnersRepository, signingKeys),

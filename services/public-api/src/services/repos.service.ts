@@ -1,10 +1,10 @@
-import { NotFoundError } from '@gibbon/contracts';
+import { NotFoundError, type GitHostAllowlist } from '@gibbon/contracts';
 import { githubTokenContext, type DataKeys } from '../crypto/data-keys';
 import { open, seal } from '../crypto/aead';
 import type { Label, Repo } from '../domain';
 import { newId, nowIso } from '../ids';
 import type { ReposRepository } from '../repositories/repos.repository';
-import { assertCloneUrl, assertLabels, assertSlug } from '../validation';
+import { assertAllowedGitHost, assertCloneUrl, assertLabels, assertSlug } from '../validation';
 import type { OrgsService } from './orgs.service';
 
 export interface RepoInput {
@@ -30,11 +30,14 @@ export class ReposService {
     private readonly repos: ReposRepository,
     private readonly orgs: OrgsService,
     private readonly dataKeys: DataKeys,
+    /** The hosts a clone URL may name (`Config.gitHosts`). */
+    private readonly gitHosts: GitHostAllowlist,
   ) {}
 
   async create(org: string, input: RepoInput): Promise<Repo> {
     assertSlug(input.name, 'The repository name');
     assertCloneUrl(input.url);
+    assertAllowedGitHost(input.url, this.gitHosts);
     assertLabels(input.labels ?? [], 'Labels');
     await this.orgs.get(org);
     const id = newId('repo');
@@ -72,7 +75,10 @@ export class ReposService {
   }
 
   async update(org: string, name: string, patch: RepoPatch): Promise<Repo> {
-    if (patch.url !== undefined) assertCloneUrl(patch.url);
+    if (patch.url !== undefined) {
+      assertCloneUrl(patch.url);
+      assertAllowedGitHost(patch.url, this.gitHosts);
+    }
     if (patch.labels !== undefined) assertLabels(patch.labels, 'Labels');
     const current = await this.get(org, name);
     const updated = await this.repos.update(org, name, {
