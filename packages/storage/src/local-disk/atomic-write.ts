@@ -6,6 +6,13 @@ import { ConflictError } from '@gibbon/contracts';
 import { errnoCode } from '../fs-errors';
 import { writeStream } from './write-stream';
 
+/**
+ * Modes of what the store creates. The umask can only take bits away from them, so no file or
+ * folder of the store is ever open to group or others, whatever the process umask.
+ */
+export const PRIVATE_FILE_MODE = 0o600;
+export const PRIVATE_DIR_MODE = 0o700;
+
 /** How often a rename is retried when a concurrent delete pruned the target's folder. */
 const RENAME_ATTEMPTS = 5;
 
@@ -33,7 +40,8 @@ export async function writeAtomically(
 }
 
 async function writeTemp(path: string, source: Buffer | Readable, durable: boolean): Promise<void> {
-  const handle = await open(path, 'wx', 0o644);
+  // Objects are the owner's alone (logs, artifacts, caches of private repositories).
+  const handle = await open(path, 'wx', PRIVATE_FILE_MODE);
   try {
     if (Buffer.isBuffer(source)) {
       await handle.writeFile(source);
@@ -50,7 +58,7 @@ async function writeTemp(path: string, source: Buffer | Readable, durable: boole
 async function moveIntoPlace(temp: string, target: string): Promise<void> {
   for (let attempt = 1; ; attempt += 1) {
     try {
-      await mkdir(dirname(target), { recursive: true });
+      await mkdir(dirname(target), { recursive: true, mode: PRIVATE_DIR_MODE });
       await rename(temp, target);
       return;
     } catch (error) {

@@ -6,7 +6,7 @@ import { InputError, NotFoundError } from '@gibbon/contracts';
 import type { BlobBody, BlobInfo, BlobStore, GetOptions, PutOptions } from '../blob-store';
 import { bodySource, emptyStream, validateRange } from '../body';
 import { validateKey, validatePrefix } from '../keys';
-import { writeAtomically } from './atomic-write';
+import { PRIVATE_DIR_MODE, writeAtomically } from './atomic-write';
 import { errnoCode, isMissing } from '../fs-errors';
 import { listObjects } from './list';
 
@@ -33,7 +33,8 @@ const READ_CHUNK_BYTES = 256 * 1024;
 /**
  * The embedded default store: one file per object, the key's segments as folders. Writes go
  * to `root/tmp` and are renamed into place (see `writeAtomically`). Several processes may share
- * one root (public-api and a build-runner in `pnpm start`).
+ * one root (public-api and a build-runner in `pnpm start`) as long as they run as one user:
+ * folders are created 0700 and files 0600.
  */
 export class LocalDiskBlobStore implements BlobStore {
   private readonly objectsDir: string;
@@ -51,8 +52,8 @@ export class LocalDiskBlobStore implements BlobStore {
 
   async open(): Promise<void> {
     try {
-      await mkdir(this.objectsDir, { recursive: true });
-      await mkdir(this.tempDir, { recursive: true });
+      await mkdir(this.objectsDir, { recursive: true, mode: PRIVATE_DIR_MODE });
+      await mkdir(this.tempDir, { recursive: true, mode: PRIVATE_DIR_MODE });
     } catch (error) {
       throw new Error(
         `Cannot create the storage folder ${dirname(this.objectsDir)}: ${String(error)}`,

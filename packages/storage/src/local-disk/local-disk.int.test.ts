@@ -1,6 +1,7 @@
-import { mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
+import { lstat, mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { ConflictError } from '@gibbon/contracts';
 import { describeBlobStoreContract } from '../../test/blob-store.contract';
 import { readAll } from '../../test/streams';
@@ -86,4 +87,34 @@ describe('LocalDiskBlobStore on its own', () => {
     await new LocalDiskBlobStore({ root }).open();
     expect(await readdir(join(root, 'tmp'))).toEqual(['in-progress.part']);
   });
+
+  it('creates every folder 0700 and every object 0600, even under a umask of 022', async () => {
+    const fresh = join(root, 'fresh-store');
+    const previous = process.umask(0o022);
+    try {
+      const store = new LocalDiskBlobStore({ root: fresh });
+      await store.open();
+      await store.put('logs/o/r/1/job/0/0000000000.log', 'line');
+      await store.put('artifacts/o/r/1/dist.tar.gz', Readable.from([Buffer.from('streamed')]));
+    } finally {
+      process.umask(previous);
+    }
+    const modes = await modesUnder(fresh);
+    expect(modes.length).toBeGreaterThan(10);
+    expect(modes.filter(({ mode }) => (mode & 0o077) !== 0)).toEqual([]);
+    expect(modes).toContainEqual({ path: 'objects/artifacts/o/r/1/dist.tar.gz', mode: 0o600 });
+    expect(modes).toContainEqual({ path: 'objects/logs/o/r/1/job', mode: 0o700 });
+  });
 });
+
+/** Every path under `root` (and root itself, as '') with its permission bits. */
+async function modesUnder(root: string, prefix = ''): Promise<{ path: string; mode: number }[]> {
+  const here = join(root, prefix);
+  const found = [{ path: prefix, mode: (await lstat(here)).mode & 0o777 }];
+  for (const entry of await readdir(here, { withFileTypes: true })) {
+    const path = prefix ? `${prefix}/${entry.name}` : entry.name;
+    if (entry.isDirectory()) found.push(...(await modesUnder(root, path)));
+    else found.push({ path, mode: (await lstat(join(root, path))).mode & 0o777 });
+  }
+  return found;
+}
