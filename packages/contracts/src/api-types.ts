@@ -63,6 +63,11 @@ export type Runner = PublicSchemas['Runner'];
 export type RunnerCreate = PublicSchemas['RunnerCreate'];
 export type RunnerCreated = PublicSchemas['RunnerCreated'];
 export type RunnerList = PublicSchemas['RunnerList'];
+export type KeyStatus = PublicSchemas['KeyStatus'];
+export type SigningKeyInfo = PublicSchemas['SigningKey'];
+export type SigningKeyRotate = PublicSchemas['SigningKeyRotate'];
+export type SigningKeyRotation = PublicSchemas['SigningKeyRotation'];
+export type MasterKeyRotation = PublicSchemas['MasterKeyRotation'];
 
 // Runner API
 export type ClaimRequest = RunnerSchemas['ClaimRequest'];

@@ -530,6 +530,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Show the master key and the signing keys in use
+         * @description Which master key wraps new keys, where it comes from, how many stored keys each master key still wraps (a previous key may be removed once it wraps none), and the JWT signing keys with their retirement times. Never shows key material.
+         */
+        get: operations["getKeyStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/keys/signing/rotate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rotate the JWT signing key of build tokens
+         * @description A new key signs every token issued from now on (its id is the `kid` of their header). The previous keys keep verifying until the longest token lifetime has passed, so tokens already issued stay valid to their expiry; then they are retired. With `retireOthersNow` they stop verifying at once (after a leak): builds running with a token of theirs then fail their next runner call.
+         */
+        post: operations["rotateSigningKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/keys/master/rotate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rotate the master key and re-wrap every stored key under it
+         * @description Re-wraps the organisations' data keys and the signing keys (never the secrets themselves) under a new master key, while the service keeps serving: every wrapped key names the master key that wrapped it, and both keys open keys until the last one is re-wrapped. With the key file (`master.key`), the service makes the new key and removes the old file when done. With `GIBBON_MASTER_KEY`, the operator supplies the new key: start with the new key in `GIBBON_MASTER_KEY` and the old one in `GIBBON_MASTER_KEY_PREVIOUS`, call this, then remove `GIBBON_MASTER_KEY_PREVIOUS`; without a previous key to rotate from the answer is 409. Calling it again after an interruption finishes the same rotation.
+         */
+        post: operations["rotateMasterKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -874,6 +934,68 @@ export interface components {
         };
         RunnerList: {
             items: components["schemas"]["Runner"][];
+        };
+        /** @description Names a master key without revealing it: `mk_` and 16 hex digits of an HMAC-SHA256 of the key. */
+        MasterKeyId: string;
+        /**
+         * @description `file`: `master.key` in the data folder, made and rotated by the service. `env`: `GIBBON_MASTER_KEY` (and `GIBBON_MASTER_KEY_PREVIOUS`), supplied and rotated by the operator.
+         * @enum {string}
+         */
+        MasterKeySource: "file" | "env";
+        WrappedKeyCount: {
+            masterKeyId: components["schemas"]["MasterKeyId"];
+            /** @description Organisations' data keys wrapped by this master key. */
+            dataKeys: number;
+            /** @description JWT signing keys wrapped by this master key. */
+            signingKeys: number;
+        };
+        MasterKeyStatus: {
+            keyId: components["schemas"]["MasterKeyId"];
+            source: components["schemas"]["MasterKeySource"];
+            /** @description Every master key this process holds (the current one and any previous). */
+            heldKeyIds: components["schemas"]["MasterKeyId"][];
+            /** @description How many stored keys each master key wraps; a key not listed wraps none. */
+            wrapped: components["schemas"]["WrappedKeyCount"][];
+        };
+        SigningKey: {
+            kid: components["schemas"]["Id"];
+            /**
+             * @description `build`: build tokens (JWT, `typ: "build"`) given to runners at claim.
+             * @enum {string}
+             */
+            purpose: "build";
+            createdAt: components["schemas"]["Timestamp"];
+            /** @description When it stops verifying tokens; null while it is the signing key. */
+            retiresAt: components["schemas"]["Timestamp"] | null;
+            /** @description Whether it signs new tokens (the newest key of its purpose). */
+            signs: boolean;
+        };
+        KeyStatus: {
+            masterKey: components["schemas"]["MasterKeyStatus"];
+            /** @description The signing keys that still verify, the signing one first. */
+            signingKeys: components["schemas"]["SigningKey"][];
+        };
+        SigningKeyRotate: {
+            /**
+             * @description Stop the previous keys from verifying at once instead of after the longest token lifetime (for a leaked key; tokens they signed are refused from now on).
+             * @default false
+             */
+            retireOthersNow?: boolean;
+        };
+        SigningKeyRotation: {
+            kid: components["schemas"]["Id"];
+            /** @description The signing keys that still verify, the new one first. */
+            signingKeys: components["schemas"]["SigningKey"][];
+        };
+        MasterKeyRotation: {
+            keyId: components["schemas"]["MasterKeyId"];
+            source: components["schemas"]["MasterKeySource"];
+            /** @description Master keys that no longer wrap anything: with `file` their key file is gone; with `env` they may be removed from `GIBBON_MASTER_KEY_PREVIOUS`. */
+            retiredKeyIds: components["schemas"]["MasterKeyId"][];
+            rewrapped: {
+                dataKeys: number;
+                signingKeys: number;
+            };
         };
     };
     responses: {
@@ -1888,6 +2010,80 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+        };
+    };
+    getKeyStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The key state. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KeyStatus"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    rotateSigningKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["SigningKeyRotate"];
+            };
+        };
+        responses: {
+            /** @description The new key and the keys that still verify. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SigningKeyRotation"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    rotateMasterKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every stored key is now wrapped by `keyId`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MasterKeyRotation"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
         };
     };
 }
