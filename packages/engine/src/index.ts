@@ -3,3 +3,4 @@ export * from './logs';
 export * from './containers';
 export * from './script-api';
 export * from './script-host';
+export * from './sandbox';

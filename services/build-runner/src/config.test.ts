@@ -3,6 +3,34 @@ import { ConfigError, loadConfig } from './config';
 const base = { GIBBON_RUNNER_TOKEN: 'tok-1' };
 
 describe('loadConfig', () => {
+  it('lets clones fetch from github.com, and from the hosts the operator lists', () => {
+    const hosts = (env: Record<string, string>) =>
+      loadConfig({ ...base, ...env }, '/srv').gitHosts.entries.map((entry) => [
+        entry.host,
+        entry.port,
+        entry.reach,
+      ]);
+    expect(hosts({})).toEqual([['github.com', undefined, 'public']]);
+    expect(
+      hosts({
+        GIBBON_GITHUB_API_URL: 'https://ghe.corp.test/api/v3',
+        GIBBON_GIT_HOSTS: '127.0.0.1,gitlab.example.test:8443',
+        GIBBON_GIT_INTERNAL_HOSTS: 'git.corp.test',
+      }),
+    ).toEqual([
+      ['github.com', undefined, 'public'],
+      ['ghe.corp.test', undefined, 'internal'],
+      ['127.0.0.1', undefined, 'exact'],
+      ['gitlab.example.test', 8443, 'public'],
+      ['git.corp.test', undefined, 'internal'],
+    ]);
+    expect(() => loadConfig({ ...base, GIBBON_GIT_INTERNAL_HOSTS: 'git.corp.test/x' })).toThrow(
+      new ConfigError(
+        'GIBBON_GIT_INTERNAL_HOSTS holds "git.corp.test/x", which is not host or host:port; list forge hosts separated by commas, e.g. GIBBON_GIT_INTERNAL_HOSTS=git.example.com,git.example.com:8443,[2001:db8::1]:3000.',
+      ),
+    );
+  });
+
   it('applies the defaults of spec section 9', () => {
     const config = loadConfig(base, '/srv');
     expect(config).toMatchObject({
@@ -18,18 +46,24 @@ describe('loadConfig', () => {
     expect(loadConfig({ GIBBON_RUNNER_TOKEN: 'tok-2' }).runnerId).not.toBe(config.runnerId);
   });
 
-  describe('the user build scripts run as', () => {
-    it("is GIBBON_SCRIPT_USER when set, otherwise the runner's own user", () => {
-      const env = { ...base, GIBBON_SCRIPT_USER: '65534:65533' };
-      expect(loadConfig(env, '/srv', 0).scriptUser).toEqual({ uid: 65534, gid: 65533 });
-      expect(loadConfig(base, '/srv', 0).scriptUser).toBeUndefined();
+  describe('the sandbox', () => {
+    it('boxes every build script by default, each root-run build under a uid of its own', () => {
+      expect(loadConfig(base, '/srv').sandbox).toEqual({
+        unsandboxed: false,
+        uids: { first: 200_000, last: 265_535 },
+      });
     });
 
-    it('refuses GIBBON_SCRIPT_USER when the runner is not root', () => {
-      const env = { ...base, GIBBON_SCRIPT_USER: '65534:65534' };
-      expect(() => loadConfig(env, '/srv', 1000)).toThrow(
-        "GIBBON_SCRIPT_USER needs a runner running as root (only root can start a process as another user); unset it to run scripts as the runner's user.",
-      );
+    it('reads the opt-out and the uid range', () => {
+      const env = {
+        ...base,
+        GIBBON_UNSANDBOXED_SCRIPTS: '1',
+        GIBBON_SANDBOX_UIDS: '300000-300009',
+      };
+      expect(loadConfig(env, '/srv').sandbox).toEqual({
+        unsandboxed: true,
+        uids: { first: 300_000, last: 300_009 },
+      });
     });
   });
 
@@ -72,14 +106,17 @@ describe('loadConfig', () => {
     ],
     [{ ...base, GIBBON_RUNNER_ID: '../x' }, /GIBBON_RUNNER_ID may hold/],
     [{ ...base, GIBBON_STORAGE: 's3' }, /GIBBON_S3_BUCKET/],
+    [{ ...base, GIBBON_SCRIPT_USER: '65534:65534' }, /GIBBON_SCRIPT_USER is no longer used/],
     [
-      { ...base, GIBBON_SCRIPT_USER: 'nobody' },
-      /GIBBON_SCRIPT_USER="nobody" is not valid; use numeric/,
+      { ...base, GIBBON_UNSANDBOXED_SCRIPTS: 'yes' },
+      /GIBBON_UNSANDBOXED_SCRIPTS="yes" is not valid/,
     ],
+    [{ ...base, GIBBON_SANDBOX_UIDS: '0-10' }, /GIBBON_SANDBOX_UIDS="0-10" is not valid/],
+    [{ ...base, GIBBON_SANDBOX_UIDS: '300000' }, /GIBBON_SANDBOX_UIDS="300000" is not valid/],
   ])('refuses %j with one line naming the variable', (env, message) => {
     let error: unknown;
     try {
-      loadConfig(env, '/srv', 0);
+      loadConfig(env, '/srv');
     } catch (caught) {
       error = caught;
     }

@@ -1,7 +1,12 @@
 import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';
-import { InputError } from '@gibbon/contracts';
-import type { JobNetwork, ScriptUser } from '@gibbon/engine';
+import {
+  gitHostAllowlistFromEnv,
+  GitHostsError,
+  InputError,
+  type GitHostAllowlist,
+} from '@gibbon/contracts';
+import { DEFAULT_SANDBOX_UIDS, type JobNetwork, type UidRange } from '@gibbon/engine';
 import { blobStoreConfigFromEnv, type BlobStoreConfig } from '@gibbon/storage';
 
 /**
@@ -26,10 +31,23 @@ export interface RunnerConfig {
   readonly drainTimeoutSeconds: number;
   readonly storage: BlobStoreConfig;
   /**
-   * The user build scripts run as (`GIBBON_SCRIPT_USER`; only a root runner can switch, and
-   * the image sets nobody). Unset: scripts run as the runner's own user.
+   * The hosts a clone may fetch from (github.com, a GitHub Enterprise host of
+   * `GIBBON_GITHUB_API_URL`, `GIBBON_GIT_HOSTS`, `GIBBON_GIT_INTERNAL_HOSTS`): the same list
+   * public-api checks repositories against, checked again here after resolving each name.
    */
-  readonly scriptUser: ScriptUser | undefined;
+  readonly gitHosts: GitHostAllowlist;
+  /** How build scripts are boxed (docs/adr/0004-script-sandbox.md). */
+  readonly sandbox: SandboxConfig;
+}
+
+export interface SandboxConfig {
+  /**
+   * `GIBBON_UNSANDBOXED_SCRIPTS=1`: the operator's explicit opt-out, for a machine that can't
+   * box scripts. Every build script then sees the machine as the runner does.
+   */
+  readonly unsandboxed: boolean;
+  /** `GIBBON_SANDBOX_UIDS=first-last`: the uids a root runner lends its builds, one each. */
+  readonly uids: UidRange;
 }
 
 export class ConfigError extends Error {}
@@ -108,31 +126,48 @@ function runnerId(env: Env, token: string): string {
 }
 
 /**
- * `GIBBON_SCRIPT_USER=uid:gid`: build scripts run as that user, apart from the runner's
- * tokens, files and (in a container) the Docker socket. Only a root runner can switch users.
+ * The sandbox settings. `GIBBON_SCRIPT_USER` (one user for every build) is gone: builds shared
+ * it, and so could read each other's tokens; each now gets a uid of its own.
  */
-function scriptUser(env: Env, runnerUid: number | undefined): ScriptUser | undefined {
-  const raw = env.GIBBON_SCRIPT_USER?.trim();
-  if (!raw) return undefined;
-  const match = /^(\d{1,10}):(\d{1,10})$/.exec(raw);
-  if (!match) {
+function sandboxConfig(env: Env): SandboxConfig {
+  if (env.GIBBON_SCRIPT_USER?.trim()) {
     throw new ConfigError(
-      `GIBBON_SCRIPT_USER=${JSON.stringify(raw)} is not valid; use numeric uid:gid, e.g. 65534:65534.`,
+      'GIBBON_SCRIPT_USER is no longer used: build scripts run in a sandbox, each build under a uid of its own (GIBBON_SANDBOX_UIDS, default 200000-265535); unset it.',
     );
   }
-  if (runnerUid !== 0) {
+  const optOut = env.GIBBON_UNSANDBOXED_SCRIPTS?.trim() ?? '';
+  if (!['', '0', '1'].includes(optOut)) {
     throw new ConfigError(
-      "GIBBON_SCRIPT_USER needs a runner running as root (only root can start a process as another user); unset it to run scripts as the runner's user.",
+      `GIBBON_UNSANDBOXED_SCRIPTS=${JSON.stringify(optOut)} is not valid; use 1 to run build scripts unsandboxed, or leave it unset.`,
     );
   }
-  return { uid: Number(match[1]), gid: Number(match[2]) };
+  return { unsandboxed: optOut === '1', uids: uidRange(env) };
 }
 
-export function loadConfig(
-  env: Env = process.env,
-  cwd: string = process.cwd(),
-  runnerUid: number | undefined = process.getuid?.(),
-): RunnerConfig {
+function uidRange(env: Env): UidRange {
+  const raw = env.GIBBON_SANDBOX_UIDS?.trim();
+  if (!raw) return DEFAULT_SANDBOX_UIDS;
+  const match = /^(\d{1,10})-(\d{1,10})$/.exec(raw);
+  const first = Number(match?.[1]);
+  const last = Number(match?.[2]);
+  if (!match || first < 1000 || last < first || last > 2 ** 31 - 2) {
+    throw new ConfigError(
+      `GIBBON_SANDBOX_UIDS=${JSON.stringify(raw)} is not valid; give a range of uids no person or service uses, e.g. 200000-265535.`,
+    );
+  }
+  return { first, last };
+}
+
+function gitHosts(env: Env): GitHostAllowlist {
+  try {
+    return gitHostAllowlistFromEnv(env);
+  } catch (error) {
+    if (!(error instanceof GitHostsError)) throw error;
+    throw new ConfigError(error.message, { cause: error });
+  }
+}
+
+export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): RunnerConfig {
   const dataDir = resolve(cwd, env.GIBBON_DATA_DIR?.trim() || '.gibbon-data');
   const token = runnerToken(env);
   let storage: BlobStoreConfig;
@@ -152,6 +187,7 @@ export function loadConfig(
     runnerId: runnerId(env, token),
     drainTimeoutSeconds: positiveInteger(env, 'GIBBON_RUNNER_DRAIN_TIMEOUT', 600, 86_400),
     storage,
-    scriptUser: scriptUser(env, runnerUid),
+    gitHosts: gitHosts(env),
+    sandbox: sandboxConfig(env),
   };
 }

@@ -24,11 +24,12 @@ async function main(): Promise<void> {
     runnerId: config.runnerId,
     capacity: config.capacity,
     network: config.jobNetwork,
-    scriptUser: config.scriptUser ? `${config.scriptUser.uid}:${config.scriptUser.gid}` : 'runner',
+    sandbox: config.sandbox.unsandboxed
+      ? 'none'
+      : process.getuid?.() === 0
+        ? `bubblewrap, a uid per build from ${config.sandbox.uids.first}-${config.sandbox.uids.last}`
+        : 'bubblewrap, in user namespaces',
   });
-  if (!config.scriptUser && process.getuid?.() === 0) {
-    logger.log('warn', 'build scripts run as root; set GIBBON_SCRIPT_USER to run them apart');
-  }
   await service.runner.run();
   await service.close();
   logger.log('info', 'build-runner stopped');

@@ -1,15 +1,12 @@
-import { execFile } from 'node:child_process';
 import { constants } from 'node:fs';
-import { access, readdir, rm, mkdir, stat } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { promisify } from 'node:util';
+import { access, readdir, rm, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import Docker from 'dockerode';
 import {
   defaultContainerConfig,
   DockerBackend,
   preloadScriptApi,
   reapContainers,
-  type ScriptUser,
 } from '@gibbon/engine';
 import { openBlobStore, type BlobStore } from '@gibbon/storage';
 import { ConfigError, type RunnerConfig } from './config';
@@ -18,6 +15,7 @@ import { defaultBackoff } from './reporting/backoff';
 import { RunnerApiClient } from './runner-api/client';
 import { EngineExecutor } from './runner/engine-executor';
 import { Runner } from './runner/runner';
+import { prepareSandbox } from './sandbox-check';
 
 /** How long the end of a build keeps trying to deliver its last logs, events and result. */
 const REPORT_TIMEOUT_MS = 10 * 60_000;
@@ -44,10 +42,7 @@ export async function createRunnerService(
   if (reaped.length > 0)
     logger.log('info', 'removed containers of an earlier run', { count: reaped.length });
   await removeBuildFolders(config.workDir, logger);
-  if (config.scriptUser) {
-    await findSetpriv();
-    await checkScriptUserPasses(config.workDir, config.scriptUser);
-  }
+  const sandbox = await prepareSandbox(config, logger);
   const store = await openStore(config);
   const backend = new DockerBackend(docker, {
     ...defaultContainerConfig,
@@ -63,7 +58,8 @@ export async function createRunnerService(
     logger,
     backoff: defaultBackoff,
     logDrainTimeoutMs: REPORT_TIMEOUT_MS,
-    ...(config.scriptUser ? { scriptUser: config.scriptUser } : {}),
+    gitHosts: config.gitHosts,
+    ...(sandbox ? { sandbox } : {}),
   });
   const runner = new Runner({
     api: new RunnerApiClient(config.serverUrl, config.runnerToken),
@@ -116,40 +112,6 @@ async function removeBuildFolders(workDir: string, logger: Logger): Promise<void
         removal.reason instanceof Error ? removal.reason.message : String(removal.reason);
       logger.log('warn', 'could not remove a build folder of an earlier run', { error });
     }
-  }
-}
-
-/** The engine starts scripts of a script user through util-linux's `setpriv`. */
-async function findSetpriv(): Promise<void> {
-  try {
-    await promisify(execFile)('setpriv', ['--version']);
-  } catch (error) {
-    throw new ConfigError(
-      "GIBBON_SCRIPT_USER needs util-linux's setpriv on PATH to start build scripts as that user (Debian: apt-get install util-linux).",
-      { cause: error },
-    );
-  }
-}
-
-/**
- * A script user must pass through every folder above its checkout. The work folder itself is
- * the runner's and made passable with each build (EngineExecutor); a parent the user can't
- * pass stops the runner with one line, rather than every build failing on it.
- */
-async function checkScriptUserPasses(workDir: string, user: ScriptUser): Promise<void> {
-  for (let folder = dirname(workDir); ; folder = dirname(folder)) {
-    const { mode, uid, gid } = await stat(folder);
-    const passes =
-      (mode & 0o001) !== 0 ||
-      (uid === user.uid && (mode & 0o100) !== 0) ||
-      (gid === user.gid && (mode & 0o010) !== 0);
-    if (!passes) {
-      const octal = (mode & 0o777).toString(8).padStart(4, '0');
-      throw new ConfigError(
-        `Build scripts run as ${user.uid}:${user.gid} (GIBBON_SCRIPT_USER), which cannot pass through ${folder} (mode ${octal}) to the work folder ${workDir}; allow it (chmod o+x ${folder}) or set GIBBON_RUNNER_WORK_DIR to a folder under one it can pass.`,
-      );
-    }
-    if (dirname(folder) === folder) return;
   }
 }
 

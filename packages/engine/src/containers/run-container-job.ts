@@ -1,3 +1,4 @@
+import { anySignal } from '../abort/any-signal';
 import type { JobLog } from '../logs/job-log';
 import type { ContainerBackend, ContainerHandle } from './backend';
 import type { ContainerJobResult, ContainerJobSpec, ContainerJobStatus } from './types';
@@ -43,7 +44,7 @@ export async function runContainerJob(
 ): Promise<ContainerJobResult> {
   const startedAt = new Date();
   const timeout = spec.timeoutSeconds ? AbortSignal.timeout(spec.timeoutSeconds * 1000) : undefined;
-  const abort = AbortSignal.any([signal, timeout].filter((s): s is AbortSignal => s !== undefined));
+  const abort = anySignal([signal, timeout]);
   const end = (status: ContainerJobStatus, exitCode: number | null, message?: string) => {
     if (message) log.system(message);
     return { status, exitCode, startedAt, endedAt: new Date(), ...(message ? { message } : {}) };

@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BuildStatus, JobStatus } from '@gibbon/contracts';
-import type { ScriptUser } from '../script-host/script-user';
 
 /**
  * What a scenario folder expects (`expected.json` beside its `.gibbon/`): the build status,
@@ -23,8 +22,10 @@ export interface ScenarioExpectation {
   timeoutSeconds?: number;
   /** Run the same checkout this many times (caches); expectations are of the last run. */
   runs?: number;
-  /** Run the script as this user; needs root, so such scenarios run only where tests are root. */
-  scriptUser?: ScriptUser;
+  /** The scenario checks what only a root runner does (a uid per build); left out elsewhere. */
+  needsRoot?: boolean;
+  /** Run the script outside the box, as `gibbon run` does by default. */
+  unsandboxed?: boolean;
 }
 
 export async function readExpectation(folder: string): Promise<ScenarioExpectation> {

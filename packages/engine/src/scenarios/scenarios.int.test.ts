@@ -11,6 +11,7 @@ import { reapContainers } from '../containers/docker/reap';
 import { defaultContainerConfig } from '../containers/types';
 import { MemoryLogSink, type LogEntry } from '../logs/log-sink';
 import { StaticParamProvider } from '../script-api/params';
+import { SandboxUidPool } from '../sandbox/uid-pool';
 import { runBuild, type BuildOutcome } from '../script-host/run-build';
 import { readExpectation, type ScenarioExpectation } from './scenario';
 
@@ -22,8 +23,10 @@ const backend = new DockerBackend(docker, {
   network: 'none',
   stopGraceSeconds: 1,
 });
-// Scenarios with a script user need root (CI runs as root); elsewhere they are left out.
+// Every scenario runs in the box a server gives it: as root, each build under a uid of its
+// own. Scenarios that check root's part (the uid) need root; elsewhere they are left out.
 const asRoot = process.getuid?.() === 0;
+const sandbox = asRoot ? { uids: new SandboxUidPool() } : {};
 const scenarioNames = readdirSync(__dirname, { withFileTypes: true })
   .filter(
     (entry) => entry.isDirectory() && existsSync(join(__dirname, entry.name, 'expected.json')),
@@ -32,7 +35,7 @@ const scenarioNames = readdirSync(__dirname, { withFileTypes: true })
   .filter(
     (name) =>
       asRoot ||
-      !readFileSync(join(__dirname, name, 'expected.json'), 'utf8').includes('"scriptUser"'),
+      !readFileSync(join(__dirname, name, 'expected.json'), 'utf8').includes('"needsRoot"'),
   )
   .sort();
 
@@ -103,7 +106,7 @@ async function runScenario(
     scriptGraceMs: 2_000,
     stopGraceSeconds: 1,
     ...(expected.timeoutSeconds ? { timeoutSeconds: expected.timeoutSeconds } : {}),
-    ...(expected.scriptUser ? { scriptUser: expected.scriptUser } : {}),
+    ...(expected.unsandboxed ? {} : { sandbox }),
   });
   return { outcome, sink };
 }

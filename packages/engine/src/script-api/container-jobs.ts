@@ -1,3 +1,4 @@
+import { anySignal } from '../abort/any-signal';
 import type { ContainerJob, JobRunResult } from '@gibbon/contracts';
 import { ConflictError, InputError, UnprocessableError } from '@gibbon/contracts/core';
 import type { ContainerBackend } from '../containers/backend';
@@ -50,7 +51,7 @@ export class ContainerJobService {
     if (this.closing.signal.aborted) {
       throw new ConflictError('The build is ending; no more jobs can start.');
     }
-    const signal = AbortSignal.any([this.options.signal, requestSignal, this.closing.signal]);
+    const signal = anySignal([this.options.signal, requestSignal, this.closing.signal]);
     const running = this.once(job, log, signal);
     this.inFlight.add(running);
     const result = await running.finally(() => this.inFlight.delete(running));

@@ -1,4 +1,5 @@
-import { chmod, copyFile, mkdtemp, rm } from 'node:fs/promises';
+import { anySignal } from '../abort/any-signal';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BuildContext } from '@gibbon/contracts';
 import { SCRIPT_LOG_ID } from '@gibbon/contracts/core';
@@ -19,8 +20,9 @@ import type { ParamProvider } from '../script-api/params';
 import type { ScriptApiListen } from '../script-api/server';
 import { buildVerdict, type BuildVerdict } from './build-status';
 import { prepareScript } from './prepare-script';
-import { runScriptProcess } from './script-process';
-import { handOver, type ScriptUser } from './script-user';
+import { boxNetworkOf, handOverToBoxUser, type ScriptSandbox } from '../sandbox/script-sandbox';
+import { runScriptProcess, type ScriptProcessOptions } from './script-process';
+import type { ScriptUser } from './script-user';
 
 export { SCRIPT_LOG_ID };
 
@@ -50,19 +52,27 @@ export interface RunBuildOptions {
   /** The build's masker, when the caller wants to register secrets of its own. */
   masker?: Masker;
   /**
-   * Run the script as this user (the runner must be root): the checkout, the script's HOME
-   * and the API socket are handed to it, and `workDir` and the folders above the checkout must
-   * let it pass (mode 0711). By default the script runs as the runner's own user.
+   * Run the script, and all it starts, in a box (docs/adr/0004-script-sandbox.md). With a uid
+   * pool (a root runner), the build's checkout, HOME and API socket are handed to its own uid,
+   * and `workDir` and the folders above the checkout must let it pass (mode 0711). Without a
+   * sandbox the script runs as this process's user and sees what it sees (`gibbon run`).
    */
-  scriptUser?: ScriptUser;
+  sandbox?: ScriptSandbox;
 }
 
 export interface BuildOutcome extends BuildVerdict {
   jobs: JobRecord[];
 }
 
+/** Untrusted builds' containers get no network unless the repository allows it. */
+function jobNetwork(options: RunBuildOptions): JobNetwork {
+  if (options.context.build.trusted) return options.network;
+  return options.sandbox?.untrustedNetwork ? options.network : 'none';
+}
+
 function apiOptions(
   options: RunBuildOptions,
+  boxUser: ScriptUser | undefined,
   masker: Masker,
   signal: AbortSignal,
   timeoutSeconds: number,
@@ -74,40 +84,34 @@ function apiOptions(
     params: options.params,
     logSink: options.logSink,
     backend: options.backend,
-    network: options.network,
+    network: jobNetwork(options),
     stopGraceSeconds: options.stopGraceSeconds ?? 10,
     signal,
     tokenLifetimeSeconds: timeoutSeconds,
-    listen: listenFor(options),
+    listen: listenFor(options, boxUser),
     ...(options.store ? { store: options.store } : {}),
     ...(options.files ? { files: options.files } : {}),
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),
   };
 }
 
-function listenFor(options: RunBuildOptions): ScriptApiListen {
+function listenFor(options: RunBuildOptions, owner: ScriptUser | undefined): ScriptApiListen {
   const listen = options.listen ?? { kind: 'socket', folder: options.workDir };
-  const owner = options.scriptUser;
   return listen.kind === 'socket' && owner ? { ...listen, owner } : listen;
 }
 
-/**
- * Gives the script's user what its process needs: the checkout and HOME as its own, a way
- * through `workDir`, and a copy of the bundle it can read (the compile cache is the runner's).
- * Returns the bundle to run.
- */
-async function handOverToScriptUser(
+/** The box of the script process, when the build has a sandbox. */
+function boxOf(
   options: RunBuildOptions,
-  user: ScriptUser,
-  homeDir: string,
-  bundlePath: string,
-): Promise<string> {
-  await chmod(options.workDir, 0o711);
-  await handOver(options.checkoutDir, user);
-  const ownBundle = join(homeDir, '.gibbon-build.cjs');
-  await copyFile(bundlePath, ownBundle);
-  await handOver(homeDir, user);
-  return ownBundle;
+  apiUrl: string,
+  boxUser: ScriptUser | undefined,
+): ScriptProcessOptions['box'] {
+  if (!options.sandbox) return undefined;
+  return {
+    network: boxNetworkOf(options.sandbox, options.context.build.trusted),
+    ...(apiUrl.startsWith('unix:') ? { socketPath: apiUrl.slice('unix:'.length) } : {}),
+    ...(boxUser ? { user: boxUser } : {}),
+  };
 }
 
 /**
@@ -116,11 +120,23 @@ async function handOverToScriptUser(
  * anything the repository or the script does; those end the build as `error`.
  */
 export async function runBuild(options: RunBuildOptions): Promise<BuildOutcome> {
+  const lent = await options.sandbox?.uids?.lend();
+  try {
+    return await runBuildAs(options, lent?.user);
+  } finally {
+    await lent?.release();
+  }
+}
+
+async function runBuildAs(
+  options: RunBuildOptions,
+  boxUser: ScriptUser | undefined,
+): Promise<BuildOutcome> {
   const masker = options.masker ?? new Masker();
   const scriptLog = new JobLog(SCRIPT_LOG_ID, masker, options.logSink);
   const timeoutSeconds = options.timeoutSeconds ?? 3600;
   const timeout = AbortSignal.timeout(timeoutSeconds * 1000);
-  const signal = AbortSignal.any(options.signal ? [options.signal, timeout] : [timeout]);
+  const signal = anySignal([options.signal, timeout]);
   // Compiling the script and opening its API don't depend on each other: the API's first
   // open in a process loads express and builds the request validator (hundreds of ms), which
   // overlaps the fingerprint's reads and a compile in esbuild's own process.
@@ -129,7 +145,7 @@ export async function runBuild(options: RunBuildOptions): Promise<BuildOutcome> 
     (error: unknown) => ({ error }),
   );
   const homeDir = await mkdtemp(join(options.workDir, 'home-'));
-  const opening = openScriptApi(apiOptions(options, masker, signal, timeoutSeconds));
+  const opening = openScriptApi(apiOptions(options, boxUser, masker, signal, timeoutSeconds));
   // Handled here so a failure while the compile is awaited is not an unhandled rejection;
   // it is still thrown below, where `opening` is awaited.
   opening.catch(() => undefined);
@@ -148,8 +164,12 @@ export async function runBuild(options: RunBuildOptions): Promise<BuildOutcome> 
   let api: OpenScriptApi;
   try {
     api = await opening;
-    if (options.scriptUser) {
-      bundlePath = await handOverToScriptUser(options, options.scriptUser, homeDir, bundlePath);
+    // The script's own token is a secret like any other: a script that prints its
+    // environment shows `***`.
+    masker.register(api.token);
+    if (boxUser) {
+      const folders = { workDir: options.workDir, checkoutDir: options.checkoutDir, homeDir };
+      bundlePath = await handOverToBoxUser(boxUser, folders, bundlePath);
     }
   } catch (error) {
     await opening.then((opened) => opened.close()).catch(() => undefined);
@@ -167,7 +187,7 @@ export async function runBuild(options: RunBuildOptions): Promise<BuildOutcome> 
       log: scriptLog,
       signal,
       graceMs: options.scriptGraceMs ?? 10_000,
-      ...(options.scriptUser ? { user: options.scriptUser } : {}),
+      box: boxOf(options, api.url, boxUser),
     });
     // The process is started: express and the validator get ready while node starts it.
     api.prepare();

@@ -1,6 +1,9 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { Readable } from 'node:stream';
 import type { JobLog } from '../logs/job-log';
-import type { ScriptUser } from './script-user';
+import { boxCommand } from '../sandbox/box-command';
+import { readBoxNamespace, signalBox } from '../sandbox/box-processes';
+import type { BoxSpec } from '../sandbox/box-spec';
 
 /** The default PATH when the runner itself has none. */
 const FALLBACK_PATH = '/usr/local/bin:/usr/bin:/bin';
@@ -20,8 +23,11 @@ export interface ScriptProcessOptions {
   /** Milliseconds between SIGTERM and SIGKILL of the process group. */
   graceMs: number;
   maxOutputBytes?: number;
-  /** Run as this user (the runner must be root); by default, as the runner's own user. */
-  user?: ScriptUser;
+  /**
+   * Run the script in this box (docs/adr/0004-script-sandbox.md); without one, it runs as a
+   * plain child of this process, with this process's user and view of the machine.
+   */
+  box?: Omit<BoxSpec, 'bundlePath' | 'checkoutDir' | 'homeDir'>;
 }
 
 export interface ScriptProcessResult {
@@ -45,16 +51,20 @@ export function scriptEnvironment(apiUrl: string, apiToken: string, homeDir: str
   };
 }
 
-/**
- * `node <bundle>`, or with a script user, util-linux's `setpriv` switching to that uid and gid
- * with no supplementary group and no_new_privs, then exec'ing node. no_new_privs is what Node's
- * own uid/gid options can't give: a set-uid file that a container job (root in its container)
- * left in the checkout would otherwise run as root here.
- */
-function scriptCommand(bundlePath: string, user?: ScriptUser): [string, string[]] {
-  if (!user) return [process.execPath, [bundlePath]];
-  const switchUser = [`--reuid=${user.uid}`, `--regid=${user.gid}`, '--clear-groups'];
-  return ['setpriv', [...switchUser, '--no-new-privs', '--', process.execPath, bundlePath]];
+/** `node <bundle>`, in its box when it has one. */
+function scriptCommand(options: ScriptProcessOptions): [string, string[]] {
+  const node = [process.execPath, options.bundlePath];
+  if (!options.box) return [node[0]!, node.slice(1)];
+  const { bundlePath, cwd: checkoutDir, homeDir } = options;
+  return boxCommand({ ...options.box, bundlePath, checkoutDir, homeDir }, node);
+}
+
+/** The child's output pipes, and bwrap's info pipe when it has one. */
+function pipesOf(child: ChildProcess): { stdout: Readable; stderr: Readable; info?: Readable } {
+  const { stdout, stderr } = child;
+  const info = child.stdio[3];
+  if (!stdout || !stderr) throw new Error('The build script was started without output pipes.');
+  return { stdout, stderr, ...(info instanceof Readable ? { info } : {}) };
 }
 
 /** Signals the whole process group; a group already gone is fine. */
@@ -67,6 +77,19 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
 }
 
 /**
+ * SIGTERM to the script and all it started. Outside a box that is its process group; in a
+ * box, every process of the box's pid namespace (a `setsid` child has left the group, not the
+ * box). SIGKILL of bwrap, later, ends the box whole: its init dies with bwrap, and the kernel
+ * kills every process of a namespace whose init is gone.
+ */
+async function sendTerm(child: ChildProcess, boxNamespace: Promise<string | undefined> | undefined) {
+  if (child.pid === undefined) return;
+  const namespace = boxNamespace ? await boxNamespace : undefined;
+  if (namespace) await signalBox(namespace, 'SIGTERM');
+  else signalGroup(child.pid, 'SIGTERM');
+}
+
+/**
  * Runs the compiled build script as `node <bundle>`: no shell, its own process group
  * (`detached`), an allowlisted environment, output captured to the log up to a cap. When
  * `signal` aborts: SIGTERM to the group, then SIGKILL after the grace period. Once the main
@@ -75,14 +98,19 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
 export function runScriptProcess(options: ScriptProcessOptions): Promise<ScriptProcessResult> {
   const { log, signal, graceMs } = options;
   const maxOutput = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
-  const [command, args] = scriptCommand(options.bundlePath, options.user);
-  const child = spawn(command, args, {
+  const [command, args] = scriptCommand(options);
+  const common = {
     cwd: options.cwd,
     env: scriptEnvironment(options.apiUrl, options.apiToken, options.homeDir),
     detached: true,
     shell: false,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  };
+  // A box's fourth descriptor is bwrap's --info-fd: the box's pid namespace.
+  const child = options.box
+    ? spawn(command, args, { ...common, stdio: ['ignore', 'pipe', 'pipe', 'pipe'] })
+    : spawn(command, args, { ...common, stdio: ['ignore', 'pipe', 'pipe'] });
+  const pipes = pipesOf(child);
+  const boxNamespace = pipes.info ? readBoxNamespace(pipes.info) : undefined;
   let written = 0;
   const capture = (stream: 'stdout' | 'stderr') => (chunk: Buffer) => {
     if (written >= maxOutput) return;
@@ -91,14 +119,14 @@ export function runScriptProcess(options: ScriptProcessOptions): Promise<ScriptP
     log.output(stream).write(kept);
     if (written >= maxOutput) log.system(`Output beyond ${maxOutput} bytes was dropped.`);
   };
-  child.stdout.on('data', capture('stdout'));
-  child.stderr.on('data', capture('stderr'));
+  pipes.stdout.on('data', capture('stdout'));
+  pipes.stderr.on('data', capture('stderr'));
 
   let killTimer: NodeJS.Timeout | undefined;
   const terminate = () => {
     if (child.pid === undefined) return;
-    signalGroup(child.pid, 'SIGTERM');
     const pid = child.pid;
+    void sendTerm(child, boxNamespace);
     killTimer = setTimeout(() => signalGroup(pid, 'SIGKILL'), graceMs);
   };
   if (signal.aborted) terminate();

@@ -1,15 +1,21 @@
 import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { TERMINAL_BUILD_STATUSES, type BuildResult, type ScriptEvent } from '@gibbon/contracts';
+import {
+  TERMINAL_BUILD_STATUSES,
+  type BuildResult,
+  type GitHostAllowlist,
+  type ScriptEvent,
+} from '@gibbon/contracts';
 import {
   runBuild,
   SCRIPT_LOG_ID,
   type ContainerBackend,
   type JobNetwork,
-  type ScriptUser,
+  type ScriptSandbox,
 } from '@gibbon/engine';
 import type { BlobStore } from '@gibbon/storage';
 import { checkoutCommit } from '../checkout/clone';
+import type { HostResolver } from '../checkout/fetch-target';
 import type { Logger } from '../logger';
 import type { BackoffPolicy } from '../reporting/backoff';
 import { LogShipper } from '../reporting/log-shipper';
@@ -33,8 +39,12 @@ export interface EngineExecutorOptions {
   stopGraceSeconds?: number;
   /** Log shipping tuning (tests); defaults: 1 s and 64 KiB. */
   logFlushIntervalMs?: number;
-  /** Build scripts run as this user (the runner is root); see RunnerConfig. */
-  scriptUser?: ScriptUser;
+  /** The hosts a checkout may fetch from (`RunnerConfig.gitHosts`). */
+  gitHosts: GitHostAllowlist;
+  /** How the checkout resolves host names for its check; the system resolver by default. */
+  resolveHost?: HostResolver;
+  /** The box of every build script; absent only where the operator opted out (RunnerConfig). */
+  sandbox?: ScriptSandbox;
 }
 
 const MESSAGE_MAX_LENGTH = 4096;
@@ -49,8 +59,8 @@ export class EngineExecutor implements BuildExecutor {
   async execute(run: BuildRun): Promise<BuildResult> {
     await mkdir(this.options.workDir, { recursive: true, mode: 0o700 });
     const folder = await mkdtemp(join(this.options.workDir, 'build-'));
-    if (this.options.scriptUser) {
-      // The script's user passes through to its checkout; it can list neither folder.
+    if (this.options.sandbox?.uids) {
+      // The box's user passes through to its checkout; it can list neither folder.
       await chmod(this.options.workDir, 0o711);
       await chmod(folder, 0o711);
     }
@@ -99,6 +109,8 @@ export class EngineExecutor implements BuildExecutor {
         token: claim.repo.cloneToken,
         dir: checkoutDir,
         signal,
+        gitHosts: this.options.gitHosts,
+        ...(this.options.resolveHost ? { resolveHost: this.options.resolveHost } : {}),
       });
     } catch (error) {
       if (signal.aborted) return { status: 'canceled' };
@@ -113,6 +125,15 @@ export class EngineExecutor implements BuildExecutor {
       return { status: 'error', message: message.slice(0, MESSAGE_MAX_LENGTH) };
     }
     run.report({ type: 'build.started', git: checkedOut, at: new Date().toISOString() });
+    if (!this.options.sandbox) {
+      shipper.write({
+        jobId: SCRIPT_LOG_ID,
+        seq: 0,
+        stream: 'system',
+        text: 'This runner runs build scripts unsandboxed (GIBBON_UNSANDBOXED_SCRIPTS=1): this build could read and change the runner machine.',
+        at: new Date(),
+      });
+    }
     const scratch = join(folder, 'work');
     await mkdir(scratch, { mode: 0o700 });
     const outcome = await runBuild({
@@ -127,7 +148,7 @@ export class EngineExecutor implements BuildExecutor {
       signal,
       store: this.options.store,
       onEvent: (event) => forwardEvent(run, event, shipper),
-      ...(this.options.scriptUser ? { scriptUser: this.options.scriptUser } : {}),
+      ...(this.options.sandbox ? { sandbox: this.options.sandbox } : {}),
       ...(this.options.stopGraceSeconds === undefined
         ? {}
         : { stopGraceSeconds: this.options.stopGraceSeconds }),

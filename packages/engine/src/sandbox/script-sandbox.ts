@@ -1,0 +1,43 @@
+import { chmod, copyFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { handOver, type ScriptUser } from '../script-host/script-user';
+import type { BoxNetwork } from './box-spec';
+import type { SandboxUidPool } from './uid-pool';
+
+/**
+ * How builds are boxed (docs/adr/0004-script-sandbox.md). Every server setup passes one; only
+ * `gibbon run` (a person's own code on their own machine) may leave it out.
+ */
+export interface ScriptSandbox {
+  /**
+   * Lends each build a uid of its own. A root runner must have one (root in a box would still
+   * own every root file bound into it); an unprivileged runner has none, and its boxes run as
+   * its own user inside user namespaces of their own.
+   */
+  uids?: SandboxUidPool;
+  /** Untrusted builds get no network unless their repository allows it. Default false. */
+  untrustedNetwork?: boolean;
+}
+
+/** The network of a build's box and of its containers. */
+export function boxNetworkOf(sandbox: ScriptSandbox, trusted: boolean): BoxNetwork {
+  return trusted || sandbox.untrustedNetwork ? 'host' : 'none';
+}
+
+/**
+ * Gives the box's own user what its process needs: the checkout and HOME as its own, a way
+ * through `workDir` to the socket, and a copy of the bundle it can read (the compile cache is
+ * the runner's). Returns the bundle to run.
+ */
+export async function handOverToBoxUser(
+  user: ScriptUser,
+  folders: { workDir: string; checkoutDir: string; homeDir: string },
+  bundlePath: string,
+): Promise<string> {
+  await chmod(folders.workDir, 0o711);
+  await handOver(folders.checkoutDir, user);
+  const ownBundle = join(folders.homeDir, '.gibbon-build.cjs');
+  await copyFile(bundlePath, ownBundle);
+  await handOver(folders.homeDir, user);
+  return ownBundle;
+}

@@ -1,0 +1,60 @@
+import { stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { probeSandbox, SandboxUidPool, type ScriptSandbox } from '@gibbon/engine';
+import { ConfigError, type RunnerConfig } from './config';
+import type { Logger } from './logger';
+
+/**
+ * The sandbox every build script runs in, checked once at start by starting an empty box as
+ * builds will: a runner that can't box scripts refuses to start, unless the operator opted
+ * out (then it says so at every start, at error level). Undefined: scripts run unsandboxed.
+ */
+export async function prepareSandbox(
+  config: RunnerConfig,
+  logger: Logger,
+): Promise<ScriptSandbox | undefined> {
+  if (config.sandbox.unsandboxed) {
+    logger.log(
+      'error',
+      'build scripts run UNSANDBOXED (GIBBON_UNSANDBOXED_SCRIPTS=1): every build, a pull request from a fork included, can read and change what this runner can, its token and data folder included',
+      { uid: process.getuid?.() },
+    );
+    return undefined;
+  }
+  const uids = process.getuid?.() === 0 ? new SandboxUidPool(config.sandbox.uids) : undefined;
+  const lent = await uids?.lend().catch((error: unknown) => {
+    throw new ConfigError(error instanceof Error ? error.message : String(error), { cause: error });
+  });
+  let failure: string | undefined;
+  try {
+    failure = await probeSandbox(lent?.user);
+  } finally {
+    await lent?.release();
+  }
+  if (failure) {
+    throw new ConfigError(
+      `Build scripts can't be sandboxed on this machine (${failure.replaceAll('\n', ' ')}); install bubblewrap (Debian: apt-get install bubblewrap) and allow user namespaces (kernel.unprivileged_userns_clone=1; in a container, see docs/adr/0004-script-sandbox.md), or set GIBBON_UNSANDBOXED_SCRIPTS=1 to run them unsandboxed.`,
+    );
+  }
+  if (uids) await checkBoxUsersPass(config.workDir);
+  return uids ? { uids } : {};
+}
+
+/**
+ * Boxes of a root runner run as uids of their own, which must pass through every folder
+ * above the work folder to bind their checkout. The work folder itself is the runner's and
+ * made passable with each build (EngineExecutor); a parent they can't pass stops the runner
+ * with one line, rather than every build failing on it.
+ */
+async function checkBoxUsersPass(workDir: string): Promise<void> {
+  for (let folder = dirname(workDir); ; folder = dirname(folder)) {
+    const { mode } = await stat(folder);
+    if ((mode & 0o001) === 0) {
+      const octal = (mode & 0o777).toString(8).padStart(4, '0');
+      throw new ConfigError(
+        `Build scripts run under uids of their own (GIBBON_SANDBOX_UIDS), which cannot pass through ${folder} (mode ${octal}) to the work folder ${workDir}; allow it (chmod o+x ${folder}) or set GIBBON_RUNNER_WORK_DIR to a folder under one they can pass.`,
+      );
+    }
+    if (dirname(folder) === folder) return;
+  }
+}
