@@ -1,7 +1,8 @@
 /**
  * `pnpm bench` for the engine: the phases of a build start, script start, container job
- * overhead, a 200 MiB job log. Needs the local Docker engine; builds the test image if missing
- * (no registry). Name sections to run only those: `pnpm bench phases script-start`.
+ * overhead, a 200 MiB job log, the masker alone. Needs the local Docker engine (but for
+ * `masker`); builds the test image if missing (no registry). Name sections to run only those:
+ * `pnpm bench phases script-start`.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -14,17 +15,20 @@ import { defaultContainerConfig } from '../src/containers/types';
 import { benchBigLog } from './big-log';
 import { benchContainerJob } from './container-job';
 import { benchFirstBuild } from './first-build';
+import { benchMasker } from './masker';
 import { benchPhases } from './phases';
 import { benchScriptStart } from './script-start';
 
-type Section = 'first-build' | 'phases' | 'script-start' | 'container-job' | 'big-log';
+type Section = 'first-build' | 'phases' | 'script-start' | 'container-job' | 'big-log' | 'masker';
 const SECTIONS: readonly Section[] = [
   'first-build',
   'phases',
   'script-start',
   'container-job',
   'big-log',
+  'masker',
 ];
+const DOCKER_SECTIONS: readonly Section[] = SECTIONS.filter((section) => section !== 'masker');
 
 function chosenSections(args: string[]): Set<Section> {
   const chosen = SECTIONS.filter((section) => args.includes(section));
@@ -32,6 +36,9 @@ function chosenSections(args: string[]): Set<Section> {
 }
 
 async function main(): Promise<void> {
+  const sections = chosenSections(process.argv.slice(2));
+  if (sections.has('masker')) benchMasker();
+  if (!DOCKER_SECTIONS.some((section) => sections.has(section))) return;
   const { docker, image } = await benchDocker();
   const runnerId = `bench-${process.pid}`;
   const backend = new DockerBackend(docker, {
@@ -40,7 +47,6 @@ async function main(): Promise<void> {
     network: 'none',
   });
   const root = await mkdtemp(join(tmpdir(), 'gibbon-engine-bench-'));
-  const sections = chosenSections(process.argv.slice(2));
   try {
     if (sections.has('first-build')) await benchFirstBuild(root, testBuildContext());
     if (sections.has('phases')) await benchPhases(root, testBuildContext(), backend);

@@ -3,15 +3,38 @@ import type { Masker } from '../masking/masker';
 import type { LogSink, LogStream } from './log-sink';
 
 /**
+ * The longest line the Script API takes (`LogLines` in its document). The SDK cuts a longer
+ * line into pieces of exactly this length, so such a piece is taken as continued by the next
+ * line: masked together (a secret across the cut is still found), and shown the same, as the
+ * line splitter cuts displayed lines at this length too.
+ */
+const POSTED_LINE_MAX = 65_536;
+
+/** One byte or text stream of a job (stdout, stderr), masked and split into lines. */
+export interface LogOutput {
+  write(chunk: Buffer | string): void;
+  end(): void;
+}
+
+/**
  * The log of one job: numbers its lines and sends every one through the build's masker to the
  * sink. Lifecycle: `output()` streams and `system()` lines any number of times, then `close()`
  * once, which flushes text the maskers still hold back. Lines written after `close()` are
  * dropped (a late stream end after a cancel).
+ *
+ * No method throws. Its callers are stream 'data' handlers and event listeners of the runner's
+ * own process, where an exception would end the runner with every build on it; so a failure
+ * to mask or store a line (a bug, or a sink that throws) stops this log instead (fail closed:
+ * nothing more is written, as nothing more can be known to be masked), is noted in it once,
+ * and is recorded on the masker, which makes the build end as `error`.
  */
 export class JobLog {
   private seq = 0;
   private closed = false;
+  private failed = false;
   private readonly outputs = new Map<LogStream, LineMasker>();
+  /** A posted line cut by the SDK, waiting for its next piece. */
+  private continued: LineMasker | undefined;
 
   constructor(
     readonly jobId: string,
@@ -24,15 +47,60 @@ export class JobLog {
     this.lines('system', [text]);
   }
 
-  /** Whole lines from a writer that already splits them (an action job's `log()`). */
+  /** Whole lines from a writer that already splits them. */
   lines(stream: LogStream, texts: readonly string[]): void {
-    for (const text of texts) {
-      for (const line of this.masker.mask(text).split('\n')) this.emit(stream, line);
-    }
+    this.guarded(() => {
+      this.endContinued();
+      for (const text of texts) this.emitMasked(stream, text);
+    });
+  }
+
+  /** The lines an action job posted (`POST /v1/jobs/{id}/logs`), in order, to stdout. */
+  posted(texts: readonly string[]): void {
+    this.guarded(() => {
+      for (const text of texts) {
+        const cut = text.length >= POSTED_LINE_MAX;
+        if (!cut && !this.continued) {
+          this.emitMasked('stdout', text);
+          continue;
+        }
+        this.continued ??= new LineMasker(this.masker, (line) => this.emit('stdout', line));
+        this.continued.write(cut ? text : `${text}\n`);
+        if (!cut) this.endContinued();
+      }
+    });
   }
 
   /** The masking line splitter of one of the job's byte streams; one per stream name. */
-  output(stream: 'stdout' | 'stderr'): LineMasker {
+  output(stream: 'stdout' | 'stderr'): LogOutput {
+    return {
+      write: (chunk) => this.guarded(() => this.lineMasker(stream).write(chunk)),
+      end: () => this.guarded(() => this.endOutput(stream)),
+    };
+  }
+
+  /** Flushes the output streams of one run (a retry gets fresh ones). */
+  endOutputs(): void {
+    for (const stream of [...this.outputs.keys()]) this.guarded(() => this.endOutput(stream));
+  }
+
+  close(): void {
+    this.guarded(() => this.endContinued());
+    this.endOutputs();
+    this.closed = true;
+  }
+
+  private emitMasked(stream: LogStream, text: string): void {
+    for (const line of this.masker.mask(text).split('\n')) this.emit(stream, line);
+  }
+
+  private endContinued(): void {
+    const continued = this.continued;
+    this.continued = undefined;
+    continued?.end();
+  }
+
+  private lineMasker(stream: 'stdout' | 'stderr'): LineMasker {
     const existing = this.outputs.get(stream);
     if (existing) return existing;
     const created = new LineMasker(this.masker, (line) => this.emit(stream, line));
@@ -40,19 +108,52 @@ export class JobLog {
     return created;
   }
 
-  /** Flushes the output streams of one run (a retry gets fresh ones). */
-  endOutputs(): void {
-    for (const output of this.outputs.values()) output.end();
-    this.outputs.clear();
+  private endOutput(stream: LogStream): void {
+    const output = this.outputs.get(stream);
+    // Removed first: a stream whose end failed is not ended again.
+    this.outputs.delete(stream);
+    output?.end();
   }
 
-  close(): void {
-    this.endOutputs();
-    this.closed = true;
+  private guarded(write: () => void): void {
+    if (this.failed || this.closed) return;
+    try {
+      write();
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  /**
+   * The error's own message is left out everywhere: it may quote the text being masked (V8's
+   * "regular expression too large" quoted the whole pattern, secret included).
+   */
+  private fail(error: unknown): void {
+    this.failed = true;
+    this.outputs.clear();
+    this.continued = undefined;
+    const kind = error instanceof Error ? error.name : typeof error;
+    const message =
+      `Gibbon could not mask or store a line of the log of ${this.jobId} (${kind}; details ` +
+      `withheld, as they may quote a secret), so it dropped the rest of that log. This is a ` +
+      `fault of the runner, not of the build script: retry the build, and report it if it recurs.`;
+    this.masker.recordFailure(message);
+    try {
+      this.seq += 1;
+      this.sink.write({
+        jobId: this.jobId,
+        seq: this.seq,
+        stream: 'system',
+        text: message,
+        at: new Date(),
+      });
+    } catch {
+      // The sink itself is what failed: the build's status carries the message instead.
+    }
   }
 
   private emit(stream: LogStream, text: string): void {
-    if (this.closed) return;
+    if (this.closed || this.failed) return;
     this.seq += 1;
     this.sink.write({ jobId: this.jobId, seq: this.seq, stream, text, at: new Date() });
   }
