@@ -37,6 +37,7 @@ export class Stack {
   admin!: ApiClient;
   private readonly logFiles: string[] = [];
   private apiStarts = 0;
+  private apiEnv: Readonly<Record<string, string | undefined>>;
 
   private constructor(
     readonly root: string,
@@ -45,7 +46,9 @@ export class Stack {
     readonly s3: SharedS3,
     readonly bucket: string,
     private readonly options: StackOptions,
-  ) {}
+  ) {
+    this.apiEnv = options.apiEnv ?? {};
+  }
 
   static async start(
     { github, s3 }: { github: GithubStandIn; s3: SharedS3 },
@@ -66,8 +69,12 @@ export class Stack {
     return `http://127.0.0.1:${this.port}`;
   }
 
-  /** Starts public-api (again, after `api.stop()`) on the same port and data folder. */
-  async startApi(): Promise<ServiceProcess> {
+  /**
+   * Starts public-api (again, after `api.stop()`) on the same port and data folder; `env`
+   * changes settings for this start and later ones (e.g. a new `GIBBON_MASTER_KEY`).
+   */
+  async startApi(env: Readonly<Record<string, string | undefined>> = {}): Promise<ServiceProcess> {
+    this.apiEnv = { ...this.apiEnv, ...env };
     const dataDir = join(this.root, 'public-api');
     const log = this.logFile(`public-api-${++this.apiStarts}`);
     this.api = ServiceProcess.start('public-api', log, {
@@ -77,7 +84,7 @@ export class Stack {
       GIBBON_PUBLIC_URL: this.url,
       GIBBON_GITHUB_API_URL: this.github.url,
       GIBBON_LEASE_SECONDS: String(this.options.leaseSeconds ?? 60),
-      ...this.options.apiEnv,
+      ...this.apiEnv,
     });
     await this.api.waitForOutput('public-api listening', 60_000);
     const token = (await readFile(join(dataDir, 'admin-token'), 'utf8')).trim();

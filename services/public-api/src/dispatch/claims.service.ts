@@ -103,7 +103,10 @@ export class ClaimsService {
     return {
       build: buildJson({ ...build, jobs: [] }),
       lease: { id: leaseId, expiresAt },
-      buildToken: signJwt(ring, buildTokenProfile, build.id, this.options.buildTimeoutSeconds),
+      // Bound to this lease: a runner that loses it cannot act for the next claim's attempt.
+      buildToken: signJwt(ring, buildTokenProfile, build.id, this.options.buildTimeoutSeconds, {
+        lease: leaseId,
+      }),
       repo: {
         org: repo.org,
         name: repo.name,

@@ -1,4 +1,5 @@
 import {
+  AuthenticationError,
   ConflictError,
   NotAllowedError,
   NotFoundError,
@@ -17,6 +18,22 @@ export function assertOwnBuild(principal: Principal, buildId: string): void {
   if (principal.kind !== 'build' || principal.buildId !== buildId) {
     throw new NotAllowedError('This build token belongs to another build.');
   }
+}
+
+/**
+ * A build token names the lease it was issued with (its `lease` claim). Once that lease is
+ * lost and the build claimed again, the old runner's token must not speak for the new attempt,
+ * even if it learns the new lease id: it is refused as a token that no longer holds (401).
+ * Tokens issued before the claim existed carry none; the lease header alone fences them.
+ */
+export function assertTokenLease(principal: Principal, leaseId: string | undefined): void {
+  if (principal.kind !== 'build' || leaseId === undefined) return;
+  const issuedFor = principal.claims.lease;
+  if (issuedFor === undefined || issuedFor === leaseId) return;
+  throw new AuthenticationError(
+    `This build token was issued for lease "${String(issuedFor)}", not "${leaseId}": the build ` +
+      'was taken back from that lease. Stop the build; only a new claim brings a valid token.',
+  );
 }
 
 export interface FenceOptions {

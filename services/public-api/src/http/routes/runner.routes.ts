@@ -3,7 +3,7 @@ import { InputError, NotAllowedError } from '@gibbon/contracts';
 import { Router, type Request, type Response } from 'express';
 import type { Services } from '../../services';
 import { buildJson } from '../../builds/build-json';
-import { assertOwnBuild } from '../../dispatch/lease-fence';
+import { assertOwnBuild, assertTokenLease } from '../../dispatch/lease-fence';
 import { principalOf } from '../auth.middleware';
 import { bodyOf, pathParam } from '../mappers';
 
@@ -15,10 +15,12 @@ function leaseOf(req: Request): string {
   return lease;
 }
 
-/** The build id of a runner call, checked against the build token's subject. */
+/** The build id of a runner call, checked against the build token's subject and lease. */
 function ownBuild(req: Request, res: Response): string {
   const buildId = pathParam(req, 'buildId');
-  assertOwnBuild(principalOf(res), buildId);
+  const principal = principalOf(res);
+  assertOwnBuild(principal, buildId);
+  assertTokenLease(principal, req.get('x-gibbon-lease'));
   return buildId;
 }
 
