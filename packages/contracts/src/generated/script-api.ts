@@ -87,7 +87,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Mask a runtime secret in every log of this build */
+        /**
+         * Mask a runtime secret in every log of this build
+         * @description The value, its base64, URL-encoded and JSON-escaped forms and each of its lines are replaced by `***` in every log, message and event of the build from now on. Masking is best-effort: a value the script transforms otherwise can still be printed. 422 when the build's masked values, with their encoded forms, would pass 4,194,304 characters.
+         */
         post: operations["addMask"];
         delete?: never;
         options?: never;
@@ -578,6 +581,7 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            422: components["responses"]["Unprocessable"];
         };
     };
     getParam: {
@@ -604,6 +608,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
         };
     };
     addMask: {
@@ -629,6 +634,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            422: components["responses"]["Unprocessable"];
         };
     };
     runContainerJob: {

@@ -9,6 +9,7 @@ import type { ContainerJobService } from './container-jobs';
 import { deferSpecSchemaCompile } from './deferred-spec-check';
 import { errorHandler } from './errors';
 import { scriptApiDocument, scriptApiDocumentJson } from './script-api-document';
+import { cacheKeyOf, storageIdOf } from './storage-params';
 import type { ScriptTokenKey } from './token';
 
 export interface ScriptApiDeps {
@@ -50,7 +51,7 @@ function scriptApiValidator(validateResponses: boolean): express.RequestHandler[
       // The document is checked against the OpenAPI 3.1 schema by the tests (redocly in
       // contracts, the validator's own check in script-api-document.test.ts), not per process.
       validateApiSpec: false,
-      // Streamed tar.gz bodies: ids are checked by the storage key builders instead.
+      // Streamed tar.gz bodies: their ids and keys are checked by storage-params.ts instead.
       ignorePaths: /^\/v1\/(artifacts|caches)\//,
     });
     validators.set(validateResponses, validator);
@@ -75,10 +76,6 @@ function callerGone(res: Response): AbortSignal {
 
 function param(req: Request, name: string): string {
   return String(req.params[name]);
-}
-
-function cacheHash(req: Request): string | undefined {
-  return typeof req.query.key === 'string' ? req.query.key : undefined;
 }
 
 /**
@@ -131,18 +128,21 @@ export function createScriptApiApp({
 
   if (storage) {
     app.put('/v1/artifacts/:id', requireScope('putArtifact'), async (req, res) => {
-      res.status(201).json(await storage.putArtifact(param(req, 'id'), req));
+      res.status(201).json(await storage.putArtifact(storageIdOf(req, 'Artifact'), req));
     });
     app.get('/v1/artifacts/:id', requireScope('getArtifact'), async (req, res) => {
+      const id = storageIdOf(req, 'Artifact');
       res.type('application/gzip');
-      (await storage.getArtifact(param(req, 'id'))).pipe(res);
+      (await storage.getArtifact(id)).pipe(res);
     });
     app.put('/v1/caches/:id', requireScope('putCache'), async (req, res) => {
-      res.status(201).json(await storage.putCache(param(req, 'id'), cacheHash(req), req));
+      const id = storageIdOf(req, 'Cache');
+      res.status(201).json(await storage.putCache(id, cacheKeyOf(req), req));
     });
     app.get('/v1/caches/:id', requireScope('getCache'), async (req, res) => {
+      const [id, key] = [storageIdOf(req, 'Cache'), cacheKeyOf(req)];
       res.type('application/gzip');
-      (await storage.getCache(param(req, 'id'), cacheHash(req))).pipe(res);
+      (await storage.getCache(id, key)).pipe(res);
     });
   }
   app.use(errorHandler);

@@ -1,4 +1,4 @@
-import type { BuildContext, JobStatus, ScriptEvent } from '@gibbon/contracts';
+import type { BuildContext, JobKind, JobStatus, ScriptEvent } from '@gibbon/contracts';
 import { isTerminalJobStatus, NotFoundError, UnprocessableError } from '@gibbon/contracts/core';
 import { JobLog } from '../logs/job-log';
 import type { LogSink } from '../logs/log-sink';
@@ -13,7 +13,7 @@ export interface JobRecord {
   message?: string;
 }
 
-/** Receives every accepted script event (the runner forwards them to public-api). */
+/** Receives every accepted script event, masked (the runner forwards them to public-api). */
 export type ScriptEventListener = (event: ScriptEvent) => void;
 
 export interface BuildSessionOptions {
@@ -24,16 +24,25 @@ export interface BuildSessionOptions {
   onEvent?: ScriptEventListener;
 }
 
+/** Job statuses after which the reason is written to an action job's log as well. */
+const FAILED: ReadonlySet<JobStatus> = new Set(['failure', 'error', 'timed_out']);
+
 /**
  * The state of one build as the Script API sees it: parameters (masked as they are handed
  * out), job logs, job statuses from the script's events. Lifecycle: one per build, created
  * before the script starts, read by `runBuild` after the script has ended.
+ *
+ * It is where the script's words enter the runner, so every text it keeps or passes on (an
+ * event's message, a job's message, the script's verdict) is masked here, once, before the
+ * runner reports it and before `gibbon run` prints it. Ids are not texts: a job id is checked
+ * against its pattern and kept as it is.
  */
 export class BuildSession {
   readonly context: BuildContext;
   readonly masker: Masker;
   private readonly jobLogs = new Map<string, JobLog>();
   private readonly jobs = new Map<string, JobRecord>();
+  private readonly kinds = new Map<string, JobKind>();
   private scriptEnded: Extract<ScriptEvent, { type: 'script.ended' }> | undefined;
 
   constructor(private readonly options: BuildSessionOptions) {
@@ -77,14 +86,16 @@ export class BuildSession {
   appendLogs(jobId: string, lines: readonly string[]): void {
     if (!this.jobs.has(jobId))
       throw new NotFoundError(`No job ${jobId} was declared in this build.`);
-    this.logOf(jobId).lines('stdout', lines);
+    this.logOf(jobId).posted(lines);
   }
 
-  recordEvent(event: ScriptEvent): void {
+  recordEvent(received: ScriptEvent): void {
     if (this.scriptEnded) throw new UnprocessableError('The script already reported its end.');
+    const event = this.masked(received);
     if (event.type === 'script.ended') {
       this.scriptEnded = event;
     } else if (event.type === 'job.pending') {
+      this.kinds.set(event.jobId, event.kind);
       this.setJob(event.jobId, 'pending');
     } else if (!this.jobs.has(event.jobId)) {
       throw new UnprocessableError(`Job ${event.jobId} was never reported as job.pending.`);
@@ -92,6 +103,13 @@ export class BuildSession {
       this.applyJobEvent(event);
     }
     this.options.onEvent?.(event);
+  }
+
+  /** The event with its message masked (the other fields are ids, numbers and times). */
+  private masked(event: ScriptEvent): ScriptEvent {
+    if (event.type !== 'job.ended' && event.type !== 'script.ended') return event;
+    if (event.message === undefined) return event;
+    return { ...event, message: this.masker.mask(event.message) };
   }
 
   private applyJobEvent(
@@ -103,18 +121,36 @@ export class BuildSession {
       case 'job.started':
         return this.setJob(event.jobId, 'running');
       case 'job.ended':
+        this.logActionFailure(event.jobId, event.status, event.message);
         return this.setJob(event.jobId, event.status, event.exitCode ?? null, event.message);
     }
   }
 
-  /** Records the outcome of a container run the engine did itself (authoritative over events). */
+  /**
+   * An action job's error (what it threw) reaches the runner only as its `job.ended` message,
+   * so it is written to the job's log too, after its last line: a container job's engine
+   * already logs why it ended.
+   */
+  private logActionFailure(jobId: string, status: JobStatus, message: string | undefined): void {
+    if (this.kinds.get(jobId) !== 'action' || !FAILED.has(status) || !message) return;
+    this.logOf(jobId).system(
+      status === 'timed_out'
+        ? message
+        : `Job ${status === 'error' ? 'errored' : 'failed'}: ${message}`,
+    );
+  }
+
+  /**
+   * Records the outcome of a container run the engine did itself (authoritative over events).
+   * The message is masked: the engine's own reasons quote registries, images and errors.
+   */
   setJob(jobId: string, status: JobStatus, exitCode: number | null = null, message?: string): void {
     const previous = this.jobs.get(jobId);
     this.jobs.set(jobId, {
       jobId,
       status,
       exitCode: exitCode ?? previous?.exitCode ?? null,
-      ...(message !== undefined ? { message } : {}),
+      ...(message !== undefined ? { message: this.masker.mask(message) } : {}),
     });
   }
 

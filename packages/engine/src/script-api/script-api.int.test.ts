@@ -5,10 +5,11 @@ import jwt from 'jsonwebtoken';
 import { LocalDiskBlobStore } from '@gibbon/storage';
 import { dockerClient, ensureTestImage } from '@gibbon/test-kit';
 import { testBuildContext } from '../../test/build-context';
-import { httpCall } from '../../test/http-call';
+import { httpCall, type HttpAnswer } from '../../test/http-call';
 import { DockerBackend } from '../containers/docker/docker-backend';
 import { reapContainers } from '../containers/docker/reap';
 import { defaultContainerConfig } from '../containers/types';
+import type { ScriptEvent } from '@gibbon/contracts';
 import { MemoryLogSink } from '../logs/log-sink';
 import { Masker } from '../masking/masker';
 import { openScriptApi, type OpenScriptApi } from './open-script-api';
@@ -53,7 +54,9 @@ const defaultParams = { NPM_TOKEN: 'npm-secret-value', REGION: 'eu-west-1' };
 async function start(trusted = true, params: Record<string, string> = defaultParams) {
   const masker = new Masker();
   const sink = new MemoryLogSink();
+  const events: ScriptEvent[] = [];
   const api = await openScriptApi({
+    onEvent: (event) => events.push(event),
     context: testBuildContext({ trusted }),
     checkoutDir: folder,
     masker,
@@ -70,7 +73,12 @@ async function start(trusted = true, params: Record<string, string> = defaultPar
   open.push(api);
   const call = (method: string, path: string, body?: unknown) =>
     httpCall(api.url, method, path, { token: api.token, body });
-  return { api, masker, sink, call };
+  return { api, masker, sink, events, call };
+}
+
+/** A value of `length` characters, as a long token or certificate bundle might be. */
+function longValue(length: number): string {
+  return Array.from({ length }, (_, at) => 'Ab3-x_9Qz'[(at * 7) % 9]).join('');
 }
 
 describe('Script API server', () => {
@@ -215,6 +223,85 @@ describe('Script API server', () => {
     expect(sink.entries.filter((entry) => entry.text.includes('registry-password'))).toEqual([]);
   });
 
+  it('takes a mask of 65,536 characters, masks it in logs and stays up', async () => {
+    const { call, sink, masker } = await start();
+    const secret = longValue(65_536);
+    expect((await call('POST', '/v1/masks', { value: secret })).status).toBe(204);
+    const at = new Date().toISOString();
+    await call('POST', '/v1/events', {
+      type: 'job.pending',
+      jobId: 'act',
+      kind: 'action',
+      dependsOn: [],
+      at,
+    });
+    // As the SDK posts a longer line: cut into pieces of 65,536 characters.
+    const line = `token ${secret} end`;
+    const logged = await call('POST', '/v1/jobs/act/logs', {
+      lines: [line.slice(0, 65_536), line.slice(65_536)],
+    });
+    expect(logged.status).toBe(204);
+    expect(masker.mask(`x${secret}y`)).toBe('x***y');
+    expect((await call('GET', '/v1/build')).status).toBe(200);
+    await call('POST', '/v1/events', {
+      type: 'job.ended',
+      jobId: 'act',
+      status: 'success',
+      attempts: 1,
+      at,
+    });
+    expect(sink.linesOf('act')).toEqual(['token *** end']);
+  });
+
+  it('refuses, with 422, masks beyond what one build may register', async () => {
+    const { call } = await start();
+    let answer: HttpAnswer | undefined;
+    for (let seed = 0; seed < 40; seed += 1) {
+      answer = await call('POST', '/v1/masks', {
+        value: `${seed}-${longValue(65_530)}`.slice(0, 65_536),
+      });
+      if (answer.status !== 204) break;
+    }
+    expect(answer?.status).toBe(422);
+    const { error } = answer!.json<{ error: { code: string; message: string } }>();
+    expect(error.code).toBe('unprocessable');
+    expect(error.message).toMatch(/Register fewer or shorter secrets/);
+    expect((await call('GET', '/v1/build')).status).toBe(200);
+  });
+
+  it('masks event messages before recording and forwarding them, and logs an action’s error', async () => {
+    const { api, call, sink, events } = await start();
+    await call('GET', '/v1/params/NPM_TOKEN');
+    const at = new Date().toISOString();
+    await call('POST', '/v1/events', {
+      type: 'job.pending',
+      jobId: 'act',
+      kind: 'action',
+      dependsOn: [],
+      at,
+    });
+    await call('POST', '/v1/events', { type: 'job.started', jobId: 'act', attempt: 1, at });
+    const message = 'request failed: npm-secret-value was refused';
+    const ended = { type: 'job.ended', jobId: 'act', status: 'failure', attempts: 1, message, at };
+    expect((await call('POST', '/v1/events', ended)).status).toBe(204);
+    const verdict = {
+      type: 'script.ended',
+      status: 'failure',
+      message: `bad npm-secret-value`,
+      at,
+    };
+    expect((await call('POST', '/v1/events', verdict)).status).toBe(204);
+    expect(api.session.jobRecord('act')).toMatchObject({
+      message: 'request failed: *** was refused',
+    });
+    expect(events.filter((event) => event.type.endsWith('.ended'))).toEqual([
+      { ...ended, message: 'request failed: *** was refused' },
+      { ...verdict, message: 'bad ***' },
+    ]);
+    expect(api.session.scriptVerdict()?.message).toBe('bad ***');
+    expect(sink.linesOf('act')).toEqual(['Job failed: request failed: *** was refused']);
+  });
+
   it('stores and serves artifacts, refusing ids that would leave their folder', async () => {
     const { api } = await start();
     const bytes = Buffer.from('pretend tar.gz');
@@ -233,6 +320,26 @@ describe('Script API server', () => {
       token: api.token,
     });
     expect(hostile.status).toBe(400);
+  });
+
+  it('refuses artifact and cache ids with "..", and bad cache keys, as the document does', async () => {
+    const { api } = await start();
+    const put = (path: string) =>
+      httpCall(api.url, 'PUT', path, {
+        token: api.token,
+        raw: Buffer.from('pretend tar.gz'),
+        contentType: 'application/gzip',
+      });
+    for (const path of ['/v1/artifacts/x..y', '/v1/caches/x..y', '/v1/caches/npm?key=NOT-HEX']) {
+      const answer = await put(path);
+      expect({ path, status: answer.status }).toEqual({ path, status: 400 });
+      expect(answer.json()).toMatchObject({ error: { code: 'invalid_input' } });
+    }
+    const got = await httpCall(api.url, 'GET', '/v1/artifacts/x..y', { token: api.token });
+    expect(got.status).toBe(400);
+    expect(got.json<{ error: { message: string } }>().error.message).toMatch(/no "\.\."/);
+    expect((await put('/v1/artifacts/x.y')).status).toBe(201);
+    expect((await put('/v1/caches/npm?key=0123abcd')).status).toBe(201);
   });
 
   it('makes the token useless once the build’s API is closed', async () => {

@@ -14,15 +14,19 @@ function fromJobs(jobs: JobRecord[]): BuildVerdict {
 }
 
 /**
- * The build's status once the script process has ended (spec section 2): canceled or timed
- * out when the engine stopped it; otherwise the script's own `script.ended` verdict; a script
- * that died without one (it threw at load, or was killed) is an `error`.
+ * The build's status once the script process has ended (spec section 2): `error` when a log
+ * of the build failed (its output is incomplete, whatever the jobs did); canceled or timed
+ * out when the engine stopped it; otherwise the script's own `script.ended` verdict (masked
+ * when the session received it); a script that died without one (it threw at load, or was
+ * killed) is an `error`.
  */
 export function buildVerdict(
   session: BuildSession,
   exit: ScriptProcessResult,
   stoppedBy: 'cancel' | 'timeout' | undefined,
 ): BuildVerdict {
+  const logFailure = session.masker.failure;
+  if (logFailure) return { status: 'error', message: logFailure };
   if (stoppedBy === 'timeout') return { status: 'timed_out', message: 'The build timed out.' };
   if (stoppedBy === 'cancel') return { status: 'canceled', message: 'The build was canceled.' };
   const verdict = session.scriptVerdict();
