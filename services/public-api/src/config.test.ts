@@ -14,6 +14,7 @@ describe('config from the environment', () => {
       githubApiUrl: 'https://api.github.com',
       storage: { kind: 'file', root: '/srv/gibbon/.gibbon-data/storage' },
       leaseSeconds: 60,
+      bodyTimeoutSeconds: 10,
     });
   });
 
@@ -47,6 +48,17 @@ describe('config from the environment', () => {
       expect(() => loadConfig({ GIBBON_LEASE_SECONDS: bad }, '/')).toThrow(
         new ConfigError(
           `GIBBON_LEASE_SECONDS=${JSON.stringify(bad)} is not valid; use a whole number of seconds from 2 to 3600.`,
+        ),
+      );
+    }
+  });
+
+  it('reads GIBBON_BODY_TIMEOUT_SECONDS and refuses values that are not whole seconds from 1 to 600', () => {
+    expect(loadConfig({ GIBBON_BODY_TIMEOUT_SECONDS: '30' }, '/').bodyTimeoutSeconds).toBe(30);
+    for (const bad of ['0', '1.5', '10s', '-1', '601', '']) {
+      expect(() => loadConfig({ GIBBON_BODY_TIMEOUT_SECONDS: bad }, '/')).toThrow(
+        new ConfigError(
+          `GIBBON_BODY_TIMEOUT_SECONDS=${JSON.stringify(bad)} is not valid; use a whole number of seconds from 1 to 600.`,
         ),
       );
     }

@@ -22,6 +22,8 @@ export interface Config {
   readonly storage: StorageConfig;
   /** `GIBBON_LEASE_SECONDS`: how long a runner's lease lasts without a heartbeat (default 60 s). */
   readonly leaseSeconds: number;
+  /** `GIBBON_BODY_TIMEOUT_SECONDS`: how long a request body may take to arrive (default 10 s). */
+  readonly bodyTimeoutSeconds: number;
   /**
    * The hosts clone URLs may point at: github.com, a GitHub Enterprise host of
    * `GIBBON_GITHUB_API_URL`, `GIBBON_GIT_HOSTS` and `GIBBON_GIT_INTERNAL_HOSTS`.
@@ -125,6 +127,17 @@ function gitHosts(env: Env): GitHostAllowlist {
   }
 }
 
+function bodyTimeoutSeconds(env: Env): number {
+  const raw = env.GIBBON_BODY_TIMEOUT_SECONDS ?? '10';
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || value < 1 || value > 600) {
+    throw new ConfigError(
+      `GIBBON_BODY_TIMEOUT_SECONDS=${JSON.stringify(raw)} is not valid; use a whole number of seconds from 1 to 600.`,
+    );
+  }
+  return value;
+}
+
 export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): Config {
   const dataDir = resolve(cwd, env.GIBBON_DATA_DIR ?? '.gibbon-data');
   const masterKey = env.GIBBON_MASTER_KEY;
@@ -147,6 +160,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     githubApiUrl: httpUrl(env, 'GIBBON_GITHUB_API_URL', 'https://api.github.com'),
     storage: storage(env, dataDir),
     leaseSeconds: leaseSeconds(env),
+    bodyTimeoutSeconds: bodyTimeoutSeconds(env),
     gitHosts: gitHosts(env),
   };
 }

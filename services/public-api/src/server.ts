@@ -1,5 +1,5 @@
 import { mkdir } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { loadOpenApiDocument } from '@gibbon/contracts';
@@ -10,6 +10,7 @@ import { createCommitStatusNotifier, type CommitStatusNotifier } from './github'
 import { loadOrCreateMasterKeyFile } from './crypto/master-key';
 import { openDatabase, type GibbonDatabase } from './db/database';
 import { createApp } from './http/app';
+import { createHttpServer } from './http/http-server';
 import type { Logger } from './logger';
 import { createServices, type Services } from './services';
 
@@ -108,13 +109,15 @@ export async function startServer(config: Config, options: StartOptions): Promis
     services.buildSide.start();
     parts.services = services;
     await ensureAdminToken(services.tokens, config.dataDir, options.announceAdminToken);
+    const bodyTimeoutMs = config.bodyTimeoutSeconds * 1000;
     const app = createApp({
       services,
       document: loadOpenApiDocument('public-api'),
       runnerDocument: loadOpenApiDocument('runner-api'),
       logger: options.logger,
+      bodyTimeoutMs,
     });
-    const server = createServer(app);
+    const server = createHttpServer(app, { bodyTimeoutMs });
     await listen(server, config.port, options.host ?? '127.0.0.1');
     const { port } = server.address() as AddressInfo;
     return {

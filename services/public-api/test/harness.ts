@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { loadOpenApiDocument } from '@gibbon/contracts';
 import { openDatabase, type GibbonDatabase } from '../src/db/database';
 import { createApp } from '../src/http/app';
+import { createHttpServer, defaultBodyTimeoutMs } from '../src/http/http-server';
 import { createMemoryLogger } from '../src/logger';
 import { createServices, type Services } from '../src/services';
 import type { BuildSideOptions } from '../src/builds/build-side';
@@ -22,6 +23,10 @@ export interface TestAppOptions {
   /** For a second app on a shared database: its master key and admin token. */
   readonly masterKey?: Buffer;
   readonly adminToken?: string;
+  /** Time a request body may take to arrive (default 10 s, as in production). */
+  readonly bodyTimeoutMs?: number;
+  /** Wraps the real local-disk store (a test that counts what is read from it). */
+  readonly wrapBlobStore?: (store: BlobStore) => BlobStore;
 }
 
 export interface CallOptions {
@@ -57,11 +62,12 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     (await openDatabase({ backend: 'sqlite', file: join(folder, 'gibbon.sqlite') }));
   const blobs = await openTempBlobStore();
   const logger = createMemoryLogger();
+  const blobStore = options.wrapBlobStore?.(blobs.store) ?? blobs.store;
   const services = createServices(
     database,
     options.masterKey ?? randomBytes(32),
     {
-      blobStore: blobs.store,
+      blobStore,
       publicUrl: 'http://gibbon.test',
       logger,
       ...options.buildSide,
@@ -78,8 +84,11 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     logger,
     validateResponses: true,
     sseKeepAliveMs: options.sseKeepAliveMs,
+    bodyTimeoutMs: options.bodyTimeoutMs,
   });
-  const server = app.listen(0, '127.0.0.1');
+  const server = createHttpServer(app, {
+    bodyTimeoutMs: options.bodyTimeoutMs ?? defaultBodyTimeoutMs,
+  }).listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
@@ -105,7 +114,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     adminToken,
     services,
     database,
-    blobStore: blobs.store,
+    blobStore,
     logLines: logger.lines,
     call,
     async close() {

@@ -3,6 +3,8 @@ import express, { type Express, type Router } from 'express';
 import type { Logger } from '../logger';
 import type { Services } from '../services';
 import { authenticate } from './auth.middleware';
+import { jsonBody, textBody } from './body/body-parsers';
+import { defaultBodyTimeoutMs } from './http-server';
 import { errorHandler } from './error.middleware';
 import { openApiValidator } from './openapi-validator';
 import { OperationMatcher, operationsOf } from './operations';
@@ -30,6 +32,8 @@ export interface AppDeps {
   readonly logger: Logger;
   /** Also validate every answer against the document (the tests turn this on). */
   readonly validateResponses?: boolean;
+  /** Time a request body may take to arrive, then 408 (default 10 s). */
+  readonly bodyTimeoutMs?: number;
 }
 
 /** The words of the answer to a documented operation that has no handler yet. */
@@ -81,7 +85,8 @@ function validator(document: OpenApiDocument, deps: AppDeps): Router {
 /**
  * The public-api HTTP app, with no global state: tests build one per suite on an ephemeral
  * port. Pipeline: request log → authentication (token kinds from the document, before the body
- * is read) → JSON body (1 MiB) → OpenAPI request validation → routes → one error middleware.
+ * is read) → JSON or text body (1 MiB, within the body deadline) → OpenAPI request validation →
+ * routes → one error middleware. Serve it with `createHttpServer` (Node's own deadlines).
  */
 export function createApp(deps: AppDeps): Express {
   const matcher = new OperationMatcher([
@@ -93,10 +98,16 @@ export function createApp(deps: AppDeps): Express {
   app.set('etag', false);
   app.use(requestLog(deps.logger));
   app.use(authenticate(matcher, deps.services.auth));
+  const deadlineMs = deps.bodyTimeoutMs ?? defaultBodyTimeoutMs;
   // Webhook deliveries keep their raw bytes for the signature: before any body parser.
-  app.use(webhookDeliveryRoutes(deps.services));
-  app.use(express.json({ limit: jsonBodyLimitBytes, type: 'application/json' }));
-  app.use(express.text({ limit: jsonBodyLimitBytes, type: 'text/plain' }));
+  app.use(webhookDeliveryRoutes(deps.services, deadlineMs));
+  const bodyLimit = {
+    maxBytes: jsonBodyLimitBytes,
+    tooLargeMessage: 'The body is larger than the 1 MiB this operation accepts.',
+    deadlineMs,
+  };
+  app.use(jsonBody(bodyLimit));
+  app.use(textBody(bodyLimit));
   const publicValidator = validator(deps.document, deps);
   const runnerValidator = validator(deps.runnerDocument, deps);
   app.use((req, res, next) => {

@@ -4,12 +4,13 @@ import {
   httpStatusOf,
   InputError,
   NotFoundError,
-  PayloadTooLargeError,
   type ErrorBody,
 } from '@gibbon/contracts';
 import type { ErrorRequestHandler } from 'express';
 import type { Logger } from '../logger';
 import { contextOf } from './auth.middleware';
+import { BodyTimeoutError, UnsupportedBodyError } from './body/body-errors';
+import { hasBody } from './body/read-body';
 
 interface HttpAnswer {
   readonly status: number;
@@ -18,7 +19,6 @@ interface HttpAnswer {
 
 interface VendorHttpError {
   status: number;
-  type?: unknown;
   errors?: { path?: string; message?: string }[];
   message: string;
 }
@@ -35,19 +35,15 @@ function describeValidation(error: VendorHttpError): string {
 }
 
 /**
- * Vendor errors (body-parser, express-openapi-validator) become domain errors here, at the
- * edge, so the one status table of `@gibbon/contracts` decides every answer. The exception is
- * 405, which the domain has no class for: it keeps its status with code `not_found`.
+ * Vendor errors (express-openapi-validator) become domain errors here, at the edge, so the one
+ * status table of `@gibbon/contracts` decides every answer. The exceptions are statuses the
+ * domain has no class for: 405 keeps its status with code `not_found`; a late body (408) and
+ * an undecodable one (415) are input errors with their own status.
  */
 function toAnswer(error: unknown): HttpAnswer {
+  if (error instanceof BodyTimeoutError) return { status: 408, body: errorBodyOf(error) };
+  if (error instanceof UnsupportedBodyError) return { status: 415, body: errorBodyOf(error) };
   if (!isVendorHttpError(error)) return { status: httpStatusOf(error), body: errorBodyOf(error) };
-  if (error.type === 'entity.too.large' || error.status === 413) {
-    return toAnswer(
-      new PayloadTooLargeError('The body is larger than the 1 MiB this operation accepts.'),
-    );
-  }
-  if (error.type === 'entity.parse.failed')
-    return toAnswer(new InputError('The body is not valid JSON.'));
   if (error.status === 405) {
     return { status: 405, body: { error: { code: 'not_found', message: `${error.message}.` } } };
   }
@@ -64,18 +60,27 @@ function toAnswer(error: unknown): HttpAnswer {
 }
 
 export function errorHandler(logger: Logger): ErrorRequestHandler {
-  return (error: unknown, req, res, next) => {
-    if (res.headersSent) return next(error);
+  return (error: unknown, req, res, _next) => {
+    const route = contextOf(res).matched?.operation.path ?? 'unmatched';
+    if (res.headersSent) {
+      // A stream that failed half-way (a log chunk missing from storage): the client can only
+      // be told by a cut connection, which an incomplete chunked answer is.
+      logger.log('error', 'request failed after its answer started', {
+        method: req.method,
+        route,
+        error,
+      });
+      res.destroy();
+      return;
+    }
     const answer = toAnswer(error);
     if (answer.status >= 500) {
       const details = isVendorHttpError(error) ? describeValidation(error) : undefined;
-      logger.log('error', 'request failed', {
-        method: req.method,
-        route: contextOf(res).matched?.operation.path ?? 'unmatched',
-        details,
-        error,
-      });
+      logger.log('error', 'request failed', { method: req.method, route, details, error });
     }
+    // Refused before its body arrived (too large, too slow, no token): the connection ends with
+    // the answer, so the rest of the body is never read and cannot hold the connection.
+    if (hasBody(req) && !req.complete) res.setHeader('connection', 'close');
     res.status(answer.status).json(answer.body);
   };
 }

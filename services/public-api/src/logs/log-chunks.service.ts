@@ -37,7 +37,7 @@ export class LogChunksService {
       throw new InputError('A log chunk is at most 1 MiB.');
     }
     const build = await withLease(this.db, buildId, leaseId, (_trx, b) => Promise.resolve(b));
-    const stored = await this.chunks.list(buildId, jobId, seq);
+    const stored = await this.chunks.list(buildId, jobId, seq, 1);
     if (stored[0]?.seq !== seq) {
       // The attempt is the current claim: a re-queued build's second run writes apart.
       const key = logChunkKey({

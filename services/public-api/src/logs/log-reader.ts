@@ -1,4 +1,4 @@
-import { text } from 'node:stream/consumers';
+import { Readable } from 'node:stream';
 import { isTerminalBuildStatus, isTerminalJobStatus, SCRIPT_LOG_ID } from '@gibbon/contracts';
 import type { BlobStore } from '@gibbon/storage';
 import type { Db } from '../db/database';
@@ -8,13 +8,27 @@ import { LogChunksRepository } from '../repositories/log-chunks.repository';
 import type { Build } from '../builds/build';
 import type { BuildHub } from '../builds/build-hub';
 
+/** Index rows fetched at a time: a log of many small chunks is listed page by page too. */
+const indexPageRows = 100;
+
 /**
- * Reads a job's log back as one text: the stored chunks in order, up to the first gap (a gap is
- * a chunk still on its way; what follows it is shown once it arrived).
+ * What the stream buffers ahead of a slow reader. The BlobStore's own stream reads one piece
+ * ahead of it, so a log in flight holds about one store piece plus this, whatever its size.
+ */
+const readAheadBytes = 64 * 1024;
+
+/**
+ * Reads a job's log back as a byte stream: the stored chunks in order, up to the first gap (a
+ * gap is a chunk still on its way; what follows it is shown once it arrived).
  *
- * `follow` is event-driven: it writes what is stored, then sleeps until the hub says a chunk
+ * Memory stays bounded whatever the log's size: one chunk's object stream is open at a time
+ * and is read only as fast as the consumer takes it (the streams returned here are pull-based;
+ * pipe them with backpressure). Aborting `signal` (the client hung up) or destroying the
+ * stream stops the reading and closes the object stream that was open.
+ *
+ * `follow` is event-driven: it streams what is stored, then sleeps until the hub says a chunk
  * was stored for this job or the job or build changed status, and ends once the job (or the
- * whole build) has ended and everything stored was written. The build script's own log
+ * whole build) has ended and everything stored was sent. The build script's own log
  * (`_script`) belongs to no job: it ends with the build.
  */
 export class LogReader {
@@ -28,22 +42,23 @@ export class LogReader {
     this.chunks = new LogChunksRepository(db);
   }
 
-  async read(build: Build, jobId: string): Promise<string> {
-    let log = '';
-    await this.writeFrom(build, jobId, 0, (part) => {
-      log += part;
-    });
-    return log;
+  read(build: Build, jobId: string, signal: AbortSignal): Readable {
+    return pullStream(this.contiguousFrom(build.id, jobId, 0, signal));
   }
 
-  async follow(
+  follow(build: Build, jobId: string, signal: AbortSignal): Readable {
+    return pullStream(this.followed(build, jobId, signal));
+  }
+
+  private async *followed(
     build: Build,
     jobId: string,
-    write: (part: string) => void,
     signal: AbortSignal,
-  ): Promise<void> {
+  ): AsyncGenerator<Buffer, void> {
     let wake: (() => void) | undefined;
     let woken = false;
+    // Also the way out of the sleep below: a generator asked to stop while it awaits (not
+    // while it yields) stops only once it runs again, so a hang-up must wake it.
     const poke = () => {
       woken = true;
       wake?.();
@@ -59,7 +74,7 @@ export class LogReader {
       while (!signal.aborted && !this.hub.closed) {
         woken = false;
         const ended = await this.hasEnded(build.id, jobId);
-        next = await this.writeFrom(build, jobId, next, write);
+        next = yield* this.contiguousFrom(build.id, jobId, next, signal);
         if (ended) return;
         if (!woken) await new Promise<void>((resolve) => (wake = resolve));
         wake = undefined;
@@ -72,19 +87,23 @@ export class LogReader {
     }
   }
 
-  /** Writes the contiguous chunks from `next` on; returns the next number to write. */
-  private async writeFrom(
-    build: Build,
+  /** Yields the bytes of the contiguous chunks from `next` on; returns the next number to send. */
+  private async *contiguousFrom(
+    buildId: string,
     jobId: string,
     next: number,
-    write: (part: string) => void,
-  ): Promise<number> {
-    for (const chunk of await this.chunks.list(build.id, jobId, next)) {
-      if (Number(chunk.seq) !== next) break;
-      write(await text(await this.store.get(chunk.storage_key)));
-      next += 1;
+    signal: AbortSignal,
+  ): AsyncGenerator<Buffer, number> {
+    for (;;) {
+      const page = await this.chunks.list(buildId, jobId, next, indexPageRows);
+      for (const chunk of page) {
+        if (Number(chunk.seq) !== next || signal.aborted) return next;
+        // Delegating to the object stream: stopping this generator destroys that stream.
+        yield* (await this.store.get(chunk.storage_key)) as AsyncIterable<Buffer>;
+        next += 1;
+      }
+      if (page.length < indexPageRows) return next;
     }
-    return next;
   }
 
   private async hasEnded(buildId: string, jobId: string): Promise<boolean> {
@@ -94,4 +113,9 @@ export class LogReader {
     const job = await new JobsRepository(this.db).find(buildId, jobId);
     return job !== undefined && isTerminalJobStatus(job.status);
   }
+}
+
+/** A byte stream that asks `source` for more only when its reader has taken what it had. */
+function pullStream(source: AsyncGenerator<Buffer, unknown>): Readable {
+  return Readable.from(source, { objectMode: false, highWaterMark: readAheadBytes });
 }

@@ -18,16 +18,16 @@ export class LogChunksRepository {
     return inserted !== undefined;
   }
 
-  /** The job's chunks from `fromSeq` on, in order. */
-  list(buildId: string, jobId: string, fromSeq = 0): Promise<LogChunkRecord[]> {
-    return this.db
+  /** The job's chunks from `fromSeq` on, in order; at most `limit` of them when given. */
+  list(buildId: string, jobId: string, fromSeq = 0, limit?: number): Promise<LogChunkRecord[]> {
+    const query = this.db
       .selectFrom('log_chunks')
       .selectAll()
       .where('build_id', '=', buildId)
       .where('job_id', '=', jobId)
       .where('seq', '>=', fromSeq)
-      .orderBy('seq')
-      .execute();
+      .orderBy('seq');
+    return (limit === undefined ? query : query.limit(limit)).execute();
   }
 
   /** The lowest chunk number not stored yet. */

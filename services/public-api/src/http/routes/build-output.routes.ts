@@ -4,11 +4,13 @@ import { NotFoundError, SCRIPT_LOG_ID } from '@gibbon/contracts';
 import { Router } from 'express';
 import type { Services } from '../../services';
 import { pathParam } from '../mappers';
+import { sendStream } from '../send-stream';
 import { buildNumberOf } from './builds.routes';
 
 /**
  * A job's log (text, or followed until the job ends), the build script's own log under
- * `_script` (every build has one, possibly empty), and a build's artifacts.
+ * `_script` (every build has one, possibly empty), and a build's artifacts. Logs are streamed
+ * from storage a chunk at a time, as fast as the client reads (`LogReader`).
  */
 export function buildOutputRoutes(services: Services): Router {
   const router = Router();
@@ -27,16 +29,15 @@ export function buildOutputRoutes(services: Services): Router {
     }
     res.setHeader('content-type', 'text/plain; charset=utf-8');
     res.setHeader('x-content-type-options', 'nosniff');
+    const hangUp = new AbortController();
+    res.on('close', () => hangUp.abort());
     if (!follow) {
-      res.send(await logReader.read(build, jobId));
+      await sendStream(res, logReader.read(build, jobId, hangUp.signal));
       return;
     }
     res.setHeader('cache-control', 'no-cache');
     res.flushHeaders();
-    const hangUp = new AbortController();
-    res.on('close', () => hangUp.abort());
-    await logReader.follow(build, jobId, (part) => res.write(part), hangUp.signal);
-    res.end();
+    await sendStream(res, logReader.follow(build, jobId, hangUp.signal));
   });
 
   router.get(`${base}/artifacts`, async (req, res) => {

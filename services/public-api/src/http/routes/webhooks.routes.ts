@@ -1,36 +1,28 @@
 import type * as Api from '@gibbon/contracts';
-import { PayloadTooLargeError } from '@gibbon/contracts';
-import express, { Router, type RequestHandler } from 'express';
+import { Router } from 'express';
 import type { Services } from '../../services';
 import { buildJson } from '../../builds/build-json';
+import { rawBody } from '../body/body-parsers';
 import { pathParam } from '../mappers';
 
 /** GitHub's own cap on a delivery (spec section 5: 413 beyond). */
 export const webhookBodyLimitBytes = 25 * 1024 * 1024;
 
-/** The raw bytes, whatever the content type: the signature covers exactly these. */
-function rawBody(): RequestHandler {
-  const raw = express.raw({ type: () => true, limit: webhookBodyLimitBytes });
-  return (req, res, next) => {
-    raw(req, res, (error?: unknown) => {
-      if ((error as { type?: string } | undefined)?.type === 'entity.too.large') {
-        return next(
-          new PayloadTooLargeError('A webhook delivery is at most 25 MB.', { cause: error }),
-        );
-      }
-      next(error);
-    });
-  };
-}
-
 /**
  * `POST /webhooks/github/{webhookId}`. Mounted before the JSON parser and the OpenAPI
- * validator: the body must stay raw bytes until the signature is checked (the service then
- * parses it; `src/github/README.md`).
+ * validator: the body must stay raw bytes, whatever the content type, until the signature is
+ * checked (the service then parses it; `src/github/README.md`). The route needs no token, so
+ * its body is bounded in size (413 as soon as it passes 25 MB) and in time (`bodyTimeoutMs`,
+ * then 408); either answer ends the connection.
  */
-export function webhookDeliveryRoutes(services: Services): Router {
+export function webhookDeliveryRoutes(services: Services, bodyTimeoutMs: number): Router {
   const router = Router();
-  router.post('/webhooks/github/:webhookId', rawBody(), async (req, res) => {
+  const body = rawBody({
+    maxBytes: webhookBodyLimitBytes,
+    tooLargeMessage: 'A webhook delivery is at most 25 MB.',
+    deadlineMs: bodyTimeoutMs,
+  });
+  router.post('/webhooks/github/:webhookId', body, async (req, res) => {
     const body: unknown = req.body;
     const answer = await services.buildSide.webhooks.receive(pathParam(req, 'webhookId'), {
       rawBody: Buffer.isBuffer(body) ? body : Buffer.alloc(0),
