@@ -105,4 +105,27 @@ describe('config from the environment', () => {
     expect(() => loadConfig(env, '/')).toThrow(ConfigError);
     expect(() => loadConfig(env, '/')).toThrow(message);
   });
+  it('reads GIBBON_MASTER_KEY_PREVIOUS (comma-separated) beside GIBBON_MASTER_KEY, and refuses it alone', () => {
+    const [current, older, oldest] = [randomBytes(32), randomBytes(32), randomBytes(32)];
+    const config = loadConfig(
+      {
+        GIBBON_MASTER_KEY: current.toString('base64'),
+        GIBBON_MASTER_KEY_PREVIOUS: `${older.toString('base64')},${oldest.toString('base64')}`,
+      },
+      '/',
+    );
+    expect(config.previousMasterKeys).toEqual([older, oldest]);
+    expect(loadConfig({}, '/').previousMasterKeys).toEqual([]);
+    expect(() => loadConfig({ GIBBON_MASTER_KEY_PREVIOUS: older.toString('base64') }, '/')).toThrow(
+      new ConfigError(
+        'GIBBON_MASTER_KEY_PREVIOUS is set without GIBBON_MASTER_KEY; set GIBBON_MASTER_KEY to the key to rotate to, or unset both to use the master.key file.',
+      ),
+    );
+    expect(() =>
+      loadConfig(
+        { GIBBON_MASTER_KEY: current.toString('base64'), GIBBON_MASTER_KEY_PREVIOUS: 'c2hvcnQ=' },
+        '/',
+      ),
+    ).toThrow(/^Each key of GIBBON_MASTER_KEY_PREVIOUS must be the base64 of exactly 32/);
+  });
 });

@@ -18,6 +18,11 @@ export interface Config {
   readonly database: DatabaseTarget;
   /** From `GIBBON_MASTER_KEY`; `undefined` means: use (or create) the key file in `dataDir`. */
   readonly masterKey: Buffer | undefined;
+  /**
+   * From `GIBBON_MASTER_KEY_PREVIOUS` (comma-separated): keys that only open what they wrapped,
+   * held while a rotation moves every stored key to `GIBBON_MASTER_KEY`.
+   */
+  readonly previousMasterKeys: readonly Buffer[];
   readonly githubApiUrl: string;
   readonly storage: StorageConfig;
   /** `GIBBON_LEASE_SECONDS`: how long a runner's lease lasts without a heartbeat (default 60 s). */
@@ -138,6 +143,23 @@ function bodyTimeoutSeconds(env: Env): number {
   return value;
 }
 
+function previousMasterKeys(env: Env, current: Buffer | undefined): Buffer[] {
+  const raw = env.GIBBON_MASTER_KEY_PREVIOUS?.trim();
+  if (!raw) return [];
+  if (current === undefined) {
+    throw new ConfigError(
+      'GIBBON_MASTER_KEY_PREVIOUS is set without GIBBON_MASTER_KEY; set GIBBON_MASTER_KEY to the key to rotate to, or unset both to use the master.key file.',
+    );
+  }
+  try {
+    return raw
+      .split(',')
+      .map((key) => parseMasterKey(key, 'Each key of GIBBON_MASTER_KEY_PREVIOUS'));
+  } catch (error) {
+    throw new ConfigError((error as Error).message, { cause: error });
+  }
+}
+
 export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): Config {
   const dataDir = resolve(cwd, env.GIBBON_DATA_DIR ?? '.gibbon-data');
   const masterKey = env.GIBBON_MASTER_KEY;
@@ -157,6 +179,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     publicUrl: httpUrl(env, 'GIBBON_PUBLIC_URL', 'http://localhost:8080'),
     database: database(env, dataDir),
     masterKey: key,
+    previousMasterKeys: previousMasterKeys(env, key),
     githubApiUrl: httpUrl(env, 'GIBBON_GITHUB_API_URL', 'https://api.github.com'),
     storage: storage(env, dataDir),
     leaseSeconds: leaseSeconds(env),

@@ -5,6 +5,10 @@ import { StartupError, startServer } from './server';
 
 /** `pnpm start`: config → wiring → listen; SIGTERM/SIGINT stop it gracefully. */
 async function main(): Promise<void> {
+  // Whatever this process creates is its owner's alone, including what it does not create
+  // itself with a mode (SQLite's -wal and -shm files, files of libraries); the data folder's
+  // own files also get their modes explicitly (data-folder/private-files.ts).
+  process.umask(0o077);
   const logger = createJsonLogger();
   const config = loadConfig();
   const server = await startServer(config, {

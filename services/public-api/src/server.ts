@@ -1,13 +1,14 @@
-import { mkdir } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { loadOpenApiDocument } from '@gibbon/contracts';
 import { openBlobStore, type BlobStore, type BlobStoreConfig } from '@gibbon/storage';
 import { ensureAdminToken } from './auth/admin-token-file';
 import type { Config, StorageConfig } from './config';
 import { createCommitStatusNotifier, type CommitStatusNotifier } from './github';
-import { loadOrCreateMasterKeyFile } from './crypto/master-key';
+import { MasterKeyRing, type MasterKeySource } from './crypto/master-key-ring';
+import { masterKeyFromEnvironment, openMasterKeyFile } from './crypto/master-key-stores';
+import { assertDataFolderPrivate, DataFolderNotPrivateError } from './data-folder/private-check';
+import { makePrivateDir } from './data-folder/private-files';
 import { openDatabase, type GibbonDatabase } from './db/database';
 import { createApp } from './http/app';
 import { createHttpServer } from './http/http-server';
@@ -17,7 +18,6 @@ import { createServices, type Services } from './services';
 /** A start-up failure with one line that says what is wrong and how to fix it. */
 export class StartupError extends Error {}
 
-export const masterKeyFileName = 'master.key';
 const shutdownGraceMs = 10_000;
 
 export interface RunningServer {
@@ -57,18 +57,13 @@ function listen(server: Server, port: number, host: string): Promise<void> {
 }
 
 /**
- * Config → data folder → master key → database (migrated) → admin token → app → listen.
+ * Config → data folder (private, checked) → master key → database (migrated) → stored keys
+ * checked against the master keys → admin token → app → listen.
  * Lifecycle: on any failure the parts already opened are closed again before it throws.
  */
 export async function startServer(config: Config, options: StartOptions): Promise<RunningServer> {
-  await mkdir(config.dataDir, { recursive: true, mode: 0o700 }).catch((error: unknown) => {
-    throw new StartupError(
-      `Cannot create the data folder ${config.dataDir}; set GIBBON_DATA_DIR to a writable folder.`,
-      { cause: error },
-    );
-  });
-  const masterKey =
-    config.masterKey ?? (await loadOrCreateMasterKeyFile(join(config.dataDir, masterKeyFileName)));
+  await preparePrivateDataFolder(config.dataDir);
+  const masterKeys = await MasterKeyRing.open(await masterKeySourceOf(config));
   let database: GibbonDatabase;
   try {
     database = await openDatabase(config.database);
@@ -96,7 +91,7 @@ export async function startServer(config: Config, options: StartOptions): Promis
   try {
     const services = createServices(
       database,
-      masterKey,
+      masterKeys,
       {
         blobStore,
         statusNotifier,
@@ -106,8 +101,9 @@ export async function startServer(config: Config, options: StartOptions): Promis
       },
       { gitHosts: config.gitHosts },
     );
-    services.buildSide.start();
     parts.services = services;
+    for (const note of await services.masterKeys.prepare()) options.logger.log('warn', note);
+    services.buildSide.start();
     await ensureAdminToken(services.tokens, config.dataDir, options.announceAdminToken);
     const bodyTimeoutMs = config.bodyTimeoutSeconds * 1000;
     const app = createApp({
@@ -129,6 +125,35 @@ export async function startServer(config: Config, options: StartOptions): Promis
     await closeParts(parts);
     throw error;
   }
+}
+
+/**
+ * The data folder is made private (0700) when it is created here, and refused at start when
+ * it or anything in it is open to other users (`assertDataFolderPrivate` says why).
+ */
+async function preparePrivateDataFolder(dataDir: string): Promise<void> {
+  try {
+    await makePrivateDir(dataDir);
+  } catch (error) {
+    throw new StartupError(
+      `Cannot create the data folder ${dataDir}; set GIBBON_DATA_DIR to a writable folder.`,
+      { cause: error },
+    );
+  }
+  try {
+    await assertDataFolderPrivate(dataDir);
+  } catch (error) {
+    if (!(error instanceof DataFolderNotPrivateError)) throw error;
+    throw new StartupError(error.message, { cause: error });
+  }
+}
+
+/** `GIBBON_MASTER_KEY` (and its previous keys) when set, else `master.key` in the data folder. */
+function masterKeySourceOf(config: Config): Promise<MasterKeySource> {
+  if (config.masterKey) {
+    return Promise.resolve(masterKeyFromEnvironment(config.masterKey, config.previousMasterKeys));
+  }
+  return openMasterKeyFile(config.dataDir);
 }
 
 /** What `startServer` opened, closed in reverse order by `closeParts`. */

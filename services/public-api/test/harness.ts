@@ -4,6 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadOpenApiDocument } from '@gibbon/contracts';
+import type { MasterKeyRing } from '../src/crypto/master-key-ring';
 import { openDatabase, type GibbonDatabase } from '../src/db/database';
 import { createApp } from '../src/http/app';
 import { createHttpServer, defaultBodyTimeoutMs } from '../src/http/http-server';
@@ -21,7 +22,7 @@ export interface TestAppOptions {
   readonly buildSide?: Partial<Omit<BuildSideOptions, 'blobStore' | 'logger'>>;
   readonly sseKeepAliveMs?: number;
   /** For a second app on a shared database: its master key and admin token. */
-  readonly masterKey?: Buffer;
+  readonly masterKey?: Buffer | MasterKeyRing;
   readonly adminToken?: string;
   /** Time a request body may take to arrive (default 10 s, as in production). */
   readonly bodyTimeoutMs?: number;

@@ -1,5 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import { loadOpenApiDocument } from '@gibbon/contracts';
 import { githubDelivery } from '@gibbon/test-kit';
+import { MasterKeyRing } from '../src/crypto/master-key-ring';
+import { masterKeyFromEnvironment } from '../src/crypto/master-key-stores';
 import { notImplementedMarker } from '../src/http/app';
 import { operationsOf } from '../src/http/operations';
 import { startTestApp, type CallOptions, type TestApp } from './harness';
@@ -65,6 +68,9 @@ function requests(ids: Seeded): Record<string, Sample> {
     createRunner: { path: '/v1/runners', body: { name: 'r' } },
     listRunners: { path: '/v1/runners' },
     deleteRunner: { path: `/v1/runners/${ids.runnerId}` },
+    getKeyStatus: { path: '/v1/admin/keys' },
+    rotateSigningKey: { path: '/v1/admin/keys/signing/rotate' },
+    rotateMasterKey: { path: '/v1/admin/keys/master/rotate' },
   };
 }
 
@@ -74,7 +80,10 @@ describe('the OpenAPI document and the routes agree', () => {
   let samples: Record<string, Sample>;
 
   beforeAll(async () => {
-    app = await startTestApp();
+    // A previous master key beside the current one, as GIBBON_MASTER_KEY_PREVIOUS gives it:
+    // the master key rotation then has a key to rotate from.
+    const keys = masterKeyFromEnvironment(randomBytes(32), [randomBytes(32)]);
+    app = await startTestApp({ masterKey: await MasterKeyRing.open(keys) });
     await app.services.orgs.create({ slug: 'acme' });
     await app.services.repos.create('acme', {
       name: 'web',

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { chmod, lstat, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -111,6 +111,55 @@ describe('starting the service', () => {
     await server.stop();
   });
 
+  it('first start leaves nothing in the data folder open to other users, under a umask of 022', async () => {
+    const previous = process.umask(0o022);
+    try {
+      const server = await startServer(configFor(), {
+        logger: createMemoryLogger(),
+        announceAdminToken: () => undefined,
+      });
+      await server.services.orgs.create({ slug: 'acme' });
+      const names = await readdir(dataDir);
+      // The database with its write-ahead log, the keys and token, and the storage folders.
+      expect(names).toEqual(
+        expect.arrayContaining([
+          'admin-token',
+          'gibbon.sqlite',
+          'gibbon.sqlite-wal',
+          'master.key',
+          'storage',
+        ]),
+      );
+      expect(await openToOthers(dataDir)).toEqual([]);
+      await server.stop();
+    } finally {
+      process.umask(previous);
+    }
+  });
+
+  it('refuses to start when a key file in the data folder is readable by others', async () => {
+    const first = await startServer(configFor(), {
+      logger: createMemoryLogger(),
+      announceAdminToken: () => undefined,
+    });
+    await first.stop();
+    await chmod(join(dataDir, 'master.key'), 0o644);
+    const start = startServer(configFor(), {
+      logger: createMemoryLogger(),
+      announceAdminToken: () => undefined,
+    });
+    await expect(start).rejects.toThrow(StartupError);
+    await expect(start).rejects.toThrow(
+      `${join(dataDir, 'master.key')} has mode 0644 (group or others have access); the data folder holds the master key, tokens and database and must be private to its owner: run chmod -R go-rwx ${dataDir} (and rotate the keys if someone else may have read them).`,
+    );
+    await chmod(join(dataDir, 'master.key'), 0o600);
+    const fixed = await startServer(configFor(), {
+      logger: createMemoryLogger(),
+      announceAdminToken: () => undefined,
+    });
+    await fixed.stop();
+  });
+
   it('a port in use stops the start with one clear line', async () => {
     const blocker = createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
@@ -124,6 +173,16 @@ describe('starting the service', () => {
     blocker.close();
   });
 });
+
+/** Every path under `root` whose mode grants group or others anything, with that mode. */
+async function openToOthers(root: string): Promise<string[]> {
+  const found: string[] = [];
+  const info = await lstat(root);
+  if ((info.mode & 0o077) !== 0) found.push(`${root} ${(info.mode & 0o777).toString(8)}`);
+  if (!info.isDirectory()) return found;
+  for (const name of await readdir(root)) found.push(...(await openToOthers(join(root, name))));
+  return found;
+}
 
 function runMain(env: Record<string, string>): {
   output: () => { stdout: string; stderr: string };
@@ -177,6 +236,7 @@ describe('main as a process', () => {
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
     const token = (await readFile(join(dataDir, 'admin-token'), 'utf8')).trim();
     expect(service.output().stderr).toContain(token);
+    expect(await openToOthers(dataDir)).toEqual([]);
     service.kill('SIGTERM');
     expect(await service.exited).toBe(0);
     const { stdout } = service.output();

@@ -1,5 +1,5 @@
-import { chmod, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writePrivateFile } from '../data-folder/private-files';
 import type { TokensService } from '../services/tokens.service';
 
 export const adminTokenFileName = 'admin-token';
@@ -17,8 +17,7 @@ export async function ensureAdminToken(
   const secret = await tokens.ensureAdminToken();
   if (secret === undefined) return undefined;
   const path = join(dataDir, adminTokenFileName);
-  await writeFile(path, secret + '\n', { mode: 0o600 });
-  await chmod(path, 0o600);
+  await writePrivateFile(path, secret + '\n');
   announce(secret, path);
   return secret;
 }

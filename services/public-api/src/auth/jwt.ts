@@ -55,6 +55,12 @@ function refuse(reason: string, cause?: unknown): AuthenticationError {
   return new AuthenticationError(`The token is not valid: ${reason}.`, { cause });
 }
 
+/** The `kid` of a token's header (which key signed it), or undefined; nothing is verified. */
+export function keyIdOf(token: string): string | undefined {
+  const kid = jwt.decode(token, { complete: true })?.header.kid;
+  return typeof kid === 'string' ? kid : undefined;
+}
+
 /** Verifies `token` against `profile`; any failure is an `AuthenticationError` (401). */
 export function verifyJwt(ring: KeyRing, profile: JwtProfile, token: string): JwtClaims {
   const decoded = jwt.decode(token, { complete: true });

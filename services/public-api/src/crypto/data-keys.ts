@@ -1,11 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { keyBytes, open, seal } from './aead';
+import type { Tx } from '../db/transactions';
+import { keyBytes } from './aead';
+import { dataKeyContext, type KeyWrapping, type WrappedKey } from './key-wrapping';
 
 /**
  * Envelope encryption: each org has its own random data key, stored only wrapped
  * (AES-256-GCM) by the master key, with the org slug as associated data so a wrapped key
  * copied to another org does not open. Secrets are sealed with the data key. Rotating the
- * master key then means re-wrapping one small key per org, not re-encrypting every secret.
+ * master key then means re-wrapping one small key per org, not re-encrypting every secret;
+ * the data key itself stays the same, so a rotation leaves this cache valid.
  *
  * Unwrapped keys are cached for the life of the process; `forget` drops one (org deleted).
  */
@@ -13,14 +16,14 @@ export class DataKeys {
   private readonly unwrapped = new Map<string, Buffer>();
 
   constructor(
-    private readonly masterKey: Buffer,
-    private readonly loadWrapped: (org: string) => Promise<string | undefined>,
+    private readonly wrapping: KeyWrapping,
+    private readonly loadWrapped: (org: string) => Promise<WrappedKey | undefined>,
   ) {}
 
-  /** A fresh data key for a new org, and its wrapped form to store with the org. */
-  create(org: string): { key: Buffer; wrapped: string } {
+  /** A fresh data key for a new org, and how to wrap it in the transaction that stores it. */
+  create(org: string): { key: Buffer; wrap: (trx: Tx) => Promise<WrappedKey> } {
     const key = randomBytes(keyBytes);
-    return { key, wrapped: seal(this.masterKey, key, wrappingContext(org)) };
+    return { key, wrap: (trx) => this.wrapping.wrapInside(trx, key, dataKeyContext(org)) };
   }
 
   /** The org's data key; throws if the org has none (it is created with the org). */
@@ -29,7 +32,7 @@ export class DataKeys {
     if (cached) return cached;
     const wrapped = await this.loadWrapped(org);
     if (wrapped === undefined) throw new Error(`The organisation "${org}" has no data key.`);
-    const key = open(this.masterKey, wrapped, wrappingContext(org));
+    const key = await this.wrapping.unwrap(wrapped, dataKeyContext(org));
     this.unwrapped.set(org, key);
     return key;
   }
@@ -37,10 +40,6 @@ export class DataKeys {
   forget(org: string): void {
     this.unwrapped.delete(org);
   }
-}
-
-function wrappingContext(org: string): string {
-  return `gibbon/data-key/${org}`;
 }
 
 /** Associated data of a parameter value: binds it to its org, set and name. */

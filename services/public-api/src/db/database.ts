@@ -1,3 +1,4 @@
+import { closeSync, fchmodSync, openSync } from 'node:fs';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import { Pool } from 'pg';
@@ -25,7 +26,28 @@ export interface GibbonDatabase {
   close(): Promise<void>;
 }
 
+/**
+ * Creates the database file with mode 0600 before SQLite opens it: SQLite gives the `-wal` and
+ * `-shm` files it makes the mode of the database file, so all three are private whatever the
+ * umask. An existing file keeps its mode (the start refuses a loose one: data-folder/).
+ */
+function createPrivately(file: string): void {
+  let fd: number;
+  try {
+    fd = openSync(file, 'wx', 0o600);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return;
+    throw error;
+  }
+  try {
+    fchmodSync(fd, 0o600);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 function sqliteDialect(file: string): SqliteDialect {
+  createPrivately(file);
   const connection = new SqliteDatabase(file);
   // WAL lets readers run beside the writer; foreign keys are off by default in SQLite.
   connection.pragma('journal_mode = WAL');

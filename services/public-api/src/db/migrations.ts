@@ -1,5 +1,6 @@
 import { Kysely, Migrator, type Migration, type MigrationProvider } from 'kysely';
 import { buildsMigration } from './builds-migration';
+import { keyIdsMigration } from './key-ids-migration';
 
 /**
  * Migrations are code, kept in this one ordered table so the binary and the tests cannot
@@ -87,6 +88,7 @@ const migrations: Record<string, Migration> = {
     },
   },
   '0002_builds': buildsMigration,
+  '0003_master_key_ids': keyIdsMigration,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

@@ -17,6 +17,8 @@ export interface DataKeysTable {
   org: string;
   wrapped_key: string;
   created_at: string;
+  /** The master key that wrapped it (`mk_...`); null only for rows older than key ids. */
+  master_key_id: string | null;
 }
 
 export interface ReposTable {
@@ -80,7 +82,17 @@ export interface SigningKeysTable {
   algorithm: string;
   wrapped_secret: string;
   created_at: string;
+  /** From this instant the key verifies no token; null while it is the signing key. */
   retired_at: string | null;
+  /** The master key that wrapped the secret; null only for rows older than key ids. */
+  master_key_id: string | null;
+}
+
+/** One row, slot `current`: the master key new keys are wrapped by (a rotation switches it). */
+export interface MasterKeyStateTable {
+  slot: string;
+  key_id: string;
+  changed_at: string;
 }
 
 export interface GibbonTables extends BuildTables {
@@ -92,4 +104,5 @@ export interface GibbonTables extends BuildTables {
   api_tokens: ApiTokensTable;
   runners: RunnersTable;
   signing_keys: SigningKeysTable;
+  master_key_state: MasterKeyStateTable;
 }

@@ -10,6 +10,7 @@ import { openApiValidator } from './openapi-validator';
 import { OperationMatcher, operationsOf } from './operations';
 import { requestLog } from './request-log.middleware';
 import { healthRoutes } from './routes/health.routes';
+import { keysRoutes } from './routes/keys.routes';
 import { orgsRoutes } from './routes/orgs.routes';
 import { paramsRoutes } from './routes/params.routes';
 import { reposRoutes } from './routes/repos.routes';
@@ -51,6 +52,7 @@ function routers(deps: AppDeps): Router[] {
     paramsRoutes(deps.services),
     tokensRoutes(deps.services),
     runnersRoutes(deps.services),
+    keysRoutes(deps.services),
     webhooksRoutes(deps.services),
     buildsRoutes(deps.services),
     buildOutputRoutes(deps.services),

@@ -1,5 +1,7 @@
+import type { WrappedKey } from '../crypto/key-wrapping';
 import type { Db } from '../db/database';
 import { translateConstraintErrors } from '../db/errors';
+import type { Tx } from '../db/transactions';
 import type { OrgsTable } from '../db/schema';
 import type { Org } from '../domain';
 
@@ -11,7 +13,8 @@ function toOrg(row: OrgsTable): Org {
 export class OrgsRepository {
   constructor(private readonly db: Db) {}
 
-  async insert(org: Org, wrappedDataKey: string): Promise<void> {
+  /** `wrapDataKey` runs inside the transaction (see `KeyWrapping.wrapInside`). */
+  async insert(org: Org, wrapDataKey: (tx: Tx) => Promise<WrappedKey>): Promise<void> {
     await translateConstraintErrors(
       () =>
         this.db.transaction().execute(async (tx) => {
@@ -19,9 +22,15 @@ export class OrgsRepository {
             .insertInto('orgs')
             .values({ slug: org.slug, name: org.name, created_at: org.createdAt })
             .execute();
+          const dataKey = await wrapDataKey(tx);
           await tx
             .insertInto('data_keys')
-            .values({ org: org.slug, wrapped_key: wrappedDataKey, created_at: org.createdAt })
+            .values({
+              org: org.slug,
+              wrapped_key: dataKey.wrapped,
+              master_key_id: dataKey.masterKeyId,
+              created_at: org.createdAt,
+            })
             .execute();
         }),
       { conflict: `An organisation with the slug "${org.slug}" already exists.` },
@@ -43,12 +52,12 @@ export class OrgsRepository {
     return row && toOrg(row);
   }
 
-  async findWrappedDataKey(slug: string): Promise<string | undefined> {
+  async findWrappedDataKey(slug: string): Promise<WrappedKey | undefined> {
     const row = await this.db
       .selectFrom('data_keys')
-      .select('wrapped_key')
+      .select(['wrapped_key', 'master_key_id'])
       .where('org', '=', slug)
       .executeTakeFirst();
-    return row?.wrapped_key;
+    return row && { wrapped: row.wrapped_key, masterKeyId: row.master_key_id };
   }
 }

@@ -1,5 +1,5 @@
 import { AuthenticationError } from '@gibbon/contracts';
-import { verifyJwt, type JwtProfile } from '../auth/jwt';
+import { keyIdOf, verifyJwt, type JwtProfile } from '../auth/jwt';
 import { hashOpaqueToken, opaqueTokenKindOf } from '../auth/opaque-tokens';
 import type { Principal } from '../auth/principal';
 import type { ApiTokensRepository } from '../repositories/api-tokens.repository';
@@ -49,7 +49,8 @@ export class AuthService {
           : { kind: 'org', tokenId: owner.id, org: owner.org, role: owner.role };
       }
     } else if (jwtShape.test(secret)) {
-      const claims = verifyJwt(await this.signingKeys.ring('build'), buildTokenProfile, secret);
+      const ring = await this.signingKeys.ringFor('build', keyIdOf(secret));
+      const claims = verifyJwt(ring, buildTokenProfile, secret);
       return { kind: 'build', buildId: claims.sub, claims };
     }
     throw new AuthenticationError('The bearer token is not valid (unknown, revoked or malformed).');

@@ -1,6 +1,8 @@
 import type { GitHostAllowlist } from '@gibbon/contracts';
 import { createBuildSide, type BuildSide, type BuildSideOptions } from '../builds/build-side';
 import { DataKeys } from '../crypto/data-keys';
+import type { MasterKeyRing } from '../crypto/master-key-ring';
+import { defaultDispatchOptions } from '../dispatch/dispatch-options';
 import type { GibbonDatabase } from '../db/database';
 import { ApiTokensRepository } from '../repositories/api-tokens.repository';
 import { OrgsRepository } from '../repositories/orgs.repository';
@@ -9,6 +11,8 @@ import { ReposRepository } from '../repositories/repos.repository';
 import { RunnersRepository } from '../repositories/runners.repository';
 import { SigningKeysRepository } from '../repositories/signing-keys.repository';
 import { AuthService } from './auth.service';
+import { KeysService } from './keys.service';
+import { createMasterKeys, type MasterKeysService } from './master-keys.service';
 import { OrgsService } from './orgs.service';
 import { ParamsService } from './params.service';
 import { ReposService } from './repos.service';
@@ -25,6 +29,9 @@ export interface Services {
   readonly tokens: TokensService;
   readonly runners: RunnersService;
   readonly signingKeys: SigningKeysService;
+  readonly masterKeys: MasterKeysService;
+  /** The admin API of keys: their state and rotation. */
+  readonly keys: KeysService;
   /** Builds, webhooks, dispatch, logs and artifacts (`src/builds/build-side.ts`). */
   readonly buildSide: BuildSide;
 }
@@ -37,16 +44,22 @@ export interface CoreOptions {
 
 export function createServices(
   database: GibbonDatabase,
-  masterKey: Buffer,
+  /** The master keys (`openMasterKeyRing`); a bare key is one supplied like GIBBON_MASTER_KEY. */
+  masterKey: Buffer | MasterKeyRing,
   buildSideOptions: BuildSideOptions,
   coreOptions: CoreOptions,
 ): Services {
   const { db } = database;
   const orgsRepository = new OrgsRepository(db);
-  const dataKeys = new DataKeys(masterKey, (org) => orgsRepository.findWrappedDataKey(org));
+  const masterKeys = createMasterKeys(database, masterKey);
+  const dataKeys = new DataKeys(masterKeys, (org) => orgsRepository.findWrappedDataKey(org));
   const apiTokens = new ApiTokensRepository(db);
   const runnersRepository = new RunnersRepository(db);
-  const signingKeys = new SigningKeysService(new SigningKeysRepository(db), masterKey);
+  const signingKeys = new SigningKeysService(new SigningKeysRepository(db), masterKeys, {
+    // Build tokens live as long as the build timeout (dispatch/claims.service.ts).
+    tokenLifetimeSeconds:
+      buildSideOptions.dispatch?.buildTimeoutSeconds ?? defaultDispatchOptions.buildTimeoutSeconds,
+  });
   const orgs = new OrgsService(orgsRepository, dataKeys);
   const repos = new ReposService(new ReposRepository(db), orgs, dataKeys, coreOptions.gitHosts);
   const params = new ParamsService(new ParamSetsRepository(db), orgs, dataKeys);
@@ -58,6 +71,8 @@ export function createServices(
     tokens: new TokensService(apiTokens, orgs),
     runners: new RunnersService(runnersRepository),
     signingKeys,
+    masterKeys,
+    keys: new KeysService(masterKeys, signingKeys),
     buildSide: createBuildSide(
       database,
       { repos, params, signingKeys, dataKeys },

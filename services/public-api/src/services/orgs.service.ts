@@ -15,7 +15,7 @@ export class OrgsService {
   async create(input: { slug: string; name?: string }): Promise<Org> {
     assertSlug(input.slug, 'The organisation slug');
     const org: Org = { slug: input.slug, name: input.name ?? input.slug, createdAt: nowIso() };
-    await this.orgs.insert(org, this.dataKeys.create(org.slug).wrapped);
+    await this.orgs.insert(org, this.dataKeys.create(org.slug).wrap);
     return org;
   }
 
