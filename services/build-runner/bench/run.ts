@@ -10,6 +10,7 @@ import * as fs from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gitHostAllowlistFromEnv } from '@gibbon/contracts';
 import { defaultContainerConfig, DockerBackend, reapContainers } from '@gibbon/engine';
 import { LocalDiskBlobStore } from '@gibbon/storage';
 import { dockerClient, ensureTestImage, startGitRemote } from '@gibbon/test-kit';
@@ -84,6 +85,8 @@ export default pipeline(() => [
       logger,
       backoff,
       logDrainTimeoutMs: 30_000,
+      // The bench's git remote is on 127.0.0.1, allowed as an operator would allow it.
+      gitHosts: gitHostAllowlistFromEnv({ GIBBON_GIT_HOSTS: '127.0.0.1' }),
     }),
     logger,
     capacity: 1,

@@ -24,15 +24,15 @@ describe('loadConfig', () => {
       ['gitlab.example.test', 8443, 'public'],
       ['git.corp.test', undefined, 'internal'],
     ]);
-    expect(() => loadConfig({ ...base, GIBBON_GIT_INTERNAL_HOSTS: 'git.corp.test/x' })).toThrow(
-      new ConfigError(
-        'GIBBON_GIT_INTERNAL_HOSTS holds "git.corp.test/x", which is not host or host:port; list forge hosts separated by commas, e.g. GIBBON_GIT_INTERNAL_HOSTS=git.example.com,git.example.com:8443,[2001:db8::1]:3000.',
-      ),
+    const bad = () => loadConfig({ ...base, GIBBON_GIT_INTERNAL_HOSTS: 'git.corp.test/x' });
+    expect(bad).toThrow(ConfigError);
+    expect(bad).toThrow(
+      'GIBBON_GIT_INTERNAL_HOSTS holds "git.corp.test/x", which is not host or host:port; list forge hosts separated by commas, e.g. GIBBON_GIT_INTERNAL_HOSTS=git.example.com,git.example.com:8443,[2001:db8::1]:3000.',
     );
   });
 
   it('applies the defaults of spec section 9', () => {
-    const config = loadConfig(base, '/srv');
+    const config = loadConfig(base, '/srv', 1000);
     expect(config).toMatchObject({
       serverUrl: 'http://localhost:8080',
       runnerToken: 'tok-1',
@@ -44,6 +44,11 @@ describe('loadConfig', () => {
     });
     expect(config.runnerId).toMatch(/^runner-[0-9a-f]{16}$/);
     expect(loadConfig({ GIBBON_RUNNER_TOKEN: 'tok-2' }).runnerId).not.toBe(config.runnerId);
+  });
+
+  it("keeps a root runner's work folder out of the private data folder", () => {
+    const config = loadConfig(base, '/srv', 0);
+    expect(config.workDir).toMatch(/^\/var\/lib\/gibbon-runner\/[0-9a-f]{16}$/);
   });
 
   describe('the sandbox', () => {

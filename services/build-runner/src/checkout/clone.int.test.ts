@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import {
   lstat,
   mkdtemp,
@@ -12,11 +14,31 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { gitHostAllowlistFromEnv } from '@gibbon/contracts';
 import { startGitRemote, type GitRemote, type TestRepository } from '@gibbon/test-kit';
 import { checkoutCommit, CheckoutError, type CheckoutRequest } from './clone';
+import type { HostResolver, ResolvedAddress } from './fetch-target';
 
 const run = promisify(execFile);
 const TOKEN = 'ghp_secretClonetoken123456';
+/** The test remote listens on 127.0.0.1: allowed as an operator would, by GIBBON_GIT_HOSTS. */
+const gitHosts = gitHostAllowlistFromEnv({ GIBBON_GIT_HOSTS: '127.0.0.1' });
+
+/** Answers each name from a table, in turn: no test here asks a real DNS server anything. */
+function resolverOf(table: Record<string, readonly (readonly ResolvedAddress[])[]>): HostResolver {
+  const asked: Record<string, number> = {};
+  return (hostname) => {
+    const answers = table[hostname] ?? [];
+    const turn = (asked[hostname] = (asked[hostname] ?? -1) + 1);
+    const answer = answers[Math.min(turn, answers.length - 1)];
+    if (!answer)
+      return Promise.reject(Object.assign(new Error('no such name'), { code: 'ENOTFOUND' }));
+    return Promise.resolve(answer);
+  };
+}
+
+const loopback = [{ address: '127.0.0.1', family: 4 }] as const;
+const metadata = [{ address: '169.254.169.254', family: 4 }] as const;
 
 let remote: GitRemote;
 let root: string;
@@ -55,6 +77,7 @@ async function checkout(overrides: Partial<CheckoutRequest>) {
     token: null,
     dir,
     signal: new AbortController().signal,
+    gitHosts,
     ...overrides,
   } satisfies CheckoutRequest;
   return { dir, result: await checkoutCommit(request) };
@@ -174,6 +197,78 @@ describe('checkoutCommit', () => {
     expect(await readdir(join(dir, 'vendor/lib')).catch(() => [])).toEqual([]);
   });
 
+  describe('only from allowed git hosts, at checked addresses', () => {
+    const refusal = async (overrides: Partial<CheckoutRequest>) => {
+      const error = await checkout(overrides).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(CheckoutError);
+      return (error as Error).message;
+    };
+
+    it('refuses the metadata address, saying which setting would allow it', async () => {
+      expect(await refusal({ url: 'http://169.254.169.254/latest/meta-data/' })).toBe(
+        "Could not check out refs/heads/main of http://169.254.169.254/latest/meta-data/: The clone URL's host 169.254.169.254 is not an allowed git host. An operator can allow it by adding 169.254.169.254 to GIBBON_GIT_HOSTS (or to GIBBON_GIT_INTERNAL_HOSTS for a forge on their own network) of public-api and every build-runner.",
+      );
+    });
+
+    it('refuses loopback unless the operator allowed it: the remote on localhost', async () => {
+      const url = repo.url.replace('127.0.0.1', 'localhost');
+      expect(await refusal({ url })).toContain(
+        `The clone URL's host localhost:${new URL(url).port} is not an allowed git host.`,
+      );
+    });
+
+    it('refuses an allowed name that resolves to the metadata address', async () => {
+      const message = await refusal({
+        url: 'http://forge.test/acme/app.git',
+        gitHosts: gitHostAllowlistFromEnv({ GIBBON_GIT_HOSTS: 'forge.test' }),
+        resolveHost: resolverOf({ 'forge.test': [metadata] }),
+      });
+      expect(message).toBe(
+        'Could not check out refs/heads/main of http://forge.test/acme/app.git: The git host forge.test resolves to a link-local address (169.254.0.0/16, fe80::/10: where cloud metadata services answer), which a clone never connects to by name. If the forge really has that address, an operator can list the address itself in GIBBON_GIT_HOSTS.',
+      );
+    });
+
+    it('clones from an internal name at the address it was checked at', async () => {
+      const url = repo.url.replace('127.0.0.1', 'forge.test');
+      const { dir, result } = await checkout({
+        url,
+        gitHosts: gitHostAllowlistFromEnv({ GIBBON_GIT_INTERNAL_HOSTS: 'forge.test' }),
+        resolveHost: resolverOf({ 'forge.test': [loopback] }),
+      });
+      expect(result.commit).toBe(head);
+      expect(await readFile(join(dir, 'src/a.txt'), 'utf8')).toBe('a2\n');
+    });
+
+    it('checks every request again: a name that turns to the metadata address is refused', async () => {
+      const url = repo.url.replace('127.0.0.1', 'forge.test');
+      const message = await refusal({
+        url,
+        gitHosts: gitHostAllowlistFromEnv({ GIBBON_GIT_INTERNAL_HOSTS: 'forge.test' }),
+        // The first request (the ref advertisement) sees loopback, the next one metadata.
+        resolveHost: resolverOf({ 'forge.test': [loopback, metadata] }),
+      });
+      expect(message).toContain('The git host forge.test resolves to a link-local address');
+    });
+
+    it('never shows what a server that is not git answered', async () => {
+      const secret = 'AccessKeyId: ASIA-not-for-your-eyes';
+      const server = createServer((_request, response) => {
+        response.writeHead(200, { 'content-type': 'text/plain' }).end(secret);
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      try {
+        const { port } = server.address() as AddressInfo;
+        const message = await refusal({ url: `http://127.0.0.1:${port}/latest/meta-data/` });
+        expect(message).toContain(
+          'The server did not answer as a git server (smart HTTP); check that the URL is the clone URL of a git repository.',
+        );
+        expect(message).not.toContain('ASIA');
+      } finally {
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      }
+    });
+  });
+
   describe('a private repository', () => {
     let secret: TestRepository;
 
@@ -219,6 +314,7 @@ describe('checkoutCommit', () => {
         token: null,
         dir,
         signal: controller.signal,
+        gitHosts,
       }),
     ).rejects.toThrow('canceled by user');
   });

@@ -1,9 +1,10 @@
 import * as fs from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import type { CheckedOutCommit } from '@gibbon/contracts';
+import type { CheckedOutCommit, GitHostAllowlist } from '@gibbon/contracts';
 import git from 'isomorphic-git';
 import { changedFiles } from './changed-files';
-import { abortableGitHttp } from './git-http';
+import type { HostResolver } from './fetch-target';
+import { guardedGitHttp } from './git-http';
 import { maskCredential } from './mask-credentials';
 
 /** The basic-auth user GitHub expects beside an access token. */
@@ -31,6 +32,10 @@ export interface CheckoutRequest {
   /** A build-private folder, empty or not yet there. */
   dir: string;
   signal: AbortSignal;
+  /** The hosts a fetch may go to (`RunnerConfig.gitHosts`); checked before every connection. */
+  gitHosts: GitHostAllowlist;
+  /** How host names are resolved for that check; the system resolver by default. */
+  resolveHost?: HostResolver;
 }
 
 /** A clone that failed: the message is git's (credentials masked) and is meant for the user. */
@@ -45,7 +50,9 @@ export class CheckoutError extends Error {
  * Checks out exactly one commit with isomorphic-git: a single-branch shallow fetch of the
  * ref, deepened until the commit is there, then a detached checkout. The token reaches git
  * only through `onAuth`, so no file of the checkout (`.git/config` included) holds it. Git
- * links (submodules) are not followed; symlinks are written as links, never followed.
+ * links (submodules) are not followed; symlinks are written as links, never followed. Every
+ * request goes through `guardedGitHttp`: only to allowed git hosts, at addresses checked after
+ * resolving their names (the URL is a user's, and the runner sits inside the operator's network).
  */
 export async function checkoutCommit(request: CheckoutRequest): Promise<CheckedOutCommit> {
   const { dir, signal } = request;
@@ -72,11 +79,16 @@ export async function checkoutCommit(request: CheckoutRequest): Promise<CheckedO
 
 async function fetchUntilPresent(request: CheckoutRequest): Promise<string> {
   const { dir, ref, token, signal } = request;
+  const http = guardedGitHttp({
+    signal,
+    gitHosts: request.gitHosts,
+    ...(request.resolveHost ? { resolveHost: request.resolveHost } : {}),
+  });
   for (const depth of DEPTHS) {
     signal.throwIfAborted();
     const { fetchHead } = await git.fetch({
       fs,
-      http: abortableGitHttp(signal),
+      http,
       dir,
       remote: 'origin',
       ref,
@@ -104,9 +116,21 @@ async function hasCommit(dir: string, oid: string): Promise<boolean> {
 }
 
 function describe(error: unknown, request: CheckoutRequest): string {
-  const text = error instanceof Error ? error.message : String(error);
+  const text = isSmartHttpError(error)
+    ? 'The server did not answer as a git server (smart HTTP); check that the URL is the clone URL of a git repository.'
+    : error instanceof Error
+      ? error.message
+      : String(error);
   const masked = maskCredential(text, TOKEN_USERNAME, request.token);
   return `Could not check out ${request.ref} of ${withoutUserInfo(request.url)}: ${masked}`;
+}
+
+/**
+ * isomorphic-git quotes the first 256 bytes of a non-git answer in this error's message; a
+ * build's message must never carry what some server answered, so it gets a fixed text.
+ */
+function isSmartHttpError(error: unknown): boolean {
+  return error instanceof git.Errors.SmartHttpError;
 }
 
 /** A clone URL as it may be shown: any user or password in it replaced. */

@@ -1,6 +1,7 @@
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gitHostAllowlistFromEnv } from '@gibbon/contracts';
 import { defaultContainerConfig, DockerBackend, labelKeys, reapContainers } from '@gibbon/engine';
 import { LocalDiskBlobStore } from '@gibbon/storage';
 import {
@@ -105,6 +106,15 @@ beforeAll(async () => {
       logDrainTimeoutMs: 10_000,
       logFlushIntervalMs: 200,
       stopGraceSeconds: 1,
+      // The test remote is on 127.0.0.1, allowed as an operator would allow it.
+      gitHosts: gitHostAllowlistFromEnv({ GIBBON_GIT_HOSTS: '127.0.0.1' }),
+      // forge.test is this machine (the test remote); no test asks a real DNS server.
+      resolveHost: (hostname) =>
+        hostname === 'forge.test'
+          ? Promise.resolve([{ address: '127.0.0.1', family: 4 }])
+          : Promise.reject(
+              Object.assign(new Error('not in the test table'), { code: 'ENOTFOUND' }),
+            ),
     }),
     logger,
     capacity: 2,
@@ -172,6 +182,31 @@ describe('Runner with the engine (real git, Docker, HTTP)', () => {
     server.enqueue(withToken);
     await until(() => server.build('auth').result !== undefined);
     expect(server.build('auth').result).toEqual({ status: 'success' });
+  }, 120_000);
+
+  it('refuses to clone from a host the operator did not allow, and says which setting does', async () => {
+    const metadata = claimFixture({
+      id: 'metadata',
+      url: 'http://169.254.169.254/latest/meta-data/',
+    });
+    server.enqueue(metadata);
+    await until(() => server.build('metadata').result !== undefined);
+    const message =
+      "Could not check out refs/heads/main of http://169.254.169.254/latest/meta-data/: The clone URL's host 169.254.169.254 is not an allowed git host. An operator can allow it by adding 169.254.169.254 to GIBBON_GIT_HOSTS (or to GIBBON_GIT_INTERNAL_HOSTS for a forge on their own network) of public-api and every build-runner.";
+    expect(server.build('metadata').result).toEqual({ status: 'error', message });
+    expect(server.logOf('metadata', '_script')).toBe(`${message}\n`);
+
+    // A name of this machine is loopback: allowed only through GIBBON_GIT_INTERNAL_HOSTS.
+    const repo = await repository('by-name', ['true']);
+    const byName = claimFixture({
+      id: 'by-name',
+      url: repo.url.replace('127.0.0.1', 'forge.test'),
+    });
+    server.enqueue(byName);
+    await until(() => server.build('by-name').result !== undefined);
+    expect(server.build('by-name').result?.message).toContain(
+      'is not an allowed git host. An operator can allow it by adding forge.test:',
+    );
   }, 120_000);
 
   it('cancels a running build from the heartbeat answer and removes its container', async () => {
