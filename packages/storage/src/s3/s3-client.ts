@@ -16,11 +16,21 @@ export interface S3ConnectionOptions {
   createBucket?: boolean;
   /** Attempts per request (first try included) of the SDK's standard retry strategy (5). */
   maxAttempts?: number;
+  /**
+   * How long a request may go without a byte moving either way before it is abandoned (and
+   * retried like a 5xx). Default 30 s. The SDK has no such limit of its own: one request to an
+   * S3 that accepts it and never answers would hold the put, and the build, forever.
+   */
+  idleTimeoutMs?: number;
+  /** How long opening a connection may take before the attempt counts as failed. Default 10 s. */
+  connectTimeoutMs?: number;
 }
 
 /**
  * A client whose every request uses the SDK's standard retry strategy: exponential backoff
- * with full jitter on 5xx, throttling and connection errors, `maxAttempts` attempts in all.
+ * with full jitter on 5xx, throttling, connection errors and timeouts, `maxAttempts` attempts
+ * in all. A request that stalls (no byte either way for `idleTimeoutMs`) or cannot connect
+ * within `connectTimeoutMs` is such a timeout; a slow upload that keeps moving is not.
  */
 export function createS3Client(options: S3ConnectionOptions): S3Client {
   const config: S3ClientConfig = {
@@ -30,6 +40,10 @@ export function createS3Client(options: S3ConnectionOptions): S3Client {
     credentials: options.credentials,
     maxAttempts: options.maxAttempts ?? 5,
     retryMode: 'standard',
+    requestHandler: {
+      connectionTimeout: options.connectTimeoutMs ?? 10_000,
+      socketTimeout: options.idleTimeoutMs ?? 30_000,
+    },
   };
   if (options.endpoint !== undefined) {
     // S3-compatible servers (MinIO releases, s3rver) differ in their support of the newer

@@ -96,7 +96,7 @@ describe('S3BlobStore against a failing server', () => {
 
   afterEach(() => proxy.close());
 
-  const storeVia = (maxAttempts: number) =>
+  const storeVia = (maxAttempts: number, idleTimeoutMs?: number) =>
     new S3BlobStore({
       bucket,
       region: server.region,
@@ -104,6 +104,7 @@ describe('S3BlobStore against a failing server', () => {
       credentials: server.credentials,
       partSize: 5 * MiB,
       maxAttempts,
+      ...(idleTimeoutMs === undefined ? {} : { idleTimeoutMs }),
     });
 
   const requestsTo = (method: string, key: string) =>
@@ -118,6 +119,19 @@ describe('S3BlobStore against a failing server', () => {
     proxy.failNext(1, 'GET', 500, 'InternalError');
     expect((await readAll(await store.get('retried/object'))).toString()).toBe('payload');
     expect(requestsTo('GET', 'retried/object')).toHaveLength(2);
+    await store.close();
+  });
+
+  it('abandons a request S3 never answers after the idle timeout and retries it', async () => {
+    const store = storeVia(3, 1_000);
+    let hung = 0;
+    proxy.rule = ({ method }) => (method === 'PUT' && hung++ === 0 ? { kind: 'hang' } : undefined);
+    await store.put('stalled/object', 'payload');
+    expect(requestsTo('PUT', 'stalled/object').map((each) => each.outcome)).toEqual([
+      'hang',
+      'passed',
+    ]);
+    expect((await readAll(await store.get('stalled/object'))).toString()).toBe('payload');
     await store.close();
   });
 
