@@ -167,7 +167,22 @@ function gitHosts(env: Env): GitHostAllowlist {
   }
 }
 
-export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): RunnerConfig {
+/**
+ * A root runner's boxes run under uids of their own, which must pass through every folder
+ * above their checkout; the data folder is private (0700), so its work folder lies outside,
+ * in /var/lib (one per runner token). Any other runner keeps it in the data folder.
+ */
+function defaultWorkDir(dataDir: string, token: string, runnerUid: number | undefined): string {
+  if (runnerUid !== 0) return join(dataDir, 'runner-work');
+  const runner = createHash('sha256').update(token).digest('hex').slice(0, 16);
+  return join('/var/lib/gibbon-runner', runner);
+}
+
+export function loadConfig(
+  env: Env = process.env,
+  cwd: string = process.cwd(),
+  runnerUid: number | undefined = process.getuid?.(),
+): RunnerConfig {
   const dataDir = resolve(cwd, env.GIBBON_DATA_DIR?.trim() || '.gibbon-data');
   const token = runnerToken(env);
   let storage: BlobStoreConfig;
@@ -183,7 +198,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     capacity: positiveInteger(env, 'GIBBON_RUNNER_CAPACITY', 2, MAX_CAPACITY),
     jobNetwork: jobNetwork(env),
     dataDir,
-    workDir: resolve(cwd, env.GIBBON_RUNNER_WORK_DIR?.trim() || join(dataDir, 'runner-work')),
+    workDir: resolve(cwd, env.GIBBON_RUNNER_WORK_DIR?.trim() || defaultWorkDir(dataDir, token, runnerUid)),
     runnerId: runnerId(env, token),
     drainTimeoutSeconds: positiveInteger(env, 'GIBBON_RUNNER_DRAIN_TIMEOUT', 600, 86_400),
     storage,

@@ -36,7 +36,6 @@ export async function prepareSandbox(
       `Build scripts can't be sandboxed on this machine (${failure.replaceAll('\n', ' ')}); install bubblewrap (Debian: apt-get install bubblewrap) and allow user namespaces (kernel.unprivileged_userns_clone=1; in a container, see docs/adr/0004-script-sandbox.md), or set GIBBON_UNSANDBOXED_SCRIPTS=1 to run them unsandboxed.`,
     );
   }
-  if (uids) await checkBoxUsersPass(config.workDir);
   return uids ? { uids } : {};
 }
 
@@ -46,7 +45,7 @@ export async function prepareSandbox(
  * made passable with each build (EngineExecutor); a parent they can't pass stops the runner
  * with one line, rather than every build failing on it.
  */
-async function checkBoxUsersPass(workDir: string): Promise<void> {
+export async function checkBoxUsersPass(workDir: string): Promise<void> {
   for (let folder = dirname(workDir); ; folder = dirname(folder)) {
     const { mode } = await stat(folder);
     if ((mode & 0o001) === 0) {

@@ -15,7 +15,7 @@ import { defaultBackoff } from './reporting/backoff';
 import { RunnerApiClient } from './runner-api/client';
 import { EngineExecutor } from './runner/engine-executor';
 import { Runner } from './runner/runner';
-import { prepareSandbox } from './sandbox-check';
+import { checkBoxUsersPass, prepareSandbox } from './sandbox-check';
 
 /** How long the end of a build keeps trying to deliver its last logs, events and result. */
 const REPORT_TIMEOUT_MS = 10 * 60_000;
@@ -41,8 +41,10 @@ export async function createRunnerService(
   const reaped = await reapContainers(docker, { runner: config.runnerId });
   if (reaped.length > 0)
     logger.log('info', 'removed containers of an earlier run', { count: reaped.length });
-  await removeBuildFolders(config.workDir, logger);
   const sandbox = await prepareSandbox(config, logger);
+  // Boxes of a root runner (a uid each) pass through the work folder to their checkouts.
+  await removeBuildFolders(config.workDir, logger, sandbox?.uids ? 0o711 : 0o700);
+  if (sandbox?.uids) await checkBoxUsersPass(config.workDir);
   const store = await openStore(config);
   const backend = new DockerBackend(docker, {
     ...defaultContainerConfig,
@@ -90,9 +92,9 @@ async function pingDocker(docker: Docker): Promise<void> {
  * folder must be this user's to write: a bind mount the host created for root is the usual
  * reason it is not, and every build would fail on it.
  */
-async function removeBuildFolders(workDir: string, logger: Logger): Promise<void> {
+async function removeBuildFolders(workDir: string, logger: Logger, mode: number): Promise<void> {
   try {
-    await mkdir(workDir, { recursive: true, mode: 0o700 });
+    await mkdir(workDir, { recursive: true, mode });
     await access(workDir, constants.W_OK);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? String(error);
