@@ -86,6 +86,7 @@ describe('loadConfig', () => {
         GIBBON_S3_BUCKET: 'gibbon',
       },
       '/srv',
+      1000,
     );
     expect(config).toMatchObject({
       serverUrl: 'https://ci.example.com',
