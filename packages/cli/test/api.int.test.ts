@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { startRecordingServer, type RecordingServer } from '@gibbon/test-kit';
-import type { Build } from '@gibbon/contracts';
+import type { Build, KeyStatus } from '@gibbon/contracts';
 import { runCliProcess, startCli, waitForOutput } from './cli-process';
 import { startPublicApi, type PublicApiProcess } from './public-api-process';
 
@@ -50,6 +50,52 @@ describe('API commands against a real public-api', () => {
     expect(listed.stdout).toMatch(/ npm +NPM_TOKEN$/m);
     expect(listed.stdout).not.toContain('tok-123456');
   }, 30_000);
+
+  it('gibbon admin rotate-keys rotates the signing key and the master key; admin keys shows them', async () => {
+    const before = await runCliProcess(['admin', 'keys', '--json'], { cwd, env });
+    expect(before.code).toBe(0);
+    const oldKeys = JSON.parse(before.stdout) as KeyStatus;
+    expect(oldKeys.masterKey.source).toBe('file');
+
+    const rotated = await runCliProcess(['admin', 'rotate-keys'], { cwd, env });
+    expect(rotated).toMatchObject({ code: 0, stderr: '' });
+    const lines = rotated.stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^Signing key: key_[0-9a-f]{24} signs build tokens from now on\.$/);
+    const masterLine = lines.find((line) => line.startsWith('Master key:'));
+    expect(masterLine).toMatch(
+      /^Master key: every stored key is wrapped by mk_[0-9a-f]{16} now \(1 data key and \d+ signing keys? re-wrapped\)\.$/,
+    );
+    expect(rotated.stdout).toContain(
+      `  The old key (${oldKeys.masterKey.keyId}) is gone: master.key holds the new one. Back it up.`,
+    );
+
+    const after = JSON.parse(
+      (await runCliProcess(['admin', 'keys', '--json'], { cwd, env })).stdout,
+    ) as KeyStatus;
+    expect(after.masterKey.keyId).not.toBe(oldKeys.masterKey.keyId);
+    expect(after.masterKey.wrapped.map((count) => count.masterKeyId)).toEqual([
+      after.masterKey.keyId,
+    ]);
+    expect(after.signingKeys[0]).toMatchObject({ signs: true, retiresAt: null });
+    const table = await runCliProcess(['admin', 'keys'], { cwd, env });
+    expect(table.stdout).toMatch(/^MASTER KEY +DATA KEYS +SIGNING KEYS$/m);
+    expect(table.stdout).toMatch(/^SIGNING KEY +USE +CREATED +RETIRES$/m);
+
+    const orgToken = await runCliProcess(['admin', 'keys'], {
+      cwd,
+      env: { ...env, GIBBON_TOKEN: 'gbn_org_' + 'a'.repeat(43) },
+    });
+    expect(orgToken.code).toBe(2);
+    expect(orgToken.stderr).toMatch(
+      /^gibbon admin: Reading the key state: .+ \(401 unauthenticated\)$/m,
+    );
+    const both = await runCliProcess(['admin', 'rotate-keys', '--signing', '--master'], {
+      cwd,
+      env,
+    });
+    expect(both).toMatchObject({ code: 2 });
+    expect(both.stderr).toContain('Give at most one of --signing and --master');
+  }, 60_000);
 
   it('shows the API error body for a bad token and an unknown org (exit 2)', async () => {
     const badToken = await runCliProcess(['repos', '--org', 'acme'], {

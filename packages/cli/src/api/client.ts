@@ -2,11 +2,15 @@ import type {
   Build,
   BuildList,
   BuildTrigger,
+  KeyStatus,
+  MasterKeyRotation,
   OrgList,
   ParamSet,
   ParamSetCreate,
   ParamSetList,
   RepoList,
+  SigningKeyRotate,
+  SigningKeyRotation,
 } from '@gibbon/contracts';
 import { UnprocessableError } from '@gibbon/contracts/core';
 import type { RepoRef, ServerConfig } from './config';
@@ -81,6 +85,18 @@ export class GibbonClient {
       `/v1/orgs/${seg(org)}/params/${seg(id)}`,
       `Deleting parameter set ${id}`,
     );
+  }
+
+  keyStatus(): Promise<KeyStatus> {
+    return this.json('GET', '/v1/admin/keys', 'Reading the key state');
+  }
+
+  rotateSigningKey(body: SigningKeyRotate): Promise<SigningKeyRotation> {
+    return this.json('POST', '/v1/admin/keys/signing/rotate', 'Rotating the signing key', body);
+  }
+
+  rotateMasterKey(): Promise<MasterKeyRotation> {
+    return this.json('POST', '/v1/admin/keys/master/rotate', 'Rotating the master key');
   }
 
   /** The job's log text; with `follow`, a stream that stays open until the job ends. */

@@ -1,3 +1,4 @@
+import { adminCommand } from './admin';
 import {
   buildsCommand,
   cancelCommand,
@@ -23,5 +24,6 @@ export const commands: readonly Command[] = [
   triggerCommand,
   cancelCommand,
   paramsCommand,
+  adminCommand,
   serverCommand,
 ];
