@@ -27,11 +27,16 @@ const run = promisify(execFile);
 /** GitHub gives up on a delivery after 10 s: an answer later than that is a failed delivery. */
 const githubTimeoutMs = 10_000;
 const MiB = 1024 * 1024;
+/** public-api's body read deadline (default 10 s), shortened so the trickle test is quick. */
+const bodyTimeoutSeconds = 3;
 
 let attack: AttackStack;
 
 beforeAll(async () => {
-  attack = await AttackStack.start({ postgres: true });
+  attack = await AttackStack.start({
+    postgres: true,
+    apiEnv: { GIBBON_BODY_TIMEOUT_SECONDS: String(bodyTimeoutSeconds) },
+  });
 }, 120_000);
 
 afterAll(async () => {
@@ -273,8 +278,8 @@ describe('A. webhook ingress', () => {
 
     test('A6 oversized and slow bodies: a 1 byte/s trickle is cut off (408 or closed) after the read deadline', async () => {
       await attack.withLogs(async () => {
-        // The plan's default body read deadline is 10 s; the margin covers a loaded machine.
-        const deadlineMs = 10_000;
+        // The deadline set above (GIBBON_BODY_TIMEOUT_SECONDS); the margin covers a loaded machine.
+        const deadlineMs = bodyTimeoutSeconds * 1000;
         const trickle = rawPost({
           port: port(),
           path: path(),

@@ -86,6 +86,8 @@ export class AttackStack {
         { github, s3: s3Faults ? { ...s3, endpoint: s3Faults.endpoint } : s3 },
         {
           leaseSeconds: options.leaseSeconds,
+          // The repository lives on test-kit's loopback git remote: allow exactly that host.
+          serviceEnv: { GIBBON_GIT_HOSTS: new URL(remote.url).host },
           apiEnv: {
             GIBBON_MASTER_KEY: masterKey.toString('base64'),
             ...(database ? { GIBBON_DATABASE_URL: database.proxiedUrl } : {}),
@@ -191,7 +193,10 @@ async function startDatabase(cleanups: (() => Promise<unknown>)[]): Promise<Atta
   const database = await createTestDatabase();
   cleanups.push(() => database.drop());
   const direct = new URL(database.url);
-  const proxy = await FaultProxy.start({ host: direct.hostname, port: Number(direct.port || 5432) });
+  const proxy = await FaultProxy.start({
+    host: direct.hostname,
+    port: Number(direct.port || 5432),
+  });
   cleanups.unshift(() => proxy.close());
   const proxied = new URL(database.url);
   proxied.hostname = '127.0.0.1';

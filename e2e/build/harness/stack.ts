@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApiClient } from './api-client';
@@ -13,6 +13,8 @@ export interface StackOptions {
   readonly leaseSeconds?: number;
   /** More settings of public-api (e.g. `GIBBON_DATABASE_URL`, `GIBBON_MASTER_KEY`). */
   readonly apiEnv?: Readonly<Record<string, string>>;
+  /** Settings of public-api and every runner alike (e.g. `GIBBON_GIT_HOSTS`). */
+  readonly serviceEnv?: Readonly<Record<string, string>>;
 }
 
 /** A registered runner; `start()` runs (or runs again) its process with the same id and folders. */
@@ -55,6 +57,9 @@ export class Stack {
     options: StackOptions = {},
   ): Promise<Stack> {
     const root = await mkdtemp(join(tmpdir(), 'gibbon-e2e-build-'));
+    // Sandboxed build scripts run under uids of their own and must pass through to the
+    // runners' work folders; mkdtemp makes the folder 0700.
+    await chmod(root, 0o711);
     const stack = new Stack(root, await freePort(), github, s3, await s3.createBucket(), options);
     try {
       await stack.startApi();
@@ -159,6 +164,7 @@ export class Stack {
     for (const name of Object.keys(env)) if (name.startsWith('GIBBON_')) delete env[name];
     return {
       ...env,
+      ...this.options.serviceEnv,
       GIBBON_DATA_DIR: dataDir,
       GIBBON_STORAGE: 's3',
       GIBBON_S3_ENDPOINT: this.s3.endpoint,
