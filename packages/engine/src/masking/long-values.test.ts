@@ -154,6 +154,16 @@ describe('streaming equals masking the whole text', () => {
 
   // Few letters and periodic values make overlapping and near-miss patterns, long and short.
   const unit = (seed: number, length: number) => valueOf(length, seed).replace(/[^ab]/g, 'a');
+  it('stays exact for text crafted to share long beginnings with many values', () => {
+    const values = Array.from({ length: 120 }, (_, k) => `${'a'.repeat(k + 4)}c${'a'.repeat(200)}`);
+    const masker = new Masker();
+    for (const value of values) masker.register(value);
+    const text = `${'a'.repeat(3000)}b${values[50]}b${'a'.repeat(500)}${values[7]}`;
+    const whole = masker.mask(text);
+    expect(whole).toBe(reference(text, values));
+    expect(streamed(masker, cut(text, [97, 1, 13]))).toBe(whole);
+  });
+
   const cases = Array.from({ length: 40 }, (_, index) => index);
 
   it.each(cases)('case %i', (index) => {

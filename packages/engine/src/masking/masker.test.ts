@@ -100,11 +100,25 @@ describe('Masker', () => {
   });
 
   it('masks a secret registered after text was written but before it was released', () => {
-    const masker = maskerWith('zzzzzzzzzzzzzzzzzzzz');
+    // 'late-secret' is held back as the beginning of the registered 'late-secret-v2'.
+    const masker = maskerWith('late-secret-v2');
     const stream = new MaskingStream(masker);
     const released = stream.write('log: late-secret');
+    expect(released).toBe('log: ');
     masker.register('late-secret');
     expect(released + stream.end()).toBe(`log: ${MASK}`);
+  });
+
+  it('holds back only an end that could begin a secret, so a line followed by silence shows', () => {
+    const masker = maskerWith(SECRET, 'x'.repeat(900) + 'tail');
+    const lines: string[] = [];
+    const lineMasker = new LineMasker(masker, (line) => lines.push(line));
+    lineMasker.write('waiting for approval\n');
+    expect(lines).toEqual(['waiting for approval']);
+    lineMasker.write(`token ${SECRET.slice(0, 8)}`);
+    expect(lines).toEqual(['waiting for approval']);
+    lineMasker.write(`${SECRET.slice(8)} ok\n`);
+    expect(lines).toEqual(['waiting for approval', `token ${MASK} ok`]);
   });
 
   it('keeps multi-byte characters split across byte writes intact', () => {

@@ -2,13 +2,14 @@ import { UnprocessableError } from '@gibbon/contracts/core';
 import { findMatches, replaceMatches, type Match } from './find-matches';
 import { LongPattern } from './partial-match';
 import { MIN_SECRET_LENGTH, patternsOf } from './patterns';
+import { ShortPatterns } from './short-partials';
 
 export const MASK = '***';
 
 /**
- * Patterns up to this long are covered by a plain hold-back (a stream keeps its last
- * `longest - 1` characters); a longer one is followed by partial-match tracking instead, so a
- * 65,536-character secret does not hold back a log by hundreds of thousands of characters.
+ * Patterns up to this long are looked for at the end of each write afresh (ShortPatterns); a
+ * longer one is followed from write to write (LongPattern), so a 65,536-character secret costs
+ * each write only the text it adds.
  */
 export const SHORT_PATTERN_MAX = 1024;
 
@@ -37,6 +38,7 @@ export class Masker {
   private readonly known = new Set<string>();
   private sorted: string[] = [];
   private long: LongPattern[] = [];
+  private readonly short = new ShortPatterns();
   private chars = 0;
   private firstFailure: string | undefined;
 
@@ -62,6 +64,7 @@ export class Masker {
       this.known.add(pattern);
       this.chars += pattern.length;
       if (pattern.length > SHORT_PATTERN_MAX) this.long.push(new LongPattern(pattern));
+      else this.short.add(pattern);
     }
     if (fresh.length > 0) this.sorted = [...this.known].sort(byLengthDescending);
     return true;
@@ -72,9 +75,9 @@ export class Masker {
     return this.sorted[0]?.length ?? 0;
   }
 
-  /** How many characters a stream always holds back: enough for every short pattern. */
-  get fixedHoldBack(): number {
-    return Math.max(0, Math.min(this.longestPattern, SHORT_PATTERN_MAX) - 1);
+  /** Where the earliest partial match of a short pattern at the end of `text` starts. */
+  shortPartialStart(text: string): number {
+    return this.short.partialStart(text);
   }
 
   /** The patterns longer than SHORT_PATTERN_MAX, in the order they were registered. */

@@ -4,11 +4,11 @@ import type { LongPattern } from './partial-match';
 
 /**
  * Masks text that arrives in pieces. A secret split across writes is caught because the end
- * of the text that could still be the start of a pattern is held back until more text comes
- * or `end()`: the last `fixedHoldBack` characters (every pattern up to SHORT_PATTERN_MAX
- * characters), and, for each longer pattern, the longest end of the text that is a beginning
- * of it (tracked from write to write, so each character is looked at once per long pattern).
- * Lifecycle: `write()` any number of times, then `end()` once.
+ * of the text that could still be the beginning of a pattern is held back until more text
+ * comes or `end()`; nothing else is (a line is shown as soon as its end can't begin a secret).
+ * For a pattern longer than SHORT_PATTERN_MAX that end is tracked from write to write, so each
+ * character is looked at once per long pattern. Lifecycle: `write()` any number of times, then
+ * `end()` once.
  */
 export class MaskingStream {
   private pending = '';
@@ -21,10 +21,9 @@ export class MaskingStream {
   write(text: string): string {
     const buffered = this.pending + text;
     let cut = Math.min(
-      buffered.length - this.masker.fixedHoldBack,
+      this.masker.shortPartialStart(buffered),
       this.partialStart(buffered, this.pending.length),
     );
-    cut = Math.max(0, cut);
     // A match that starts before the cut is final (nothing longer can start at or before
     // it, or the cut would be there); one that runs past the cut takes the cut to its end.
     const released = this.masker.matches(buffered).filter((match) => match.start < cut);
