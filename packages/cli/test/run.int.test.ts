@@ -161,6 +161,51 @@ export default pipeline((ctx) => [
     expect(events.at(-1)).toMatchObject({ type: 'build.ended', status: 'success' });
   }, 60_000);
 
+  it('masks a --param value an action throws, in the progress line, the log and --json', async () => {
+    const dir = await repo(`
+import { action } from '@gibbon/sdk';
+export default action('deploy', async (job) => {
+  const key = await job.param('DEPLOY_KEY');
+  throw new Error('the deploy service refused key ' + key);
+});
+`);
+    const secret = 'dk-cli-thrown-s3cret';
+    const plain = await runCliProcess(['run', '--param', `DEPLOY_KEY=${secret}`], { cwd: dir });
+    expect(plain.code).toBe(1);
+    expect(plain.stdout).toMatch(
+      /^✗ deploy +failure +\d+\.\ds +\(the deploy service refused key \*\*\*\)$/m,
+    );
+    expect(plain.stdout).toMatch(/^deploy +\| Job failed: the deploy service refused key \*\*\*$/m);
+    expect(plain.stdout + plain.stderr).not.toContain(secret);
+
+    const json = await runCliProcess(['run', '--json', '--param', `DEPLOY_KEY=${secret}`], {
+      cwd: dir,
+    });
+    expect(json.code).toBe(1);
+    const lines = json.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { type: string; message?: string; text?: string });
+    expect(lines).toContainEqual(
+      expect.objectContaining({
+        type: 'job.ended',
+        status: 'failure',
+        message: 'the deploy service refused key ***',
+      }),
+    );
+    expect(lines).toContainEqual(
+      expect.objectContaining({
+        type: 'log',
+        text: 'Job failed: the deploy service refused key ***',
+      }),
+    );
+    expect(lines.at(-1)).toMatchObject({
+      type: 'build.ended',
+      jobs: [expect.objectContaining({ message: 'the deploy service refused key ***' })],
+    });
+    expect(json.stdout + json.stderr).not.toContain(secret);
+  }, 60_000);
+
   it('Ctrl-C mid-job cancels the build and leaves no container', async () => {
     const jobId = `sleeper-${process.pid}-${Date.now()}`;
     const dir = await repo(`
