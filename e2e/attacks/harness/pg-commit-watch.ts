@@ -34,7 +34,10 @@ export function commitCutTap(options: { table: string; cut: CommitCut; onCut(): 
     if (done) return 'forward';
     let state = connections.get(connection);
     if (!state) {
-      state = { buffer: Buffer.alloc(0), startedUp: false, wrote: false, committing: false };
+      // A connection opened before the tap was set is past its startup: its messages are typed
+      // (a letter first), while a startup message begins with its length's high byte, 0.
+      const startedUp = direction === 'downstream' || chunk[0] !== 0;
+      state = { buffer: Buffer.alloc(0), startedUp, wrote: false, committing: false };
       connections.set(connection, state);
     }
     if (direction === 'downstream') {
