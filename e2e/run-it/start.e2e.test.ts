@@ -1,4 +1,14 @@
-import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import {
+  chmod,
+  lstat,
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  rm,
+  stat,
+  writeFile,
+} from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -90,6 +100,22 @@ describe('pnpm start with the embedded defaults', () => {
     await start.waitFor('build-runner | ', 20_000);
     // pnpm start, public-api and build-runner.
     expect(await processesUsing(dataDir())).toHaveLength(3);
+    // Both services are up and have written their files: none is open to other users.
+    expect(await readdir(dataDir())).toEqual(
+      expect.arrayContaining([
+        'admin-token',
+        'gibbon.sqlite',
+        'gibbon.sqlite-wal',
+        'gibbon.sqlite-shm',
+        'master.key',
+        'runner-token.json',
+        'storage',
+        // A root runner keeps its work folder outside, for its builds' own uids to pass.
+        ...(process.getuid?.() === 0 ? [] : ['runner-work']),
+      ]),
+    );
+    expect(await openToOthers(dataDir())).toEqual([]);
+
 
     await stopWith(start, 'SIGINT', dataDir());
     expect(start.output).toContain('build-runner stopped');
@@ -150,6 +176,15 @@ describe('gibbon server', () => {
     expect(await processesUsing(dataDir)).toEqual([]);
   }, 180_000);
 });
+
+/** Every path under `root` (itself included) whose mode grants group or others anything. */
+async function openToOthers(root: string): Promise<string[]> {
+  const info = await lstat(root);
+  const found = (info.mode & 0o077) === 0 ? [] : [`${root} ${(info.mode & 0o777).toString(8)}`];
+  if (!info.isDirectory()) return found;
+  for (const name of await readdir(root)) found.push(...(await openToOthers(join(root, name))));
+  return found;
+}
 
 /** Forced stops kill the services without waiting for them; their exit takes a moment. */
 async function waitForNoProcess(dataDir: string): Promise<void> {
@@ -237,6 +272,14 @@ describe('a build through pnpm start', () => {
     });
     expect(await log.text()).toContain('hello from gibbon');
     await stopWith(start, 'SIGINT', dataDir);
+    // What the build left (logs, the compile cache, ...) passes public-api's check at its next
+    // start: nothing directly in the data folder is open to other users.
+    const loose: string[] = [];
+    for (const name of await readdir(dataDir)) {
+      const { mode } = await stat(join(dataDir, name));
+      if ((mode & 0o077) !== 0) loose.push(`${name} ${(mode & 0o777).toString(8)}`);
+    }
+    expect(loose).toEqual([]);
   }, 150_000);
 
   test('gibbon server: a second Ctrl-C while a build runs forces the stop; no service is left', async () => {
@@ -329,6 +372,17 @@ describe('pnpm start refuses with one clear line', () => {
       `gibbon: The data folder ${dataDir} is not writable (ENOTDIR); set GIBBON_DATA_DIR to a folder you can write to.`,
     );
   });
+
+  test('when a key file in the data folder is readable by others', async () => {
+    // As a copy with `cp` or an extracted backup leaves it: the key file readable by all.
+    const dataDir = join(workDir, 'loose-key');
+    await mkdir(dataDir, { mode: 0o700 });
+    await writeFile(join(dataDir, 'master.key'), 'a key\n');
+    await chmod(join(dataDir, 'master.key'), 0o644);
+    expect(await refusal(startEnv(dataDir, await freePort()))).toBe(
+      `gibbon public-api: ${join(dataDir, 'master.key')} has mode 0644 (group or others have access); the data folder holds the master key, tokens and database and must be private to its owner: run chmod -R go-rwx ${dataDir} (and rotate the keys if someone else may have read them).`,
+    );
+  }, 60_000);
 
   test("a service's own one-line error is passed through", async () => {
     const env = startEnv(join(workDir, 'bad-db'), await freePort(), {

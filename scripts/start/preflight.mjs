@@ -1,6 +1,6 @@
 // Checks `pnpm start` makes before it builds or spawns anything, so the three common mistakes
 // (no Docker, port taken, data folder unusable) each end in one line that says how to fix them.
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -11,12 +11,18 @@ export class StartError extends Error {}
 /** A service stopped at start; `message` is its own line (`gibbon public-api: ...`). */
 export class ServiceFailedError extends StartError {}
 
-/** Creates the data folder (0700) when missing and proves it can be written to. */
+/**
+ * Creates the data folder (0700, set explicitly: the umask only takes bits away) when missing
+ * and proves it can be written to. Whether an existing folder is private is public-api's check
+ * at its start (it refuses with the path, its mode and the chmod that fixes it).
+ */
 export async function checkDataDir(dataDir) {
   const probe = join(dataDir, `.write-check-${process.pid}`);
   try {
-    await mkdir(dataDir, { recursive: true, mode: 0o700 });
-    await writeFile(probe, '');
+    if ((await mkdir(dataDir, { recursive: true, mode: 0o700 })) !== undefined) {
+      await chmod(dataDir, 0o700);
+    }
+    await writeFile(probe, '', { mode: 0o600 });
     await rm(probe);
   } catch (error) {
     throw new StartError(

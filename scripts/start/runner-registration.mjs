@@ -2,7 +2,8 @@
 // (POST /v1/runners) and keeps `{ id, token }` in `runner-token.json` (0600) in the data
 // folder; later starts reuse it as long as public-api still lists that runner, and register a
 // new one when it does not (runner deleted, database reset).
-import { chmod, readFile, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { open, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StartError } from './preflight.mjs';
 
@@ -40,9 +41,31 @@ export async function ensureRunnerToken(api, dataDir) {
     );
   }
   const { id, token } = runner.body;
-  await writeFile(path, JSON.stringify({ id, token }) + '\n', { mode: 0o600 });
-  await chmod(path, 0o600);
+  await writePrivately(path, JSON.stringify({ id, token }) + '\n');
   return { id, token };
+}
+
+/**
+ * Writes `path` with mode 0600 through a new file and a rename: the token is never in a file
+ * others may read (an old runner-token.json with a looser mode is replaced, not rewritten),
+ * and a crash leaves the old file or the new one, never half of one.
+ */
+async function writePrivately(path, content) {
+  const temp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
+  const handle = await open(temp, 'wx', 0o600);
+  try {
+    await handle.chmod(0o600); // the umask may only have taken bits away; make it exact
+    await handle.writeFile(content);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  try {
+    await rename(temp, path);
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
+  }
 }
 
 /** The runner as public-api lists it (admin only), or undefined. */

@@ -1,5 +1,5 @@
 import { constants } from 'node:fs';
-import { access, readdir, rm, mkdir } from 'node:fs/promises';
+import { access, chmod, readdir, rm, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import Docker from 'dockerode';
 import {
@@ -45,6 +45,7 @@ export async function createRunnerService(
   // Boxes of a root runner (a uid each) pass through the work folder to their checkouts.
   await removeBuildFolders(config.workDir, logger, sandbox?.uids ? 0o711 : 0o700);
   if (sandbox?.uids) await checkBoxUsersPass(config.workDir);
+  const compileCacheDir = await makeCompileCacheDir(config.dataDir);
   const store = await openStore(config);
   const backend = new DockerBackend(docker, {
     ...defaultContainerConfig,
@@ -53,7 +54,7 @@ export async function createRunnerService(
   });
   const executor = new EngineExecutor({
     workDir: config.workDir,
-    compileCacheDir: join(config.dataDir, 'runner-cache', 'scripts'),
+    compileCacheDir,
     backend,
     network: config.jobNetwork,
     store,
@@ -115,6 +116,26 @@ async function removeBuildFolders(workDir: string, logger: Logger, mode: number)
       logger.log('warn', 'could not remove a build folder of an earlier run', { error });
     }
   }
+}
+
+/**
+ * The compiled build scripts live in `runner-cache/` of the data folder, which is private:
+ * public-api refuses to start when anything in it is open to other users, and the engine
+ * would create the folder with the umask's mode. Made here, 0700, before the engine needs it.
+ */
+async function makeCompileCacheDir(dataDir: string): Promise<string> {
+  const cacheRoot = join(dataDir, 'runner-cache');
+  try {
+    if ((await mkdir(cacheRoot, { recursive: true, mode: 0o700 })) !== undefined) {
+      await chmod(cacheRoot, 0o700);
+    }
+  } catch (error) {
+    throw new ConfigError(
+      `Cannot create ${cacheRoot} for compiled build scripts (${(error as NodeJS.ErrnoException).code ?? String(error)}); set GIBBON_DATA_DIR to a folder this user can write to.`,
+      { cause: error },
+    );
+  }
+  return join(cacheRoot, 'scripts');
 }
 
 async function openStore(config: RunnerConfig): Promise<BlobStore> {
