@@ -105,6 +105,7 @@ describe('config from the environment', () => {
     expect(() => loadConfig(env, '/')).toThrow(ConfigError);
     expect(() => loadConfig(env, '/')).toThrow(message);
   });
+
   it('reads GIBBON_MASTER_KEY_PREVIOUS (comma-separated) beside GIBBON_MASTER_KEY, and refuses it alone', () => {
     const [current, older, oldest] = [randomBytes(32), randomBytes(32), randomBytes(32)];
     const config = loadConfig(
