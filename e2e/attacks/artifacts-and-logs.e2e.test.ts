@@ -43,7 +43,9 @@ async function bucketKeys(): Promise<string[]> {
   const entries = await readdir(root, { recursive: true, withFileTypes: true });
   return entries
     .filter((entry) => entry.isFile() && entry.name.endsWith('._S3rver_object'))
-    .map((entry) => relative(root, join(entry.parentPath, entry.name)).slice(0, -'._S3rver_object'.length));
+    .map((entry) =>
+      relative(root, join(entry.parentPath, entry.name)).slice(0, -'._S3rver_object'.length),
+    );
 }
 
 async function downloadArtifact(number: number, id: string, api = attack.admin): Promise<Response> {
@@ -62,7 +64,7 @@ const fileArchive = (text: string) => tarGz([{ name: 'owner.txt', type: 'file', 
 describe('F. artifacts and log storage', () => {
   let first: Build;
 
-  test('F32 artifact name and path traversal: hostile names are refused, keys stay under the build, another job\'s artifact is not overwritten', async () => {
+  test("F32 artifact name and path traversal: hostile names are refused, keys stay under the build, another job's artifact is not overwritten", async () => {
     await attack.withLogs(async () => {
       const names: Record<string, string> = {
         '../../x': encodeURIComponent('../../x'),
@@ -116,17 +118,27 @@ export default pipeline(() => [
       // Every object the build wrote is under its own org/repo/build prefix.
       const keys = await bucketKeys();
       const own = new RegExp(`^(artifacts|logs)/acme/web/${first.number}/`);
-      const ofThisBuild = keys.filter((key) => !/^(artifacts|logs)\/acme\/web\/\d+\//.test(key) || own.test(key));
-      for (const key of ofThisBuild) expect({ key, underBuild: own.test(key) }).toEqual({ key, underBuild: true });
-      const listed = await attack.admin.ok<{ items: { id: string }[] }>('GET', `${attack.project.repoPath}/builds/${first.number}/artifacts`);
+      const ofThisBuild = keys.filter(
+        (key) => !/^(artifacts|logs)\/acme\/web\/\d+\//.test(key) || own.test(key),
+      );
+      for (const key of ofThisBuild)
+        expect({ key, underBuild: own.test(key) }).toEqual({ key, underBuild: true });
+      const listed = await attack.admin.ok<{ items: { id: string }[] }>(
+        'GET',
+        `${attack.project.repoPath}/builds/${first.number}/artifacts`,
+      );
       expect(listed.items.map((item) => item.id)).toEqual(['shared']);
       // Job one's artifact: job two wrote the same id after it and must not have replaced it.
-      const shared = readTarGz(Buffer.from(await (await downloadArtifact(first.number, 'shared')).arrayBuffer()));
-      expect(shared.find((entry) => entry.name === 'owner.txt')?.content.toString()).toBe('job one');
+      const shared = readTarGz(
+        Buffer.from(await (await downloadArtifact(first.number, 'shared')).arrayBuffer()),
+      );
+      expect(shared.find((entry) => entry.name === 'owner.txt')?.content.toString()).toBe(
+        'job one',
+      );
     });
   });
 
-  test('F32 artifact name and path traversal: the same id in another build leaves the first build\'s artifact alone', async () => {
+  test("F32 artifact name and path traversal: the same id in another build leaves the first build's artifact alone", async () => {
     await attack.withLogs(async () => {
       const script = `import { action, pipeline } from '@gibbon/sdk';
 ${scriptApiSource}
@@ -139,10 +151,18 @@ export default pipeline(() => [
 `;
       const second = await runScript('f32-other-build', script);
       expect(second.status).toBe('success');
-      const mine = readTarGz(Buffer.from(await (await downloadArtifact(second.number, 'shared')).arrayBuffer()));
-      expect(mine.find((entry) => entry.name === 'owner.txt')?.content.toString()).toBe('another build');
-      const theirs = readTarGz(Buffer.from(await (await downloadArtifact(first.number, 'shared')).arrayBuffer()));
-      expect(theirs.find((entry) => entry.name === 'owner.txt')?.content.toString()).not.toBe('another build');
+      const mine = readTarGz(
+        Buffer.from(await (await downloadArtifact(second.number, 'shared')).arrayBuffer()),
+      );
+      expect(mine.find((entry) => entry.name === 'owner.txt')?.content.toString()).toBe(
+        'another build',
+      );
+      const theirs = readTarGz(
+        Buffer.from(await (await downloadArtifact(first.number, 'shared')).arrayBuffer()),
+      );
+      expect(theirs.find((entry) => entry.name === 'owner.txt')?.content.toString()).not.toBe(
+        'another build',
+      );
     });
   });
 
@@ -170,7 +190,9 @@ export default pipeline(() => [
         // The bomb is made inside the build (the commit stays small): 128 MiB of zeros in one
         // entry, about 1000:1.
         const bombBytes = 128 * MiB;
-        const bombHeader = tarHeader({ name: 'zeros.bin', type: 'file' }, bombBytes).toString('base64');
+        const bombHeader = tarHeader({ name: 'zeros.bin', type: 'file' }, bombBytes).toString(
+          'base64',
+        );
         const image = attack.image!;
         const ids = [...Object.keys(archives), 'bomb'];
         const script = `import { action, container, pipeline } from '@gibbon/sdk';
@@ -207,7 +229,10 @@ export default pipeline(() => [
         for (const id of ids) {
           // Refused at upload, or the restoring job fails: never extracted as if all were well.
           const restored = jobs[`restore-${id}`];
-          expect({ id, refused: refusedAtUpload(id) || (restored !== 'success' && restored !== undefined) }).toEqual({ id, refused: true });
+          expect({
+            id,
+            refused: refusedAtUpload(id) || (restored !== 'success' && restored !== undefined),
+          }).toEqual({ id, refused: true });
         }
         expect(readdirSync(target)).toEqual([]);
       } finally {
@@ -230,33 +255,62 @@ export default pipeline(() => [
       };
       const statusOf = async (path: string, token: string | undefined) => {
         const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
-        const response = await fetch(`${attack.url}${path}`, { headers, signal: AbortSignal.timeout(10_000) });
+        const response = await fetch(`${attack.url}${path}`, {
+          headers,
+          signal: AbortSignal.timeout(10_000),
+        });
         await response.body?.cancel();
         return response.status;
       };
-      const every = async (token: string | undefined) =>
-        Object.fromEntries(await Promise.all(Object.entries(paths).map(async ([name, path]) => [name, await statusOf(path, token)])));
-      const all = (status: number) => Object.fromEntries(Object.keys(paths).map((name) => [name, status]));
+      const every = async (token: string | undefined): Promise<Record<string, number>> =>
+        Object.fromEntries(
+          await Promise.all(
+            Object.entries(paths).map(async ([name, path]): Promise<[string, number]> => [
+              name,
+              await statusOf(path, token),
+            ]),
+          ),
+        );
+      const all = (status: number) =>
+        Object.fromEntries(Object.keys(paths).map((name) => [name, status]));
 
-      await attack.admin.ok('POST', '/v1/orgs', { slug: `rival-${randomBytes(3).toString('hex')}` }).then(async (org) => {
-        const slug = (org as { slug: string }).slug;
-        const rival = await attack.admin.ok<{ secret: string }>('POST', `/v1/orgs/${slug}/tokens`, { name: 'rival', role: 'admin' });
-        expect(await every(rival.secret)).toEqual(all(403));
-      });
+      await attack.admin
+        .ok('POST', '/v1/orgs', { slug: `rival-${randomBytes(3).toString('hex')}` })
+        .then(async (org) => {
+          const slug = (org as { slug: string }).slug;
+          const rival = await attack.admin.ok<{ secret: string }>(
+            'POST',
+            `/v1/orgs/${slug}/tokens`,
+            { name: 'rival', role: 'admin' },
+          );
+          expect(await every(rival.secret)).toEqual(all(403));
+        });
       expect(await every(undefined)).toEqual(all(401));
       expect(await every(`gbn_org_${randomBytes(32).toString('base64url')}`)).toEqual(all(401));
-      const member = await attack.admin.ok<{ id: string; secret: string }>('POST', '/v1/orgs/acme/tokens', { name: 'reader', role: 'read' });
+      const member = await attack.admin.ok<{ id: string; secret: string }>(
+        'POST',
+        '/v1/orgs/acme/tokens',
+        { name: 'reader', role: 'read' },
+      );
       const memberStatuses = await every(member.secret);
       expect(memberStatuses).toEqual(all(200));
       await attack.admin.ok('DELETE', `/v1/orgs/acme/tokens/${member.id}`);
       expect(await every(member.secret)).toEqual(all(401));
-      const runnerToken = (await attack.admin.ok<{ token: string }>('POST', '/v1/runners', { name: 'f34' })).token;
+      const runnerToken = (
+        await attack.admin.ok<{ token: string }>('POST', '/v1/runners', { name: 'f34' })
+      ).token;
       const asRunner = await every(runnerToken);
       for (const [name, status] of Object.entries(asRunner)) {
-        expect({ name, refused: status === 401 || status === 403 }).toEqual({ name, refused: true });
+        expect({ name, refused: status === 401 || status === 403 }).toEqual({
+          name,
+          refused: true,
+        });
       }
       // A read token cannot change anything either.
-      const reader = await attack.admin.ok<{ secret: string }>('POST', '/v1/orgs/acme/tokens', { name: 'reader-2', role: 'read' });
+      const reader = await attack.admin.ok<{ secret: string }>('POST', '/v1/orgs/acme/tokens', {
+        name: 'reader-2',
+        role: 'read',
+      });
       const asReader = new ApiClient(attack.url, reader.secret);
       expect((await asReader.call('POST', `${repo}/builds/${number}/retry`)).status).toBe(403);
     });

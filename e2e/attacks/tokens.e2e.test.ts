@@ -2,7 +2,14 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { startRecordingServer, type RecordingServer } from '@gibbon/test-kit';
 import { ApiClient, waitUntil } from '../build/harness';
 import { AttackStack } from './harness/attack-stack';
-import { asymmetric, decodeJwt, hs256, nowSeconds, unsignedJwt, type JwtPart } from './harness/jwt-forge';
+import {
+  asymmetric,
+  decodeJwt,
+  hs256,
+  nowSeconds,
+  unsignedJwt,
+  type JwtPart,
+} from './harness/jwt-forge';
 import { readSigningKeys } from './harness/operator-keys';
 import { buildCalls, runnerCall, RunnerClient, type ClaimedBuild } from './harness/runner-client';
 import { deliver, fakeSha, pushPayload } from './harness/webhook-deliveries';
@@ -114,7 +121,8 @@ describe('D. tokens (JWT)', () => {
       };
       expect(await paramsStatus(held, held.auth.token)).toBe(200);
       const answers: Record<string, number> = {};
-      for (const [name, token] of Object.entries(forged)) answers[name] = await paramsStatus(held, token);
+      for (const [name, token] of Object.entries(forged))
+        answers[name] = await paramsStatus(held, token);
       expect(answers).toEqual(Object.fromEntries(Object.keys(forged).map((name) => [name, 401])));
       // Nothing a forgery did changed the build: the real token still holds it.
       expect(await paramsStatus(held, held.auth.token)).toBe(200);
@@ -131,8 +139,8 @@ describe('D. tokens (JWT)', () => {
       const now = nowSeconds();
       const base: JwtPart = { ...held.payload, iat: now, exp: now + 600 };
       const sign = (payload: JwtPart) => hs256(held.header, payload, key.secret);
-      const { exp: _exp, ...withoutExp } = base;
-      const { typ: _typ, ...withoutTyp } = base;
+      const withoutExp = { ...base, exp: undefined };
+      const withoutTyp = { ...base, typ: undefined };
       // The control: a token forged with the operator's key and every claim right is accepted,
       // so each refusal below is the claim's doing, not the forging's.
       expect(await paramsStatus(held, sign(base))).toBe(200);
@@ -153,7 +161,8 @@ describe('D. tokens (JWT)', () => {
         'sub not a string': { ...base, sub: 12 },
       };
       const answers: Record<string, number> = {};
-      for (const [name, payload] of Object.entries(cases)) answers[name] = await paramsStatus(held, sign(payload));
+      for (const [name, payload] of Object.entries(cases))
+        answers[name] = await paramsStatus(held, sign(payload));
       expect(answers).toEqual(Object.fromEntries(Object.keys(cases).map((name) => [name, 401])));
 
       // Tokens of one kind where another is expected: refused (401 or 403), never served.
@@ -161,20 +170,31 @@ describe('D. tokens (JWT)', () => {
       const asBuild = new ApiClient(attack.url, held.auth.token);
       const asRunner = new ApiClient(attack.url, runner.token);
       const cross: Record<string, number> = {
-        'runner token on an admin route (GET /v1/runners)': (await asRunner.call('GET', '/v1/runners')).status,
+        'runner token on an admin route (GET /v1/runners)': (
+          await asRunner.call('GET', '/v1/runners')
+        ).status,
         'runner token on an org route': (await asRunner.call('GET', '/v1/orgs/acme/params')).status,
-        'build token on an admin route (POST /v1/runners)': (await asBuild.call('POST', '/v1/runners', { name: 'evil' })).status,
-        'build token reading org parameters': (await asBuild.call('GET', '/v1/orgs/acme/params')).status,
-        'build token claiming builds': (await runnerCall(attack.url, 'POST', '/v1/runner/claim?wait=0', { token: held.auth.token, body: {} })).status,
+        'build token on an admin route (POST /v1/runners)': (
+          await asBuild.call('POST', '/v1/runners', { name: 'evil' })
+        ).status,
+        'build token reading org parameters': (await asBuild.call('GET', '/v1/orgs/acme/params'))
+          .status,
+        'build token claiming builds': (
+          await runnerCall(attack.url, 'POST', '/v1/runner/claim?wait=0', {
+            token: held.auth.token,
+            body: {},
+          })
+        ).status,
         'admin token as a build token': await paramsStatus(held, attack.admin.token),
         'runner token as a build token': await paramsStatus(held, runner.token),
       };
-      for (const [name, status] of Object.entries(cross)) expect({ name, refused: refused(status) }).toEqual({ name, refused: true });
+      for (const [name, status] of Object.entries(cross))
+        expect({ name, refused: refused(status) }).toEqual({ name, refused: true });
       await release(held);
     });
   });
 
-  test('D23 scope, IDOR and revocation: another build is 403; a finished, canceled or lost build\'s token is refused', async () => {
+  test("D23 scope, IDOR and revocation: another build is 403; a finished, canceled or lost build's token is refused", async () => {
     await attack.withLogs(async () => {
       const a = await claimFresh();
       const b = await claimFresh();
@@ -183,16 +203,37 @@ describe('D. tokens (JWT)', () => {
         params: (await b.calls.params(asA)).status,
         heartbeat: (await b.calls.heartbeat(asA)).status,
         log: (await b.calls.log(asA, 'compile', 0, 'injected by build A\n')).status,
-        event: (await b.calls.event(asA, { type: 'job.pending', jobId: 'evil', kind: 'action', dependsOn: [], at: new Date().toISOString() })).status,
+        event: (
+          await b.calls.event(asA, {
+            type: 'job.pending',
+            jobId: 'evil',
+            kind: 'action',
+            dependsOn: [],
+            at: new Date().toISOString(),
+          })
+        ).status,
         result: (await b.calls.result(asA, 'success')).status,
       };
-      expect(crossBuild).toEqual({ params: 403, heartbeat: 403, log: 403, event: 403, result: 403 });
+      expect(crossBuild).toEqual({
+        params: 403,
+        heartbeat: 403,
+        log: 403,
+        event: 403,
+        result: 403,
+      });
       // Build A's token on the public API (B's build, logs, artifacts): not a user token.
       const asBuild = new ApiClient(attack.url, a.auth.token);
       const repo = attack.project.repoPath;
-      for (const path of [`${repo}/builds/${b.claim.build.number}`, `${repo}/builds/${b.claim.build.number}/jobs/compile/logs`, `${repo}/builds/${b.claim.build.number}/artifacts`]) {
+      for (const path of [
+        `${repo}/builds/${b.claim.build.number}`,
+        `${repo}/builds/${b.claim.build.number}/jobs/compile/logs`,
+        `${repo}/builds/${b.claim.build.number}/artifacts`,
+      ]) {
         const status = (await asBuild.call('GET', path)).status;
-        expect({ path, refused: status === 401 || status === 403 }).toEqual({ path, refused: true });
+        expect({ path, refused: status === 401 || status === 403 }).toEqual({
+          path,
+          refused: true,
+        });
       }
       expect((await attack.project.build(b.claim.build.number)).status).toBe('running');
       expect((await attack.project.build(b.claim.build.number)).jobs).toEqual([]);
@@ -215,22 +256,34 @@ describe('D. tokens (JWT)', () => {
       expect((await b.calls.heartbeat(b.auth)).body).toMatchObject({ cancel: true });
       expect((await b.calls.result(b.auth, 'canceled')).status).toBe(200);
       await new Promise((done) => setTimeout(done, 1000));
-      expect(await refusalsOf(b)).toEqual({ params: true, heartbeat: true, log: true, event: true });
+      expect(await refusalsOf(b)).toEqual({
+        params: true,
+        heartbeat: true,
+        log: true,
+        event: true,
+      });
 
       // After the runner is gone (its lease ran out, the build went back to the queue and
       // another claim took it): the old token is refused, with the old lease and the new one.
       const lost = await claimFresh();
       await waitUntil(
         'the unrenewed lease to run out and the build to be queued again',
-        async () => ((await attack.project.build(lost.claim.build.number)).status === 'queued' ? true : undefined),
+        async () =>
+          (await attack.project.build(lost.claim.build.number)).status === 'queued'
+            ? true
+            : undefined,
         { timeoutMs: (leaseSeconds + 15) * 1000, intervalMs: 250 },
       );
       const again = hold(await runner.claim());
       expect(again.claim.build.id).toBe(lost.claim.build.id);
       const oldToken = lost.auth.token;
-      expect((await again.calls.params({ token: oldToken, lease: lost.auth.lease })).status).toBe(409);
+      expect((await again.calls.params({ token: oldToken, lease: lost.auth.lease })).status).toBe(
+        409,
+      );
       const withNewLease = await again.calls.params({ token: oldToken, lease: again.auth.lease });
-      expect({ oldTokenWithTheNewLease: withNewLease.status }).toEqual({ oldTokenWithTheNewLease: 401 });
+      expect({ oldTokenWithTheNewLease: withNewLease.status }).toEqual({
+        oldTokenWithTheNewLease: 401,
+      });
       expect((await again.calls.params(again.auth)).status).toBe(200);
       await release(again);
     });
@@ -244,20 +297,52 @@ describe('D. tokens (JWT)', () => {
       const jwk = rsa.publicKey.export({ format: 'jwk' });
       const base = held.payload;
       const forged: Record<string, string> = {
-        'kid ../../../../dev/null, signed with an empty key': hs256({ ...held.header, kid: '../../../../dev/null' }, base, ''),
-        'kid ../../../../dev/null, signed with the real key': hs256({ ...held.header, kid: '../../../../dev/null' }, base, key.secret),
+        'kid ../../../../dev/null, signed with an empty key': hs256(
+          { ...held.header, kid: '../../../../dev/null' },
+          base,
+          '',
+        ),
+        'kid ../../../../dev/null, signed with the real key': hs256(
+          { ...held.header, kid: '../../../../dev/null' },
+          base,
+          key.secret,
+        ),
         "kid x' OR '1'='1": hs256({ ...held.header, kid: "x' OR '1'='1" }, base, 'x'),
-        "kid x' UNION SELECT 'attacker' --": hs256({ ...held.header, kid: "x' UNION SELECT 'attacker' --" }, base, 'attacker'),
+        "kid x' UNION SELECT 'attacker' --": hs256(
+          { ...held.header, kid: "x' UNION SELECT 'attacker' --" },
+          base,
+          'attacker',
+        ),
         'no kid, signed with the real key': hs256({ typ: 'JWT' }, base, key.secret),
         'kid as a number': hs256({ ...held.header, kid: 1 }, base, key.secret),
-        'jku to the attacker': asymmetric('RS256', { kid: 'attacker', jku: `${attacker.url}/jwks.json` }, base, rsa.privateKey),
-        'x5u to the attacker': asymmetric('RS256', { kid: 'attacker', x5u: `${attacker.url}/cert.pem` }, base, rsa.privateKey),
+        'jku to the attacker': asymmetric(
+          'RS256',
+          { kid: 'attacker', jku: `${attacker.url}/jwks.json` },
+          base,
+          rsa.privateKey,
+        ),
+        'x5u to the attacker': asymmetric(
+          'RS256',
+          { kid: 'attacker', x5u: `${attacker.url}/cert.pem` },
+          base,
+          rsa.privateKey,
+        ),
         'embedded jwk': asymmetric('RS256', { kid: 'attacker', jwk }, base, rsa.privateKey),
-        'embedded jwk with the real kid': asymmetric('RS256', { kid: held.header.kid, jwk }, base, rsa.privateKey),
-        'jku with the real kid': hs256({ ...held.header, jku: `${attacker.url}/jwks.json` }, base, randomBytes(32)),
+        'embedded jwk with the real kid': asymmetric(
+          'RS256',
+          { kid: held.header.kid, jwk },
+          base,
+          rsa.privateKey,
+        ),
+        'jku with the real kid': hs256(
+          { ...held.header, jku: `${attacker.url}/jwks.json` },
+          base,
+          randomBytes(32),
+        ),
       };
       const answers: Record<string, number> = {};
-      for (const [name, token] of Object.entries(forged)) answers[name] = await paramsStatus(held, token);
+      for (const [name, token] of Object.entries(forged))
+        answers[name] = await paramsStatus(held, token);
       expect(answers).toEqual(Object.fromEntries(Object.keys(forged).map((name) => [name, 401])));
       expect(attacker.requests).toEqual([]);
       expect(await paramsStatus(held, held.auth.token)).toBe(200);
@@ -269,7 +354,11 @@ describe('D. tokens (JWT)', () => {
     await attack.withLogs(async () => {
       const first = await claimFresh();
       const firstKid = String(first.header.kid);
-      const rotated = await attack.admin.call<{ kid: string }>('POST', '/v1/admin/keys/signing/rotate', {});
+      const rotated = await attack.admin.call<{ kid: string }>(
+        'POST',
+        '/v1/admin/keys/signing/rotate',
+        {},
+      );
       expect(rotated.status).toBe(200);
       expect(rotated.body.kid).not.toBe(firstKid);
       // The token issued before the rotation is still good until its exp.
@@ -279,7 +368,11 @@ describe('D. tokens (JWT)', () => {
       expect(second.header.kid).toBe(rotated.body.kid);
 
       // A leaked key: rotate and retire the others now; their tokens are refused at once.
-      const revoked = await attack.admin.call<{ kid: string }>('POST', '/v1/admin/keys/signing/rotate', { retireOthersNow: true });
+      const revoked = await attack.admin.call<{ kid: string }>(
+        'POST',
+        '/v1/admin/keys/signing/rotate',
+        { retireOthersNow: true },
+      );
       expect(revoked.status).toBe(200);
       expect(await paramsStatus(first, first.auth.token)).toBe(401);
       expect(await paramsStatus(second, second.auth.token)).toBe(401);
@@ -306,7 +399,9 @@ describe('D. tokens (JWT)', () => {
           statuses.push((await attack.admin.call('GET', '/v1/orgs/acme/params')).status);
         }
       })();
-      const master = await attack.admin.call<{ rewrapped: { dataKeys: number; signingKeys: number } }>('POST', '/v1/admin/keys/master/rotate');
+      const master = await attack.admin.call<{
+        rewrapped: { dataKeys: number; signingKeys: number };
+      }>('POST', '/v1/admin/keys/master/rotate');
       traffic = false;
       await background;
       expect(master.status).toBe(200);
@@ -315,7 +410,10 @@ describe('D. tokens (JWT)', () => {
       expect(statuses.filter((status) => status >= 300)).toEqual([]);
       // Everything opens with the new key alone.
       await attack.stack.api.stop();
-      await attack.stack.startApi({ GIBBON_MASTER_KEY: newKey.toString('base64'), GIBBON_MASTER_KEY_PREVIOUS: undefined });
+      await attack.stack.startApi({
+        GIBBON_MASTER_KEY: newKey.toString('base64'),
+        GIBBON_MASTER_KEY_PREVIOUS: undefined,
+      });
       const after = await claimFresh();
       const params = await after.calls.params(after.auth);
       expect(params.status).toBe(200);
@@ -323,7 +421,9 @@ describe('D. tokens (JWT)', () => {
       for (const canary of attack.canaries.filter((c) => c.name.startsWith('CANARY_'))) {
         expect(values).toContainEqual({ name: canary.name, value: canary.value });
       }
-      expect((await deliver(attack.webhook, 'push', pushPayload(fakeSha()))).status).toBeLessThan(300);
+      expect((await deliver(attack.webhook, 'push', pushPayload(fakeSha()))).status).toBeLessThan(
+        300,
+      );
       expect(await readSigningKeys(attack.database!.database.url, newKey)).not.toHaveLength(0);
       await release(after);
     });
@@ -337,6 +437,14 @@ async function refusalsOf(held: Held): Promise<Record<string, boolean>> {
     params: refused((await held.calls.params(held.auth)).status),
     heartbeat: refused((await held.calls.heartbeat(held.auth)).status),
     log: refused((await held.calls.log(held.auth, 'late', 0, 'written after the end\n')).status),
-    event: refused((await held.calls.event(held.auth, { type: 'job.queued', jobId: 'late', at: new Date().toISOString() })).status),
+    event: refused(
+      (
+        await held.calls.event(held.auth, {
+          type: 'job.queued',
+          jobId: 'late',
+          at: new Date().toISOString(),
+        })
+      ).status,
+    ),
   };
 }

@@ -1,4 +1,4 @@
-import type { Answer, ApiClient } from '../../build/harness';
+import { readAnswer, type Answer, type ApiClient } from '../../build/harness';
 
 /** What `POST /v1/runner/claim` hands a runner (the fields the attacks use). */
 export interface ClaimedBuild {
@@ -63,9 +63,7 @@ export async function runnerCall(
     body = JSON.stringify(options.body);
   }
   const response = await fetch(`${baseUrl}${path}`, { method, headers, body });
-  const text = await response.text();
-  const json = response.headers.get('content-type')?.includes('application/json');
-  return { status: response.status, text, body: json && text ? (JSON.parse(text) as unknown) : text };
+  return readAnswer(response);
 }
 
 /** The runner calls about one claimed build, each made with the token and lease given. */

@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { githubDelivery } from '@gibbon/test-kit';
-import type { Answer } from '../../build/harness';
+import { readAnswer, type Answer } from '../../build/harness';
 import { githubRepo } from '../../build/harness/project';
+
+export { pushPayload } from '../../build/harness/project';
 
 /** The webhook the suite delivers to: its id and the secret shown once at creation. */
 export interface WebhookTarget {
@@ -22,27 +24,6 @@ export interface DeliveryOptions {
 /** A 40-hex commit id no repository has; builds that are only counted need no real commit. */
 export function fakeSha(): string {
   return randomBytes(20).toString('hex');
-}
-
-/** A `push` payload of the shape GitHub sends, for `acme-gh/web`. */
-export function pushPayload(sha: string, branch = 'main', message = 'ci: attack suite'): Record<string, unknown> {
-  const commit = {
-    id: sha,
-    message,
-    author: { name: 'Attack Suite', email: 'attacks@example.test' },
-    added: [],
-    modified: ['README.md'],
-    removed: [],
-  };
-  return {
-    ref: `refs/heads/${branch}`,
-    before: '0'.repeat(40),
-    after: sha,
-    deleted: false,
-    commits: [commit],
-    head_commit: commit,
-    repository: { id: 4242, full_name: githubRepo },
-  };
 }
 
 /** A `pull_request` payload (same-repository head unless `fork`) for pull request `number`. */
@@ -95,7 +76,5 @@ export async function deliver(
     headers,
     body: options.body ?? signed.body,
   });
-  const text = await response.text();
-  const json = response.headers.get('content-type')?.includes('application/json');
-  return { status: response.status, text, body: json && text ? (JSON.parse(text) as unknown) : text };
+  return readAnswer(response);
 }

@@ -20,9 +20,7 @@ export class ApiClient {
       },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
-    const text = await response.text();
-    const json = response.headers.get('content-type')?.includes('application/json');
-    return { status: response.status, text, body: (json && text ? JSON.parse(text) : text) as T };
+    return readAnswer<T>(response);
   }
 
   /** `call` that insists on a 2xx answer and returns its body. */
@@ -41,4 +39,11 @@ export class ApiClient {
       headers: { authorization: `Bearer ${this.token}`, ...init.headers },
     });
   }
+}
+
+/** A response read to its end: JSON bodies parsed, anything else kept as text. */
+export async function readAnswer<T = unknown>(response: Response): Promise<Answer<T>> {
+  const text = await response.text();
+  const json = response.headers.get('content-type')?.includes('application/json');
+  return { status: response.status, text, body: (json && text ? JSON.parse(text) : text) as T };
 }

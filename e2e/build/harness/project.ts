@@ -18,6 +18,32 @@ export interface ProjectSecrets {
   readonly githubToken: string;
 }
 
+/** A `push` payload of the shape GitHub sends, for {@link githubRepo}. */
+export function pushPayload(
+  sha: string,
+  branch = 'main',
+  message = 'ci: e2e push',
+  added: readonly string[] = [],
+): Record<string, unknown> {
+  const commit = {
+    id: sha,
+    message,
+    author: { name: 'E2E Tester', email: 'e2e@example.test' },
+    added,
+    modified: [],
+    removed: [],
+  };
+  return {
+    ref: `refs/heads/${branch}`,
+    before: '0'.repeat(40),
+    after: sha,
+    deleted: false,
+    commits: [commit],
+    head_commit: commit,
+    repository: { id: 4242, full_name: githubRepo },
+  };
+}
+
 /**
  * One org with one repository, as a user sets it up: a private git repository (served by the
  * test-kit remote, its password is the repository's `githubToken`), a parameter set holding the
@@ -80,23 +106,10 @@ export class Project {
 
   /** A signed `push` delivery for `branch` at `sha`, as GitHub sends it. */
   deliverPush(branch: string, sha: string): Promise<Answer<{ build: Build | null }>> {
-    const commit = {
-      id: sha,
-      message: `ci: ${branch} pipeline`,
-      author: { name: 'E2E Tester', email: 'e2e@example.test' },
-      added: ['.gibbon/build.ts'],
-      modified: [],
-      removed: [],
-    };
-    return this.deliver('push', {
-      ref: `refs/heads/${branch}`,
-      before: '0'.repeat(40),
-      after: sha,
-      deleted: false,
-      commits: [commit],
-      head_commit: commit,
-      repository: { id: 4242, full_name: githubRepo },
-    });
+    return this.deliver(
+      'push',
+      pushPayload(sha, branch, `ci: ${branch} pipeline`, ['.gibbon/build.ts']),
+    );
   }
 
   /**

@@ -31,7 +31,7 @@ export function assertTokenLease(principal: Principal, leaseId: string | undefin
   const issuedFor = principal.claims.lease;
   if (issuedFor === undefined || issuedFor === leaseId) return;
   throw new AuthenticationError(
-    `This build token was issued for lease "${String(issuedFor)}", not "${leaseId}": the build ` +
+    `This build token was issued for lease ${JSON.stringify(issuedFor)}, not "${leaseId}": the build ` +
       'was taken back from that lease. Stop the build; only a new claim brings a valid token.',
   );
 }

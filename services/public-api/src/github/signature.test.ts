@@ -27,6 +27,15 @@ function rejectionOf(check: () => void): AuthenticationError {
 }
 
 describe('verifyGithubSignature', () => {
+  it("accepts GitHub's published test vector and nothing one digit off", () => {
+    // docs.github.com, "Validating webhook deliveries": the secret, payload and signature.
+    const body = Buffer.from('Hello, World!');
+    const vectorSecret = "It's a Secret to Everybody";
+    const vector = 'sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17';
+    expect(() => verifyGithubSignature(body, vector, vectorSecret)).not.toThrow();
+    rejectionOf(() => verifyGithubSignature(body, `${vector.slice(0, -1)}8`, vectorSecret));
+  });
+
   it('accepts a delivery signed with the webhook secret', () => {
     const { body, headers } = signedPush();
     expect(() =>
