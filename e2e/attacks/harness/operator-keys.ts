@@ -43,7 +43,9 @@ export async function readSigningKeys(
 
 function unwrap(key: Buffer, sealed: string, associatedData: string): Buffer {
   if (!sealed.startsWith('v1.')) {
-    throw new Error(`signing key format changed: expected "v1." + base64, got ${sealed.slice(0, 8)}…`);
+    throw new Error(
+      `signing key format changed: expected "v1." + base64, got ${sealed.slice(0, 8)}…`,
+    );
   }
   const raw = Buffer.from(sealed.slice(3), 'base64');
   const decipher = createDecipheriv('aes-256-gcm', key, raw.subarray(0, 12));
