@@ -116,7 +116,6 @@ describe('pnpm start with the embedded defaults', () => {
     );
     expect(await openToOthers(dataDir())).toEqual([]);
 
-
     await stopWith(start, 'SIGINT', dataDir());
     expect(start.output).toContain('build-runner stopped');
     await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow('fetch failed');
