@@ -11,6 +11,8 @@ import { startTestApp, type TestApp } from './harness';
 
 // A full collection before every memory sample: without it the buffers already sent (garbage
 // V8 has not collected yet) would be counted as held, and streaming would look like loading.
+// Twice: the first collection leaves freed Buffers to a background sweeper, still counted in
+// `arrayBuffers` until the next collection waits for it.
 setFlagsFromString('--expose-gc');
 const collectGarbage = runInNewContext('gc') as () => void;
 
@@ -18,6 +20,7 @@ const MiB = 1024 * 1024;
 
 /** What the process holds after a full collection: the JS heap plus Buffers outside it. */
 function heldBytes(): number {
+  collectGarbage();
   collectGarbage();
   const usage = process.memoryUsage();
   return usage.heapUsed + usage.arrayBuffers;
