@@ -292,19 +292,47 @@ describe.each(backends)('dispatch on $name', (backend) => {
       await world.runner(second, 'POST', '/result', { body: { status: 'success' } });
     });
 
-    it('a build whose lease is lost twice fails as error with a message', async () => {
+    /** Claims the build and lets the lease lapse, after one heartbeat when `renewed`. */
+    async function loseLease(runner: string, number: number, renewed: boolean): Promise<string> {
+      const { claim } = await world.claim(runner, 10);
+      expect(claim?.build.number).toBe(number);
+      if (renewed) expect((await world.runner(claim!, 'POST', '/heartbeat')).status).toBe(200);
+      await eventually(
+        async () => (await world.getBuild(number)).status !== 'running',
+        3 * leaseMs,
+      );
+      return (await world.getBuild(number)).status;
+    }
+
+    it('a build whose renewed lease is lost twice fails as error with a message', async () => {
       const lost = await world.trigger();
-      await world.claim(runnerA);
-      await eventually(
-        async () => (await world.getBuild(lost.number)).status === 'queued',
-        3 * leaseMs,
+      expect(await loseLease(runnerA, lost.number, true)).toBe('queued');
+      expect(await loseLease(runnerB, lost.number, true)).toBe('error');
+      expect((await world.getBuild(lost.number)).message).toMatch(
+        /stopped renewing its lease 2 times \(last: runner run_\w+\)/,
       );
-      await world.claim(runnerB);
-      await eventually(
-        async () => (await world.getBuild(lost.number)).status === 'error',
-        3 * leaseMs,
+    });
+
+    it('a lease never renewed (its claim never reached a runner) re-queues the build uncounted', async () => {
+      const unseen = await world.trigger();
+      expect(await loseLease(runnerA, unseen.number, false)).toBe('queued');
+      expect(await loseLease(runnerA, unseen.number, false)).toBe('queued');
+      expect(await loseLease(runnerB, unseen.number, true)).toBe('queued');
+      const { claim } = await world.claim(runnerB, 10);
+      expect(claim?.build.id).toBe(unseen.id);
+      await world.runner(claim!, 'POST', '/result', { body: { status: 'success' } });
+      expect((await world.getBuild(unseen.number)).status).toBe('success');
+    });
+
+    it('a build handed out five times and never taken up fails as error', async () => {
+      const doomed = await world.trigger();
+      for (let loss = 1; loss < 5; loss++) {
+        expect(await loseLease(runnerA, doomed.number, false)).toBe('queued');
+      }
+      expect(await loseLease(runnerA, doomed.number, false)).toBe('error');
+      expect((await world.getBuild(doomed.number)).message).toMatch(
+        /handed to a runner 5 times and never taken up/,
       );
-      expect((await world.getBuild(lost.number)).message).toMatch(/stopped renewing its lease/);
     });
 
     it('heartbeats keep the lease past its first term', async () => {

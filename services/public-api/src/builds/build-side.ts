@@ -65,7 +65,7 @@ export function createBuildSide(
   const hub = new BuildHub();
   const builds = new BuildsService(db, core.repos, core.dataKeys, hub);
   const skipLocked = database.backend === 'postgres';
-  const sweeper = new LeaseSweeper(db, hub, options.logger, timing.sweepMs);
+  const sweeper = new LeaseSweeper(db, hub, options.logger, timing.sweepMs, timing.leaseMs);
   const reporter =
     options.statusNotifier &&
     new CommitStatusReporter(

@@ -2,7 +2,7 @@ import type { Claim } from '@gibbon/contracts';
 import { signJwt } from '../auth/jwt';
 import type { Db } from '../db/database';
 import { inTransaction } from '../db/transactions';
-import { newId, nowIso } from '../ids';
+import { newId } from '../ids';
 import { BuildsRepository } from '../repositories/builds.repository';
 import { LeasesRepository } from '../repositories/leases.repository';
 import { buildTokenProfile } from '../services/auth.service';
@@ -71,8 +71,10 @@ export class ClaimsService {
     readonly labels: readonly Label[];
   }): Promise<ClaimAnswer | undefined> {
     const closed = await reposClosedTo(this.db, runner.labels);
-    const now = nowIso();
-    const leaseExpiresAt = new Date(Date.now() + this.options.leaseMs).toISOString();
+    // One instant for both: a lease whose span is longer than leaseMs was renewed (sweeper).
+    const claimedAt = Date.now();
+    const now = new Date(claimedAt).toISOString();
+    const leaseExpiresAt = new Date(claimedAt + this.options.leaseMs).toISOString();
     const leaseId = newId('lease');
     const build = await inTransaction(this.db, async (trx) => {
       const claimed = await new BuildsRepository(trx).claimOldestQueued(

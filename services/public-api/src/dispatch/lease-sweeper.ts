@@ -8,8 +8,13 @@ import { LeasesRepository, type LeaseRecord } from '../repositories/leases.repos
 import { buildStatusEvent } from '../builds/build-events';
 import type { BuildHub } from '../builds/build-hub';
 
-/** A build whose lease was lost this many times is failed instead of re-queued. */
-const maxClaims = 2;
+/** A build whose runner took it up and then stopped renewing this many times is failed. */
+const maxRenewedLosses = 2;
+/**
+ * A bound on every lost or given-back lease of a build, taken up or not, so a build that
+ * kills its runner before the first heartbeat cannot circle through the queue forever.
+ */
+const maxLosses = 5;
 const batch = 50;
 
 /**
@@ -18,6 +23,14 @@ const batch = 50;
  * cancel is `canceled`. Each lease is taken back in its own transaction with a conditional
  * UPDATE, so a heartbeat that won the race keeps its lease, and several public-api processes
  * may sweep at once without taking one lease twice.
+ *
+ * Only losses of leases the runner renewed at least once count towards the second: a lease
+ * that never got a heartbeat most likely never reached its runner (a long-poll claim answered
+ * into a connection a network partition had silently cut, or a runner stopped while the
+ * answer was on its way), and counting it would fail a build that no runner ever ran, often
+ * by handing its re-queue to the same dead connection. Those are re-queued, up to `maxLosses`
+ * losses in all. A lease was renewed when its span is longer than the lease time (the claim
+ * sets both ends from one instant; a heartbeat moves the end).
  *
  * Lifecycle: `start()` once, `stop()` at shutdown (safe to call twice or without `start`).
  */
@@ -30,6 +43,7 @@ export class LeaseSweeper {
     private readonly hub: BuildHub,
     private readonly logger: Logger,
     private readonly intervalMs: number,
+    private readonly leaseMs: number,
   ) {}
 
   start(): void {
@@ -56,6 +70,10 @@ export class LeaseSweeper {
     return taken;
   }
 
+  private wasRenewed(lease: LeaseRecord): boolean {
+    return Date.parse(lease.expires_at) - Date.parse(lease.created_at) > this.leaseMs;
+  }
+
   private async takeBack(lease: LeaseRecord, now: string): Promise<boolean> {
     const outcome = await inTransaction(this.db, async (trx) => {
       if (!(await new LeasesRepository(trx).takeBack(lease.id, now))) return undefined;
@@ -71,16 +89,19 @@ export class LeaseSweeper {
         });
         return { ...build, status: 'canceled' as const };
       }
-      if (build.claims < maxClaims) {
+      const lost = await new LeasesRepository(trx).lostOf(build.id);
+      const renewedLosses = lost.filter((each) => this.wasRenewed(each)).length;
+      if (renewedLosses < maxRenewedLosses && lost.length < maxLosses) {
         await jobs.deleteAll(build.id);
         await builds.transition(build.id, ['running'], 'queued');
         return { ...build, status: 'queued' as const };
       }
       await jobs.endOpenJobs(build.id, 'error', now);
-      await builds.transition(build.id, ['running'], 'error', {
-        finishedAt: now,
-        message: `The runner stopped renewing its lease ${build.claims} times (last: runner ${lease.runner_id}); the build was given up.`,
-      });
+      const message =
+        renewedLosses >= maxRenewedLosses
+          ? `The runner stopped renewing its lease ${renewedLosses} times (last: runner ${lease.runner_id}); the build was given up.`
+          : `The build was handed to a runner ${lost.length} times and never taken up (last: runner ${lease.runner_id}); the build was given up.`;
+      await builds.transition(build.id, ['running'], 'error', { finishedAt: now, message });
       return { ...build, status: 'error' as const };
     });
     if (!outcome) return false;

@@ -49,6 +49,17 @@ export class LeasesRepository {
       .execute();
   }
 
+  /** The build's leases that were taken back or given back, oldest first. */
+  lostOf(buildId: string): Promise<LeaseRecord[]> {
+    return this.db
+      .selectFrom('leases')
+      .selectAll()
+      .where('build_id', '=', buildId)
+      .where('state', '=', 'lost')
+      .orderBy('created_at')
+      .execute();
+  }
+
   /** Takes an expired lease back; `false` if it was renewed or taken meanwhile. */
   async takeBack(leaseId: string, now: string): Promise<boolean> {
     const result = await this.db
