@@ -33,6 +33,7 @@ function startRunner(overrides: Partial<RunnerOptions> = {}): void {
     capacity: 2,
     drainTimeoutMs: 5_000,
     claimWaitSeconds: 1,
+    claimGraceMs: 50,
     backoff: { initialMs: 10, maxMs: 50 },
     heartbeat: { minIntervalMs: 20, maxIntervalMs: 40 },
     reportTimeoutMs: 2_000,
@@ -147,6 +148,7 @@ describe('Runner', () => {
     await executor.untilRunning(1);
     runner.drain();
     const claims = api.claimRequests.length;
+    await delay(100); // past the grace of the claim that was waiting
     api.enqueue(claimFixture({ id: 'b2' }));
     await delay(100);
     expect(executor.started).toEqual(['b1']);
@@ -155,6 +157,27 @@ describe('Runner', () => {
     await done;
     expect(api.claimRequests).toHaveLength(claims);
     expect(api.postedFor('b1').at(-1)?.body).toEqual({ status: 'success' });
+  });
+
+  it('drains: a claim on its way when the stop comes still brings its build, which runs', async () => {
+    startRunner({ claimGraceMs: 1_000 });
+    await until(() => api.claimRequests.length === 1);
+    runner.drain();
+    api.enqueue(claimFixture({ id: 'on-the-wire' }));
+    await executor.untilRunning(1);
+    executor.finish('on-the-wire');
+    await done;
+    expect(api.claimRequests).toHaveLength(1);
+    expect(api.postedFor('on-the-wire').at(-1)?.body).toEqual({ status: 'success' });
+  });
+
+  it('drains: a claim that brings nothing within the grace is aborted, and the runner stops', async () => {
+    startRunner({ claimGraceMs: 100 });
+    await until(() => api.claimRequests.length === 1);
+    runner.drain();
+    await done;
+    expect(api.claimRequests[0]?.signal?.aborted).toBe(true);
+    expect(executor.started).toEqual([]);
   });
 
   it('cancels builds still running when the drain timeout ends', async () => {

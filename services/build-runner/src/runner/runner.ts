@@ -9,6 +9,13 @@ export interface RunnerOptions extends ClaimedBuildDeps {
   drainTimeoutMs: number;
   /** Seconds one claim request may wait for a build (the long-poll). Default 30. */
   claimWaitSeconds?: number;
+  /**
+   * Milliseconds a claim already on its way when `drain()` is called may still take before it
+   * is aborted. Default 2000. public-api gives back a claim whose runner hung up before the
+   * answer, but not one whose answer was already sent: aborting at once would leave a build
+   * that was on the wire without a runner until its lease ran out.
+   */
+  claimGraceMs?: number;
 }
 
 type RunnerState = 'idle' | 'running' | 'draining' | 'stopped';
@@ -16,9 +23,11 @@ type RunnerState = 'idle' | 'running' | 'draining' | 'stopped';
 /**
  * The claim loop: long-polls for a build whenever a slot is free, runs up to `capacity`
  * builds at once. Lifecycle: `run()` once; it resolves when the loop has stopped and every
- * build has ended and been reported. `drain()` (first SIGTERM) stops claiming, lets running
+ * build has ended and been reported. `drain()` (first SIGTERM) stops claiming (a claim on its
+ * way gets `claimGraceMs` to answer, and a build it brings runs like the others), lets running
  * builds finish for `drainTimeoutMs`, then cancels them; `cancelAll()` (second SIGTERM)
- * cancels them at once. Both are safe to call at any time and more than once.
+ * aborts the claim and cancels the builds at once. Both are safe to call at any time and more
+ * than once.
  */
 export class Runner {
   private state: RunnerState = 'idle';
@@ -26,6 +35,7 @@ export class Runner {
   private readonly claiming = new AbortController();
   private slotFreed: (() => void) | undefined;
   private drainTimer: NodeJS.Timeout | undefined;
+  private claimGraceTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: RunnerOptions) {}
 
@@ -40,6 +50,7 @@ export class Runner {
     await this.claimLoop();
     await Promise.all([...this.builds.values()].map((build) => build.done));
     clearTimeout(this.drainTimer);
+    clearTimeout(this.claimGraceTimer);
     this.state = 'stopped';
   }
 
@@ -47,7 +58,11 @@ export class Runner {
     if (this.state === 'draining' || this.state === 'stopped') return;
     this.state = 'draining';
     this.options.logger.log('info', 'draining: no more claims', { running: this.running });
-    this.claiming.abort(new Error('draining'));
+    this.claimGraceTimer = setTimeout(
+      () => this.claiming.abort(new Error('draining')),
+      this.options.claimGraceMs ?? 2_000,
+    );
+    this.claimGraceTimer.unref();
     this.slotFreed?.();
     this.drainTimer = setTimeout(() => this.cancelAll(), this.options.drainTimeoutMs);
     this.drainTimer.unref();
@@ -55,6 +70,7 @@ export class Runner {
 
   cancelAll(): void {
     this.drain();
+    this.claiming.abort(new Error('stopping'));
     for (const build of this.builds.values()) build.stop('runner-stopping');
   }
 
@@ -70,6 +86,7 @@ export class Runner {
           signal: this.claiming.signal,
         });
         failures = 0;
+        // Also while draining: this claim was on its way when the stop came.
         if (claim) this.start(new ClaimedBuild(claim, this.options));
       } catch (error) {
         if (this.claiming.signal.aborted) return;
