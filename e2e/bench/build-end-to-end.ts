@@ -101,10 +101,11 @@ async function main(): Promise<void> {
   const image = await ensureTestImage();
   const remote = await startGitRemote();
   const root = await mkdtemp(join(tmpdir(), 'gibbon-e2e-bench-'));
-  const stack = await Stack.start({
-    github: await startRecordingServer(),
-    s3: await startS3Server(),
-  });
+  const stack = await Stack.start(
+    { github: await startRecordingServer(), s3: await startS3Server() },
+    // The bench's git remote is on 127.0.0.1, allowed as an operator would allow it.
+    { serviceEnv: { GIBBON_GIT_HOSTS: '127.0.0.1' } },
+  );
   try {
     await stack.addRunner('bench');
     let auth = { username: '', password: '' };

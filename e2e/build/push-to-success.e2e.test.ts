@@ -35,7 +35,11 @@ let image: string;
 beforeAll(async () => {
   image = await ensureTestImage();
   remote = await startGitRemote();
-  stack = await Stack.start({ github: await startRecordingServer(), s3: await startS3Server() });
+  stack = await Stack.start(
+    { github: await startRecordingServer(), s3: await startS3Server() },
+    // The test remote is on 127.0.0.1: allowed as an operator would, through GIBBON_GIT_HOSTS.
+    { serviceEnv: { GIBBON_GIT_HOSTS: '127.0.0.1' } },
+  );
   await stack.addRunner('main');
   project = await Project.create(stack.admin, {
     createRepository: (name, auth) => remote.createRepository(name, { auth }),

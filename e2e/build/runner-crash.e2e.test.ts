@@ -29,7 +29,8 @@ beforeAll(async () => {
   remote = await startGitRemote();
   stack = await Stack.start(
     { github: await startRecordingServer(), s3: await startS3Server() },
-    { leaseSeconds },
+    // The test remote is on 127.0.0.1: allowed as an operator would, through GIBBON_GIT_HOSTS.
+    { leaseSeconds, serviceEnv: { GIBBON_GIT_HOSTS: '127.0.0.1' } },
   );
   project = await Project.create(stack.admin, {
     createRepository: (name, auth) => remote.createRepository(name, { auth }),

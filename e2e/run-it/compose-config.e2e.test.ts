@@ -86,6 +86,16 @@ test('public-api and build-runner use Postgres and S3 as .env.example sets them'
   expect(service('public-api').ports).toEqual([{ published: 8080, target: 8080 }]);
 });
 
+test('public-api and build-runner read the same git host allowlist', () => {
+  const gitHosts = {
+    GIBBON_GITHUB_API_URL: 'https://api.github.com',
+    GIBBON_GIT_HOSTS: '',
+    GIBBON_GIT_INTERNAL_HOSTS: '',
+  };
+  expect(service('public-api').environment).toMatchObject(gitHosts);
+  expect(service('build-runner').environment).toMatchObject(gitHosts);
+});
+
 test('every variable .env.example sets is used by docker-compose.yml', async () => {
   const example = await readFile(join(repoRoot, '.env.example'), 'utf8');
   const compose = await readFile(join(repoRoot, 'docker-compose.yml'), 'utf8');

@@ -254,7 +254,12 @@ describe('a build through pnpm start', () => {
     );
     const dataDir = join(workDir, 'build-data');
     const port = await freePort();
-    const start = launch(startEnv(dataDir, port, { GIBBON_JOB_NETWORK: 'none' }), ['--no-build']);
+    // The test remote is on 127.0.0.1: allowed as an operator would, through GIBBON_GIT_HOSTS.
+    const env = startEnv(dataDir, port, {
+      GIBBON_JOB_NETWORK: 'none',
+      GIBBON_GIT_HOSTS: '127.0.0.1',
+    });
+    const start = launch(env, ['--no-build']);
     await start.waitFor(running, 60_000);
     const { token, buildPath } = await triggerBuild(port, dataDir, 'hello', repo.url);
 
@@ -297,7 +302,10 @@ describe('a build through pnpm start', () => {
     await mkdir(folder);
     const dataDir = join(folder, 'data');
     const port = await freePort();
-    const env = startEnv(dataDir, port, { GIBBON_JOB_NETWORK: 'none' });
+    const env = startEnv(dataDir, port, {
+      GIBBON_JOB_NETWORK: 'none',
+      GIBBON_GIT_HOSTS: '127.0.0.1',
+    });
     const server = launch(env, ['--no-build'], { via: 'gibbon server', cwd: folder });
     await server.waitFor(running, 120_000);
     const { token, build, buildPath } = await triggerBuild(port, dataDir, 'ticking', repo.url);

@@ -26,7 +26,14 @@ export async function startPublicApi(): Promise<PublicApiProcess> {
     process.execPath,
     ['--conditions=@gibbon/source', '--import', loader, mainTs],
     {
-      env: { ...process.env, GIBBON_DATA_DIR: dataDir, GIBBON_PORT: '0', GIBBON_HOST: '127.0.0.1' },
+      env: {
+        ...process.env,
+        GIBBON_DATA_DIR: dataDir,
+        GIBBON_PORT: '0',
+        GIBBON_HOST: '127.0.0.1',
+        // The tests' repositories live on git.example.test, allowed as an operator would.
+        GIBBON_GIT_HOSTS: 'git.example.test',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );

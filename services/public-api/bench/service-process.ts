@@ -29,7 +29,14 @@ export async function startService(dataDir: string): Promise<Service> {
     ],
     {
       cwd: join(__dirname, '..'),
-      env: { ...process.env, GIBBON_DATA_DIR: dataDir, GIBBON_PORT: '0', GIBBON_HOST: '127.0.0.1' },
+      env: {
+        ...process.env,
+        GIBBON_DATA_DIR: dataDir,
+        GIBBON_PORT: '0',
+        GIBBON_HOST: '127.0.0.1',
+        // The bench's repositories live on git.example.test, allowed as an operator would.
+        GIBBON_GIT_HOSTS: 'git.example.test',
+      },
       stdio: ['ignore', 'pipe', 'ignore'],
     },
   );
