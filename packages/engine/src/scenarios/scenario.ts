@@ -17,6 +17,8 @@ export interface ScenarioExpectation {
   /** Parameters the build can fetch. */
   params?: Record<string, string>;
   trusted?: boolean;
+  /** Per run (with `runs`), whether that build is trusted; overrides `trusted`. */
+  trustedRuns?: boolean[];
   /** Cancel the build when a log line equal to this appears. */
   cancelOnLine?: string;
   timeoutSeconds?: number;

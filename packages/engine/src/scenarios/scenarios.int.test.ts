@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { chmod, cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, cp, mkdtemp, readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalDiskBlobStore } from '@gibbon/storage';
@@ -89,7 +89,8 @@ async function runScenario(
       if (expected.cancelOnLine && entry.text === expected.cancelOnLine) controller.abort();
     },
   };
-  const context = testBuildContext({ trusted: expected.trusted ?? true, id: `${name}-${run}` });
+  const trusted = expected.trustedRuns?.[run - 1] ?? expected.trusted ?? true;
+  const context = testBuildContext({ trusted, id: `${name}-${run}` });
   context.build.number = run;
   context.env = { ...context.env, TEST_IMAGE: image, RUNNER_FILE: join(root, 'runner-only') };
   const outcome: BuildOutcome = await runBuild({
@@ -108,7 +109,20 @@ async function runScenario(
     ...(expected.timeoutSeconds ? { timeoutSeconds: expected.timeoutSeconds } : {}),
     ...(expected.unsandboxed ? {} : { sandbox }),
   });
-  return { outcome, sink };
+  return { outcome, sink, checkoutDir };
+}
+
+/**
+ * Processes still working in `folder` (their cwd is in it): a build's script and all it
+ * started must have ended when its build has, however they detached.
+ */
+async function processesIn(folder: string): Promise<string[]> {
+  const found: string[] = [];
+  for (const pid of (await readdir('/proc')).filter((entry) => /^\d+$/.test(entry))) {
+    const cwd = await readlink(`/proc/${pid}/cwd`).catch(() => '');
+    if (cwd === folder || cwd.startsWith(`${folder}/`)) found.push(`${pid} in ${cwd}`);
+  }
+  return found;
 }
 
 async function ourContainers(): Promise<string[]> {
@@ -136,7 +150,8 @@ describe('build scenarios (real script process, real Docker)', () => {
         last = await runScenario(name, expected, run, store);
       }
       await store.close();
-      const { outcome, sink } = last!;
+      const { outcome, sink, checkoutDir } = last!;
+      expect(await processesIn(checkoutDir)).toEqual([]);
       if (process.env.GIBBON_SCENARIO_DUMP)
         console.log(name, JSON.stringify(sink.entries.map((e) => [e.jobId, e.stream, e.text])));
       const scriptLog = sink.linesOf('_script').join('\n');

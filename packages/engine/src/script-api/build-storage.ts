@@ -1,9 +1,9 @@
 import type { Readable } from 'node:stream';
 import type { StoredArtifact, StoredCache } from '@gibbon/contracts';
-import { NotAllowedError } from '@gibbon/contracts/core';
+import { NotAllowedError, NotFoundError } from '@gibbon/contracts/core';
 import { artifactKey, cacheKey, type BlobStore, type BuildRef } from '@gibbon/storage';
 
-import { UNKEYED_CACHE as UNKEYED } from './storage-job-files';
+import { UNKEYED_CACHE as UNKEYED, UNTRUSTED_CACHE_READ } from './storage-job-files';
 
 /**
  * Artifacts and caches of one build in the BlobStore, at the keys of spec section 7. Ids
@@ -35,7 +35,11 @@ export class BuildStorage {
     return { id, key: hash ?? null, size: (await this.store.head(key)).size };
   }
 
+  /** Untrusted builds read no cache: what trusted builds stored may hold their secrets. */
   getCache(id: string, hash: string | undefined): Promise<Readable> {
+    if (!this.trusted) {
+      return Promise.reject(new NotFoundError(`Cache ${id} not restored: ${UNTRUSTED_CACHE_READ}`));
+    }
     const { org, repo } = this.build;
     return this.store.get(cacheKey({ org, repo, id, hash: hash ?? UNKEYED }));
   }

@@ -14,6 +14,13 @@ import type { JobLog } from '../logs/job-log';
 import { checkoutPath } from './checkout-path';
 import type { JobFiles } from './job-files';
 
+/**
+ * Caches hold what trusted builds wrote (a token an install step left in a config file), so
+ * an untrusted build (a pull request from a fork) reads none, as it writes none.
+ */
+export const UNTRUSTED_CACHE_READ =
+  "an untrusted build (a pull request from a fork) reads no caches, which trusted builds wrote.";
+
 /** The hash part of the key of a cache without key files (shared with the cache routes). */
 export const UNKEYED_CACHE = 'unkeyed';
 
@@ -47,6 +54,10 @@ export class StorageJobFiles implements JobFiles {
     }
     for (const cache of job.caches ?? []) {
       const dest = await checkoutPath(this.checkoutDir, cache.path);
+      if (!this.trusted) {
+        log.system(`Cache ${cache.id} not restored: ${UNTRUSTED_CACHE_READ}`);
+        continue;
+      }
       try {
         await restoreDirectory(this.store, await this.cacheKeyOf(cache), dest);
         log.system(`Restored cache ${cache.id} into ${cache.path}`);
