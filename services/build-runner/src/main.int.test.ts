@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { labelKeys } from '@gibbon/engine';
@@ -90,10 +90,10 @@ describe('build-runner main', () => {
     );
   }, 30_000);
 
-  // Only a root runner may switch users (CI runs the tests as root).
+  // Only a root runner lends its builds uids of their own (CI runs the tests as root).
   const asRoot = process.getuid?.() === 0 ? it : it.skip;
   asRoot(
-    'says so in one line when the script user cannot reach the work folder',
+    'says so in one line when the boxes of builds cannot reach the work folder',
     async () => {
       const closed = join(root, 'closed');
       await mkdir(closed, { mode: 0o700 });
@@ -102,15 +102,48 @@ describe('build-runner main', () => {
         GIBBON_SERVER_URL: server.url,
         GIBBON_RUNNER_TOKEN: server.runnerToken,
         GIBBON_RUNNER_WORK_DIR: workDir,
-        GIBBON_SCRIPT_USER: '65534:65534',
       });
       expect(await exited).toBe(1);
       expect(output.stderr).toBe(
-        `gibbon build-runner: Build scripts run as 65534:65534 (GIBBON_SCRIPT_USER), which cannot pass through ${closed} (mode 0700) to the work folder ${workDir}; allow it (chmod o+x ${closed}) or set GIBBON_RUNNER_WORK_DIR to a folder under one it can pass.\n`,
+        `gibbon build-runner: Build scripts run under uids of their own (GIBBON_SANDBOX_UIDS), which cannot pass through ${closed} (mode 0700) to the work folder ${workDir}; allow it (chmod o+x ${closed}) or set GIBBON_RUNNER_WORK_DIR to a folder under one they can pass.\n`,
       );
     },
     30_000,
   );
+
+  it('refuses to start when it cannot box build scripts, unless told to run them unsandboxed', async () => {
+    // A PATH without bwrap: what a machine without bubblewrap gives.
+    const bin = join(root, 'bin-without-bwrap');
+    await mkdir(bin, { recursive: true });
+    for (const [name, target] of [['setpriv', '/usr/bin/setpriv'], ['node', process.execPath]]) {
+      await symlink(target!, join(bin, name!)).catch(() => undefined);
+    }
+    const env = {
+      GIBBON_SERVER_URL: server.url,
+      GIBBON_RUNNER_TOKEN: server.runnerToken,
+      GIBBON_RUNNER_WORK_DIR: join(root, 'work-no-box'),
+      PATH: bin,
+    };
+    const refused = startMain(env);
+    expect(await refused.exited).toBe(1);
+    expect(refused.output.stderr).toMatch(
+      /^gibbon build-runner: Build scripts can't be sandboxed on this machine \(.*bwrap.*\); install bubblewrap .* or set GIBBON_UNSANDBOXED_SCRIPTS=1 to run them unsandboxed\.\n$/,
+    );
+    const optedOut = startMain({ ...env, GIBBON_UNSANDBOXED_SCRIPTS: '1' });
+    await until(() => optedOut.output.stdout.includes('build-runner started'));
+    expect(optedOut.output.stdout).toMatch(/"level":"error","message":"build scripts run UNSANDBOXED/);
+    optedOut.child.kill('SIGTERM');
+    expect(await optedOut.exited).toBe(0);
+  }, 30_000);
+
+  it('refuses GIBBON_SCRIPT_USER, which boxes replaced', async () => {
+    const { output, exited } = startMain({
+      GIBBON_RUNNER_TOKEN: 't',
+      GIBBON_SCRIPT_USER: '65534:65534',
+    });
+    expect(await exited).toBe(1);
+    expect(output.stderr).toMatch(/^gibbon build-runner: GIBBON_SCRIPT_USER is no longer used/);
+  }, 30_000);
 
   it('reaps its own earlier containers at start and exits 0 on SIGTERM', async () => {
     const image = await ensureTestImage();

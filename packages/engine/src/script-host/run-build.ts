@@ -158,7 +158,7 @@ async function runBuildAs(
       prepared.error instanceof Error ? prepared.error.message : String(prepared.error);
     scriptLog.system(message);
     scriptLog.close();
-    return { status: 'error', message, jobs: [] };
+    return { status: 'error', message: masker.mask(message), jobs: [] };
   }
   let { bundlePath } = prepared;
   let api: OpenScriptApi;
