@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { probeSandbox, SandboxUidPool, type ScriptSandbox } from '@gibbon/engine';
+import { prepareScriptSandbox, SANDBOX_REMEDY, type ScriptSandbox } from '@gibbon/engine';
 import { ConfigError, type RunnerConfig } from './config';
 import type { Logger } from './logger';
 
@@ -21,22 +21,15 @@ export async function prepareSandbox(
     );
     return undefined;
   }
-  const uids = process.getuid?.() === 0 ? new SandboxUidPool(config.sandbox.uids) : undefined;
-  const lent = await uids?.lend().catch((error: unknown) => {
+  const readiness = await prepareScriptSandbox(config.sandbox.uids).catch((error: unknown) => {
     throw new ConfigError(error instanceof Error ? error.message : String(error), { cause: error });
   });
-  let failure: string | undefined;
-  try {
-    failure = await probeSandbox(lent?.user);
-  } finally {
-    await lent?.release();
-  }
-  if (failure) {
+  if (!readiness.ready) {
     throw new ConfigError(
-      `Build scripts can't be sandboxed on this machine (${failure.replaceAll('\n', ' ')}); install bubblewrap (Debian: apt-get install bubblewrap) and allow user namespaces (kernel.unprivileged_userns_clone=1; in a container, see docs/adr/0004-script-sandbox.md), or set GIBBON_UNSANDBOXED_SCRIPTS=1 to run them unsandboxed.`,
+      `Build scripts can't be sandboxed on this machine (${readiness.failure}); ${SANDBOX_REMEDY}, or set GIBBON_UNSANDBOXED_SCRIPTS=1 to run them unsandboxed.`,
     );
   }
-  return uids ? { uids } : {};
+  return readiness.sandbox;
 }
 
 /**

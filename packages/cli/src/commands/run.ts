@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { InputError } from '@gibbon/contracts/core';
-import type { BuildOutcome } from '@gibbon/engine';
+import type { BuildOutcome, ScriptSandbox } from '@gibbon/engine';
 import { helpOption, parseCommandArgs } from '../args';
 import { writeLine, type ExitCode, type Io } from '../io';
 import { checkDocker } from '../local/docker';
@@ -33,6 +33,11 @@ Options:
   --artifacts DIR      keep artifacts and caches in DIR (reused by later runs) instead of the
                        work folder
   --keep               keep the work folder (checkout copy, artifacts) and print its path
+  --sandbox            run the script as the build runner does, in a bubblewrap box: it sees
+                       the checkout copy, its own HOME and /tmp, the system's programs
+                       read-only, and its own processes only (as root: under a uid of its
+                       own). Needs bwrap and user namespaces. Default: a plain child process
+                       that sees what you see
   --json               print events and log lines as JSON lines instead of progress
   -h, --help           show this help
 
@@ -44,7 +49,8 @@ Environment:
   DOCKER_HOST          the Docker engine to use (default /var/run/docker.sock)
 
 Exit status: 0 the build succeeded, 1 it failed or was canceled (Ctrl-C), 2 an error (no or
-bad build script, Docker unreachable, bad options).`;
+bad build script, Docker unreachable, --sandbox on a machine that can't box scripts, bad
+options).`;
 
 const options = {
   ...helpOption,
@@ -57,6 +63,7 @@ const options = {
   artifacts: { type: 'string' },
   keep: { type: 'boolean' },
   json: { type: 'boolean' },
+  sandbox: { type: 'boolean' },
 } as const;
 
 const exitCodes: Record<BuildOutcome['status'], ExitCode> = {
@@ -68,6 +75,8 @@ const exitCodes: Record<BuildOutcome['status'], ExitCode> = {
   queued: 2,
   running: 2,
 };
+
+const noSandbox = Promise.resolve<ScriptSandbox | undefined>(undefined);
 
 async function checkedDir(cwd: string, dir: string | undefined): Promise<string> {
   const path = resolve(cwd, dir ?? '.');
@@ -100,14 +109,15 @@ async function run(argv: string[], io: Io): Promise<ExitCode> {
   // right after the script process starts, so that work overlaps node starting the script.
   const engine = import('../local/local-build.js');
   engine.catch(() => undefined); // awaited below; never an unhandled rejection meanwhile
-  // git and the Docker ping are independent: ask both at once.
-  const [context] = await Promise.all([
+  // git, the Docker ping and the sandbox probe are independent: ask them all at once.
+  const [context, , sandbox] = await Promise.all([
     buildContextFromGit(dir, {
       ...(values.branch ? { branch: values.branch } : {}),
       ...(values.tag ? { tag: values.tag } : {}),
       env: buildEnvOf(values.env, values.job),
     }),
     checkDocker(io.env),
+    values.sandbox ? engine.then(({ localSandbox }) => localSandbox()) : noSandbox,
   ]);
   const workspace = await createWorkspace({
     sourceDir: dir,
@@ -124,6 +134,7 @@ async function run(argv: string[], io: Io): Promise<ExitCode> {
       reporter,
       env: io.env,
       signal: io.signal,
+      ...(sandbox ? { sandbox } : {}),
     });
     reporter.finish(outcome);
     return exitCodes[outcome.status];

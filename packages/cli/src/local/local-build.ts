@@ -11,11 +11,16 @@ import {
   runBuild,
   type BuildOutcome,
   type JobNetwork,
+  type ScriptSandbox,
 } from '@gibbon/engine';
 import { LocalDiskBlobStore } from '@gibbon/storage';
 import { localDocker } from './docker';
 import type { RunReporter } from './reporters';
+import { letBoxUserPass } from './sandbox';
 import type { Workspace } from './workspace';
+
+/** Loaded with the engine, which `gibbon run` imports only once a build runs. */
+export { localSandbox } from './sandbox';
 
 export interface LocalBuildOptions {
   workspace: Workspace;
@@ -24,6 +29,8 @@ export interface LocalBuildOptions {
   reporter: RunReporter;
   env: NodeJS.ProcessEnv;
   signal: AbortSignal;
+  /** `--sandbox`: the script runs in the server's box; without, as a plain child process. */
+  sandbox?: ScriptSandbox;
 }
 
 const networks = ['bridge', 'host', 'none'] as const satisfies readonly JobNetwork[];
@@ -57,6 +64,7 @@ export async function runLocalBuild(options: LocalBuildOptions): Promise<BuildOu
   const masker = new Masker();
   // A value given on the command line is a secret from the start, fetched or not.
   for (const value of Object.values(options.params)) masker.register(value);
+  if (options.sandbox?.uids) await letBoxUserPass(workspace.root);
   const store = new LocalDiskBlobStore({ root: workspace.storeDir });
   await store.open();
   try {
@@ -80,6 +88,7 @@ export async function runLocalBuild(options: LocalBuildOptions): Promise<BuildOu
       masker,
       scriptGraceMs: 5_000,
       stopGraceSeconds: 2,
+      ...(options.sandbox ? { sandbox: options.sandbox } : {}),
     });
   } finally {
     await store.close();

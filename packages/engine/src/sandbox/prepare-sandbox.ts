@@ -1,0 +1,33 @@
+import { probeSandbox } from './probe';
+import type { ScriptSandbox } from './script-sandbox';
+import { DEFAULT_SANDBOX_UIDS, SandboxUidPool, type UidRange } from './uid-pool';
+
+/** What an operator does about a probe that failed (both the runner and `gibbon run` say it). */
+export const SANDBOX_REMEDY =
+  'install bubblewrap (Debian: apt-get install bubblewrap) and allow user namespaces (kernel.unprivileged_userns_clone=1; in a container, see docs/adr/0004-script-sandbox.md)';
+
+export type SandboxReadiness =
+  | { readonly ready: true; readonly sandbox: ScriptSandbox }
+  | { readonly ready: false; readonly failure: string };
+
+/**
+ * The sandbox of the builds this process runs, built as every server setup builds it: a uid
+ * pool when the process is root (root in a box would still own every root file bound into
+ * it), none otherwise; then checked by starting one empty box as a build will, under a lent
+ * uid when root. The failure is bwrap's own reason on one line. Throws only when the pool
+ * can't lend (its lock folder is not root's alone, or every uid is taken).
+ */
+export async function prepareScriptSandbox(
+  range: UidRange = DEFAULT_SANDBOX_UIDS,
+): Promise<SandboxReadiness> {
+  const uids = process.getuid?.() === 0 ? new SandboxUidPool(range) : undefined;
+  const lent = await uids?.lend();
+  let failure: string | undefined;
+  try {
+    failure = await probeSandbox(lent?.user);
+  } finally {
+    await lent?.release();
+  }
+  if (failure) return { ready: false, failure: failure.replaceAll('\n', ' ') };
+  return { ready: true, sandbox: uids ? { uids } : {} };
+}
