@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import {
   chmod,
   lstat,
@@ -152,6 +153,21 @@ describe('extractArchive refuses hostile archives', () => {
     await expect(extractArchive(gzippedZeros(16 * 1024 * 1024), dest, limits)).rejects.toThrow(
       /The archive expands to more than/,
     );
+  });
+
+  it('refuses a bomb by its expansion ratio long before the size cap, and not an ordinary archive', async () => {
+    const bomb = tarGz([{ name: 'zeros.bin', zeros: 32 * 1024 * 1024 }]);
+    const limits = { ratioFloorBytes: 4 * 1024 * 1024 };
+    await expect(extractArchive(bomb, dest, limits)).rejects.toThrow(
+      /The archive expands more than 200 times its compressed size/,
+    );
+    const varied = Array.from({ length: 64 }, (_, index) => ({
+      name: `file-${index}.txt`,
+      content: randomBytes(100_000).toString('hex'),
+    }));
+    await expect(extractArchive(tarGz(varied), join(dest, 'ok'), limits)).resolves.toMatchObject({
+      entries: 64,
+    });
   });
 
   it('refuses an archive with too many entries', async () => {

@@ -34,7 +34,11 @@ export async function extractArchive(
   await mkdir(root, { recursive: true });
   const writer = new EntryWriter(root);
   const entries = extract();
-  const tarBytes = decompress(source, new ByteCap(maxTarStreamBytes(caps), 'The archive'));
+  const compressed = { bytes: 0 };
+  source.on('data', (chunk: Buffer) => (compressed.bytes += chunk.length));
+  const ratio = { compressed, maxRatio: caps.maxRatio, floorBytes: caps.ratioFloorBytes };
+  const cap = new ByteCap(maxTarStreamBytes(caps), 'The archive', ratio);
+  const tarBytes = decompress(source, cap);
   const feeding = feed(tarBytes, entries);
   // When extraction stops early, tar-stream destroys the unread entry with "premature
   // close"; the failure that stopped extraction is what the caller gets instead.

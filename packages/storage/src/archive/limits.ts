@@ -4,6 +4,13 @@ export interface ArchiveLimits {
   maxExpandedBytes: number;
   /** Files, folders and links together. */
   maxEntries: number;
+  /**
+   * Decompressed bytes per compressed byte, checked once `ratioFloorBytes` have come out: a
+   * zip bomb (gigabytes of zeros in kilobytes) is refused long before it fills the disk. Real
+   * caches and artifacts (sources, node_modules, binaries) stay far below it.
+   */
+  maxRatio: number;
+  ratioFloorBytes: number;
 }
 
 const GiB = 1024 * 1024 * 1024;
@@ -11,6 +18,8 @@ const GiB = 1024 * 1024 * 1024;
 export const DEFAULT_ARCHIVE_LIMITS: ArchiveLimits = {
   maxExpandedBytes: 10 * GiB,
   maxEntries: 100_000,
+  maxRatio: 200,
+  ratioFloorBytes: 64 * 1024 * 1024,
 };
 
 /**
