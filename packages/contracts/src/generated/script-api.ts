@@ -175,7 +175,7 @@ export interface paths {
         get: operations["getArtifact"];
         /**
          * Store an artifact of this build (tar.gz stream)
-         * @description Replaces an artifact of the same id in this build.
+         * @description An artifact id is written once per build: a second upload of the same id (from another job, or the same one) answers 409 and leaves the first in place, so no job can replace what another job saved.
          */
         put: operations["putArtifact"];
         post?: never;
@@ -775,6 +775,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
         };
     };

@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { StoredArtifact, StoredCache } from '@gibbon/contracts';
-import { NotAllowedError, NotFoundError } from '@gibbon/contracts/core';
+import { ConflictError, NotAllowedError, NotFoundError } from '@gibbon/contracts/core';
 import { artifactKey, cacheKey, type BlobStore, type BuildRef } from '@gibbon/storage';
 
 import { UNKEYED_CACHE as UNKEYED, UNTRUSTED_CACHE_READ } from './storage-job-files';
@@ -17,10 +17,27 @@ export class BuildStorage {
     private readonly trusted: boolean,
   ) {}
 
+  /** Write-once: no job replaces an artifact another job (or an earlier attempt) saved. */
   async putArtifact(id: string, body: Readable): Promise<StoredArtifact> {
     const key = artifactKey({ ...this.build, id });
+    if (await this.exists(key)) {
+      body.resume();
+      throw new ConflictError(
+        `Artifact ${id} was already saved by this build; artifact ids are written once per build, so save under another id.`,
+      );
+    }
     await this.store.put(key, body, { contentType: 'application/gzip' });
     return { id, size: (await this.store.head(key)).size };
+  }
+
+  private async exists(key: string): Promise<boolean> {
+    try {
+      await this.store.head(key);
+      return true;
+    } catch (error) {
+      if (error instanceof NotFoundError) return false;
+      throw error;
+    }
   }
 
   getArtifact(id: string): Promise<Readable> {
