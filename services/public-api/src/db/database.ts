@@ -64,6 +64,11 @@ function postgresDialect(url: string): PostgresDialect {
   // client from the pool by itself and the next query opens a new connection, so nothing else
   // is to be done here. Errors of queries in flight still reach their callers.
   pool.on('error', () => undefined);
+  // A connection the server ends while a caller holds it (a transaction between two queries)
+  // emits 'error' on the client itself, which the pool does not listen to then: the process
+  // died with an unhandled 'error' event when Postgres went away mid-request (attack test A8).
+  // The caller's next query on it fails and is answered; the pool discards the client.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return new PostgresDialect({ pool });
 }
 
