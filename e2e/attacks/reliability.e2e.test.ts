@@ -151,11 +151,11 @@ describe('G. reliability and fault injection (network, database, storage)', () =
       const statsBefore = apiLink.stats;
       // The plan's Toxiproxy sequence, each phase shorter than the 20 s lease.
       apiLink.set({ kind: 'latency', ms: 2_500 });
-      await pause(8_000);
-      apiLink.set({ kind: 'blackhole' });
       await pause(6_000);
+      apiLink.set({ kind: 'blackhole' });
+      await pause(5_000);
       apiLink.set({ kind: 'reset' });
-      await pause(4_000);
+      await pause(3_000);
       apiLink.set({ kind: 'pass' });
       const faults = apiLink.stats;
       // The faults hit the runner's traffic: chunks were swallowed, connections reset.

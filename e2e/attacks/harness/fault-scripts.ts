@@ -81,3 +81,23 @@ export default pipeline(() => [
 export function outputLines(log: string): string[] {
   return log.split('\n').filter((line) => line !== '' && !line.startsWith('+ '));
 }
+
+/**
+ * `count` action jobs (`job-1` …), all independent, each logging `<id> started`, waiting
+ * `waitMs` and logging `<id> done`: the cheapest build that still runs a script and its jobs.
+ */
+export function actionJobsScript(count: number, waitMs: number): string {
+  return `import { action, pipeline } from '@gibbon/sdk';
+
+export default pipeline(() =>
+  Array.from({ length: ${count} }, (_, i) => {
+    const id = \`job-\${i + 1}\`;
+    return action(id, async (job) => {
+      job.log(\`\${id} started\`);
+      await new Promise((done) => setTimeout(done, ${waitMs}));
+      job.log(\`\${id} done\`);
+    });
+  }),
+);
+`;
+}
