@@ -111,6 +111,14 @@ export interface LogChunksTable {
   size: number;
 }
 
+/** A line public-api wrote into a build's `_script` log (e.g. its runner stopped responding). */
+export interface BuildNotesTable {
+  build_id: string;
+  seq: number;
+  at: string;
+  text: string;
+}
+
 export interface BuildTables {
   webhooks: WebhooksTable;
   deliveries: DeliveriesTable;
@@ -120,4 +128,5 @@ export interface BuildTables {
   jobs: JobsTable;
   leases: LeasesTable;
   log_chunks: LogChunksTable;
+  build_notes: BuildNotesTable;
 }

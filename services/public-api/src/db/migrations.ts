@@ -1,4 +1,5 @@
 import { Kysely, Migrator, type Migration, type MigrationProvider } from 'kysely';
+import { buildNotesMigration } from './build-notes-migration';
 import { buildsMigration } from './builds-migration';
 import { keyIdsMigration } from './key-ids-migration';
 
@@ -89,6 +90,7 @@ const migrations: Record<string, Migration> = {
   },
   '0002_builds': buildsMigration,
   '0003_master_key_ids': keyIdsMigration,
+  '0004_build_notes': buildNotesMigration,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

@@ -7,6 +7,7 @@ import { JobsRepository } from '../repositories/jobs.repository';
 import { LeasesRepository, type LeaseRecord } from '../repositories/leases.repository';
 import { buildStatusEvent } from '../builds/build-events';
 import type { BuildHub } from '../builds/build-hub';
+import { recordRequeue } from './lost-runner';
 
 /** A build whose runner took it up and then stopped renewing this many times is failed. */
 const maxRenewedLosses = 2;
@@ -19,7 +20,8 @@ const batch = 50;
 
 /**
  * Takes back leases that were not renewed in time. The first loss re-queues the build (its
- * jobs and log index start over); the second fails it as `error`; a build that was asked to
+ * jobs and log index start over; a line at the top of its `_script` log and a `build.requeued`
+ * event say which runner stopped responding when); the second fails it as `error`; a build that was asked to
  * cancel is `canceled`. Each lease is taken back in its own transaction with a conditional
  * UPDATE, so a heartbeat that won the race keeps its lease, and several public-api processes
  * may sweep at once without taking one lease twice.
@@ -94,7 +96,8 @@ export class LeaseSweeper {
       if (renewedLosses < maxRenewedLosses && lost.length < maxLosses) {
         await jobs.deleteAll(build.id);
         await builds.transition(build.id, ['running'], 'queued');
-        return { ...build, status: 'queued' as const };
+        const requeued = await recordRequeue(trx, build, lease, this.leaseMs, now);
+        return { ...build, status: 'queued' as const, requeued };
       }
       await jobs.endOpenJobs(build.id, 'error', now);
       const message =
@@ -111,6 +114,7 @@ export class LeaseSweeper {
       now: outcome.status,
     });
     if (outcome.status === 'queued') this.hub.buildQueued();
+    if ('requeued' in outcome) this.hub.publish(outcome.requeued);
     this.hub.publish(buildStatusEvent(outcome));
     return true;
   }

@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import { isTerminalBuildStatus, isTerminalJobStatus, SCRIPT_LOG_ID } from '@gibbon/contracts';
 import type { BlobStore } from '@gibbon/storage';
 import type { Db } from '../db/database';
+import { BuildNotesRepository } from '../repositories/build-notes.repository';
 import { BuildsRepository } from '../repositories/builds.repository';
 import { JobsRepository } from '../repositories/jobs.repository';
 import { LogChunksRepository } from '../repositories/log-chunks.repository';
@@ -29,10 +30,14 @@ const readAheadBytes = 64 * 1024;
  * `follow` is event-driven: it streams what is stored, then sleeps until the hub says a chunk
  * was stored for this job or the job or build changed status, and ends once the job (or the
  * whole build) has ended and everything stored was sent. The build script's own log
- * (`_script`) belongs to no job: it ends with the build.
+ * (`_script`) belongs to no job: it ends with the build. It begins with public-api's own lines
+ * about the build (notes: a runner that stopped responding and the re-queue), which no
+ * runner's chunk can carry; a follower that sees a new note starts over with the chunks of
+ * the run that replaced the lost one (their numbers start again at 0).
  */
 export class LogReader {
   private readonly chunks: LogChunksRepository;
+  private readonly notes: BuildNotesRepository;
 
   constructor(
     private readonly db: Db,
@@ -40,10 +45,11 @@ export class LogReader {
     private readonly hub: BuildHub,
   ) {
     this.chunks = new LogChunksRepository(db);
+    this.notes = new BuildNotesRepository(db);
   }
 
   read(build: Build, jobId: string, signal: AbortSignal): Readable {
-    return pullStream(this.contiguousFrom(build.id, jobId, 0, signal));
+    return pullStream(this.whole(build.id, jobId, signal));
   }
 
   follow(build: Build, jobId: string, signal: AbortSignal): Readable {
@@ -71,9 +77,13 @@ export class LogReader {
     signal.addEventListener('abort', poke, { once: true });
     try {
       let next = 0;
+      let notesSent = 0;
       while (!signal.aborted && !this.hub.closed) {
         woken = false;
         const ended = await this.hasEnded(build.id, jobId);
+        const notes = yield* this.notesFrom(build.id, jobId, notesSent);
+        if (notes > notesSent) next = 0;
+        notesSent = notes;
         next = yield* this.contiguousFrom(build.id, jobId, next, signal);
         if (ended) return;
         if (!woken) await new Promise<void>((resolve) => (wake = resolve));
@@ -85,6 +95,23 @@ export class LogReader {
       offClosing();
       signal.removeEventListener('abort', poke);
     }
+  }
+
+  private async *whole(buildId: string, jobId: string, signal: AbortSignal) {
+    yield* this.notesFrom(buildId, jobId, 0);
+    yield* this.contiguousFrom(buildId, jobId, 0, signal);
+  }
+
+  /** Yields the build's notes from the `sent`-th on (in `_script` only); returns how many there are. */
+  private async *notesFrom(
+    buildId: string,
+    jobId: string,
+    sent: number,
+  ): AsyncGenerator<Buffer, number> {
+    if (jobId !== SCRIPT_LOG_ID) return sent;
+    const notes = await this.notes.list(buildId);
+    for (const note of notes.slice(sent)) yield Buffer.from(`${note.text}\n`, 'utf8');
+    return notes.length;
   }
 
   /** Yields the bytes of the contiguous chunks from `next` on; returns the next number to send. */

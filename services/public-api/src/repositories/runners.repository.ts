@@ -40,6 +40,15 @@ export class RunnersRepository {
     return rows.map(toRunner);
   }
 
+  async findById(id: string): Promise<Runner | undefined> {
+    const row = await this.db
+      .selectFrom('runners')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row && toRunner(row);
+  }
+
   async findByTokenHash(tokenHash: string): Promise<Runner | undefined> {
     const row = await this.db
       .selectFrom('runners')
