@@ -6,7 +6,7 @@ import { parse } from 'yaml';
 import { repoRoot } from './start-process';
 
 // docker-compose.yml as docker-compose itself reads it with .env.example: the stack's shape,
-// the one container with the Docker socket, start order by health, and configuration only
+// the one container with the Docker socket (and the one privileged, for its script boxes), start order by health, and configuration only
 // through the variables of spec section 9. Needs `docker-compose` (Debian: docker-compose).
 
 const run = promisify(execFile);
@@ -18,6 +18,7 @@ interface ComposeService {
   depends_on?: Record<string, { condition: string }>;
   healthcheck?: { test: string[] | string };
   ports?: unknown[];
+  privileged?: boolean;
 }
 interface ComposeConfig {
   services: Record<string, ComposeService>;
@@ -51,6 +52,13 @@ test('only the build-runner gets the Docker socket', () => {
     .filter(([, spec]) => (spec.volumes ?? []).some((volume) => volume.includes('docker.sock')))
     .map(([name]) => name);
   expect(withSocket).toEqual(['build-runner']);
+});
+
+test('only the build-runner is privileged (its script boxes need it; it holds the socket anyway)', () => {
+  const privileged = Object.entries(config.services)
+    .filter(([, spec]) => spec.privileged === true)
+    .map(([name]) => name);
+  expect(privileged).toEqual(['build-runner']);
 });
 
 test('services start in order of health: Postgres and the bucket, then public-api, then the runner', () => {

@@ -13,7 +13,7 @@ const recipeLabel = 'dev.gibbon.test-base';
 
 /**
  * Tags a stand-in for `node:20.19-bookworm-slim`, made of this machine's parts on top of
- * test-kit's busybox+node image (`nodeImage`): pnpm with its shared libraries, setpriv, a `node` user
+ * test-kit's busybox+node image (`nodeImage`): pnpm with its shared libraries, setpriv and bwrap, a `node` user
  * (uid 1000, as in the official image), the CA bundle node is told to trust here
  * (NODE_EXTRA_CA_CERTS), and a copy of the pnpm store so `pnpm install` inside a build finds
  * every package, including native builds, without compiling. Rebuilt when the lockfile,
@@ -24,7 +24,7 @@ export async function ensureNodeBaseImage(nodeImage: string, repoRoot: string): 
   const store = (await run('pnpm', ['store', 'path'], { cwd: repoRoot })).stdout.trim();
   const lockfile = await readFile(join(repoRoot, 'pnpm-lock.yaml'));
   const recipe = createHash('sha256')
-    .update(JSON.stringify([nodeImage, pnpm, store, process.env.NODE_EXTRA_CA_CERTS ?? '', 2]))
+    .update(JSON.stringify([nodeImage, pnpm, store, process.env.NODE_EXTRA_CA_CERTS ?? '', 3]))
     .update(lockfile)
     .digest('hex')
     .slice(0, 16);
@@ -60,10 +60,13 @@ async function writeContext(context: string, { nodeImage, pnpm, store, recipe }:
     await mkdir(join(context, 'libs', dirname(library)), { recursive: true });
     await cp(await realpath(library), join(context, 'libs', library));
   }
-  // util-linux's setpriv, as in the real image: the runner starts build scripts through it.
-  for (const file of ['/usr/bin/setpriv', ...(await sharedLibraries('/usr/bin/setpriv'))]) {
-    await mkdir(join(context, 'libs', dirname(file)), { recursive: true });
-    await cp(await realpath(file), join(context, 'libs', file));
+  // util-linux's setpriv, as in the real image, and bubblewrap, which the runner's Dockerfile
+  // installs when the base lacks it (apt is out of reach here): build scripts start through both.
+  for (const program of ['/usr/bin/setpriv', '/usr/bin/bwrap']) {
+    for (const file of [program, ...(await sharedLibraries(program))]) {
+      await mkdir(join(context, 'libs', dirname(file)), { recursive: true });
+      await cp(await realpath(file), join(context, 'libs', file));
+    }
   }
   lines.push('COPY libs/ /');
   const ca = process.env.NODE_EXTRA_CA_CERTS;

@@ -1,10 +1,16 @@
+import { existsSync } from 'node:fs';
 import { probeSandbox } from './probe';
 import type { ScriptSandbox } from './script-sandbox';
 import { DEFAULT_SANDBOX_UIDS, SandboxUidPool, type UidRange } from './uid-pool';
 
-/** What an operator does about a probe that failed (both the runner and `gibbon run` say it). */
-export const SANDBOX_REMEDY =
-  'install bubblewrap (Debian: apt-get install bubblewrap) and allow user namespaces (kernel.unprivileged_userns_clone=1; in a container, see docs/adr/0004-script-sandbox.md)';
+/**
+ * What an operator does about a probe that failed (both the runner and `gibbon run` say it).
+ * In a Docker container the usual cause is Docker's own confinement, which only the container's
+ * options lift; elsewhere a missing bwrap or user namespaces switched off.
+ */
+export const SANDBOX_REMEDY = existsSync('/.dockerenv')
+  ? 'in a Docker container, run it with --security-opt seccomp=unconfined --security-opt apparmor=unconfined --security-opt systempaths=unconfined (docker compose: privileged: true; see docs/adr/0004-script-sandbox.md) and with bubblewrap installed in its image'
+  : 'install bubblewrap (Debian: apt-get install bubblewrap) and allow user namespaces (sysctl kernel.unprivileged_userns_clone=1; see docs/adr/0004-script-sandbox.md)';
 
 export type SandboxReadiness =
   | { readonly ready: true; readonly sandbox: ScriptSandbox }
