@@ -91,7 +91,8 @@ beforeAll(async () => {
   remote = await startGitRemote();
 
   workDir = await mkdtemp(join(tmpdir(), 'gibbon-compose-'));
-  // The runner's work folder lives in here; build scripts (nobody) must pass through to it.
+  // The runner's work folder lives in here; boxed build scripts (uids of their own) must pass
+  // through to it.
   await chmod(workDir, 0o711);
   const runnerWork = join(workDir, 'runner-work');
   await mkdir(runnerWork);
@@ -154,8 +155,11 @@ test('the stack comes up healthy and the registered runner reaches public-api', 
   );
   expect(seen).toEqual(expect.any(String));
   expect(await containerLogs(container('public-api'))).toContain('"database":"postgres"');
-  // The image's runner is root and starts build scripts as nobody (see its Dockerfile).
-  expect(await containerLogs(container('build-runner'))).toContain('"scriptUser":"65534:65534"');
+  // The image's runner is root and boxes each build script under a uid of its own (see its
+  // Dockerfile); it would have refused to start where it could not.
+  expect(await containerLogs(container('build-runner'))).toContain(
+    '"sandbox":"bubblewrap, a uid per build from 200000-265535"',
+  );
 }, 400_000);
 
 test('a signed push builds to success through the stack: clone, jobs, logs, artifact, statuses', async () => {
