@@ -144,6 +144,10 @@ describe('G. reliability and fault injection (runners)', () => {
       const kept = outputLines(await project.jobLog(number, 'noise'));
       expect(kept).toEqual(noisyLines(kept.length));
       expect(kept.slice(0, seen.length)).toEqual(seen);
+      // The loss that re-queued it is visible where a user looks: the top of the script's log.
+      expect(await project.jobLog(number, '_script')).toMatch(
+        /^runner g36-first stopped responding at \S+; build re-queued \(attempt 2\)\n/,
+      );
       // Nothing half-uploaded is served as the build's artifact.
       const download = await attack.admin.fetch(
         `${project.repoPath}/builds/${number}/artifacts/dist`,
