@@ -85,7 +85,7 @@ describe('gibbon run --sandbox', () => {
     const lines = result.stderr.trim().split('\n');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(
-      /^gibbon run: Cannot sandbox the build script on this machine \(.*bwrap.*\): install bubblewrap .* allow user namespaces .*; or run without --sandbox\.$/,
+      /^gibbon run: Cannot sandbox the build script on this machine \(.*bwrap.*\): install bubblewrap \(Debian: apt-get install bubblewrap\); or run without --sandbox\.$/,
     );
     expect(result.stdout).not.toContain('peek');
   }, 60_000);

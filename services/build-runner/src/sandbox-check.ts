@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { prepareScriptSandbox, SANDBOX_REMEDY, type ScriptSandbox } from '@gibbon/engine';
+import { prepareScriptSandbox, sandboxRemedy, type ScriptSandbox } from '@gibbon/engine';
 import { ConfigError, type RunnerConfig } from './config';
 import type { Logger } from './logger';
 
@@ -26,7 +26,7 @@ export async function prepareSandbox(
   });
   if (!readiness.ready) {
     throw new ConfigError(
-      `Build scripts can't be sandboxed on this machine (${readiness.failure}); ${SANDBOX_REMEDY}, or set GIBBON_UNSANDBOXED_SCRIPTS=1 to run them unsandboxed.`,
+      `Build scripts can't be sandboxed on this machine (${readiness.failure}); ${sandboxRemedy(readiness.failure)}, or set GIBBON_UNSANDBOXED_SCRIPTS=1 to run them unsandboxed.`,
     );
   }
   return readiness.sandbox;

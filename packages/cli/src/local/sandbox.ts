@@ -1,7 +1,7 @@
 import { chmod, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { UnprocessableError } from '@gibbon/contracts/core';
-import { prepareScriptSandbox, SANDBOX_REMEDY, type ScriptSandbox } from '@gibbon/engine';
+import { prepareScriptSandbox, sandboxRemedy, type ScriptSandbox } from '@gibbon/engine';
 
 const WITHOUT = 'or run without --sandbox';
 
@@ -20,7 +20,7 @@ export async function localSandbox(): Promise<ScriptSandbox> {
   });
   if (!readiness.ready) {
     throw new UnprocessableError(
-      `Cannot sandbox the build script on this machine (${readiness.failure}): ${SANDBOX_REMEDY}; ${WITHOUT}.`,
+      `Cannot sandbox the build script on this machine (${readiness.failure}): ${sandboxRemedy(readiness.failure)}; ${WITHOUT}.`,
     );
   }
   return readiness.sandbox;

@@ -3,14 +3,21 @@ import { probeSandbox } from './probe';
 import type { ScriptSandbox } from './script-sandbox';
 import { DEFAULT_SANDBOX_UIDS, SandboxUidPool, type UidRange } from './uid-pool';
 
+const INSTALL = 'install bubblewrap (Debian: apt-get install bubblewrap)';
+const CONTAINER =
+  "in a Docker container, run the runner's image with --cap-add SYS_ADMIN --security-opt seccomp=unconfined --security-opt apparmor=unconfined (as docker-compose.yml does), or with --security-opt seccomp=unconfined --security-opt apparmor=unconfined --security-opt systempaths=unconfined (see docs/adr/0004-script-sandbox.md)";
+const USER_NAMESPACES =
+  'allow unprivileged user namespaces (sysctl kernel.unprivileged_userns_clone=1, user.max_user_namespaces above 0; see docs/adr/0004-script-sandbox.md)';
+
 /**
- * What an operator does about a probe that failed (both the runner and `gibbon run` say it).
- * In a Docker container the usual cause is Docker's own confinement, which only the container's
- * options lift; elsewhere a missing bwrap or user namespaces switched off.
+ * What an operator does about a probe that failed (both the runner and `gibbon run` say it):
+ * install bwrap where it is missing; else, in a Docker container, the usual cause is Docker's
+ * own confinement, which only the container's options lift; elsewhere user namespaces are off.
  */
-export const SANDBOX_REMEDY = existsSync('/.dockerenv')
-  ? 'in a Docker container, run it with --security-opt seccomp=unconfined --security-opt apparmor=unconfined --security-opt systempaths=unconfined (docker compose: privileged: true; see docs/adr/0004-script-sandbox.md) and with bubblewrap installed in its image'
-  : 'install bubblewrap (Debian: apt-get install bubblewrap) and allow user namespaces (sysctl kernel.unprivileged_userns_clone=1; see docs/adr/0004-script-sandbox.md)';
+export function sandboxRemedy(failure: string): string {
+  if (/(?:spawn|execute) bwrap\b/.test(failure)) return INSTALL;
+  return existsSync('/.dockerenv') ? CONTAINER : USER_NAMESPACES;
+}
 
 export type SandboxReadiness =
   | { readonly ready: true; readonly sandbox: ScriptSandbox }

@@ -1,0 +1,26 @@
+import { existsSync } from 'node:fs';
+import { sandboxRemedy } from './prepare-sandbox';
+
+// The fix the runner and `gibbon run` print when a box can't start here, chosen by bwrap's reason.
+describe('sandboxRemedy', () => {
+  it.each([
+    'bwrap could not start (spawn bwrap ENOENT)',
+    'setpriv: failed to execute bwrap: No such file or directory',
+  ])('says to install bubblewrap when it is missing: %s', (failure) => {
+    expect(sandboxRemedy(failure)).toBe('install bubblewrap (Debian: apt-get install bubblewrap)');
+  });
+
+  it('names the container options in a Docker container, user namespaces elsewhere', () => {
+    const failure =
+      'bwrap: No permissions to create new namespace, likely because the kernel does not allow non-privileged user namespaces.';
+    const remedy = sandboxRemedy(failure);
+    if (existsSync('/.dockerenv')) {
+      expect(remedy).toContain('--cap-add SYS_ADMIN --security-opt seccomp=unconfined');
+      expect(remedy).toContain('--security-opt systempaths=unconfined');
+    } else {
+      expect(remedy).toContain('allow unprivileged user namespaces');
+    }
+    // A missing program inside the box is not a missing bwrap.
+    expect(sandboxRemedy('bwrap: execvp /bin/true: No such file or directory')).toBe(remedy);
+  });
+});
