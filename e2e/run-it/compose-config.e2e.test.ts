@@ -6,7 +6,7 @@ import { parse } from 'yaml';
 import { repoRoot } from './start-process';
 
 // docker-compose.yml as docker-compose itself reads it with .env.example: the stack's shape,
-// the one container with the Docker socket (and the one privileged, for its script boxes), start order by health, and configuration only
+// the one container with the Docker socket (and the one with confinement lifted, for its script boxes), start order by health, and configuration only
 // through the variables of spec section 9. Needs `docker-compose` (Debian: docker-compose).
 
 const run = promisify(execFile);
@@ -19,6 +19,8 @@ interface ComposeService {
   healthcheck?: { test: string[] | string };
   ports?: unknown[];
   privileged?: boolean;
+  cap_add?: string[];
+  security_opt?: string[];
 }
 interface ComposeConfig {
   services: Record<string, ComposeService>;
@@ -54,11 +56,18 @@ test('only the build-runner gets the Docker socket', () => {
   expect(withSocket).toEqual(['build-runner']);
 });
 
-test('only the build-runner is privileged (its script boxes need it; it holds the socket anyway)', () => {
-  const privileged = Object.entries(config.services)
-    .filter(([, spec]) => spec.privileged === true)
+test('only the build-runner has confinement lifted, for its script boxes, and none is privileged', () => {
+  const lifted = Object.entries(config.services)
+    .filter(([, spec]) => spec.privileged || spec.cap_add || spec.security_opt)
     .map(([name]) => name);
-  expect(privileged).toEqual(['build-runner']);
+  expect(lifted).toEqual(['build-runner']);
+  const runner = service('build-runner');
+  expect(runner.privileged).toBeUndefined();
+  expect(runner.cap_add).toEqual(['SYS_ADMIN']);
+  expect([...(runner.security_opt ?? [])].sort()).toEqual([
+    'apparmor=unconfined',
+    'seccomp=unconfined',
+  ]);
 });
 
 test('services start in order of health: Postgres and the bucket, then public-api, then the runner', () => {
