@@ -4,25 +4,7 @@ import { startAppOn } from './backend-app';
 import { backends } from './backends';
 import { createBuildWorld, nowIso, type BuildWorld } from './build-world';
 import type { TestApp } from './harness';
-
-/** Reads a streamed answer as it arrives, until `until` matches what was read (or it ends). */
-async function readUntil(
-  body: ReadableStream<Uint8Array>,
-  until: (text: string) => boolean,
-): Promise<{ text: string; ended: boolean }> {
-  const reader = body.getReader();
-  const decoder = new TextDecoder();
-  let text = '';
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) return { text, ended: true };
-    text += decoder.decode(value, { stream: true });
-    if (until(text)) {
-      reader.releaseLock();
-      return { text, ended: false };
-    }
-  }
-}
+import { readUntil } from './read-until';
 
 // Logs, live events, artifacts and parameters on SQLite and on Postgres.
 describe.each(backends)('build output on $name', (backend) => {

@@ -3,27 +3,9 @@ import { startAppOn } from './backend-app';
 import { backends } from './backends';
 import { createBuildWorld, type BuildWorld } from './build-world';
 import type { TestApp } from './harness';
+import { readUntil } from './read-until';
 
 const leaseMs = 2000;
-
-/** Reads `body` until `until` holds for the text so far (or the stream ends). */
-async function readUntil(
-  body: ReadableStream<Uint8Array>,
-  until: (text: string) => boolean,
-): Promise<{ text: string; ended: boolean }> {
-  const reader = body.getReader();
-  const decoder = new TextDecoder();
-  let text = '';
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) return { text, ended: true };
-    text += decoder.decode(value, { stream: true });
-    if (until(text)) {
-      reader.releaseLock();
-      return { text, ended: false };
-    }
-  }
-}
 
 /** The JSON of every `data:` line of a server-sent event stream's text. */
 function eventsIn(text: string): OrgEvent[] {
