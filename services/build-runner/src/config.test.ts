@@ -41,6 +41,7 @@ describe('loadConfig', () => {
       dataDir: '/srv/.gibbon-data',
       workDir: '/srv/.gibbon-data/runner-work',
       storage: { kind: 'file', root: '/srv/.gibbon-data/storage' },
+      jobLogLimitMb: 1024,
     });
     expect(config.runnerId).toMatch(/^runner-[0-9a-f]{16}$/);
     expect(loadConfig({ GIBBON_RUNNER_TOKEN: 'tok-2' }).runnerId).not.toBe(config.runnerId);
@@ -82,6 +83,7 @@ describe('loadConfig', () => {
         GIBBON_DATA_DIR: '/data',
         GIBBON_RUNNER_ID: 'box-1',
         GIBBON_RUNNER_DRAIN_TIMEOUT: '30',
+        GIBBON_JOB_LOG_LIMIT_MB: '64',
         GIBBON_STORAGE: 's3',
         GIBBON_S3_BUCKET: 'gibbon',
       },
@@ -95,6 +97,7 @@ describe('loadConfig', () => {
       workDir: '/data/runner-work',
       runnerId: 'box-1',
       drainTimeoutSeconds: 30,
+      jobLogLimitMb: 64,
       storage: { kind: 's3', bucket: 'gibbon' },
     });
   });
@@ -111,6 +114,7 @@ describe('loadConfig', () => {
       /GIBBON_JOB_NETWORK must be "bridge", "host" or "none"/,
     ],
     [{ ...base, GIBBON_RUNNER_ID: '../x' }, /GIBBON_RUNNER_ID may hold/],
+    [{ ...base, GIBBON_JOB_LOG_LIMIT_MB: '0' }, /GIBBON_JOB_LOG_LIMIT_MB="0" is not valid/],
     [{ ...base, GIBBON_STORAGE: 's3' }, /GIBBON_S3_BUCKET/],
     [{ ...base, GIBBON_SCRIPT_USER: '65534:65534' }, /GIBBON_SCRIPT_USER is no longer used/],
     [

@@ -29,6 +29,8 @@ export interface RunnerConfig {
   readonly runnerId: string;
   /** Seconds running builds get to finish after the first SIGTERM before they are canceled. */
   readonly drainTimeoutSeconds: number;
+  /** `GIBBON_JOB_LOG_LIMIT_MB`: MiB of each job's log kept; past it one line says it was cut. */
+  readonly jobLogLimitMb: number;
   readonly storage: BlobStoreConfig;
   /**
    * The hosts a clone may fetch from (github.com, a GitHub Enterprise host of
@@ -198,9 +200,13 @@ export function loadConfig(
     capacity: positiveInteger(env, 'GIBBON_RUNNER_CAPACITY', 2, MAX_CAPACITY),
     jobNetwork: jobNetwork(env),
     dataDir,
-    workDir: resolve(cwd, env.GIBBON_RUNNER_WORK_DIR?.trim() || defaultWorkDir(dataDir, token, runnerUid)),
+    workDir: resolve(
+      cwd,
+      env.GIBBON_RUNNER_WORK_DIR?.trim() || defaultWorkDir(dataDir, token, runnerUid),
+    ),
     runnerId: runnerId(env, token),
     drainTimeoutSeconds: positiveInteger(env, 'GIBBON_RUNNER_DRAIN_TIMEOUT', 600, 86_400),
+    jobLogLimitMb: positiveInteger(env, 'GIBBON_JOB_LOG_LIMIT_MB', 1024, 1024 * 1024),
     storage,
     gitHosts: gitHosts(env),
     sandbox: sandboxConfig(env),

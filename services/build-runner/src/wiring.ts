@@ -61,6 +61,7 @@ export async function createRunnerService(
     logger,
     backoff: defaultBackoff,
     logDrainTimeoutMs: REPORT_TIMEOUT_MS,
+    jobLogLimitBytes: config.jobLogLimitMb * 1024 * 1024,
     gitHosts: config.gitHosts,
     ...(sandbox ? { sandbox } : {}),
   });

@@ -69,4 +69,36 @@ describe('JobLog', () => {
     log.system('done');
     expect(sink.linesOf('act')).toEqual([`key: ${MASK} end`, 'next line', 'done']);
   });
+
+  it('keeps a log up to its limit, says where it was cut, and drops the rest', () => {
+    const sink = new MemoryLogSink();
+    // 2 MiB, and lines of 1,000 bytes each with their newline.
+    const log = new JobLog('noisy', new Masker(), sink, 2 * 1024 * 1024);
+    const line = (n: number) => `line ${String(n).padStart(4, '0')} ${'x'.repeat(989)}`;
+    const out = log.output('stdout');
+    for (let n = 0; n < 3000; n++) out.write(`${line(n)}\n`);
+    log.system('after the cut');
+    log.close();
+    const entries = sink.entries.filter((entry) => entry.jobId === 'noisy');
+    const kept = Math.floor((2 * 1024 * 1024) / 1000);
+    expect(entries.slice(0, kept).map((entry) => entry.text)).toEqual(
+      Array.from({ length: kept }, (_, n) => line(n)),
+    );
+    expect(entries.slice(kept)).toEqual([
+      expect.objectContaining({
+        stream: 'system',
+        text: "Gibbon kept the first 2 MiB of this log and dropped the rest (the runner's GIBBON_JOB_LOG_LIMIT_MB); the job itself went on.",
+      }),
+    ]);
+    expect(log.truncated).toBe(true);
+  });
+
+  it('is not truncated below its limit', () => {
+    const sink = new MemoryLogSink();
+    const log = new JobLog('quiet', new Masker(), sink, 1024);
+    log.posted(['short']);
+    log.close();
+    expect(sink.linesOf('quiet')).toEqual(['short']);
+    expect(log.truncated).toBe(false);
+  });
 });

@@ -10,6 +10,9 @@ import type { LogSink, LogStream } from './log-sink';
  */
 const POSTED_LINE_MAX = 65_536;
 
+/** How much of one job's log is kept by default (its lines' UTF-8 bytes, newlines included). */
+export const DEFAULT_JOB_LOG_LIMIT_BYTES = 1024 * 1024 * 1024;
+
 /** One byte or text stream of a job (stdout, stderr), masked and split into lines. */
 export interface LogOutput {
   write(chunk: Buffer | string): void;
@@ -35,12 +38,24 @@ export class JobLog {
   private readonly outputs = new Map<LogStream, LineMasker>();
   /** A posted line cut by the SDK, waiting for its next piece. */
   private continued: LineMasker | undefined;
+  private bytes = 0;
+  private cut = false;
 
+  /**
+   * `limitBytes` bounds what one job may put into storage: past it, one line says the log was
+   * cut, the job goes on, and its later lines are dropped (`truncated` tells the job's result).
+   */
   constructor(
     readonly jobId: string,
     private readonly masker: Masker,
     private readonly sink: LogSink,
+    private readonly limitBytes = DEFAULT_JOB_LOG_LIMIT_BYTES,
   ) {}
+
+  /** Whether lines were dropped at the limit. */
+  get truncated(): boolean {
+    return this.cut;
+  }
 
   /** A line from the engine itself (`+ npm ci`, pull progress, the reason a job failed). */
   system(text: string): void {
@@ -153,8 +168,19 @@ export class JobLog {
   }
 
   private emit(stream: LogStream, text: string): void {
-    if (this.closed || this.failed) return;
+    if (this.closed || this.failed || this.cut) return;
+    this.bytes += Buffer.byteLength(text, 'utf8') + 1;
+    if (this.bytes > this.limitBytes) {
+      this.cut = true;
+      stream = 'system';
+      text = `Gibbon kept the first ${formatBytes(this.limitBytes)} of this log and dropped the rest (the runner's GIBBON_JOB_LOG_LIMIT_MB); the job itself went on.`;
+    }
     this.seq += 1;
     this.sink.write({ jobId: this.jobId, seq: this.seq, stream, text, at: new Date() });
   }
+}
+
+function formatBytes(bytes: number): string {
+  const mib = bytes / (1024 * 1024);
+  return Number.isInteger(mib) ? `${mib} MiB` : `${bytes} bytes`;
 }

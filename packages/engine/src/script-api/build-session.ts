@@ -22,6 +22,8 @@ export interface BuildSessionOptions {
   params: ParamProvider;
   logSink: LogSink;
   onEvent?: ScriptEventListener;
+  /** Bytes each job's log keeps (`JobLog`); the default is the engine's. */
+  jobLogLimitBytes?: number;
 }
 
 /** Job statuses after which the reason is written to an action job's log as well. */
@@ -77,7 +79,7 @@ export class BuildSession {
   logOf(jobId: string): JobLog {
     let log = this.jobLogs.get(jobId);
     if (!log) {
-      log = new JobLog(jobId, this.masker, this.options.logSink);
+      log = new JobLog(jobId, this.masker, this.options.logSink, this.options.jobLogLimitBytes);
       this.jobLogs.set(jobId, log);
     }
     return log;
@@ -91,7 +93,7 @@ export class BuildSession {
 
   recordEvent(received: ScriptEvent): void {
     if (this.scriptEnded) throw new UnprocessableError('The script already reported its end.');
-    const event = this.masked(received);
+    const event = this.withLogCut(this.masked(received));
     if (event.type === 'script.ended') {
       this.scriptEnded = event;
     } else if (event.type === 'job.pending') {
@@ -110,6 +112,13 @@ export class BuildSession {
     if (event.type !== 'job.ended' && event.type !== 'script.ended') return event;
     if (event.message === undefined) return event;
     return { ...event, message: this.masker.mask(event.message) };
+  }
+
+  /** A job's end says when its log was cut: the failure may be in what was dropped. */
+  private withLogCut(event: ScriptEvent): ScriptEvent {
+    if (event.type !== 'job.ended' || !this.jobLogs.get(event.jobId)?.truncated) return event;
+    const cut = "Its log was cut at the runner's limit (see the log's last line).";
+    return { ...event, message: event.message ? `${event.message} ${cut}` : cut };
   }
 
   private applyJobEvent(

@@ -24,6 +24,8 @@ export interface OpenScriptApiOptions {
   masker: Masker;
   params: ParamProvider;
   logSink: LogSink;
+  /** Bytes each job's log keeps (`JobLog`); the engine's default when absent. */
+  jobLogLimitBytes?: number;
   backend: ContainerBackend;
   network: JobNetwork;
   stopGraceSeconds: number;
@@ -128,6 +130,7 @@ export async function openScriptApi(options: OpenScriptApiOptions): Promise<Open
     params: options.params,
     logSink: options.logSink,
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+    ...(options.jobLogLimitBytes ? { jobLogLimitBytes: options.jobLogLimitBytes } : {}),
   });
   const buildRef = { org: context.repo.org, repo: context.repo.name, build: context.build.number };
   const stored = options.store

@@ -49,6 +49,8 @@ export interface RunBuildOptions {
   stopGraceSeconds?: number;
   listen?: ScriptApiListen;
   onEvent?: ScriptEventListener;
+  /** Bytes each job's log (and the script's) keeps; past it one line says so. Default 1 GiB. */
+  jobLogLimitBytes?: number;
   /** The build's masker, when the caller wants to register secrets of its own. */
   masker?: Masker;
   /**
@@ -83,6 +85,7 @@ function apiOptions(
     masker,
     params: options.params,
     logSink: options.logSink,
+    ...(options.jobLogLimitBytes ? { jobLogLimitBytes: options.jobLogLimitBytes } : {}),
     backend: options.backend,
     network: jobNetwork(options),
     stopGraceSeconds: options.stopGraceSeconds ?? 10,
@@ -133,7 +136,7 @@ async function runBuildAs(
   boxUser: ScriptUser | undefined,
 ): Promise<BuildOutcome> {
   const masker = options.masker ?? new Masker();
-  const scriptLog = new JobLog(SCRIPT_LOG_ID, masker, options.logSink);
+  const scriptLog = new JobLog(SCRIPT_LOG_ID, masker, options.logSink, options.jobLogLimitBytes);
   const timeoutSeconds = options.timeoutSeconds ?? 3600;
   const timeout = AbortSignal.timeout(timeoutSeconds * 1000);
   const signal = anySignal([options.signal, timeout]);

@@ -37,6 +37,8 @@ export interface EngineExecutorOptions {
   logDrainTimeoutMs: number;
   /** Seconds a canceled job's container gets between SIGTERM and SIGKILL. Default 10. */
   stopGraceSeconds?: number;
+  /** Bytes each job's log keeps (`GIBBON_JOB_LOG_LIMIT_MB`); the engine's default when absent. */
+  jobLogLimitBytes?: number;
   /** Log shipping tuning (tests); defaults: 1 s and 64 KiB. */
   logFlushIntervalMs?: number;
   /** The hosts a checkout may fetch from (`RunnerConfig.gitHosts`). */
@@ -149,6 +151,7 @@ export class EngineExecutor implements BuildExecutor {
       store: this.options.store,
       onEvent: (event) => forwardEvent(run, event, shipper),
       ...(this.options.sandbox ? { sandbox: this.options.sandbox } : {}),
+      ...(this.options.jobLogLimitBytes ? { jobLogLimitBytes: this.options.jobLogLimitBytes } : {}),
       ...(this.options.stopGraceSeconds === undefined
         ? {}
         : { stopGraceSeconds: this.options.stopGraceSeconds }),
