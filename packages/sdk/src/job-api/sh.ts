@@ -5,8 +5,8 @@
  */
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
-import { createInterface } from 'node:readline';
 import { InputError } from '../contracts';
+import { OutputLines } from './output-lines';
 
 export const SH_KILL_GRACE_MS = 5_000;
 
@@ -70,9 +70,6 @@ export function runCommand(argv: readonly string[], options: RunCommandOptions):
       killTimer = setTimeout(() => killGroup(child.pid as number, 'SIGKILL'), SH_KILL_GRACE_MS);
     };
     options.signal.addEventListener('abort', onAbort, { once: true });
-    const readers = [child.stdout, child.stderr].map((input) =>
-      createInterface({ input, crlfDelay: Infinity }),
-    );
     let paused = false;
     const onLine = (line: string): void => {
       options.onLine(line);
@@ -85,10 +82,8 @@ export function runCommand(argv: readonly string[], options: RunCommandOptions):
         readers.forEach((reader) => reader.resume());
       });
     };
-    const streams = readers.map((reader) => {
-      reader.on('line', onLine);
-      return new Promise((done) => reader.once('close', done));
-    });
+    const readers = [child.stdout, child.stderr].map((input) => new OutputLines(input, onLine));
+    const streams = readers.map((reader) => reader.closed);
     child.once('error', (error) => {
       options.signal.removeEventListener('abort', onAbort);
       reject(
