@@ -13,7 +13,10 @@ export interface ContainerJobServiceOptions {
   session: BuildSession;
   backend: ContainerBackend;
   checkoutDir: string;
-  /** The engine's configured network; a job may keep it or narrow it to `none`. */
+  /**
+   * The network of this build's jobs: the engine's, or `none` for an untrusted build. A job may
+   * keep it or narrow it to `none`; with `none` here, every job runs without network.
+   */
   network: JobNetwork;
   stopGraceSeconds: number;
   /** The build's cancellation. */
@@ -139,7 +142,11 @@ export class ContainerJobService {
       ...(job.command ? { command: job.command } : {}),
       ...(job.env ? { env: job.env } : {}),
       ...(job.workDir ? { workDir: job.workDir } : {}),
-      ...(job.network === 'none' ? { network: 'none' as const } : {}),
+      // The backend's network is the runner's; a build cut off from it (an untrusted one)
+      // must say so on every job, or its containers get the runner's network after all.
+      ...(job.network === 'none' || this.options.network === 'none'
+        ? { network: 'none' as const }
+        : {}),
       ...(job.resources ? { resources: job.resources } : {}),
       ...(job.timeout ? { timeoutSeconds: job.timeout } : {}),
     };
