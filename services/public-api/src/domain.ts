@@ -31,6 +31,8 @@ export interface Repo {
   readonly labels: readonly Label[];
   readonly githubRepo: string | null;
   readonly hasGithubToken: boolean;
+  /** Its fork builds get a network too (docs/adr/0004-script-sandbox.md); default false. */
+  readonly untrustedNetwork: boolean;
   readonly createdAt: string;
   readonly updatedAt: string;
 }

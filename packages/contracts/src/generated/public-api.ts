@@ -654,6 +654,8 @@ export interface components {
         GithubRepo: string;
         /** @description A GitHub token used for commit statuses and private clones. Stored encrypted; never returned. */
         GithubToken: string;
+        /** @description Whether untrusted builds of this repository (pull requests from forks) get a network. Off by default: a fork's build script then has no network at all and its job containers run on network `none`. On, a fork's code gets what a trusted build gets: its script can reach the internet and everything the runner machine can reach, including services listening on the runner's loopback, and its containers run on the runner's job network (`GIBBON_JOB_NETWORK`; on `host` they share the runner's loopback too). Untrusted builds still get no parameters and write no caches. Turn it on only for repositories whose fork builds need to download something and whose runners hold nothing a stranger's code should reach. */
+        UntrustedNetwork: boolean;
         Repo: {
             org: components["schemas"]["Slug"];
             name: components["schemas"]["Slug"];
@@ -663,6 +665,7 @@ export interface components {
             githubRepo: components["schemas"]["GithubRepo"] | null;
             /** @description Whether a `githubToken` is stored (the token itself is never returned). */
             hasGithubToken: boolean;
+            untrustedNetwork: components["schemas"]["UntrustedNetwork"];
             createdAt: components["schemas"]["Timestamp"];
             updatedAt: components["schemas"]["Timestamp"];
         };
@@ -674,6 +677,8 @@ export interface components {
             labels?: components["schemas"]["Labels"];
             githubRepo?: components["schemas"]["GithubRepo"];
             githubToken?: components["schemas"]["GithubToken"];
+            /** @default false */
+            untrustedNetwork?: components["schemas"]["UntrustedNetwork"];
         };
         RepoUpdate: {
             url?: components["schemas"]["RepoUrl"];
@@ -681,6 +686,7 @@ export interface components {
             labels?: components["schemas"]["Labels"];
             githubRepo?: components["schemas"]["GithubRepo"] | null;
             githubToken?: components["schemas"]["GithubToken"] | null;
+            untrustedNetwork?: components["schemas"]["UntrustedNetwork"];
         };
         RepoList: {
             items: components["schemas"]["Repo"][];

@@ -179,6 +179,8 @@ export interface components {
             githubRepo: components["schemas"]["GithubRepo"] | null;
             /** @description The repository's `githubToken` for private clones (HTTP basic auth, user `x-access-token`); `null` when none is stored. Never put it in a log or a build's environment. */
             cloneToken: string | null;
+            /** @description The repository lets its untrusted builds (`build.trusted: false`) have a network: the script's box gets the machine's network and job containers the runner's job network, as for a trusted build. When false, an untrusted build's script and containers have no network. Trusted builds ignore it. */
+            untrustedNetwork: boolean;
         };
         Claim: {
             build: components["schemas"]["Build"];

@@ -2,6 +2,7 @@ import { Kysely, Migrator, type Migration, type MigrationProvider } from 'kysely
 import { buildNotesMigration } from './build-notes-migration';
 import { buildsMigration } from './builds-migration';
 import { keyIdsMigration } from './key-ids-migration';
+import { repoUntrustedNetworkMigration } from './repo-untrusted-network-migration';
 
 /**
  * Migrations are code, kept in this one ordered table so the binary and the tests cannot
@@ -91,6 +92,7 @@ const migrations: Record<string, Migration> = {
   '0002_builds': buildsMigration,
   '0003_master_key_ids': keyIdsMigration,
   '0004_build_notes': buildNotesMigration,
+  '0005_repo_untrusted_network': repoUntrustedNetworkMigration,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

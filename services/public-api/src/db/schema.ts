@@ -31,6 +31,8 @@ export interface ReposTable {
   github_repo: string | null;
   /** The repository's GitHub token sealed with the org data key; never returned by the API. */
   github_token_sealed: string | null;
+  /** 1: the repository's untrusted builds get a network; 0 (the default): none. */
+  untrusted_network: number;
   created_at: string;
   updated_at: string;
 }

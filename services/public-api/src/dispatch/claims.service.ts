@@ -117,6 +117,7 @@ export class ClaimsService {
         labels: [...repo.labels],
         githubRepo: repo.githubRepo,
         cloneToken: await this.repos.githubTokenOf(repo),
+        untrustedNetwork: repo.untrustedNetwork,
       },
     };
   }

@@ -28,6 +28,7 @@ export function repoJson(repo: Repo): Api.Repo {
     labels: [...repo.labels],
     githubRepo: repo.githubRepo,
     hasGithubToken: repo.hasGithubToken,
+    untrustedNetwork: repo.untrustedNetwork,
     createdAt: repo.createdAt,
     updatedAt: repo.updatedAt,
   };

@@ -13,6 +13,7 @@ function toRepo(row: ReposTable): Repo {
     labels: JSON.parse(row.labels) as Label[],
     githubRepo: row.github_repo,
     hasGithubToken: row.github_token_sealed !== null,
+    untrustedNetwork: Number(row.untrusted_network) === 1,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -28,12 +29,16 @@ export interface RepoRecord {
   readonly labels: readonly Label[];
   readonly githubRepo: string | null;
   readonly githubTokenSealed: string | null;
+  readonly untrustedNetwork: boolean;
   readonly createdAt: string;
   readonly updatedAt: string;
 }
 
 export type RepoChanges = Partial<
-  Pick<RepoRecord, 'url' | 'mainBranch' | 'labels' | 'githubRepo' | 'githubTokenSealed'>
+  Pick<
+    RepoRecord,
+    'url' | 'mainBranch' | 'labels' | 'githubRepo' | 'githubTokenSealed' | 'untrustedNetwork'
+  >
 > & { readonly updatedAt: string };
 
 export class ReposRepository {
@@ -49,6 +54,7 @@ export class ReposRepository {
       labels: JSON.stringify(repo.labels),
       github_repo: repo.githubRepo,
       github_token_sealed: repo.githubTokenSealed,
+      untrusted_network: repo.untrustedNetwork ? 1 : 0,
       created_at: repo.createdAt,
       updated_at: repo.updatedAt,
     };
@@ -98,6 +104,8 @@ export class ReposRepository {
         labels: changes.labels && JSON.stringify(changes.labels),
         github_repo: changes.githubRepo,
         github_token_sealed: changes.githubTokenSealed,
+        untrusted_network:
+          changes.untrustedNetwork === undefined ? undefined : Number(changes.untrustedNetwork),
         updated_at: changes.updatedAt,
       })
       .where('org', '=', org)

@@ -14,6 +14,7 @@ export interface RepoInput {
   readonly labels?: readonly Label[];
   readonly githubRepo?: string;
   readonly githubToken?: string;
+  readonly untrustedNetwork?: boolean;
 }
 
 /** Only the fields present change; `null` removes `githubRepo` or `githubToken`. */
@@ -23,6 +24,7 @@ export interface RepoPatch {
   readonly labels?: readonly Label[];
   readonly githubRepo?: string | null;
   readonly githubToken?: string | null;
+  readonly untrustedNetwork?: boolean;
 }
 
 export class ReposService {
@@ -51,6 +53,7 @@ export class ReposService {
       labels: input.labels ?? [],
       githubRepo: input.githubRepo ?? null,
       githubTokenSealed: await this.sealToken(org, id, input.githubToken),
+      untrustedNetwork: input.untrustedNetwork ?? false,
       createdAt: now,
       updatedAt: now,
     });
@@ -90,6 +93,7 @@ export class ReposService {
         patch.githubToken === undefined
           ? undefined
           : await this.sealToken(org, current.id, patch.githubToken),
+      untrustedNetwork: patch.untrustedNetwork,
       updatedAt: nowIso(),
     });
     if (!updated) throw new NotFoundError(`No repository "${name}" in the organisation "${org}".`);
