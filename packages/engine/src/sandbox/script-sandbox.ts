@@ -15,13 +15,14 @@ export interface ScriptSandbox {
    * its own user inside user namespaces of their own.
    */
   uids?: SandboxUidPool;
-  /** Untrusted builds get no network unless their repository allows it. Default false. */
-  untrustedNetwork?: boolean;
 }
 
-/** The network of a build's box and of its containers. */
-export function boxNetworkOf(sandbox: ScriptSandbox, trusted: boolean): BoxNetwork {
-  return trusted || sandbox.untrustedNetwork ? 'host' : 'none';
+/**
+ * The network of a build's box: the machine's for a trusted build and for an untrusted one
+ * whose repository opted in (`untrustedNetwork`); none, not even loopback, otherwise.
+ */
+export function boxNetworkOf(trusted: boolean, untrustedNetwork: boolean): BoxNetwork {
+  return trusted || untrustedNetwork ? 'host' : 'none';
 }
 
 /**

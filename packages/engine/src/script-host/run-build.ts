@@ -60,6 +60,12 @@ export interface RunBuildOptions {
    * sandbox the script runs as this process's user and sees what it sees (`gibbon run`).
    */
   sandbox?: ScriptSandbox;
+  /**
+   * The repository lets its untrusted builds have a network (its `untrustedNetwork` setting):
+   * the box gets the machine's network and the jobs `network`, as a trusted build's do.
+   * Default false: an untrusted build's script and containers have no network at all.
+   */
+  untrustedNetwork?: boolean;
 }
 
 export interface BuildOutcome extends BuildVerdict {
@@ -69,7 +75,7 @@ export interface BuildOutcome extends BuildVerdict {
 /** Untrusted builds' containers get no network unless the repository allows it. */
 function jobNetwork(options: RunBuildOptions): JobNetwork {
   if (options.context.build.trusted) return options.network;
-  return options.sandbox?.untrustedNetwork ? options.network : 'none';
+  return options.untrustedNetwork ? options.network : 'none';
 }
 
 function apiOptions(
@@ -111,7 +117,7 @@ function boxOf(
 ): ScriptProcessOptions['box'] {
   if (!options.sandbox) return undefined;
   return {
-    network: boxNetworkOf(options.sandbox, options.context.build.trusted),
+    network: boxNetworkOf(options.context.build.trusted, options.untrustedNetwork ?? false),
     ...(apiUrl.startsWith('unix:') ? { socketPath: apiUrl.slice('unix:'.length) } : {}),
     ...(boxUser ? { user: boxUser } : {}),
   };
