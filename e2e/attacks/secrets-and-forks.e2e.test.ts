@@ -338,6 +338,39 @@ export default pipeline(() => [
 `;
 }
 
+async function psql(url: string, sql: string): Promise<string> {
+  const { stdout } = await run('psql', [
+    url,
+    '--no-psqlrc',
+    '--tuples-only',
+    '--no-align',
+    '--command',
+    sql,
+  ]);
+  return stdout;
+}
+
+/** Every stored parameter value row, read with the database's own client. */
+async function storedValues(stack: AttackStack): Promise<{ name: string; sealed: string }[]> {
+  const sql = 'SELECT name, sealed_value FROM param_values';
+  const stdout = stack.database
+    ? await psql(stack.database.database.url, sql)
+    : (
+        await run('sqlite3', [
+          '-readonly',
+          join(stack.stack.root, 'public-api', 'gibbon.sqlite'),
+          sql,
+        ])
+      ).stdout;
+  return stdout
+    .split('\n')
+    .filter((line) => line.includes('|'))
+    .map((line) => {
+      const [name = '', sealed = ''] = line.split('|');
+      return { name, sealed };
+    });
+}
+
 describe('B. secrets, fork isolation and storage', () => {
   test('B12 a fork PR that rewrites .gibbon/build.ts to ask for every parameter, privileges, host volumes, another pool and trust gets none of it', async () => {
     await attack.withLogs(async () => {
@@ -662,6 +695,151 @@ describe('B. secrets, fork isolation and storage', () => {
           'failure',
         );
       }
+    });
+  });
+
+  test('B16 parameter values: the API answers names only, refuses bad values without echoing them, and stores ciphertext only (SQLite and Postgres)', async () => {
+    for (const stack of [attack, pg]) {
+      await stack.withLogs(async () => {
+        const secret = { name: 'B16_SECRET', value: `b16-${randomBytes(24).toString('hex')}` };
+        // GitHub caps a secret at 48 KB; Gibbon's cap is 65,536 characters (ParamValue).
+        const long = {
+          name: 'B16_LONG',
+          value: randomBytes(24_577).toString('hex').slice(0, 49_153),
+        };
+        planted.push(secret, long, { name: 'B16_LONG_HEAD', value: long.value.slice(0, 64) });
+        const texts: Record<string, string> = {};
+        const created = await stack.admin.call<{ id: string; names: string[] }>(
+          'POST',
+          '/v1/orgs/acme/params',
+          {
+            description: 'b16',
+            values: [secret, long],
+          },
+        );
+        texts.created = created.text;
+        expect(created.status).toBe(201);
+        expect(created.body.names).toEqual(['B16_LONG', 'B16_SECRET']);
+        const listed = await stack.admin.call('GET', '/v1/orgs/acme/params');
+        const one = await stack.admin.call<Record<string, unknown>>(
+          'GET',
+          `/v1/orgs/acme/params/${created.body.id}`,
+        );
+        texts.listed = listed.text;
+        texts.one = one.text;
+        expect(Object.keys(one.body).sort()).toEqual([
+          'createdAt',
+          'description',
+          'id',
+          'labelFilters',
+          'names',
+          'org',
+          'updatedAt',
+        ]);
+
+        const overLimit = await stack.admin.call('POST', '/v1/orgs/acme/params', {
+          values: [
+            { name: 'B16_OVER', value: secret.value + 'x'.repeat(65_537 - secret.value.length) },
+          ],
+        });
+        const megabyte = await stack.admin.call('POST', '/v1/orgs/acme/params', {
+          values: [{ name: 'B16_MEGA', value: secret.value + 'x'.repeat(1024 * 1024) }],
+        });
+        // Invalid UTF-8 (a lone 0xFF, an overlong '/', a cut 3-byte sequence) around the secret.
+        const invalidUtf8 = await fetch(`${stack.url}/v1/orgs/acme/params`, {
+          method: 'POST',
+          headers: {
+            authorization: `Bearer ${stack.admin.token}`,
+            'content-type': 'application/json',
+          },
+          body: Buffer.concat([
+            Buffer.from(`{"values":[{"name":"B16_BAD","value":"${secret.value}`),
+            Buffer.from([0xff, 0xc0, 0xaf, 0xe2, 0x82]),
+            Buffer.from('"}]}'),
+          ]),
+        });
+        const invalid = { status: invalidUtf8.status, text: await invalidUtf8.text() };
+        Object.assign(texts, {
+          overLimit: overLimit.text,
+          megabyte: megabyte.text,
+          invalid: invalid.text,
+        });
+        expect({
+          overLimit: overLimit.status,
+          megabyte: megabyte.status,
+          invalid: invalid.status,
+        }).toEqual({
+          overLimit: 400,
+          megabyte: 413,
+          invalid: 400,
+        });
+        expect(overLimit.text).toMatch(/65536/);
+        // None of the refused sets was stored.
+        const after = await stack.admin.ok<{ items: { names: string[] }[] }>(
+          'GET',
+          '/v1/orgs/acme/params',
+        );
+        const allNames = after.items.flatMap((set) => set.names);
+        expect(
+          allNames.filter((name) => ['B16_OVER', 'B16_MEGA', 'B16_BAD'].includes(name)),
+        ).toEqual([]);
+
+        const rows = await storedValues(stack);
+        expect(rows.length).toBeGreaterThanOrEqual(6);
+        expect(rows.filter((row) => !/^v1\.[A-Za-z0-9+/=]+$/.test(row.sealed))).toEqual([]);
+        expect(await scanEverything(texts)).toEqual([]);
+      });
+    }
+  });
+
+  test("B16 a value's ciphertext moved into another row does not open (AAD): the build's parameters are refused, neither value is served", async () => {
+    await pg.withLogs(async () => {
+      const first = { name: 'B16_FIRST', value: `b16-first-${randomBytes(16).toString('hex')}` };
+      const second = { name: 'B16_SECOND', value: `b16-second-${randomBytes(16).toString('hex')}` };
+      planted.push(first, second);
+      const set = await pg.admin.ok<{ id: string }>('POST', '/v1/orgs/acme/params', {
+        values: [first, second],
+      });
+      const url = pg.database!.database.url;
+      const original = await psql(
+        url,
+        `SELECT sealed_value FROM param_values WHERE set_id = '${set.id}' AND name = 'B16_SECOND'`,
+      );
+      await psql(
+        url,
+        `UPDATE param_values SET sealed_value = (SELECT sealed_value FROM param_values WHERE set_id = '${set.id}' AND name = 'B16_FIRST') WHERE set_id = '${set.id}' AND name = 'B16_SECOND'`,
+      );
+      const runner = await RunnerClient.register(pg.admin, 'b16');
+      const queued = await pg.project.trigger('main');
+      let claim = await runner.claim();
+      while (claim.build.id !== queued.id) {
+        await buildCalls(pg.url, claim.build.id).result(
+          { token: claim.buildToken, lease: claim.lease.id },
+          'error',
+        );
+        claim = await runner.claim();
+      }
+      const auth = { token: claim.buildToken, lease: claim.lease.id };
+      const calls = buildCalls(pg.url, claim.build.id);
+      try {
+        const moved = await calls.params(auth);
+        expect({ refused: moved.status >= 400, text: moved.text }).toEqual({
+          refused: true,
+          text: expect.not.stringContaining(first.value) as string,
+        });
+        expect(await scanEverything({ moved: moved.text })).toEqual([]);
+      } finally {
+        await psql(
+          url,
+          `UPDATE param_values SET sealed_value = '${original.trim()}' WHERE set_id = '${set.id}' AND name = 'B16_SECOND'`,
+        );
+      }
+      // Put back, the same build reads both values again: the refusal was the moved row's.
+      const restored = (await calls.params(auth)).body as {
+        values: { name: string; value: string }[];
+      };
+      expect(restored.values).toEqual(expect.arrayContaining([first, second]));
+      await calls.result(auth, 'failure');
     });
   });
 });

@@ -5,6 +5,11 @@ import { hasBody, readBody, type BodyLimit } from './read-body';
 
 /** Strips a byte-order mark and replaces invalid sequences, as body-parser's decoding did. */
 const utf8 = new TextDecoder('utf-8');
+/**
+ * JSON must be UTF-8 (RFC 8259): a replaced sequence would silently store a value the user
+ * never sent (a parameter that no longer matches the real secret, nor masks it).
+ */
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
 function charsetOf(req: Request): string | undefined {
   return /;\s*charset\s*=\s*"?([^";\s]+)"?/i.exec(req.get('content-type') ?? '')?.[1];
@@ -46,7 +51,14 @@ function bodyParser(
 }
 
 function parseJson(bytes: Buffer): unknown {
-  const text = utf8.decode(bytes);
+  let text: string;
+  try {
+    text = strictUtf8.decode(bytes);
+  } catch (error) {
+    throw new InputError('The body is not valid UTF-8; send JSON encoded as UTF-8.', {
+      cause: error,
+    });
+  }
   // An empty JSON body reads as {} (what body-parser did): a common client-side slip.
   if (text === '') return {};
   try {
