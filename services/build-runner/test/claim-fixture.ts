@@ -2,7 +2,13 @@ import type { Claim } from '@gibbon/contracts';
 
 /** A claim as public-api would answer it; `overrides` replace whole top-level parts. */
 export function claimFixture(
-  overrides: { id?: string; number?: number; url?: string } = {},
+  overrides: {
+    id?: string;
+    number?: number;
+    url?: string;
+    trusted?: boolean;
+    untrustedNetwork?: boolean;
+  } = {},
 ): Claim {
   const id = overrides.id ?? 'b1';
   return {
@@ -13,7 +19,7 @@ export function claimFixture(
       repo: 'app',
       status: 'running',
       source: 'api',
-      trusted: true,
+      trusted: overrides.trusted ?? true,
       git: {
         ref: 'refs/heads/main',
         branch: 'main',
@@ -40,6 +46,7 @@ export function claimFixture(
       labels: [],
       githubRepo: null,
       cloneToken: null,
+      untrustedNetwork: overrides.untrustedNetwork ?? false,
     },
   };
 }

@@ -151,6 +151,8 @@ export class EngineExecutor implements BuildExecutor {
       store: this.options.store,
       onEvent: (event) => forwardEvent(run, event, shipper),
       ...(this.options.sandbox ? { sandbox: this.options.sandbox } : {}),
+      // The repository's choice; the engine applies it to untrusted builds only.
+      untrustedNetwork: claim.repo.untrustedNetwork,
       ...(this.options.jobLogLimitBytes ? { jobLogLimitBytes: this.options.jobLogLimitBytes } : {}),
       ...(this.options.stopGraceSeconds === undefined
         ? {}
