@@ -30,6 +30,7 @@ describe('BuildSession with a job log limit', () => {
       type: 'job.ended',
       jobId: 'noisy',
       status: 'failure',
+      attempts: 1,
       message: 'exit 3',
       at,
     });
@@ -43,7 +44,7 @@ describe('BuildSession with a job log limit', () => {
     const build = session(events);
     build.recordEvent({ type: 'job.pending', jobId: 'quiet', kind: 'action', dependsOn: [], at });
     build.appendLogs('quiet', ['short']);
-    build.recordEvent({ type: 'job.ended', jobId: 'quiet', status: 'success', at });
+    build.recordEvent({ type: 'job.ended', jobId: 'quiet', status: 'success', attempts: 1, at });
     expect(events.at(-1)).not.toHaveProperty('message');
     expect(build.jobRecord('quiet')).toEqual({ jobId: 'quiet', status: 'success', exitCode: null });
   });
