@@ -467,6 +467,11 @@ describe('B. secrets, fork isolation and storage', () => {
       for (const [name, queued] of Object.entries(builds)) {
         if (!queued) throw new Error(`no build for ${name}`);
         const build = await waitForEnd(attack.project, queued.number, 120_000);
+        if (!build.jobs.some((job) => job.id === 'refs')) {
+          throw new Error(
+            `${name}: build #${build.number} ended without its job: ${JSON.stringify(build)}`,
+          );
+        }
         const log = await attack.project.jobLog(build.number, 'refs');
         seen[name] = {
           status: build.status,
