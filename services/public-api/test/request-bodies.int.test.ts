@@ -169,6 +169,61 @@ describe('request bodies are bounded in size and in time', () => {
     expect(seen.closedByServer).toBe(true);
   });
 
+  // Found by the attack suite (B16): a client that has written its whole body before the early
+  // 413 arrives (fetch, curl) must still read that answer. A socket closed with the body's bytes
+  // unread sends a reset instead of an end, and the client saw only EPIPE or ECONNRESET.
+  it('a JSON body over 1 MiB sent at once gets its 413 and an orderly end, not a reset', async () => {
+    const body = Buffer.alloc(4 * MB, 0x20);
+    const socket = connect(port, '127.0.0.1');
+    const seen = await new Promise<{ answer: string; ended: boolean; error?: string }>(
+      (resolve) => {
+        let answer = '';
+        let ended = false;
+        let error: string | undefined;
+        socket.on('data', (data: Buffer) => (answer += data.toString('utf8')));
+        socket.on('end', () => (ended = true));
+        socket.on('error', (failure: NodeJS.ErrnoException) => (error = failure.code));
+        socket.on('close', () => resolve({ answer, ended, error }));
+        socket.write(
+          `POST /v1/orgs HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${app.adminToken}\r\n` +
+            `Content-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`,
+        );
+        socket.write(body);
+      },
+    );
+    expect(seen).toMatchObject({ ended: true, error: undefined });
+    expect(parseAnswer(seen.answer)).toMatchObject({
+      status: 413,
+      body: { error: { code: 'payload_too_large' } },
+    });
+  });
+
+  it('a client that ignores the 413 and keeps sending is cut off after a bounded rest', async () => {
+    const socket = connect(port, '127.0.0.1');
+    const sent = await new Promise<number>((resolve) => {
+      let total = 0;
+      socket.on('error', () => undefined);
+      socket.on('close', () => resolve(total));
+      socket.on('connect', () => {
+        socket.write(
+          `POST /v1/orgs HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${app.adminToken}\r\n` +
+            'Content-Type: application/json\r\nContent-Length: 1000000000\r\n\r\n',
+        );
+        const more = () => {
+          // Gives up at 200 MB: a server still reading by then never stops.
+          while (!socket.destroyed && total < 200 * MB) {
+            total += piece.length;
+            if (!socket.write(piece)) return void socket.once('drain', more);
+          }
+          socket.destroy();
+        };
+        more();
+      });
+    });
+    // The rest read is 8 MiB; what the two kernels buffer on loopback comes on top.
+    expect(sent).toBeLessThan(40 * MB);
+  });
+
   it.each([
     ['a webhook delivery', () => webhookHead('Content-Length: 1000\r\n')],
     [

@@ -10,6 +10,7 @@ import type { ErrorRequestHandler } from 'express';
 import type { Logger } from '../logger';
 import { contextOf } from './auth.middleware';
 import { BodyTimeoutError, UnsupportedBodyError } from './body/body-errors';
+import { lingerAfterAnswer } from './body/linger';
 import { hasBody } from './body/read-body';
 
 interface HttpAnswer {
@@ -79,8 +80,8 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       logger.log('error', 'request failed', { method: req.method, route, details, error });
     }
     // Refused before its body arrived (too large, too slow, no token): the connection ends with
-    // the answer, so the rest of the body is never read and cannot hold the connection.
-    if (hasBody(req) && !req.complete) res.setHeader('connection', 'close');
+    // the answer, in a way the client can still read it, and the rest of the body is bounded.
+    if (hasBody(req) && !req.complete) lingerAfterAnswer(req, res);
     res.status(answer.status).json(answer.body);
   };
 }

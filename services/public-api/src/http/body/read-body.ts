@@ -31,7 +31,7 @@ function timeoutMessage(deadlineMs: number): string {
  * Reads the whole body into one Buffer, or rejects without reading further: at once when
  * `Content-Length` exceeds the limit, at the first piece that passes it (chunked bodies), and
  * when the deadline passes. After a rejection the request stays paused; the error middleware
- * answers with `Connection: close`, so the rest of the body is never read.
+ * answers and ends the connection, reading at most a bounded rest (./linger.ts).
  */
 export function readBody(req: IncomingMessage, limit: BodyLimit): Promise<Buffer> {
   if (Number(req.headers['content-length']) > limit.maxBytes) {
