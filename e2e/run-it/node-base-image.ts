@@ -24,7 +24,7 @@ export async function ensureNodeBaseImage(nodeImage: string, repoRoot: string): 
   const store = (await run('pnpm', ['store', 'path'], { cwd: repoRoot })).stdout.trim();
   const lockfile = await readFile(join(repoRoot, 'pnpm-lock.yaml'));
   const recipe = createHash('sha256')
-    .update(JSON.stringify([nodeImage, pnpm, store, process.env.NODE_EXTRA_CA_CERTS ?? '', 3]))
+    .update(JSON.stringify([nodeImage, pnpm, store, process.env.NODE_EXTRA_CA_CERTS ?? '', 4]))
     .update(lockfile)
     .digest('hex')
     .slice(0, 16);
@@ -60,9 +60,14 @@ async function writeContext(context: string, { nodeImage, pnpm, store, recipe }:
     await mkdir(join(context, 'libs', dirname(library)), { recursive: true });
     await cp(await realpath(library), join(context, 'libs', library));
   }
-  // util-linux's setpriv, as in the real image, and bubblewrap, which the runner's Dockerfile
-  // installs when the base lacks it (apt is out of reach here): build scripts start through both.
-  for (const program of ['/usr/bin/setpriv', '/usr/bin/bwrap']) {
+  // util-linux's setpriv, choom and prlimit, as in the real image, and bubblewrap, which the runner's Dockerfile
+  // installs when the base lacks it (apt is out of reach here): build scripts start through them.
+  for (const program of [
+    '/usr/bin/setpriv',
+    '/usr/bin/choom',
+    '/usr/bin/prlimit',
+    '/usr/bin/bwrap',
+  ]) {
     for (const file of [program, ...(await sharedLibraries(program))]) {
       await mkdir(join(context, 'libs', dirname(file)), { recursive: true });
       await cp(await realpath(file), join(context, 'libs', file));

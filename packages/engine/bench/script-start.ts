@@ -154,7 +154,7 @@ export async function benchScriptStart(
     `  engine: runBuild → graph resolved ${ms(plainEngine)} unboxed  (${(plainEngine / floor).toFixed(2)}× the floor; target ≤ 250 ms and ≤ 1.5×)`,
   );
   console.log(
-    `Cost of the box (${process.getuid?.() === 0 ? 'root: a uid per build, setpriv + bwrap' : 'bwrap as this user'}; unboxed and boxed in alternating rounds; target: < 300 ms):`,
+    `Cost of the box (${process.getuid?.() === 0 ? 'root: a uid per build, its control groups, choom + prlimit + setpriv + bwrap' : 'bwrap as this user'}; unboxed and boxed in alternating rounds; target: < 300 ms):`,
   );
   printPaired('engine: runBuild → graph resolved', engine);
   printPaired('node -e "0" alone, bare and in a box like a build\'s', node);

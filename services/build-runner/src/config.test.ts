@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { ConfigError, loadConfig } from './config';
 
 const base = { GIBBON_RUNNER_TOKEN: 'tok-1' };
@@ -57,18 +58,27 @@ describe('loadConfig', () => {
       expect(loadConfig(base, '/srv').sandbox).toEqual({
         unsandboxed: false,
         uids: { first: 200_000, last: 265_535 },
+        limits: {
+          memoryBytes: 4 * 1024 ** 3,
+          pids: 4096,
+          cpus: Math.max(1, availableParallelism() - 1),
+        },
       });
     });
 
-    it('reads the opt-out and the uid range', () => {
+    it('reads the opt-out, the uid range and the limits of each box', () => {
       const env = {
         ...base,
         GIBBON_UNSANDBOXED_SCRIPTS: '1',
         GIBBON_SANDBOX_UIDS: '300000-300009',
+        GIBBON_SANDBOX_MEMORY_MB: '512',
+        GIBBON_SANDBOX_PIDS: '256',
+        GIBBON_SANDBOX_CPUS: '1.5',
       };
       expect(loadConfig(env, '/srv').sandbox).toEqual({
         unsandboxed: true,
         uids: { first: 300_000, last: 300_009 },
+        limits: { memoryBytes: 512 * 1024 ** 2, pids: 256, cpus: 1.5 },
       });
     });
   });
@@ -123,6 +133,9 @@ describe('loadConfig', () => {
     ],
     [{ ...base, GIBBON_SANDBOX_UIDS: '0-10' }, /GIBBON_SANDBOX_UIDS="0-10" is not valid/],
     [{ ...base, GIBBON_SANDBOX_UIDS: '300000' }, /GIBBON_SANDBOX_UIDS="300000" is not valid/],
+    [{ ...base, GIBBON_SANDBOX_MEMORY_MB: '1g' }, /GIBBON_SANDBOX_MEMORY_MB="1g" is not valid/],
+    [{ ...base, GIBBON_SANDBOX_PIDS: '0' }, /GIBBON_SANDBOX_PIDS="0" is not valid/],
+    [{ ...base, GIBBON_SANDBOX_CPUS: 'half' }, /GIBBON_SANDBOX_CPUS="half" is not valid/],
   ])('refuses %j with one line naming the variable', (env, message) => {
     let error: unknown;
     try {

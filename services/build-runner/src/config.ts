@@ -6,7 +6,13 @@ import {
   InputError,
   type GitHostAllowlist,
 } from '@gibbon/contracts';
-import { DEFAULT_SANDBOX_UIDS, type JobNetwork, type UidRange } from '@gibbon/engine';
+import {
+  DEFAULT_BOX_LIMITS,
+  DEFAULT_SANDBOX_UIDS,
+  type BoxLimits,
+  type JobNetwork,
+  type UidRange,
+} from '@gibbon/engine';
 import { blobStoreConfigFromEnv, type BlobStoreConfig } from '@gibbon/storage';
 
 /**
@@ -50,6 +56,11 @@ export interface SandboxConfig {
   readonly unsandboxed: boolean;
   /** `GIBBON_SANDBOX_UIDS=first-last`: the uids a root runner lends its builds, one each. */
   readonly uids: UidRange;
+  /**
+   * What each box may use, for a root runner: `GIBBON_SANDBOX_MEMORY_MB` (MiB),
+   * `GIBBON_SANDBOX_PIDS` (processes and threads), `GIBBON_SANDBOX_CPUS` (cores, e.g. 1.5).
+   */
+  readonly limits: BoxLimits;
 }
 
 export class ConfigError extends Error {}
@@ -143,7 +154,31 @@ function sandboxConfig(env: Env): SandboxConfig {
       `GIBBON_UNSANDBOXED_SCRIPTS=${JSON.stringify(optOut)} is not valid; use 1 to run build scripts unsandboxed, or leave it unset.`,
     );
   }
-  return { unsandboxed: optOut === '1', uids: uidRange(env) };
+  return { unsandboxed: optOut === '1', uids: uidRange(env), limits: boxLimits(env) };
+}
+
+const MIB = 1024 * 1024;
+
+function boxLimits(env: Env): BoxLimits {
+  const defaults = DEFAULT_BOX_LIMITS;
+  const memoryMb = positiveInteger(
+    env,
+    'GIBBON_SANDBOX_MEMORY_MB',
+    defaults.memoryBytes / MIB,
+    1024 * 1024,
+  );
+  const raw = env.GIBBON_SANDBOX_CPUS?.trim() || String(defaults.cpus);
+  const cpus = Number(raw);
+  if (!/^\d+(\.\d+)?$/.test(raw) || cpus < 0.01 || cpus > 4096) {
+    throw new ConfigError(
+      `GIBBON_SANDBOX_CPUS=${JSON.stringify(raw)} is not valid; give the cores a build may use, e.g. 1 or 1.5.`,
+    );
+  }
+  return {
+    memoryBytes: memoryMb * MIB,
+    pids: positiveInteger(env, 'GIBBON_SANDBOX_PIDS', defaults.pids, 4_194_304),
+    cpus,
+  };
 }
 
 function uidRange(env: Env): UidRange {

@@ -115,7 +115,12 @@ describe('build-runner main', () => {
     // A PATH without bwrap: what a machine without bubblewrap gives.
     const bin = join(root, 'bin-without-bwrap');
     await mkdir(bin, { recursive: true });
-    for (const [name, target] of [['setpriv', '/usr/bin/setpriv'], ['node', process.execPath]]) {
+    for (const [name, target] of [
+      ['setpriv', '/usr/bin/setpriv'],
+      ['choom', '/usr/bin/choom'],
+      ['prlimit', '/usr/bin/prlimit'],
+      ['node', process.execPath],
+    ]) {
       await symlink(target!, join(bin, name!)).catch(() => undefined);
     }
     const env = {
@@ -131,7 +136,9 @@ describe('build-runner main', () => {
     );
     const optedOut = startMain({ ...env, GIBBON_UNSANDBOXED_SCRIPTS: '1' });
     await until(() => optedOut.output.stdout.includes('build-runner started'));
-    expect(optedOut.output.stdout).toMatch(/"level":"error","message":"build scripts run UNSANDBOXED/);
+    expect(optedOut.output.stdout).toMatch(
+      /"level":"error","message":"build scripts run UNSANDBOXED/,
+    );
     optedOut.child.kill('SIGTERM');
     expect(await optedOut.exited).toBe(0);
   }, 30_000);

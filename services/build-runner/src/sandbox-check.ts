@@ -21,15 +21,35 @@ export async function prepareSandbox(
     );
     return undefined;
   }
-  const readiness = await prepareScriptSandbox(config.sandbox.uids).catch((error: unknown) => {
-    throw new ConfigError(error instanceof Error ? error.message : String(error), { cause: error });
-  });
+  const readiness = await prepareScriptSandbox(config.sandbox.uids, config.sandbox.limits).catch(
+    (error: unknown) => {
+      throw new ConfigError(error instanceof Error ? error.message : String(error), {
+        cause: error,
+      });
+    },
+  );
   if (!readiness.ready) {
     throw new ConfigError(
       `Build scripts can't be sandboxed on this machine (${readiness.failure}); ${sandboxRemedy(readiness.failure)}, or set GIBBON_UNSANDBOXED_SCRIPTS=1 to run them unsandboxed.`,
     );
   }
-  return readiness.sandbox;
+  const { sandbox } = readiness;
+  if (sandbox.cgroups && sandbox.limits) {
+    const { memoryBytes, pids, cpus } = sandbox.limits;
+    logger.log(
+      'info',
+      `each build box may use ${memoryBytes / (1024 * 1024)} MiB of memory, ${pids} processes and threads and ${cpus} CPUs`,
+      {},
+    );
+  }
+  if (sandbox.unlimited) {
+    logger.log(
+      'warn',
+      `build boxes have no memory or CPU limit on this machine (${sandbox.unlimited}): a build can use all of the machine's memory and CPU; its processes are still limited (GIBBON_SANDBOX_PIDS) and are the kernel's first choice when memory runs out`,
+      {},
+    );
+  }
+  return sandbox;
 }
 
 /**

@@ -22,4 +22,11 @@ export interface BoxSpec {
   user?: ScriptUser;
   /** Size of the box's private /tmp, in bytes. */
   tmpBytes?: number;
+  /**
+   * The most processes and threads the box's user may have (RLIMIT_NPROC, counted per uid:
+   * with a uid of the box's own, the box's). Only with `user`.
+   */
+  pids?: number;
+  /** `cgroup.procs` files of the box's control groups, joined before the box starts. */
+  cgroupProcs?: readonly string[];
 }

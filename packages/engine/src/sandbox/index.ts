@@ -1,5 +1,7 @@
 export type { BoxNetwork, BoxSpec } from './box-spec';
 export { boxCommand } from './box-command';
+export { BoxCgroups, type BoxCgroup } from './box-cgroups';
+export { DEFAULT_BOX_LIMITS, type BoxLimits } from './box-limits';
 export { probeSandbox } from './probe';
 export { prepareScriptSandbox, sandboxRemedy, type SandboxReadiness } from './prepare-sandbox';
 export { DEFAULT_SANDBOX_UIDS, SandboxUidPool, type LentUser, type UidRange } from './uid-pool';

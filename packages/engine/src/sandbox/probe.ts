@@ -9,10 +9,16 @@ import { boxCommand } from './box-command';
  * for an operator: no user namespaces (`kernel.unprivileged_userns_clone`, a container's
  * seccomp profile), no bwrap on PATH.
  */
-export function probeSandbox(user?: ScriptUser): Promise<string | undefined> {
+export function probeSandbox(user?: ScriptUser, pids?: number): Promise<string | undefined> {
   const dir = '/';
   const [command, args] = boxCommand(
-    { checkoutDir: dir, homeDir: dir, bundlePath: dir, network: 'none', ...(user ? { user } : {}) },
+    {
+      checkoutDir: dir,
+      homeDir: dir,
+      bundlePath: dir,
+      network: 'none',
+      ...(user ? { user, ...(pids ? { pids } : {}) } : {}),
+    },
     ['/bin/true'],
   );
   return new Promise((resolve) => {

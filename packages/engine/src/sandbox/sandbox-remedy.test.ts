@@ -10,6 +10,13 @@ describe('sandboxRemedy', () => {
     expect(sandboxRemedy(failure)).toBe('install bubblewrap (Debian: apt-get install bubblewrap)');
   });
 
+  it.each([
+    'choom could not start (spawn choom ENOENT)',
+    'choom: failed to execute prlimit: No such file or directory',
+  ])('says to install util-linux when one of its programs is missing: %s', (failure) => {
+    expect(sandboxRemedy(failure)).toContain('apt-get install util-linux');
+  });
+
   it('names the container options in a Docker container, user namespaces elsewhere', () => {
     const failure =
       'bwrap: No permissions to create new namespace, likely because the kernel does not allow non-privileged user namespaces.';

@@ -1,6 +1,8 @@
 import { chmod, copyFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { handOver, type ScriptUser } from '../script-host/script-user';
+import type { BoxCgroups } from './box-cgroups';
+import type { BoxLimits } from './box-limits';
 import type { BoxNetwork } from './box-spec';
 import type { SandboxUidPool } from './uid-pool';
 
@@ -15,6 +17,15 @@ export interface ScriptSandbox {
    * its own user inside user namespaces of their own.
    */
   uids?: SandboxUidPool;
+  /**
+   * What each box may use (with `uids`: the process limit always, memory and CPU where
+   * `cgroups` is set); a box of an unprivileged runner has none of them.
+   */
+  limits?: BoxLimits;
+  /** The control groups a root runner may make; absent where it can't (then `unlimited`). */
+  cgroups?: BoxCgroups;
+  /** Why boxes have no memory or CPU limit here, for the runner's start-up line. */
+  unlimited?: string;
 }
 
 /**

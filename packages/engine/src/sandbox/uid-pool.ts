@@ -1,4 +1,4 @@
-import { lstat, mkdir, open, readFile, unlink } from 'node:fs/promises';
+import { lstat, mkdir, open, readdir, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ScriptUser } from '../script-host/script-user';
 
@@ -23,6 +23,39 @@ function isAlive(pid: number): boolean {
     return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Processes whose real uid is `uid` and that still run (a zombie runs nothing). */
+async function livingProcessesOf(uid: number): Promise<number[]> {
+  const found: number[] = [];
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const status = await readFile(`/proc/${entry}/status`, 'utf8').catch(() => '');
+    if (/^Uid:\s+(\d+)/m.exec(status)?.[1] !== String(uid)) continue;
+    if (/^State:\s+Z/m.test(status)) continue;
+    found.push(Number(entry));
+  }
+  return found;
+}
+
+/**
+ * Ends whatever still runs as a lent uid before it goes back: every process of it is the
+ * build's. A box that was killed takes a moment to die whole (the kernel kills a pid namespace
+ * whose init is gone, process by process); none of it may live on when the uid is lent again.
+ */
+async function endProcessesOf(uid: number): Promise<void> {
+  for (let round = 0; round < 100; round += 1) {
+    const living = await livingProcessesOf(uid);
+    if (living.length === 0) return;
+    for (const pid of living) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // ended meanwhile
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
 
@@ -65,6 +98,7 @@ export class SandboxUidPool {
       release: async () => {
         if (released) return;
         released = true;
+        await endProcessesOf(uid);
         this.held.delete(uid);
         await unlink(this.lockPath(uid)).catch(() => undefined);
       },

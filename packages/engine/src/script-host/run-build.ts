@@ -20,6 +20,7 @@ import type { ParamProvider } from '../script-api/params';
 import type { ScriptApiListen } from '../script-api/server';
 import { buildVerdict, type BuildVerdict } from './build-status';
 import { prepareScript } from './prepare-script';
+import type { BoxCgroup } from '../sandbox/box-cgroups';
 import { boxNetworkOf, handOverToBoxUser, type ScriptSandbox } from '../sandbox/script-sandbox';
 import { runScriptProcess, type ScriptProcessOptions } from './script-process';
 import type { ScriptUser } from './script-user';
@@ -114,13 +115,41 @@ function boxOf(
   options: RunBuildOptions,
   apiUrl: string,
   boxUser: ScriptUser | undefined,
+  cgroup: BoxCgroup | undefined,
 ): ScriptProcessOptions['box'] {
   if (!options.sandbox) return undefined;
+  // The pids group counts the box's processes where it has one; else the lent uid's RLIMIT_NPROC.
+  const pids = cgroup ? undefined : options.sandbox.limits?.pids;
   return {
     network: boxNetworkOf(options.context.build.trusted, options.untrustedNetwork ?? false),
     ...(apiUrl.startsWith('unix:') ? { socketPath: apiUrl.slice('unix:'.length) } : {}),
-    ...(boxUser ? { user: boxUser } : {}),
+    ...(boxUser ? { user: boxUser, ...(pids ? { pids } : {}) } : {}),
+    ...(cgroup ? { cgroupProcs: cgroup.procsFiles } : {}),
   };
+}
+
+/** The control groups of a box that runs under a lent uid, where the runner can make them. */
+function boxCgroupOf(sandbox: ScriptSandbox | undefined, uid: number | undefined) {
+  if (uid === undefined || !sandbox?.cgroups || !sandbox.limits) return undefined;
+  return sandbox.cgroups.create(`box-${uid}`, sandbox.limits);
+}
+
+/**
+ * A limit the box hit is said in the build's message when it failed (the message goes to the
+ * script's log too), else in the script's log only.
+ */
+async function withLimitsHit(
+  verdict: BuildVerdict,
+  cgroup: BoxCgroup | undefined,
+  scriptLog: JobLog,
+): Promise<BuildVerdict> {
+  const hit = (await cgroup?.report()) ?? [];
+  if (hit.length === 0) return verdict;
+  if (verdict.status !== 'success') {
+    return { ...verdict, message: [verdict.message, ...hit].filter(Boolean).join(' ') };
+  }
+  for (const line of hit) scriptLog.system(line);
+  return verdict;
 }
 
 /**
@@ -130,9 +159,12 @@ function boxOf(
  */
 export async function runBuild(options: RunBuildOptions): Promise<BuildOutcome> {
   const lent = await options.sandbox?.uids?.lend();
+  let cgroup: BoxCgroup | undefined;
   try {
-    return await runBuildAs(options, lent?.user);
+    cgroup = await boxCgroupOf(options.sandbox, lent?.user.uid);
+    return await runBuildAs(options, lent?.user, cgroup);
   } finally {
+    await cgroup?.remove();
     await lent?.release();
   }
 }
@@ -140,6 +172,7 @@ export async function runBuild(options: RunBuildOptions): Promise<BuildOutcome> 
 async function runBuildAs(
   options: RunBuildOptions,
   boxUser: ScriptUser | undefined,
+  cgroup: BoxCgroup | undefined,
 ): Promise<BuildOutcome> {
   const masker = options.masker ?? new Masker();
   const scriptLog = new JobLog(SCRIPT_LOG_ID, masker, options.logSink, options.jobLogLimitBytes);
@@ -196,7 +229,7 @@ async function runBuildAs(
       log: scriptLog,
       signal,
       graceMs: options.scriptGraceMs ?? 10_000,
-      box: boxOf(options, api.url, boxUser),
+      box: boxOf(options, api.url, boxUser, cgroup),
     });
     // The process is started: express and the validator get ready while node starts it.
     api.prepare();
@@ -205,7 +238,11 @@ async function runBuildAs(
     // Jobs still running end (their containers removed) before the outcome is read.
     await api.close();
     api.session.finishOpenJobs(stoppedBy !== undefined);
-    const verdict = buildVerdict(api.session, exit, stoppedBy);
+    const verdict = await withLimitsHit(
+      buildVerdict(api.session, exit, stoppedBy),
+      cgroup,
+      scriptLog,
+    );
     if (verdict.message) scriptLog.system(verdict.message);
     return { ...verdict, jobs: api.session.jobRecords() };
   } finally {
