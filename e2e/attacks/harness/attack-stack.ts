@@ -16,7 +16,7 @@ import {
 import type { Build } from '@gibbon/contracts';
 import { withServiceLogs } from '../../build/harness/with-logs';
 import { Project } from '../../build/harness/project';
-import { Stack } from '../../build/harness/stack';
+import { Stack, type RunnerUser } from '../../build/harness/stack';
 import { createCanaries, type Canary } from './canaries';
 import { scanForCanaries, type CanaryHit } from './scan';
 import { FaultProxy } from './fault-proxy';
@@ -25,6 +25,8 @@ import type { WebhookTarget } from './webhook-deliveries';
 export interface AttackStackOptions {
   /** Start one build-runner process (needs Docker); without one, builds stay queued. */
   readonly runner?: boolean;
+  /** Run that build-runner as this unprivileged user instead of root (the test's user). */
+  readonly runnerUser?: RunnerUser;
   /**
    * Keep public-api's data in a fresh Postgres database (SQLite otherwise), reached through a
    * `FaultProxy` so a test can take the database away (`database.proxy.refuse()`) or watch
@@ -96,7 +98,9 @@ export class AttackStack {
         },
       );
       cleanups.unshift(() => stack.close());
-      if (options.runner) await stack.addRunner('attacks');
+      if (options.runner) {
+        await stack.addRunner('attacks', options.runnerUser ? { user: options.runnerUser } : {});
+      }
       const project = await Project.create(stack.admin, {
         createRepository: (name, auth) => remote.createRepository(name, { auth }),
         sign: githubDelivery,

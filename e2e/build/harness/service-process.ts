@@ -7,6 +7,19 @@ export const repoRoot = resolve(__dirname, '../../..');
 
 export type ServiceName = 'public-api' | 'build-runner';
 
+/**
+ * An unprivileged user a service runs as (util-linux's setpriv), from `repoView`: the
+ * repository bound at a path every user can pass through (the checkout may lie under a folder
+ * only root can pass, such as /root).
+ */
+export interface ServiceUser {
+  readonly uid: number;
+  readonly gid: number;
+  /** Supplementary groups (e.g. the Docker socket's). */
+  readonly groups: readonly number[];
+  readonly repoView: string;
+}
+
 export interface ExitState {
   readonly code: number | null;
   readonly signal: NodeJS.Signals | null;
@@ -28,13 +41,31 @@ export class ServiceProcess {
     readonly name: ServiceName,
     readonly logFile: string,
     env: NodeJS.ProcessEnv,
+    user: ServiceUser | undefined,
   ) {
     this.log = createWriteStream(logFile, { flags: 'a' });
-    this.child = spawn(
+    const node = [
       process.execPath,
-      ['--conditions=@gibbon/source', '--import', 'tsx', 'src/main.ts'],
-      { cwd: join(repoRoot, 'services', name), env, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+      '--conditions=@gibbon/source',
+      '--import',
+      'tsx',
+      'src/main.ts',
+    ];
+    const [command, ...args] = user
+      ? [
+          'setpriv',
+          `--reuid=${user.uid}`,
+          `--regid=${user.gid}`,
+          user.groups.length > 0 ? `--groups=${user.groups.join(',')}` : '--clear-groups',
+          '--',
+          ...node,
+        ]
+      : node;
+    this.child = spawn(command!, args, {
+      cwd: join(user?.repoView ?? repoRoot, 'services', name),
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const collect = (chunk: Buffer) => {
       this.output += chunk.toString();
       this.log.write(chunk);
@@ -49,8 +80,14 @@ export class ServiceProcess {
     );
   }
 
-  static start(name: ServiceName, logFile: string, env: NodeJS.ProcessEnv): ServiceProcess {
-    return new ServiceProcess(name, logFile, env);
+  /** Starts the service; with `user`, as that unprivileged user (setpriv execs node: same pid). */
+  static start(
+    name: ServiceName,
+    logFile: string,
+    env: NodeJS.ProcessEnv,
+    user?: ServiceUser,
+  ): ServiceProcess {
+    return new ServiceProcess(name, logFile, env, user);
   }
 
   get pid(): number | undefined {

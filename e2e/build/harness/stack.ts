@@ -1,10 +1,12 @@
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { chmod, chown, mkdir, mkdtemp, readFile, rm, rmdir, stat } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApiClient } from './api-client';
 import { freePort } from './free-port';
-import { readLogs, ServiceProcess } from './service-process';
+import { readLogs, repoRoot, ServiceProcess, type ServiceUser } from './service-process';
 import { removeContainersWithLabel } from './docker';
 import type { GithubStandIn, SharedS3 } from './parts';
 
@@ -16,6 +18,14 @@ export interface StackOptions {
   /** Settings of public-api and every runner alike (e.g. `GIBBON_GIT_HOSTS`). */
   readonly serviceEnv?: Readonly<Record<string, string>>;
 }
+
+/** An unprivileged uid and gid a runner runs as (`addRunner`'s `user`), outside the boxes' range. */
+export interface RunnerUser {
+  readonly uid: number;
+  readonly gid: number;
+}
+
+const run = promisify(execFile);
 
 /** A registered runner; `start()` runs (or runs again) its process with the same id and folders. */
 export interface RunnerHandle {
@@ -40,6 +50,7 @@ export class Stack {
   private readonly logFiles: string[] = [];
   private apiStarts = 0;
   private apiEnv: Readonly<Record<string, string | undefined>>;
+  private repoView: Promise<string> | undefined;
 
   private constructor(
     readonly root: string,
@@ -99,16 +110,18 @@ export class Stack {
 
   /**
    * Registers a runner (`POST /v1/runners`, admin) and starts its process. `env` overrides its
-   * settings (e.g. `GIBBON_SERVER_URL` through a fault proxy, `GIBBON_RUNNER_CAPACITY`).
+   * settings (e.g. `GIBBON_SERVER_URL` through a fault proxy, `GIBBON_RUNNER_CAPACITY`); `user`
+   * runs it as that unprivileged user (its data folder its own, the Docker socket's group).
    */
   async addRunner(
     name: string,
-    options: { env?: Readonly<Record<string, string>> } = {},
+    options: { env?: Readonly<Record<string, string>>; user?: RunnerUser } = {},
   ): Promise<RunnerHandle> {
     const { token } = await this.admin.ok<{ token: string }>('POST', '/v1/runners', { name });
     const runnerId = `e2e-${randomBytes(4).toString('hex')}-${name}`;
     const dataDir = join(this.root, `runner-${name}`);
     await mkdir(dataDir, { recursive: true });
+    const user = options.user ? await this.serviceUser(options.user, dataDir) : undefined;
     let starts = 0;
     const handle: RunnerHandle = {
       name,
@@ -116,16 +129,22 @@ export class Stack {
       process: undefined,
       start: async () => {
         const log = this.logFile(`runner-${name}-${++starts}`);
-        const runner = ServiceProcess.start('build-runner', log, {
-          ...this.baseEnv(dataDir),
-          GIBBON_SERVER_URL: this.url,
-          GIBBON_RUNNER_TOKEN: token,
-          GIBBON_RUNNER_ID: runnerId,
-          GIBBON_RUNNER_CAPACITY: '2',
-          GIBBON_JOB_NETWORK: 'none',
-          GIBBON_RUNNER_DRAIN_TIMEOUT: '5',
-          ...options.env,
-        });
+        const runner = ServiceProcess.start(
+          'build-runner',
+          log,
+          {
+            ...this.baseEnv(dataDir),
+            GIBBON_SERVER_URL: this.url,
+            GIBBON_RUNNER_TOKEN: token,
+            GIBBON_RUNNER_ID: runnerId,
+            GIBBON_RUNNER_CAPACITY: '2',
+            GIBBON_JOB_NETWORK: 'none',
+            GIBBON_RUNNER_DRAIN_TIMEOUT: '5',
+            ...(user ? { HOME: dataDir } : {}),
+            ...options.env,
+          },
+          user,
+        );
         handle.process = runner;
         await runner.waitForOutput('build-runner started', 60_000);
         return runner;
@@ -149,7 +168,25 @@ export class Stack {
       await removeContainersWithLabel('gibbon.runner', runner.runnerId);
     await this.github.close();
     await this.s3.close();
+    const view = await this.repoView?.catch(() => undefined);
+    if (view)
+      await run('umount', ['-l', view])
+        .then(() => rmdir(view))
+        .catch(() => undefined);
     if (!process.env.GIBBON_E2E_KEEP) await rm(this.root, { recursive: true, force: true });
+  }
+
+  private async serviceUser(user: RunnerUser, dataDir: string): Promise<ServiceUser> {
+    await chown(dataDir, user.uid, user.gid);
+    const socket = await stat('/var/run/docker.sock').catch(() => undefined);
+    // The repository, bound once per stack where the user can reach it; removed in close().
+    this.repoView ??= (async () => {
+      const view = await mkdtemp(join(tmpdir(), 'gibbon-e2e-repo-'));
+      await chmod(view, 0o755);
+      await run('mount', ['--bind', repoRoot, view]);
+      return view;
+    })();
+    return { ...user, groups: socket ? [socket.gid] : [], repoView: await this.repoView };
   }
 
   private logFile(name: string): string {

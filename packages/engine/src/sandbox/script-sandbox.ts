@@ -48,8 +48,18 @@ export async function handOverToBoxUser(
 ): Promise<string> {
   await chmod(folders.workDir, 0o711);
   await handOver(folders.checkoutDir, user);
-  const ownBundle = join(folders.homeDir, '.gibbon-build.cjs');
-  await copyFile(bundlePath, ownBundle);
+  const ownBundle = await bundleInHome(bundlePath, folders.homeDir);
   await handOver(folders.homeDir, user);
+  return ownBundle;
+}
+
+/**
+ * A copy of the bundle in the build's HOME, which the box binds anyway: binding the compile
+ * cache's own file would show the box where the runner keeps its cache (its data folder, for
+ * an unprivileged runner). Returns the bundle to run.
+ */
+export async function bundleInHome(bundlePath: string, homeDir: string): Promise<string> {
+  const ownBundle = join(homeDir, '.gibbon-build.cjs');
+  await copyFile(bundlePath, ownBundle);
   return ownBundle;
 }

@@ -21,7 +21,12 @@ import type { ScriptApiListen } from '../script-api/server';
 import { buildVerdict, type BuildVerdict } from './build-status';
 import { prepareScript } from './prepare-script';
 import type { BoxCgroup } from '../sandbox/box-cgroups';
-import { boxNetworkOf, handOverToBoxUser, type ScriptSandbox } from '../sandbox/script-sandbox';
+import {
+  boxNetworkOf,
+  bundleInHome,
+  handOverToBoxUser,
+  type ScriptSandbox,
+} from '../sandbox/script-sandbox';
 import { runScriptProcess, type ScriptProcessOptions } from './script-process';
 import type { ScriptUser } from './script-user';
 
@@ -212,6 +217,8 @@ async function runBuildAs(
     if (boxUser) {
       const folders = { workDir: options.workDir, checkoutDir: options.checkoutDir, homeDir };
       bundlePath = await handOverToBoxUser(boxUser, folders, bundlePath);
+    } else if (options.sandbox) {
+      bundlePath = await bundleInHome(bundlePath, homeDir);
     }
   } catch (error) {
     await opening.then((opened) => opened.close()).catch(() => undefined);
