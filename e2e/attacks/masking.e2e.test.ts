@@ -504,6 +504,13 @@ export default pipeline(() => [
         status: 'success',
         jobs: { workspace: 'success', 'workspace-container': 'success' },
       });
+      // Each job's log names the hidden files and folders its artifact kept.
+      for (const id of ['workspace', 'workspace-container']) {
+        const log = await attack.project.jobLog(build.number, id);
+        expect(log).toMatch(
+          new RegExp(`Artifact ${id} holds hidden files and folders \\([^)]*\\.git/`),
+        );
+      }
       for (const [id, hidden] of [
         ['workspace', '.hidden-file'],
         ['workspace-container', '.container-hidden'],

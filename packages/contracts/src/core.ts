@@ -6,3 +6,4 @@
 export * from './errors';
 export * from './statuses';
 export * from './patterns';
+export * from './artifacts';

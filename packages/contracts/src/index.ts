@@ -1,6 +1,7 @@
 export * from './errors';
 export * from './statuses';
 export * from './patterns';
+export * from './artifacts';
 export * from './events';
 export * from './openapi-documents';
 export type * from './api-types';

@@ -9,6 +9,7 @@ export {
   ARTIFACT_ID_PATTERN,
   AuthenticationError,
   ConflictError,
+  hiddenFilesWarning,
   InputError,
   JOB_ID_PATTERN,
   NotAllowedError,

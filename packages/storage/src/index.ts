@@ -31,6 +31,6 @@ export { packDirectory } from './archive/pack';
 export type { PackOptions } from './archive/pack';
 export { extractArchive } from './archive/extract';
 export type { ExtractSummary } from './archive/extract';
-export { restoreDirectory, storeDirectory } from './archive/store-directory';
+export { restoreDirectory, storeDirectory, type StoredDirectory } from './archive/store-directory';
 export { DEFAULT_ARCHIVE_LIMITS } from './archive/limits';
 export type { ArchiveLimits } from './archive/limits';

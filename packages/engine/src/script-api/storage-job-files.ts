@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import type { ContainerJob } from '@gibbon/contracts';
-import { InputError, NotFoundError } from '@gibbon/contracts/core';
+import { hiddenFilesWarning, InputError, NotFoundError } from '@gibbon/contracts/core';
 import {
   artifactKey,
   cacheKey,
@@ -19,7 +19,7 @@ import type { JobFiles } from './job-files';
  * an untrusted build (a pull request from a fork) reads none, as it writes none.
  */
 export const UNTRUSTED_CACHE_READ =
-  "an untrusted build (a pull request from a fork) reads no caches, which trusted builds wrote.";
+  'an untrusted build (a pull request from a fork) reads no caches, which trusted builds wrote.';
 
 /** The hash part of the key of a cache without key files (shared with the cache routes). */
 export const UNKEYED_CACHE = 'unkeyed';
@@ -71,8 +71,13 @@ export class StorageJobFiles implements JobFiles {
   async save(job: ContainerJob, log: JobLog): Promise<void> {
     for (const ref of job.saveArtifacts ?? []) {
       const source = await this.folder(ref.path, `Artifact ${ref.id}`);
-      await storeDirectory(this.store, artifactKey({ ...this.build, id: ref.id }), source);
+      const stored = await storeDirectory(
+        this.store,
+        artifactKey({ ...this.build, id: ref.id }),
+        source,
+      );
       log.system(`Saved artifact ${ref.id} from ${ref.path}`);
+      if (stored.hidden.length > 0) log.system(hiddenFilesWarning(ref.id, stored.hidden));
     }
     if (!this.trusted) return;
     for (const cache of job.caches ?? []) {

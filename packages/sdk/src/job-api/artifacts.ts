@@ -6,10 +6,10 @@
  * as argv, never through a shell, and refuses members that climb out with `..`.
  */
 import { spawn } from 'node:child_process';
-import { mkdir, stat } from 'node:fs/promises';
-import { basename, dirname } from 'node:path';
+import { mkdir, readdir, stat } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { ARTIFACT_ID_PATTERN, InputError } from '../contracts';
+import { ARTIFACT_ID_PATTERN, hiddenFilesWarning, InputError } from '../contracts';
 import type { ScriptApi } from '../client/script-api-client';
 import { resolveInCheckout } from './paths';
 
@@ -17,6 +17,20 @@ export interface ArtifactDeps {
   readonly api: Pick<ScriptApi, 'uploadArtifact' | 'downloadArtifact'>;
   readonly checkout: string;
   readonly signal: AbortSignal;
+  /** A line for the job's log (the hidden files an artifact holds); none: not said. */
+  readonly log?: (line: string) => void;
+}
+
+/** Hidden files under `folder` (relative, in name order), each hidden folder once with "/". */
+async function hiddenEntries(folder: string, prefix = ''): Promise<string[]> {
+  const found: string[] = [];
+  const entries = await readdir(join(folder, prefix), { withFileTypes: true });
+  for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    const name = prefix + entry.name;
+    if (entry.name.startsWith('.')) found.push(entry.isDirectory() ? `${name}/` : name);
+    else if (entry.isDirectory()) found.push(...(await hiddenEntries(folder, `${name}/`)));
+  }
+  return found;
 }
 
 function checkArtifactId(id: string): void {
@@ -55,6 +69,12 @@ export async function saveArtifact(deps: ArtifactDeps, id: string, path: string)
   });
   const exited = tarExit(tar, `pack artifact "${id}"`);
   await Promise.all([deps.api.uploadArtifact(id, tar.stdout, deps.signal), exited]);
+  const hidden = info.isDirectory()
+    ? await hiddenEntries(source)
+    : member.startsWith('.')
+      ? [member]
+      : [];
+  if (hidden.length > 0) deps.log?.(hiddenFilesWarning(id, hidden));
 }
 
 export async function restoreArtifact(deps: ArtifactDeps, id: string, path: string): Promise<void> {

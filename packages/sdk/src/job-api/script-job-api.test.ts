@@ -116,6 +116,24 @@ describe('job artifacts', () => {
     expect(await readFile(join(checkout, 'restored/here/sub/x.txt'), 'utf8')).toBe('x');
   });
 
+  it('says in the log which hidden files and folders an artifact holds, and keeps them', async () => {
+    await mkdir(join(checkout, 'site/.git'), { recursive: true });
+    await writeFile(join(checkout, 'site/.git/config'), '[core]');
+    await mkdir(join(checkout, 'site/assets'), { recursive: true });
+    await writeFile(join(checkout, 'site/assets/.env'), 'A=1');
+    await writeFile(join(checkout, 'site/index.html'), '<p>');
+    const job = jobApi();
+    await job.saveArtifact('site', 'site');
+    expect(await lines()).toEqual([
+      'Artifact site holds hidden files and folders (.git/, assets/.env); artifacts are stored as they are, not masked: make sure none of them holds a secret, or save a folder without them.',
+    ]);
+    await job.restoreArtifact('site', 'back');
+    expect(await readFile(join(checkout, 'back/.git/config'), 'utf8')).toBe('[core]');
+    await writeFile(join(checkout, 'plain.txt'), 'x');
+    await job.saveArtifact('plain', 'plain.txt');
+    expect(await lines()).toHaveLength(1);
+  });
+
   it('saves a single file under its own name', async () => {
     await writeFile(join(checkout, 'report.xml'), '<ok/>');
     const job = jobApi();

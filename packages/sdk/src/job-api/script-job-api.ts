@@ -95,6 +95,7 @@ export class ScriptJobApi implements JobApi {
   }
 
   private artifactDeps() {
-    return { api: this.deps.api, checkout: this.deps.checkout, signal: this.signal };
+    const log = (line: string) => this.deps.log.write(line);
+    return { api: this.deps.api, checkout: this.deps.checkout, signal: this.signal, log };
   }
 }

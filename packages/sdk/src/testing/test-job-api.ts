@@ -161,6 +161,7 @@ export class TestJobApi implements JobApi {
   }
 
   private artifactDeps() {
-    return { api: this.deps.artifacts, checkout: this.deps.checkout, signal: this.signal };
+    const log = (line: string) => this.deps.log.write(line);
+    return { api: this.deps.artifacts, checkout: this.deps.checkout, signal: this.signal, log };
   }
 }

@@ -59,7 +59,9 @@ describe('storeDirectory and restoreDirectory', () => {
 
     const store = new LocalDiskBlobStore({ root: join(sandbox, 'store') });
     await store.open();
-    await storeDirectory(store, 'artifacts/o/r/1/dist.tar.gz', source);
+    expect(await storeDirectory(store, 'artifacts/o/r/1/dist.tar.gz', source)).toEqual({
+      hidden: [],
+    });
     const summary = await restoreDirectory(store, 'artifacts/o/r/1/dist.tar.gz', dest);
 
     expect(summary.entries).toBe(7); // bin/, bin/tool, big.bin, lib/, lib/empty/, lib/tool.js, README
@@ -71,6 +73,22 @@ describe('storeDirectory and restoreDirectory', () => {
     expect((await readFile(join(dest, 'big.bin'))).equals(Buffer.alloc(3 * 1024 * 1024, 7))).toBe(
       true,
     );
+  });
+
+  it('names the hidden files and folders it stored, each hidden folder once, and stores them', async () => {
+    const source = join(sandbox, 'source');
+    await mkdir(join(source, '.git/objects'), { recursive: true });
+    await writeFile(join(source, '.git/config'), '[core]');
+    await mkdir(join(source, 'src/.cache'), { recursive: true });
+    await writeFile(join(source, 'src/.npmrc'), 'registry=x');
+    await writeFile(join(source, '.env'), 'A=1');
+    await writeFile(join(source, 'index.js'), '1');
+    const store = new LocalDiskBlobStore({ root: join(sandbox, 'store') });
+    await store.open();
+    const stored = await storeDirectory(store, 'artifacts/o/r/1/all.tar.gz', source);
+    expect(stored.hidden).toEqual(['.env', '.git/', 'src/.cache/', 'src/.npmrc']);
+    await restoreDirectory(store, 'artifacts/o/r/1/all.tar.gz', dest);
+    expect(await readFile(join(dest, '.git/config'), 'utf8')).toBe('[core]');
   });
 
   it('refuses to pack a symlink that points outside the tree, naming it', async () => {

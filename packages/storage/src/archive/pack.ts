@@ -11,6 +11,11 @@ import { openInside } from './open-inside';
 export interface PackOptions {
   /** Symlinks are archived as links, never followed; the option exists to say so. */
   followSymlinks?: false;
+  /**
+   * Told of each hidden entry (a name starting with "."), once per hidden subtree: `.git/`
+   * (a folder, with "/"), not everything under it. Hidden entries are archived all the same.
+   */
+  onHidden?: (entryName: string) => void;
 }
 
 /**
@@ -19,7 +24,7 @@ export interface PackOptions {
  * fails the stream with an `InputError` naming it (extraction would refuse it anyway);
  * sockets, FIFOs and devices are left out. Errors reach the reader as a stream error.
  */
-export function packDirectory(dir: string, _options: PackOptions = {}): Readable {
+export function packDirectory(dir: string, options: PackOptions = {}): Readable {
   const archive = pack();
   const gzip = createGzip();
   archive.on('error', (error: Error) => gzip.destroy(error));
@@ -27,7 +32,7 @@ export function packDirectory(dir: string, _options: PackOptions = {}): Readable
   archive.pipe(gzip);
   // The tree's real path, resolved once: every file opened must lie under it.
   realpath(resolve(dir))
-    .then((root) => addFolder(archive, root, []))
+    .then((root) => addFolder(archive, root, [], options.onHidden))
     .then(
       () => archive.finalize(),
       (error: Error) => archive.destroy(error),
@@ -35,7 +40,13 @@ export function packDirectory(dir: string, _options: PackOptions = {}): Readable
   return gzip;
 }
 
-async function addFolder(archive: Pack, root: string, segments: string[]): Promise<void> {
+/** `onHidden` is left out below a hidden folder: its report covers what lies under it. */
+async function addFolder(
+  archive: Pack,
+  root: string,
+  segments: string[],
+  onHidden: PackOptions['onHidden'],
+): Promise<void> {
   const names = (await readdir(join(root, ...segments))).sort();
   for (const name of names) {
     const entrySegments = [...segments, name];
@@ -43,9 +54,11 @@ async function addFolder(archive: Pack, root: string, segments: string[]): Promi
     const entryName = entrySegments.join('/');
     const info = await lstat(path);
     const header = { name: entryName, mode: info.mode & 0o777, mtime: info.mtime };
+    const hidden = name.startsWith('.');
+    if (hidden) onHidden?.(info.isDirectory() ? `${entryName}/` : entryName);
     if (info.isDirectory()) {
       await addEntry(archive, { ...header, type: 'directory' });
-      await addFolder(archive, root, entrySegments);
+      await addFolder(archive, root, entrySegments, hidden ? undefined : onHidden);
     } else if (info.isFile()) {
       await addFile(archive, { ...header, type: 'file', size: info.size }, path, root);
     } else if (info.isSymbolicLink()) {

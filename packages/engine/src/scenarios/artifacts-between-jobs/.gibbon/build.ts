@@ -5,7 +5,8 @@ export default pipeline((ctx) => {
   return [
     container('produce', {
       image,
-      script: ['mkdir -p dist', 'echo "built artifact" > dist/out.txt'],
+      // A hidden file saved with it: the job's log says so (artifacts are not masked).
+      script: ['mkdir -p dist', 'echo "built artifact" > dist/out.txt', 'echo A=1 > dist/.env'],
       saveArtifacts: [{ id: 'dist', path: 'dist' }],
       network: 'none',
     }),
