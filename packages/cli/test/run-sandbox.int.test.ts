@@ -69,11 +69,11 @@ describe('gibbon run --sandbox', () => {
 
   it('exits 2 with one line saying what failed and how to fix it when bwrap is missing', async () => {
     const { dir, outsideFile } = await peekRepo();
-    // A PATH with git (and setpriv, which starts bwrap as root) but no bwrap; node is started
-    // by its absolute path.
+    // A PATH with git and the util-linux tools the box command runs before bwrap (setpriv,
+    // choom, prlimit) but no bwrap; node is started by its absolute path.
     const bin = await mkdtemp(join(tmpdir(), 'gibbon-cli-no-bwrap-'));
     dirs.push(bin);
-    for (const program of ['git', 'setpriv']) {
+    for (const program of ['git', 'setpriv', 'choom', 'prlimit']) {
       const path = execFileSync('sh', ['-c', `command -v ${program}`], { encoding: 'utf8' });
       await symlink(path.trim(), join(bin, program));
     }
