@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { mkdir, realpath, rename, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative } from 'node:path';
 import { build, version as esbuildVersion, type Plugin } from 'esbuild';
 import { UnprocessableError } from '@gibbon/contracts/core';
 import { inputsUnchanged, uncoveredInputs, writeInputList } from './bundle-inputs';
@@ -8,14 +8,16 @@ import { scriptFingerprint } from './fingerprint';
 import { packageFolder } from './package-folder';
 
 /** Bump when the bundling settings change, so cached bundles of the old recipe are not reused. */
-const BUNDLE_RECIPE = 3;
+const BUNDLE_RECIPE = 4;
 
 /** The engine package's root: one folder above `src/` and `dist/` alike. */
 const engineRoot = join(__dirname, '..', '..');
 
 export interface CompileOptions {
-  /** The build file (`.ts`, `.js` or `.mjs`). */
+  /** The build file (`.ts`, `.js` or `.mjs`), or the module generated from a declarative one. */
   scriptPath: string;
+  /** The checkout the build file came from: the only place its imports may lead. */
+  checkoutDir: string;
   /** Where compiled bundles are kept, by content hash. */
   cacheDir: string;
 }
@@ -34,19 +36,53 @@ function entrySource(scriptName: string): string {
   ].join('\n');
 }
 
-/** Resolves `@gibbon/sdk` from the engine, so a user's own (or missing) copy never counts. */
-function engineSdk(): Plugin {
+const RESOLVING = 'gibbon-resolving';
+
+function isInside(folder: string, path: string): boolean {
+  const step = relative(folder, path);
+  return step === '' || (!step.startsWith('..') && !isAbsolute(step));
+}
+
+/**
+ * How every import of the bundle is resolved. `@gibbon/sdk` comes from the engine, so a
+ * user's own (or missing) copy never counts. An import written in one of the repository's
+ * files (`repoFolders`: the checkout, and the folder of a generated declarative module) must
+ * land inside the checkout: esbuild runs here, as the runner's user and outside the build's
+ * box, so `import token from '/var/lib/gibbon/runner-token.json'`, `'../../../master.txt'` or
+ * a symlink in the checkout leading out would otherwise copy a file of the machine into the
+ * bundle the box runs (attack plan 27). The engine's own files (the SDK and what it imports)
+ * import as they like. The refusal names the import as written, never where it resolved.
+ */
+function buildImports(checkoutRoot: string, repoFolders: readonly string[]): Plugin {
   return {
-    name: 'gibbon-engine-sdk',
+    name: 'gibbon-build-imports',
     setup(builder) {
-      builder.onResolve({ filter: /^@gibbon\/sdk(\/|$)/ }, async (args) => {
-        if (args.pluginData === 'engine') return undefined;
+      builder.onResolve({ filter: /.*/ }, async (args) => {
+        if (args.pluginData === RESOLVING) return undefined;
+        const fromEngine = /^@gibbon\/sdk(\/|$)/.test(args.path);
         const result = await builder.resolve(args.path, {
           kind: args.kind,
-          resolveDir: engineRoot,
-          pluginData: 'engine',
+          importer: args.importer,
+          namespace: args.namespace,
+          resolveDir: fromEngine ? engineRoot : args.resolveDir,
+          with: args.with,
+          pluginData: RESOLVING,
         });
-        return { path: result.path, errors: result.errors, warnings: result.warnings };
+        const byRepository = repoFolders.some((folder) => isInside(folder, args.importer));
+        if (fromEngine || !byRepository || result.errors.length > 0 || result.external) {
+          return result;
+        }
+        const landed = await realpath(result.path).catch(() => result.path);
+        if (isInside(checkoutRoot, landed)) return result;
+        return {
+          errors: [
+            {
+              text:
+                `"${args.path}" resolves outside the checkout; a build script may import only ` +
+                `its repository's own files (its node_modules included) and @gibbon/sdk`,
+            },
+          ],
+        };
       });
     },
   };
@@ -63,12 +99,14 @@ function sdkFolder(): Promise<string> {
  */
 export async function compileBuildScript({
   scriptPath,
+  checkoutDir,
   cacheDir,
 }: CompileOptions): Promise<string> {
   const sdk = await sdkFolder();
   // esbuild works in the script's real folder: input paths in its metafile and module names
   // in the bundle are relative to it, the same for every checkout of the same files.
   const scriptFolder = await realpath(dirname(scriptPath));
+  const checkoutRoot = await realpath(checkoutDir);
   const entry = entrySource(basename(scriptPath));
   // From a source checkout the SDK's TypeScript is bundled; an installed engine uses its dist.
   const conditions = existsSync(join(sdk, 'src', 'index.ts')) ? ['@gibbon/source'] : [];
@@ -92,7 +130,7 @@ export async function compileBuildScript({
       format: 'cjs',
       target: 'node20',
       conditions,
-      plugins: [engineSdk()],
+      plugins: [buildImports(checkoutRoot, [checkoutRoot, scriptFolder])],
       outfile: partial,
       logLevel: 'silent',
       // Start-up time is parse time: no inline source map, whitespace and syntax minified, but

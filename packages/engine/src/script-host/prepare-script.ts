@@ -20,5 +20,9 @@ export async function prepareScript(options: PrepareScriptOptions): Promise<stri
     buildFile.kind === 'declarative'
       ? await declarativeModule(buildFile, options.workDir)
       : buildFile.path;
-  return compileBuildScript({ scriptPath, cacheDir: options.compileCacheDir });
+  return compileBuildScript({
+    scriptPath,
+    checkoutDir: options.checkoutDir,
+    cacheDir: options.compileCacheDir,
+  });
 }
