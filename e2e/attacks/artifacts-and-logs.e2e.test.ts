@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import type { Build } from '@gibbon/contracts';
 import { ApiClient, waitForEnd } from '../build/harness';
 import { readTarGz } from '../build/harness/tarball';
-import { AttackStack } from './harness/attack-stack';
+import { shareAttackStack, type AttackStack } from './harness/attack-stack';
 import { scriptApiSource } from './harness/script-api-source';
 import { tarGz, tarHeader } from './harness/tar-writer';
 
@@ -17,18 +17,7 @@ jest.setTimeout(150_000);
 const MiB = 1024 * 1024;
 
 let attack: AttackStack;
-
-beforeAll(async () => {
-  attack = await AttackStack.start({ runner: true });
-}, 150_000);
-
-afterAll(async () => {
-  await attack?.close();
-});
-
-afterEach(async () => {
-  expect(await attack.scan()).toEqual([]);
-});
+shareAttackStack({ runner: true }, (started) => (attack = started));
 
 /** Commits `script` as `.gibbon/build.ts` on `branch`, triggers it and waits for its end. */
 async function runScript(branch: string, script: string): Promise<Build> {

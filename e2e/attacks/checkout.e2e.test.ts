@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Build } from '@gibbon/contracts';
 import { waitForEnd } from '../build/harness';
 import { readTarGz } from '../build/harness/tarball';
-import { AttackStack } from './harness/attack-stack';
+import { shareAttackStack, type AttackStack } from './harness/attack-stack';
 import {
   commitTree,
   symlinkEntry,
@@ -28,8 +28,9 @@ let machine: string;
 let secret: string;
 let gitDir: string;
 
+shareAttackStack({ runner: true }, (started) => (attack = started));
+
 beforeAll(async () => {
-  attack = await AttackStack.start({ runner: true });
   gitDir = attack.project.git.directory;
   secret = attack.canaries[0]!.value;
   machine = await mkdtemp(join(tmpdir(), 'gibbon-e2e-machine-'));
@@ -41,15 +42,13 @@ beforeAll(async () => {
     join(machine, '.gibbon', 'build.ts'),
     `console.log(${JSON.stringify(secret)});\n`,
   );
-}, 150_000);
+});
 
 afterAll(async () => {
-  await attack?.close();
   if (machine) await rm(machine, { recursive: true, force: true });
 });
 
 afterEach(async () => {
-  expect(await attack.scan()).toEqual([]);
   expect((await readdir(machine)).sort()).toEqual(['.gibbon', 'secret.json', 'secret.txt']);
 });
 

@@ -7,7 +7,7 @@ import { gunzipSync } from 'node:zlib';
 import type { Build } from '@gibbon/contracts';
 import { waitForEnd } from '../build/harness';
 import { readTarGz } from '../build/harness/tarball';
-import { AttackStack } from './harness/attack-stack';
+import { shareAttackStack, type AttackStack } from './harness/attack-stack';
 import { formsOf } from './harness/canaries';
 import { printedLabels, printerSource, slowSplitLabel } from './harness/masking-printer';
 import { scanForCanaries } from './harness/scan';
@@ -22,18 +22,7 @@ const run = promisify(execFile);
 const repoRoot = resolve(__dirname, '../..');
 
 let attack: AttackStack;
-
-beforeAll(async () => {
-  attack = await AttackStack.start({ runner: true });
-}, 150_000);
-
-afterAll(async () => {
-  await attack?.close();
-});
-
-afterEach(async () => {
-  expect(await attack.scan()).toEqual([]);
-});
+shareAttackStack({ runner: true }, (started) => (attack = started));
 
 const paramNames = ['CANARY_HEX', 'CANARY_B64', 'CANARY_JSON', 'CANARY_PEM'] as const;
 

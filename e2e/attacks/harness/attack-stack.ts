@@ -207,3 +207,24 @@ async function startDatabase(cleanups: (() => Promise<unknown>)[]): Promise<Atta
   proxied.port = String(proxy.port);
   return { database, proxy, proxiedUrl: proxied.toString() };
 }
+
+/**
+ * The hooks of a test file that shares one stack: started before its tests (`started` gets it),
+ * closed after them, and scanned for the canaries after every test.
+ */
+export function shareAttackStack(
+  options: AttackStackOptions,
+  started: (attack: AttackStack) => void,
+): void {
+  let attack: AttackStack | undefined;
+  beforeAll(async () => {
+    attack = await AttackStack.start(options);
+    started(attack);
+  }, 150_000);
+  afterAll(async () => {
+    await attack?.close();
+  });
+  afterEach(async () => {
+    expect(await attack?.scan()).toEqual([]);
+  });
+}

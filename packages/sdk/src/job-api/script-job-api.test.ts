@@ -1,3 +1,5 @@
+import { randomInt } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +9,7 @@ import { InMemoryScriptApi } from '../../test/in-memory-script-api';
 import { Outbox } from '../client/outbox';
 import { BatchedJobLog } from './job-log';
 import { ScriptJobApi } from './script-job-api';
-import { CommandFailedError } from './sh';
+import { CommandFailedError, SH_KILL_GRACE_MS } from './sh';
 import { isSkipSignal } from './skip';
 
 let checkout: string;
@@ -84,6 +86,64 @@ describe('job.sh', () => {
     setTimeout(() => controller.abort(new Error('timed out')), 100);
     await expect(running).rejects.toThrow('timed out');
     expect(Date.now() - started).toBeLessThan(3_000);
+  });
+
+  describe('on abort, what a command left outside its process group', () => {
+    /** Processes of this machine whose command line holds `text`. */
+    function processesWith(text: string): string[] {
+      return readdirSync('/proc')
+        .filter((name) => /^\d+$/.test(name))
+        .map((pid) => {
+          try {
+            return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
+          } catch {
+            return '';
+          }
+        })
+        .filter((command) => command.includes(text));
+    }
+
+    async function gone(text: string): Promise<string[]> {
+      const until = Date.now() + SH_KILL_GRACE_MS + 5_000;
+      while (processesWith(text).length > 0 && Date.now() < until) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      return processesWith(text);
+    }
+
+    async function abortAfterStart(script: string): Promise<void> {
+      const controller = new AbortController();
+      const running = jobApi(controller.signal).sh(['sh', '-c', script]);
+      while (!(await lines()).includes('started')) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      controller.abort(new Error('timed out'));
+      await expect(running).rejects.toThrow('timed out');
+    }
+
+    it('kills children that left with setsid and nohup and ignore SIGTERM, as the command does', async () => {
+      const marker = `sleep ${randomInt(50_000, 60_000)}`;
+      await abortAfterStart(
+        [
+          "trap '' TERM",
+          `setsid sh -c "trap '' TERM; while true; do ${marker}; done" &`,
+          `nohup sh -c "trap '' TERM; ${marker}" >/dev/null 2>&1 &`,
+          'echo started',
+          'while true; do sleep 1; done',
+        ].join('\n'),
+      );
+      expect(await gone(marker)).toEqual([]);
+    }, 20_000);
+
+    it('kills a nohup child that ignores SIGTERM after the command itself has exited', async () => {
+      const marker = `sleep ${randomInt(60_000, 70_000)}`;
+      await abortAfterStart(
+        `nohup sh -c "trap '' TERM; ${marker}" >/dev/null 2>&1 &\necho started\nwait`,
+      );
+      // The command exits on SIGTERM at once; its child outlives it until the grace is over.
+      expect(processesWith(marker).length).toBeGreaterThan(0);
+      expect(await gone(marker)).toEqual([]);
+    }, 20_000);
   });
 
   it('keeps a long output complete and in order when the runner is slow', async () => {

@@ -1,11 +1,13 @@
 /**
  * `job.sh(argv)`: one command as argv (never a shell string), its output line by line to the
- * job's log. The command gets its own process group so an abort stops everything it started:
- * SIGTERM to the group, then SIGKILL after a grace period.
+ * job's log. An abort (cancel, timeout) stops everything the command started: SIGTERM, then
+ * SIGKILL after a grace period, each to its own process group and to every process carrying
+ * its mark or descending from one (processes that left the group with `setsid` or `nohup`).
  */
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import { InputError } from '../contracts';
+import { COMMAND_MARK_VARIABLE, newCommandMark, signalCommand } from './command-processes';
 import { OutputLines } from './output-lines';
 
 export const SH_KILL_GRACE_MS = 5_000;
@@ -40,14 +42,6 @@ export function displayArgv(argv: readonly string[]): string {
   return argv.map((arg) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : JSON.stringify(arg))).join(' ');
 }
 
-function killGroup(pid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    // The group is already gone.
-  }
-}
-
 export function runCommand(argv: readonly string[], options: RunCommandOptions): Promise<void> {
   const [file, ...args] = argv;
   if (file === undefined || file === '' || !argv.every((arg) => typeof arg === 'string')) {
@@ -56,18 +50,27 @@ export function runCommand(argv: readonly string[], options: RunCommandOptions):
     );
   }
   if (options.signal.aborted) return Promise.reject(options.signal.reason as Error);
+  const mark = newCommandMark();
   return new Promise((resolve, reject) => {
     const child = spawn(file, args, {
       cwd: options.cwd,
-      env: options.env,
+      env: { ...options.env, [COMMAND_MARK_VARIABLE]: mark },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     });
-    let killTimer: NodeJS.Timeout | undefined;
+    let exited = false;
+    child.once('exit', () => (exited = true));
     const onAbort = (): void => {
-      if (child.pid === undefined) return;
-      killGroup(child.pid, 'SIGTERM');
-      killTimer = setTimeout(() => killGroup(child.pid as number, 'SIGKILL'), SH_KILL_GRACE_MS);
+      const pid = child.pid;
+      if (pid === undefined) return;
+      signalCommand(pid, mark, 'SIGTERM');
+      // After the grace, whatever of the command still runs is killed, even once its first
+      // process has exited (a `nohup`'d child that ignores SIGTERM outlives it).
+      const kill = setTimeout(
+        () => signalCommand(exited ? undefined : pid, mark, 'SIGKILL'),
+        SH_KILL_GRACE_MS,
+      );
+      kill.unref();
     };
     options.signal.addEventListener('abort', onAbort, { once: true });
     let paused = false;
@@ -92,7 +95,6 @@ export function runCommand(argv: readonly string[], options: RunCommandOptions):
     });
     child.once('close', (code, signal) => {
       options.signal.removeEventListener('abort', onAbort);
-      clearTimeout(killTimer);
       void Promise.all(streams).then(() => {
         if (options.signal.aborted) return reject(options.signal.reason as Error);
         if (code === 0) return resolve();
