@@ -38,7 +38,7 @@ export async function prepareSandbox(
     const { memoryBytes, pids, cpus } = sandbox.limits;
     logger.log(
       'info',
-      `each build box may use ${memoryBytes / (1024 * 1024)} MiB of memory, ${pids} processes and threads and ${cpus} CPUs`,
+      `each build box may use ${memoryBytes / (1024 * 1024)} MiB of memory, ${pids} processes and threads and ${cpus} ${cpus === 1 ? 'CPU' : 'CPUs'}`,
       {},
     );
   }
