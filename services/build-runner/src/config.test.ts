@@ -43,6 +43,7 @@ describe('loadConfig', () => {
       workDir: '/srv/.gibbon-data/runner-work',
       storage: { kind: 'file', root: '/srv/.gibbon-data/storage' },
       jobLogLimitMb: 1024,
+      buildDiskLimitMb: 20_480,
     });
     expect(config.runnerId).toMatch(/^runner-[0-9a-f]{16}$/);
     expect(loadConfig({ GIBBON_RUNNER_TOKEN: 'tok-2' }).runnerId).not.toBe(config.runnerId);
@@ -94,6 +95,7 @@ describe('loadConfig', () => {
         GIBBON_RUNNER_ID: 'box-1',
         GIBBON_RUNNER_DRAIN_TIMEOUT: '30',
         GIBBON_JOB_LOG_LIMIT_MB: '64',
+        GIBBON_BUILD_DISK_MB: '2048',
         GIBBON_STORAGE: 's3',
         GIBBON_S3_BUCKET: 'gibbon',
       },
@@ -108,6 +110,7 @@ describe('loadConfig', () => {
       runnerId: 'box-1',
       drainTimeoutSeconds: 30,
       jobLogLimitMb: 64,
+      buildDiskLimitMb: 2048,
       storage: { kind: 's3', bucket: 'gibbon' },
     });
   });
@@ -125,6 +128,7 @@ describe('loadConfig', () => {
     ],
     [{ ...base, GIBBON_RUNNER_ID: '../x' }, /GIBBON_RUNNER_ID may hold/],
     [{ ...base, GIBBON_JOB_LOG_LIMIT_MB: '0' }, /GIBBON_JOB_LOG_LIMIT_MB="0" is not valid/],
+    [{ ...base, GIBBON_BUILD_DISK_MB: '20G' }, /GIBBON_BUILD_DISK_MB="20G" is not valid/],
     [{ ...base, GIBBON_STORAGE: 's3' }, /GIBBON_S3_BUCKET/],
     [{ ...base, GIBBON_SCRIPT_USER: '65534:65534' }, /GIBBON_SCRIPT_USER is no longer used/],
     [

@@ -37,6 +37,11 @@ export interface RunnerConfig {
   readonly drainTimeoutSeconds: number;
   /** `GIBBON_JOB_LOG_LIMIT_MB`: MiB of each job's log kept; past it one line says it was cut. */
   readonly jobLogLimitMb: number;
+  /**
+   * `GIBBON_BUILD_DISK_MB`: MiB a build's checkout and work folder may take on disk; past it
+   * the build is stopped and fails saying so. Default 20480.
+   */
+  readonly buildDiskLimitMb: number;
   readonly storage: BlobStoreConfig;
   /**
    * The hosts a clone may fetch from (github.com, a GitHub Enterprise host of
@@ -242,6 +247,7 @@ export function loadConfig(
     runnerId: runnerId(env, token),
     drainTimeoutSeconds: positiveInteger(env, 'GIBBON_RUNNER_DRAIN_TIMEOUT', 600, 86_400),
     jobLogLimitMb: positiveInteger(env, 'GIBBON_JOB_LOG_LIMIT_MB', 1024, 1024 * 1024),
+    buildDiskLimitMb: positiveInteger(env, 'GIBBON_BUILD_DISK_MB', 20_480, 1024 * 1024 * 1024),
     storage,
     gitHosts: gitHosts(env),
     sandbox: sandboxConfig(env),

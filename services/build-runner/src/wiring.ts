@@ -62,6 +62,7 @@ export async function createRunnerService(
     backoff: defaultBackoff,
     logDrainTimeoutMs: REPORT_TIMEOUT_MS,
     jobLogLimitBytes: config.jobLogLimitMb * 1024 * 1024,
+    buildDiskLimitBytes: config.buildDiskLimitMb * 1024 * 1024,
     gitHosts: config.gitHosts,
     ...(sandbox ? { sandbox } : {}),
   });

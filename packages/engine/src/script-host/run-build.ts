@@ -21,6 +21,7 @@ import type { ScriptApiListen } from '../script-api/server';
 import { buildVerdict, type BuildVerdict } from './build-status';
 import { prepareScript } from './prepare-script';
 import type { BoxCgroup } from '../sandbox/box-cgroups';
+import { startDiskGuard, type DiskGuard } from '../sandbox/disk-guard';
 import {
   boxNetworkOf,
   bundleInHome,
@@ -66,6 +67,11 @@ export interface RunBuildOptions {
    * sandbox the script runs as this process's user and sees what it sees (`gibbon run`).
    */
   sandbox?: ScriptSandbox;
+  /**
+   * Bytes the build's folders (its checkout and `workDir`, HOME included) may take on disk;
+   * past it the build is stopped and fails saying so (`disk-guard.ts`). Default: no limit.
+   */
+  diskLimitBytes?: number;
   /**
    * The repository lets its untrusted builds have a network (its `untrustedNetwork` setting):
    * the box gets the machine's network and the jobs `network`, as a trusted build's do.
@@ -157,6 +163,22 @@ async function withLimitsHit(
   return verdict;
 }
 
+const MIB = 1024 * 1024;
+
+/** Stops the build through `stop` once its folders take more than its disk limit. */
+function guardDisk(options: RunBuildOptions, stop: AbortController): DiskGuard | undefined {
+  const limitBytes = options.diskLimitBytes;
+  if (!limitBytes) return undefined;
+  return startDiskGuard({
+    folders: [options.checkoutDir, options.workDir],
+    limitBytes,
+    onExceeded: (used) =>
+      stop.abort(
+        `The build was stopped: its checkout and work folder took ${Math.round(used / MIB)} MiB of disk, more than the ${Math.round(limitBytes / MIB)} MiB it may use (GIBBON_BUILD_DISK_MB).`,
+      ),
+  });
+}
+
 /**
  * Runs one build: locate and compile the build file, serve it the Script API, run it as a
  * child process, and report the build status with every job's outcome. Never throws for
@@ -183,7 +205,8 @@ async function runBuildAs(
   const scriptLog = new JobLog(SCRIPT_LOG_ID, masker, options.logSink, options.jobLogLimitBytes);
   const timeoutSeconds = options.timeoutSeconds ?? 3600;
   const timeout = AbortSignal.timeout(timeoutSeconds * 1000);
-  const signal = anySignal([options.signal, timeout]);
+  const diskFull = new AbortController();
+  const signal = anySignal([options.signal, timeout, diskFull.signal]);
   // Compiling the script and opening its API don't depend on each other: the API's first
   // open in a process loads express and builds the request validator (hundreds of ms), which
   // overlaps the fingerprint's reads and a compile in esbuild's own process.
@@ -226,6 +249,7 @@ async function runBuildAs(
     await rm(homeDir, { recursive: true, force: true });
     throw error;
   }
+  const guard = guardDisk(options, diskFull);
   try {
     const exiting = runScriptProcess({
       bundlePath,
@@ -241,18 +265,22 @@ async function runBuildAs(
     // The process is started: express and the validator get ready while node starts it.
     api.prepare();
     const exit = await exiting;
-    const stoppedBy = timeout.aborted ? 'timeout' : options.signal?.aborted ? 'cancel' : undefined;
+    const stoppedBy = timeout.aborted
+      ? 'timeout'
+      : options.signal?.aborted || diskFull.signal.aborted
+        ? 'cancel'
+        : undefined;
     // Jobs still running end (their containers removed) before the outcome is read.
     await api.close();
     api.session.finishOpenJobs(stoppedBy !== undefined);
-    const verdict = await withLimitsHit(
-      buildVerdict(api.session, exit, stoppedBy),
-      cgroup,
-      scriptLog,
-    );
+    const stopped = diskFull.signal.aborted
+      ? { status: 'failure' as const, message: String(diskFull.signal.reason) }
+      : buildVerdict(api.session, exit, stoppedBy);
+    const verdict = await withLimitsHit(stopped, cgroup, scriptLog);
     if (verdict.message) scriptLog.system(verdict.message);
     return { ...verdict, jobs: api.session.jobRecords() };
   } finally {
+    guard?.stop();
     await api.close();
     api.session.closeLogs();
     scriptLog.close();

@@ -39,6 +39,8 @@ export interface EngineExecutorOptions {
   stopGraceSeconds?: number;
   /** Bytes each job's log keeps (`GIBBON_JOB_LOG_LIMIT_MB`); the engine's default when absent. */
   jobLogLimitBytes?: number;
+  /** Bytes a build's folders may take on disk (`GIBBON_BUILD_DISK_MB`); no limit when absent. */
+  buildDiskLimitBytes?: number;
   /** Log shipping tuning (tests); defaults: 1 s and 64 KiB. */
   logFlushIntervalMs?: number;
   /** The hosts a checkout may fetch from (`RunnerConfig.gitHosts`). */
@@ -154,6 +156,9 @@ export class EngineExecutor implements BuildExecutor {
       // The repository's choice; the engine applies it to untrusted builds only.
       untrustedNetwork: claim.repo.untrustedNetwork,
       ...(this.options.jobLogLimitBytes ? { jobLogLimitBytes: this.options.jobLogLimitBytes } : {}),
+      ...(this.options.buildDiskLimitBytes
+        ? { diskLimitBytes: this.options.buildDiskLimitBytes }
+        : {}),
       ...(this.options.stopGraceSeconds === undefined
         ? {}
         : { stopGraceSeconds: this.options.stopGraceSeconds }),
