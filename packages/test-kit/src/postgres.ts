@@ -40,6 +40,28 @@ function redactPassword(url: string): string {
   return parsed.toString();
 }
 
+/** Postgres's `insufficient_privilege`. */
+const INSUFFICIENT_PRIVILEGE = '42501';
+
+/**
+ * `DROP DATABASE … WITH (FORCE)` ends the database's connections, but the test role may not
+ * end a connection of another role: an autovacuum worker that happens to be on the database
+ * (the superuser's) makes the drop fail. Such a worker is done within moments, so the drop is
+ * tried again for up to 10 s.
+ */
+async function dropForced(client: Client, name: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      return;
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if (code !== INSUFFICIENT_PRIVILEGE || attempt >= 40) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+}
+
 /** Creates a fresh database on the test server, named `gibbon_test_<random>`. */
 export async function createTestDatabase(): Promise<TestDatabase> {
   const name = `gibbon_test_${randomBytes(6).toString('hex')}`;
@@ -52,9 +74,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     async drop() {
       if (dropped) return;
       dropped = true;
-      await withAdminClient((client) =>
-        client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
-      );
+      await withAdminClient((client) => dropForced(client, name));
     },
   };
 }
