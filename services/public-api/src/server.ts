@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadOpenApiDocument } from '@gibbon/contracts';
 import { openBlobStore, type BlobStore, type BlobStoreConfig } from '@gibbon/storage';
-import { ensureAdminToken } from './auth/admin-token-file';
+import { ensureAdminToken } from './tokens';
 import type { Config, StorageConfig } from './config';
 import { createCommitStatusNotifier, type CommitStatusNotifier } from './github';
 import { MasterKeyRing, type MasterKeySource } from './crypto/master-key-ring';

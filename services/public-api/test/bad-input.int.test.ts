@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { signJwt } from '../src/auth/jwt';
-import { buildTokenProfile } from '../src/services/auth.service';
+import { buildTokenProfile } from '../src/auth/auth.service';
 import { startTestApp, type CallOptions, type TestApp } from './harness';
 
 // Spec section 10 / issue "Bad input": every case gets the right 4xx with the error shape,

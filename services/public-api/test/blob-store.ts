@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalDiskBlobStore, type BlobStore } from '@gibbon/storage';
-import type { BuildSideOptions } from '../src/builds/build-side';
+import type { BuildSideOptions } from '../src/services/build-side';
 import { createMemoryLogger } from '../src/logger';
 
 /** A real local-disk BlobStore in a temp folder, opened; `cleanup` closes and removes it. */

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { AuthenticationError, ConflictError, InputError, NotFoundError } from '@gibbon/contracts';
 import { signJwt } from '../src/auth/jwt';
 import type { GibbonDatabase } from '../src/db/database';
-import { buildTokenProfile } from '../src/services/auth.service';
+import { buildTokenProfile } from '../src/auth/auth.service';
 import { createServices, type Services } from '../src/services';
 import { backends, type OpenedBackend } from './backends';
 import { openTempBlobStore, plainBuildSide } from './blob-store';

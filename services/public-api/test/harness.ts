@@ -10,7 +10,7 @@ import { createApp } from '../src/http/app';
 import { createHttpServer, defaultBodyTimeoutMs } from '../src/http/http-server';
 import { createMemoryLogger } from '../src/logger';
 import { createServices, type Services } from '../src/services';
-import type { BuildSideOptions } from '../src/builds/build-side';
+import type { BuildSideOptions } from '../src/services/build-side';
 import { openTempBlobStore } from './blob-store';
 import { testGitHosts } from './git-hosts';
 import type { BlobStore } from '@gibbon/storage';

@@ -1,5 +1,5 @@
 import type * as Api from '@gibbon/contracts';
-import type { BuildWithJobs, Job } from '../builds/build';
+import type { BuildWithJobs, Job } from './build';
 
 /** A build with its jobs as the API answers it (no internal ids, no sealed parameters). */
 export function buildJson(build: BuildWithJobs): Api.Build {

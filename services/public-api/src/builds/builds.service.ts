@@ -10,12 +10,11 @@ import type { Db } from '../db/database';
 import { inTransaction } from '../db/transactions';
 import type { Repo } from '../domain';
 import { nowIso } from '../ids';
-import { BuildsRepository } from '../repositories/builds.repository';
-import type { ReposService } from '../services/repos.service';
+import { BuildsRepository } from './builds.repository';
+import type { ReposService } from '../repos';
 import { assertParamValues } from '../validation';
 import { isFinished, type Build, type BuildWithJobs, type NewBuild } from './build';
-import { buildStatusEvent } from './build-events';
-import type { BuildHub } from './build-hub';
+import { buildStatusEvent, type BuildHub } from '../events';
 import { gitFactsOfTrigger } from './manual-trigger';
 
 export interface BuildPage {

@@ -28,3 +28,5 @@ export {
   type StatusResponse,
   type StatusTransport,
 } from './status-transport';
+
+export { CommitStatusReporter } from './commit-status-reporter';

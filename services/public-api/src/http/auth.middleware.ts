@@ -1,7 +1,6 @@
 import { AuthenticationError, NotAllowedError } from '@gibbon/contracts';
 import type { RequestHandler, Response } from 'express';
-import { tokenKindOf, type Principal } from '../auth/principal';
-import type { AuthService } from '../services/auth.service';
+import { tokenKindOf, type Principal, type AuthService } from '../auth';
 import type { MatchedOperation, OperationMatcher } from './operations';
 
 /** What the request pipeline learnt about a request, kept on `res.locals`. */

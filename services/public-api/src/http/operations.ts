@@ -1,5 +1,5 @@
 import type { OpenApiDocument } from '@gibbon/contracts';
-import { tokenKinds, type TokenKind } from '../auth/principal';
+import { tokenKinds, type TokenKind } from '../auth';
 
 /** One operation of the OpenAPI document, with what the app needs to route and guard it. */
 export interface Operation {

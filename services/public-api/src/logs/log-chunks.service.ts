@@ -1,9 +1,9 @@
 import { logChunkKey, type BlobStore } from '@gibbon/storage';
 import { InputError } from '@gibbon/contracts';
 import type { Db } from '../db/database';
-import { LogChunksRepository } from '../repositories/log-chunks.repository';
-import type { BuildHub } from '../builds/build-hub';
-import { withLease } from '../dispatch/lease-fence';
+import { LogChunksRepository } from './log-chunks.repository';
+import type { BuildHub } from '../events';
+import { withLease } from '../queue';
 
 export const maxChunkBytes = 1024 * 1024;
 

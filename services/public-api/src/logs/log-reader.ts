@@ -2,12 +2,9 @@ import { Readable } from 'node:stream';
 import { isTerminalBuildStatus, isTerminalJobStatus, SCRIPT_LOG_ID } from '@gibbon/contracts';
 import type { BlobStore } from '@gibbon/storage';
 import type { Db } from '../db/database';
-import { BuildNotesRepository } from '../repositories/build-notes.repository';
-import { BuildsRepository } from '../repositories/builds.repository';
-import { JobsRepository } from '../repositories/jobs.repository';
-import { LogChunksRepository } from '../repositories/log-chunks.repository';
-import type { Build } from '../builds/build';
-import type { BuildHub } from '../builds/build-hub';
+import { BuildNotesRepository, BuildsRepository, JobsRepository, type Build } from '../builds';
+import { LogChunksRepository } from './log-chunks.repository';
+import type { BuildHub } from '../events';
 
 /** Index rows fetched at a time: a log of many small chunks is listed page by page too. */
 const indexPageRows = 100;

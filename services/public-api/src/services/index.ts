@@ -1,24 +1,22 @@
 import type { GitHostAllowlist } from '@gibbon/contracts';
-import { createBuildSide, type BuildSide, type BuildSideOptions } from '../builds/build-side';
+import { createBuildSide, type BuildSide, type BuildSideOptions } from './build-side';
 import { DataKeys } from '../crypto/data-keys';
 import type { MasterKeyRing } from '../crypto/master-key-ring';
-import { defaultDispatchOptions } from '../dispatch/dispatch-options';
+import { defaultDispatchOptions } from '../queue';
 import type { GibbonDatabase } from '../db/database';
-import { ApiTokensRepository } from '../repositories/api-tokens.repository';
-import { OrgsRepository } from '../repositories/orgs.repository';
-import { ParamSetsRepository } from '../repositories/param-sets.repository';
-import { ReposRepository } from '../repositories/repos.repository';
-import { RunnersRepository } from '../repositories/runners.repository';
-import { SigningKeysRepository } from '../repositories/signing-keys.repository';
-import { AuthService } from './auth.service';
-import { KeysService } from './keys.service';
-import { createMasterKeys, type MasterKeysService } from './master-keys.service';
-import { OrgsService } from './orgs.service';
-import { ParamsService } from './params.service';
-import { ReposService } from './repos.service';
-import { RunnersService } from './runners.service';
-import { SigningKeysService } from './signing-keys.service';
-import { TokensService } from './tokens.service';
+import { ApiTokensRepository, TokensService } from '../tokens';
+import { OrgsRepository, OrgsService } from '../orgs';
+import { ParamSetsRepository, ParamsService } from '../params';
+import { ReposRepository, ReposService } from '../repos';
+import { RunnersRepository, RunnersService } from '../runners';
+import {
+  SigningKeysRepository,
+  KeysService,
+  createMasterKeys,
+  type MasterKeysService,
+  SigningKeysService,
+} from '../keys';
+import { AuthService } from '../auth';
 
 /** Every service of public-api, wired to one database and one master key. */
 export interface Services {

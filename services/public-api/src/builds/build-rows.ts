@@ -1,0 +1,80 @@
+import type { JobStatus } from '@gibbon/contracts';
+import type { BuildsTable, JobsTable } from '../db/builds-schema';
+import type { Build, Job, NewBuild } from './build';
+import { fromStoredText as fromDb, toStoredText as toDb } from '../db/nul-safe-text';
+
+/** Row ↔ record for builds and jobs; the only place that knows the column names. */
+export function toBuild(row: BuildsTable): Build {
+  return {
+    id: row.id,
+    repoId: row.repo_id,
+    org: row.org,
+    repo: row.repo,
+    number: Number(row.number),
+    status: row.status,
+    source: row.source,
+    trusted: Number(row.trusted) === 1,
+    git: {
+      ref: fromDb(row.ref),
+      branch: fromDb(row.branch),
+      tag: fromDb(row.tag),
+      commit: row.commit_sha,
+      message: fromDb(row.message),
+      author:
+        row.author_name === null
+          ? null
+          : { name: fromDb(row.author_name), email: fromDb(row.author_email ?? '') },
+      changedFiles: JSON.parse(row.changed_files) as string[],
+    },
+    createdAt: row.created_at,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+    message: fromDb(row.end_message),
+    retryOf: row.retry_of === null ? null : Number(row.retry_of),
+    cancelRequested: Number(row.cancel_requested) === 1,
+    claims: Number(row.claims),
+    paramsSealed: row.params_sealed,
+  };
+}
+
+export function buildRowOf(id: string, number: number, build: NewBuild, at: string): BuildsTable {
+  return {
+    id,
+    repo_id: build.repoId,
+    org: build.org,
+    repo: build.repo,
+    number,
+    status: 'queued',
+    source: build.source,
+    trusted: build.trusted ? 1 : 0,
+    ref: toDb(build.git.ref),
+    branch: toDb(build.git.branch),
+    tag: toDb(build.git.tag),
+    commit_sha: build.git.commit,
+    message: toDb(build.git.message),
+    author_name: toDb(build.git.author?.name ?? null),
+    author_email: toDb(build.git.author?.email ?? null),
+    changed_files: JSON.stringify(build.git.changedFiles),
+    params_sealed: build.paramsSealed,
+    created_at: at,
+    started_at: null,
+    finished_at: null,
+    end_message: null,
+    retry_of: build.retryOf,
+    cancel_requested: 0,
+    claims: 0,
+  };
+}
+
+export function toJob(row: JobsTable): Job {
+  return {
+    id: row.job_id,
+    kind: row.kind,
+    status: row.status as JobStatus,
+    exitCode: row.exit_code === null ? null : Number(row.exit_code),
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+    dependsOn: JSON.parse(row.depends_on) as string[],
+    message: fromDb(row.message),
+  };
+}

@@ -1,0 +1,190 @@
+import type { Db } from '../db/database';
+import type { StoredBuildStatus } from '../db/builds-schema';
+import type { Build, BuildWithJobs, GitFacts, Job, NewBuild } from './build';
+import { newId } from '../ids';
+import { toStoredText } from '../db/nul-safe-text';
+import { buildRowOf, toBuild, toJob } from './build-rows';
+
+/**
+ * Builds, their numbers and their jobs. Every method runs on the `Db` it was made with, so a
+ * service makes one on a transaction (`new BuildsRepository(trx)`) to group writes.
+ */
+export class BuildsRepository {
+  constructor(private readonly db: Db) {}
+
+  /**
+   * Inserts a queued build with the repository's next number. The counter upsert takes the
+   * counter row's lock (Postgres) or the write lock (SQLite) until the transaction ends, so
+   * two inserts never get one number; call it inside a transaction so a failed insert gives
+   * its number back.
+   */
+  async insertQueued(build: NewBuild, at: string): Promise<Build> {
+    const counter = await this.db
+      .insertInto('build_counters')
+      .values({ repo_id: build.repoId, last_number: 1 })
+      .onConflict((oc) =>
+        oc.column('repo_id').doUpdateSet((eb) => ({
+          last_number: eb('build_counters.last_number', '+', 1),
+        })),
+      )
+      .returning('last_number')
+      .executeTakeFirstOrThrow();
+    const row = buildRowOf(newId('bld'), Number(counter.last_number), build, at);
+    await this.db.insertInto('builds').values(row).execute();
+    return toBuild(row);
+  }
+
+  async findById(id: string): Promise<Build | undefined> {
+    const row = await this.db
+      .selectFrom('builds')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row && toBuild(row);
+  }
+
+  async findByNumber(repoId: string, number: number): Promise<Build | undefined> {
+    const row = await this.db
+      .selectFrom('builds')
+      .selectAll()
+      .where('repo_id', '=', repoId)
+      .where('number', '=', number)
+      .executeTakeFirst();
+    return row && toBuild(row);
+  }
+
+  /** Newest first; `before` is the number the previous page ended at. */
+  async list(repoId: string, limit: number, before?: number): Promise<Build[]> {
+    let query = this.db.selectFrom('builds').selectAll().where('repo_id', '=', repoId);
+    if (before !== undefined) query = query.where('number', '<', before);
+    const rows = await query.orderBy('number', 'desc').limit(limit).execute();
+    return rows.map(toBuild);
+  }
+
+  async countForRepo(repoId: string): Promise<number> {
+    const { count } = await this.db
+      .selectFrom('builds')
+      .select((eb) => eb.fn.countAll<string | number>().as('count'))
+      .where('repo_id', '=', repoId)
+      .executeTakeFirstOrThrow();
+    return Number(count);
+  }
+
+  async withJobs(builds: readonly Build[]): Promise<BuildWithJobs[]> {
+    if (builds.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('jobs')
+      .selectAll()
+      .where(
+        'build_id',
+        'in',
+        builds.map((build) => build.id),
+      )
+      .orderBy('position')
+      .execute();
+    const byBuild = new Map<string, Job[]>();
+    for (const row of rows) {
+      byBuild.set(row.build_id, [...(byBuild.get(row.build_id) ?? []), toJob(row)]);
+    }
+    return builds.map((build) => ({ ...build, jobs: byBuild.get(build.id) ?? [] }));
+  }
+
+  /**
+   * Moves a build from one of `from` to `to`; `false` if it was in none of them (someone else
+   * moved it first). `finishedAt`/`message` are set when given.
+   */
+  async transition(
+    id: string,
+    from: readonly StoredBuildStatus[],
+    to: StoredBuildStatus,
+    changes: { finishedAt?: string; message?: string | null } = {},
+  ): Promise<boolean> {
+    const result = await this.db
+      .updateTable('builds')
+      .set({
+        status: to,
+        finished_at: changes.finishedAt,
+        end_message: changes.message === undefined ? undefined : toStoredText(changes.message),
+      })
+      .where('id', '=', id)
+      .where('status', 'in', from)
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  }
+
+  /**
+   * Takes the oldest queued build (not asked to cancel) and marks it running, in one UPDATE.
+   * With `skipLocked` (Postgres) the candidate row is locked `FOR UPDATE SKIP LOCKED`, so
+   * concurrent claims each take a different build instead of waiting on one another; SQLite
+   * runs the statement under its single write lock. The outer `status = 'queued'` makes a
+   * build taken meanwhile match nothing. Builds of `excludedRepoIds` are left for other
+   * runners (`runs-on` labels). `undefined` when nothing is queued for this runner.
+   */
+  async claimOldestQueued(
+    now: string,
+    skipLocked: boolean,
+    excludedRepoIds: readonly string[] = [],
+  ): Promise<Build | undefined> {
+    const row = await this.db
+      .updateTable('builds')
+      .set((eb) => ({
+        status: 'running',
+        started_at: eb.fn.coalesce('started_at', eb.val(now)),
+        claims: eb('claims', '+', 1),
+      }))
+      .where('id', '=', (eb) => {
+        const oldest = eb
+          .selectFrom('builds as queued')
+          .select('queued.id')
+          .where('queued.status', '=', 'queued')
+          .where('queued.cancel_requested', '=', 0)
+          .$if(excludedRepoIds.length > 0, (q) =>
+            q.where('queued.repo_id', 'not in', excludedRepoIds),
+          )
+          .orderBy('queued.created_at')
+          .orderBy('queued.number')
+          .limit(1);
+        return skipLocked ? oldest.forUpdate().skipLocked() : oldest;
+      })
+      .where('status', '=', 'queued')
+      .returningAll()
+      .executeTakeFirst();
+    return row && toBuild(row);
+  }
+
+  /** Records what the checkout learnt about the commit (`build.started`). */
+  async recordCheckout(
+    id: string,
+    git: Pick<GitFacts, 'commit' | 'message' | 'author' | 'changedFiles'>,
+    at: string,
+  ): Promise<void> {
+    await this.db
+      .updateTable('builds')
+      .set({
+        commit_sha: git.commit,
+        message: toStoredText(git.message),
+        author_name: toStoredText(git.author?.name ?? null),
+        author_email: toStoredText(git.author?.email ?? null),
+        changed_files: JSON.stringify(git.changedFiles),
+        started_at: at,
+      })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  /** Puts a claimed build back in the queue without counting the claim. */
+  async unclaim(id: string): Promise<Build | undefined> {
+    const row = await this.db
+      .updateTable('builds')
+      .set((eb) => ({ status: 'queued', claims: eb('claims', '-', 1) }))
+      .where('id', '=', id)
+      .where('status', '=', 'running')
+      .returningAll()
+      .executeTakeFirst();
+    return row && toBuild(row);
+  }
+
+  async requestCancel(id: string): Promise<void> {
+    await this.db.updateTable('builds').set({ cancel_requested: 1 }).where('id', '=', id).execute();
+  }
+}

@@ -1,0 +1,5 @@
+export { keysRoutes } from './keys.routes';
+export { KeysService } from './keys.service';
+export { createMasterKeys, type MasterKeysService } from './master-keys.service';
+export { SigningKeysRepository } from './signing-keys.repository';
+export { SigningKeysService } from './signing-keys.service';

@@ -1,0 +1,3 @@
+export { buildOutputRoutes } from './build-output.routes';
+export { LogChunksService } from './log-chunks.service';
+export { LogReader } from './log-reader';

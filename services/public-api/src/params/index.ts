@@ -1,0 +1,3 @@
+export { ParamSetsRepository } from './param-sets.repository';
+export { paramsRoutes } from './params.routes';
+export { ParamsService } from './params.service';

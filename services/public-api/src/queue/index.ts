@@ -1,0 +1,6 @@
+export { ClaimsService } from './claims.service';
+export { defaultDispatchOptions, type DispatchOptions } from './dispatch-options';
+export { withLease } from './lease-fence';
+export { LeaseSweeper } from './lease-sweeper';
+export { RunnerReportsService } from './runner-reports.service';
+export { runnerApiRoutes } from './runner.routes';

@@ -1,0 +1,3 @@
+export { ReposRepository } from './repos.repository';
+export { reposRoutes } from './repos.routes';
+export { ReposService } from './repos.service';

@@ -1,0 +1,3 @@
+export { RunnersRepository } from './runners.repository';
+export { runnersRoutes } from './runners.routes';
+export { RunnersService } from './runners.service';

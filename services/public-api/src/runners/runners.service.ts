@@ -1,0 +1,36 @@
+import { NotFoundError } from '@gibbon/contracts';
+import { generateOpaqueToken, hashOpaqueToken } from '../auth';
+import type { Label, Runner } from '../domain';
+import { newId, nowIso } from '../ids';
+import type { RunnersRepository } from './runners.repository';
+import { assertLabels } from '../validation';
+
+/** Build-runner registration; the runner token is returned once and stored as a hash. */
+export class RunnersService {
+  constructor(private readonly runners: RunnersRepository) {}
+
+  async register(input: {
+    name: string;
+    labels?: readonly Label[];
+  }): Promise<Runner & { token: string }> {
+    assertLabels(input.labels ?? [], 'Runner labels');
+    const token = generateOpaqueToken('runner');
+    const runner: Runner = {
+      id: newId('run'),
+      name: input.name,
+      labels: input.labels ?? [],
+      createdAt: nowIso(),
+      lastSeenAt: null,
+    };
+    await this.runners.insert(runner, hashOpaqueToken(token));
+    return { ...runner, token };
+  }
+
+  list(): Promise<Runner[]> {
+    return this.runners.list();
+  }
+
+  async delete(id: string): Promise<void> {
+    if (!(await this.runners.delete(id))) throw new NotFoundError(`No runner "${id}".`);
+  }
+}

@@ -1,0 +1,2 @@
+export { webhookDeliveryRoutes, webhooksRoutes } from './webhooks.routes';
+export { WebhooksService } from './webhooks.service';
