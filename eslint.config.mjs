@@ -3,6 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
 import globals from 'globals';
+import importRules from './packages/eslint-rules/import-rules.cjs';
 
 // Who may import whom (docs/architecture.md holds the same table in prose).
 // Each entry bans internal packages that a folder must not reach, and every folder
@@ -87,15 +88,55 @@ export default tseslint.config(
     files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
     ...tseslint.configs.disableTypeChecked,
   },
+  // A relative import never leaves its package, in tests and benchmarks too
+  // ('../../build-runner/src/config' from public-api is another package's file).
+  {
+    plugins: { gibbon: importRules.gibbonImports },
+    rules: { 'gibbon/stay-in-package': 'error' },
+  },
+  // public-api is one folder per feature; from outside a feature, only its index is imported
+  // (docs/architecture.md, "public-api by feature").
+  {
+    files: ['services/public-api/src/**/*.ts'],
+    rules: {
+      'gibbon/feature-index': [
+        'error',
+        {
+          src: 'services/public-api/src',
+          features: [
+            'auth',
+            'builds',
+            'events',
+            'github',
+            'keys',
+            'logs',
+            'orgs',
+            'params',
+            'queue',
+            'repos',
+            'runners',
+            'tokens',
+            'webhooks',
+          ],
+        },
+      ],
+    },
+  },
   {
     files: ['**/*.cjs', 'jest.config.js'],
     languageOptions: { sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   // Import boundaries (docs/architecture.md). Services never import each other.
   ...boundary('packages/contracts', [], 'contracts imports nothing internal.'),
+  ...boundary('packages/eslint-rules', [], 'eslint-rules imports nothing internal.'),
   ...boundary('packages/sdk', ['@gibbon/contracts'], 'sdk imports only @gibbon/contracts.'),
   ...boundary('packages/storage', ['@gibbon/contracts'], 'storage imports only @gibbon/contracts.'),
-  ...boundary('packages/test-kit', ['@gibbon/contracts'], 'test-kit imports only @gibbon/contracts.'),
+  ...boundary(
+    'packages/test-kit',
+    ['@gibbon/contracts'],
+    'test-kit imports only @gibbon/contracts.',
+  ),
   ...boundary(
     'packages/engine',
     ['@gibbon/contracts', '@gibbon/storage', '@gibbon/sdk'],

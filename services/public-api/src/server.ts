@@ -89,21 +89,17 @@ export async function startServer(config: Config, options: StartOptions): Promis
   });
   const parts: OpenParts = { database, blobStore, statusNotifier };
   try {
-    const services = createServices(
-      database,
-      masterKeys,
-      {
-        blobStore,
-        statusNotifier,
-        publicUrl: config.publicUrl,
-        logger: options.logger,
-        dispatch: { leaseMs: config.leaseSeconds * 1000 },
-      },
-      { gitHosts: config.gitHosts },
-    );
+    const services = createServices(database, masterKeys, {
+      blobStore,
+      statusNotifier,
+      publicUrl: config.publicUrl,
+      logger: options.logger,
+      gitHosts: config.gitHosts,
+      dispatch: { leaseMs: config.leaseSeconds * 1000 },
+    });
     parts.services = services;
     for (const note of await services.masterKeys.prepare()) options.logger.log('warn', note);
-    services.buildSide.start();
+    services.start();
     await ensureAdminToken(services.tokens, config.dataDir, options.announceAdminToken);
     const bodyTimeoutMs = config.bodyTimeoutSeconds * 1000;
     const app = createApp({
@@ -165,7 +161,7 @@ interface OpenParts {
 }
 
 async function closeParts(parts: OpenParts): Promise<void> {
-  await parts.services?.buildSide.stop();
+  await parts.services?.stop();
   await parts.statusNotifier.close();
   await parts.blobStore.close();
   await parts.database.close();
@@ -189,7 +185,7 @@ function stopper(server: Server, parts: OpenParts): () => Promise<void> {
     stopping ??= (async () => {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // Long polls and event streams end now instead of holding the close for the grace time.
-      await parts.services?.buildSide.stop();
+      await parts.services?.stop();
       server.closeIdleConnections();
       // Answers finished after this point leave keep-alive connections idle; close those too
       // while requests in flight finish, so the close does not wait out the keep-alive time.

@@ -2,7 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalDiskBlobStore, type BlobStore } from '@gibbon/storage';
-import type { BuildSideOptions } from '../src/services/build-side';
+import type { ServiceOptions } from '../src/services';
+import { testGitHosts } from './git-hosts';
 import { createMemoryLogger } from '../src/logger';
 
 /** A real local-disk BlobStore in a temp folder, opened; `cleanup` closes and removes it. */
@@ -19,7 +20,12 @@ export async function openTempBlobStore(): Promise<{ store: BlobStore; cleanup()
   };
 }
 
-/** Build-side options for suites that do not exercise storage or commit statuses. */
-export function plainBuildSide(store: BlobStore): BuildSideOptions {
-  return { blobStore: store, publicUrl: 'http://127.0.0.1:8080', logger: createMemoryLogger() };
+/** Service options for suites that do not exercise storage or commit statuses. */
+export function plainServiceOptions(store: BlobStore): ServiceOptions {
+  return {
+    blobStore: store,
+    publicUrl: 'http://127.0.0.1:8080',
+    logger: createMemoryLogger(),
+    gitHosts: testGitHosts,
+  };
 }

@@ -25,7 +25,7 @@ describe.each(backends)('commit statuses on $name', (backend) => {
       logger: createMemoryLogger(),
       retry: { initialDelayMs: 20, maxDelayMs: 50 },
     });
-    app = await startAppOn(backend, { buildSide: { statusNotifier: notifier } });
+    app = await startAppOn(backend, { services: { statusNotifier: notifier } });
     world = await createBuildWorld(app, {
       githubRepo: 'acme/web',
       githubToken: 'ghs_status_token',

@@ -5,8 +5,7 @@ import type { GibbonDatabase } from '../src/db/database';
 import { buildTokenProfile } from '../src/auth/auth.service';
 import { createServices, type Services } from '../src/services';
 import { backends, type OpenedBackend } from './backends';
-import { openTempBlobStore, plainBuildSide } from './blob-store';
-import { testGitHosts } from './git-hosts';
+import { openTempBlobStore, plainServiceOptions } from './blob-store';
 
 // One suite, run against every back end (SQLite file and Postgres): the repository layer
 // must behave the same on both.
@@ -19,9 +18,7 @@ describe.each(backends)('database on $name', (backend) => {
   beforeAll(async () => {
     blobs = await openTempBlobStore();
     opened = await backend.open();
-    services = createServices(opened.database, masterKey, plainBuildSide(blobs.store), {
-      gitHosts: testGitHosts,
-    });
+    services = createServices(opened.database, masterKey, plainServiceOptions(blobs.store));
   });
   afterAll(async () => {
     await opened.cleanup();
@@ -33,9 +30,7 @@ describe.each(backends)('database on $name', (backend) => {
       await services.orgs.create({ slug: 'migrated' });
       const again = await opened.reopen();
       await expect(
-        createServices(again, masterKey, plainBuildSide(blobs.store), {
-          gitHosts: testGitHosts,
-        }).orgs.get('migrated'),
+        createServices(again, masterKey, plainServiceOptions(blobs.store)).orgs.get('migrated'),
       ).resolves.toMatchObject({
         slug: 'migrated',
       });
@@ -276,9 +271,11 @@ describe.each(backends)('database on $name', (backend) => {
     });
 
     it('another master key cannot open the values', async () => {
-      const other = createServices(opened.database, randomBytes(32), plainBuildSide(blobs.store), {
-        gitHosts: testGitHosts,
-      });
+      const other = createServices(
+        opened.database,
+        randomBytes(32),
+        plainServiceOptions(blobs.store),
+      );
       const web = await services.repos.get('params-org', 'web');
       // Every wrapped key names its master key: the other key is not even tried.
       await expect(other.params.resolveParams(web)).rejects.toThrow(
@@ -292,9 +289,7 @@ describe.each(backends)('database on $name', (backend) => {
 
     it('creates the admin token once; it authenticates by hash', async () => {
       const fresh = await opened.reopen();
-      const local = createServices(fresh, masterKey, plainBuildSide(blobs.store), {
-        gitHosts: testGitHosts,
-      });
+      const local = createServices(fresh, masterKey, plainServiceOptions(blobs.store));
       const first = await local.tokens.ensureAdminToken();
       expect(first).toMatch(/^gbn_admin_/);
       await expect(local.tokens.ensureAdminToken()).resolves.toBeUndefined();
@@ -351,9 +346,7 @@ describe.each(backends)('database on $name', (backend) => {
       const ring = await services.signingKeys.ring('build');
       const token = signJwt(ring, buildTokenProfile, 'build-42', 60);
       const restarted: GibbonDatabase = await opened.reopen();
-      const later = createServices(restarted, masterKey, plainBuildSide(blobs.store), {
-        gitHosts: testGitHosts,
-      });
+      const later = createServices(restarted, masterKey, plainServiceOptions(blobs.store));
       await expect(later.auth.authenticate(token)).resolves.toMatchObject({
         kind: 'build',
         buildId: 'build-42',

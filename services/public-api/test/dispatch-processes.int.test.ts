@@ -24,7 +24,7 @@ describe.each(postgres)('dispatch across two public-api instances on $name', (ba
     opened = await backend.open();
     secondDatabase = await opened.reopen();
     const options = {
-      buildSide: { dispatch: { recheckMs, leaseMs: 30_000 } },
+      services: { dispatch: { recheckMs, leaseMs: 30_000 } },
       masterKey: randomBytes(32),
     };
     first = await startTestApp({ ...options, database: opened.database });

@@ -25,7 +25,7 @@ describe.each(backends)('dispatch on $name', (backend) => {
   let runnerB: string;
   beforeAll(async () => {
     app = await startAppOn(backend, {
-      buildSide: { dispatch: { leaseMs, sweepMs: 100, recheckMs } },
+      services: { dispatch: { leaseMs, sweepMs: 100, recheckMs } },
     });
     world = await createBuildWorld(app);
     runnerA = await world.registerRunner('a');
@@ -212,7 +212,7 @@ describe.each(backends)('dispatch on $name', (backend) => {
 
   it('a claim whose runner hung up is given back at once, uncounted', async () => {
     const build = await world.trigger();
-    const { claims } = app.services.buildSide;
+    const { claims } = app.services;
     const runner = { id: 'run_gone', labels: [] };
     const lost = await claims.claim(runner, 0, new AbortController().signal);
     expect(lost?.build.id).toBe(build.id);
@@ -221,7 +221,7 @@ describe.each(backends)('dispatch on $name', (backend) => {
     expect((await world.runner(lost!, 'POST', '/heartbeat')).status).toBe(409);
     const { claim } = await world.claim(runnerB);
     expect(claim?.build.id).toBe(build.id);
-    expect((await app.services.buildSide.builds.getById(build.id)).claims).toBe(1);
+    expect((await app.services.builds.getById(build.id)).claims).toBe(1);
     await world.runner(claim!, 'POST', '/result', { body: { status: 'success' } });
   });
 

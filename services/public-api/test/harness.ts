@@ -9,8 +9,7 @@ import { openDatabase, type GibbonDatabase } from '../src/db/database';
 import { createApp } from '../src/http/app';
 import { createHttpServer, defaultBodyTimeoutMs } from '../src/http/http-server';
 import { createMemoryLogger } from '../src/logger';
-import { createServices, type Services } from '../src/services';
-import type { BuildSideOptions } from '../src/services/build-side';
+import { createServices, type ServiceOptions, type Services } from '../src/services';
 import { openTempBlobStore } from './blob-store';
 import { testGitHosts } from './git-hosts';
 import type { BlobStore } from '@gibbon/storage';
@@ -18,8 +17,8 @@ import type { BlobStore } from '@gibbon/storage';
 export interface TestAppOptions {
   /** A database to serve (the caller closes it); a fresh SQLite file otherwise. */
   readonly database?: GibbonDatabase;
-  /** Overrides of the build side (dispatch timings, a commit status notifier, ...). */
-  readonly buildSide?: Partial<Omit<BuildSideOptions, 'blobStore' | 'logger'>>;
+  /** Overrides of the service options (dispatch timings, a commit status notifier, ...). */
+  readonly services?: Partial<Omit<ServiceOptions, 'blobStore' | 'logger'>>;
   readonly sseKeepAliveMs?: number;
   /** For a second app on a shared database: its master key and admin token. */
   readonly masterKey?: Buffer | MasterKeyRing;
@@ -64,18 +63,14 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const blobs = await openTempBlobStore();
   const logger = createMemoryLogger();
   const blobStore = options.wrapBlobStore?.(blobs.store) ?? blobs.store;
-  const services = createServices(
-    database,
-    options.masterKey ?? randomBytes(32),
-    {
-      blobStore,
-      publicUrl: 'http://gibbon.test',
-      logger,
-      ...options.buildSide,
-    },
-    { gitHosts: testGitHosts },
-  );
-  services.buildSide.start();
+  const services = createServices(database, options.masterKey ?? randomBytes(32), {
+    blobStore,
+    publicUrl: 'http://gibbon.test',
+    logger,
+    gitHosts: testGitHosts,
+    ...options.services,
+  });
+  services.start();
   const adminToken = (await services.tokens.ensureAdminToken()) ?? options.adminToken;
   if (!adminToken) throw new Error('A fresh database must get an admin token.');
   const app = createApp({
@@ -121,7 +116,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await services.buildSide.stop();
+      await services.stop();
       await blobs.cleanup();
       if (!options.database) await database.close();
       await rm(folder, { recursive: true, force: true });

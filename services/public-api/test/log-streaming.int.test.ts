@@ -121,7 +121,7 @@ describe('reading a large log back', () => {
       const text = chunkText(seq, line);
       hash.update(text);
       bytes += Buffer.byteLength(text);
-      await app.services.buildSide.logChunks.put(claim.build.id, claim.lease.id, jobId, seq, text);
+      await app.services.logChunks.put(claim.build.id, claim.lease.id, jobId, seq, text);
     }
     return { sha256: hash.digest('hex'), bytes };
   }
@@ -209,13 +209,7 @@ describe('reading a large log back', () => {
       const getsAfterHangUp = store.gets;
       expect(store.bytesRead / MiB).toBeLessThan(16);
       // A chunk stored after the hang-up wakes no reader.
-      await app.services.buildSide.logChunks.put(
-        claim.build.id,
-        claim.lease.id,
-        'cut',
-        32,
-        'late\n',
-      );
+      await app.services.logChunks.put(claim.build.id, claim.lease.id, 'cut', 32, 'late\n');
       await new Promise((resolve) => setTimeout(resolve, 200));
       expect(store.gets).toBe(getsAfterHangUp);
       expect(store.openStreams).toBe(0);

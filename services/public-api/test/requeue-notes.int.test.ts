@@ -24,7 +24,7 @@ describe.each(backends)('a re-queued build on $name', (backend) => {
   let fresh: string;
   beforeAll(async () => {
     app = await startAppOn(backend, {
-      buildSide: { dispatch: { leaseMs, sweepMs: 100, recheckMs: 10_000 } },
+      services: { dispatch: { leaseMs, sweepMs: 100, recheckMs: 10_000 } },
     });
     world = await createBuildWorld(app);
     doomed = await world.registerRunner('doomed-1');

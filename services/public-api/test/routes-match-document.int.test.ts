@@ -95,7 +95,7 @@ describe('the OpenAPI document and the routes agree', () => {
     });
     const runnerId = (await app.services.runners.register({ name: 'x' })).id;
     await runOneBuild(app, runnerId);
-    const webhook = await app.services.buildSide.webhooks.create('acme', 'web');
+    const webhook = await app.services.webhooks.create('acme', 'web');
     samples = requests({
       paramSetId: (await app.services.params.create('acme', {})).id,
       tokenId: (await app.services.tokens.createOrgToken('acme', { name: 'x', role: 'read' })).id,
@@ -158,7 +158,7 @@ describe('the OpenAPI document and the routes agree', () => {
 
 /** Build #1 of acme/web: claimed, one job `test` declared, finished; with an artifact `dist`. */
 async function runOneBuild(app: TestApp, runnerId: string): Promise<void> {
-  const { builds, claims, runnerReports } = app.services.buildSide;
+  const { builds, claims, runnerReports } = app.services;
   await builds.trigger('acme', 'web', { branch: 'main' });
   const claim = await claims.claim({ id: runnerId, labels: [] }, 0, new AbortController().signal);
   if (!claim) throw new Error('The queued build must be claimable.');

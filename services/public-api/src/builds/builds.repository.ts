@@ -6,8 +6,8 @@ import { toStoredText } from '../db/nul-safe-text';
 import { buildRowOf, toBuild, toJob } from './build-rows';
 
 /**
- * Builds, their numbers and their jobs. Every method runs on the `Db` it was made with, so a
- * service makes one on a transaction (`new BuildsRepository(trx)`) to group writes.
+ * Builds, their numbers and their jobs. Every method runs on the `Db` it was made with: the
+ * store makes one on the pool and one on each transaction (`store.transaction`), to group writes.
  */
 export class BuildsRepository {
   constructor(private readonly db: Db) {}

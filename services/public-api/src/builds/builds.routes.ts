@@ -16,7 +16,7 @@ export function buildNumberOf(req: Request): number {
 
 export function buildsRoutes(services: Services): Router {
   const router = Router();
-  const builds = services.buildSide.builds;
+  const builds = services.builds;
   const base = '/v1/orgs/:org/repos/:repo/builds';
   router.post(base, async (req, res) => {
     const build = await builds.trigger(

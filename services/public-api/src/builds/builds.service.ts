@@ -6,11 +6,9 @@ import {
 } from '@gibbon/contracts';
 import { seal } from '../crypto/aead';
 import type { DataKeys } from '../crypto/data-keys';
-import type { Db } from '../db/database';
-import { inTransaction } from '../db/transactions';
 import type { Repo } from '../domain';
+import type { Store } from '../store';
 import { nowIso } from '../ids';
-import { BuildsRepository } from './builds.repository';
 import type { ReposService } from '../repos';
 import { assertParamValues } from '../validation';
 import { isFinished, type Build, type BuildWithJobs, type NewBuild } from './build';
@@ -32,16 +30,12 @@ export function buildParamsContext(org: string, repoId: string): string {
  * first and announced on the hub after its transaction committed.
  */
 export class BuildsService {
-  private readonly builds: BuildsRepository;
-
   constructor(
-    private readonly db: Db,
+    private readonly store: Store,
     private readonly repos: ReposService,
     private readonly dataKeys: DataKeys,
     private readonly hub: BuildHub,
-  ) {
-    this.builds = new BuildsRepository(db);
-  }
+  ) {}
 
   async trigger(org: string, repoName: string, body: TriggerBody): Promise<BuildWithJobs> {
     const git = gitFactsOfTrigger(body);
@@ -60,9 +54,7 @@ export class BuildsService {
 
   /** Stores a queued build in its own transaction and announces it. */
   async enqueue(build: NewBuild): Promise<BuildWithJobs> {
-    const stored = await inTransaction(this.db, (trx) =>
-      new BuildsRepository(trx).insertQueued(build, nowIso()),
-    );
+    const stored = await this.store.transaction((tx) => tx.builds.insertQueued(build, nowIso()));
     this.announceQueued(stored);
     return { ...stored, jobs: [] };
   }
@@ -76,22 +68,22 @@ export class BuildsService {
   async list(org: string, repoName: string, limit: number, cursor?: string): Promise<BuildPage> {
     const repo = await this.repos.get(org, repoName);
     const before = cursor === undefined ? undefined : cursorNumber(cursor);
-    const page = await this.builds.list(repo.id, limit + 1, before);
-    const items = await this.builds.withJobs(page.slice(0, limit));
+    const page = await this.store.builds.list(repo.id, limit + 1, before);
+    const items = await this.store.builds.withJobs(page.slice(0, limit));
     const last = items[items.length - 1];
     return { items, nextCursor: page.length > limit && last ? String(last.number) : null };
   }
 
   async get(org: string, repoName: string, number: number): Promise<BuildWithJobs> {
     const build = await this.find(org, repoName, number);
-    const [withJobs] = await this.builds.withJobs([build]);
+    const [withJobs] = await this.store.builds.withJobs([build]);
     return withJobs ?? { ...build, jobs: [] };
   }
 
   async getById(id: string): Promise<BuildWithJobs> {
-    const build = await this.builds.findById(id);
+    const build = await this.store.builds.findById(id);
     if (!build) throw new NotFoundError(`No build "${id}".`);
-    const [withJobs] = await this.builds.withJobs([build]);
+    const [withJobs] = await this.store.builds.withJobs([build]);
     return withJobs ?? { ...build, jobs: [] };
   }
 
@@ -105,14 +97,19 @@ export class BuildsService {
       throw new ConflictError(`Build #${number} already finished (${build.status}).`);
     }
     const at = nowIso();
-    const canceledWhileQueued = await this.builds.transition(build.id, ['queued'], 'canceled', {
-      finishedAt: at,
-      message: 'Canceled before a runner took it.',
-    });
+    const canceledWhileQueued = await this.store.builds.transition(
+      build.id,
+      ['queued'],
+      'canceled',
+      {
+        finishedAt: at,
+        message: 'Canceled before a runner took it.',
+      },
+    );
     if (canceledWhileQueued) {
       this.hub.publish(buildStatusEvent({ ...build, status: 'canceled' }));
     } else {
-      await this.builds.requestCancel(build.id);
+      await this.store.builds.requestCancel(build.id);
     }
     return this.get(org, repoName, number);
   }
@@ -139,7 +136,7 @@ export class BuildsService {
 
   private async find(org: string, repoName: string, number: number): Promise<Build> {
     const repo = await this.repos.get(org, repoName);
-    const build = await this.builds.findByNumber(repo.id, number);
+    const build = await this.store.builds.findByNumber(repo.id, number);
     if (!build) throw new NotFoundError(`No build #${number} of ${org}/${repoName}.`);
     return build;
   }

@@ -23,9 +23,9 @@ export function eventsRoutes(services: Services, keepAliveMs: number): Router {
       if (event.org !== org || (repo !== undefined && event.repo !== repo)) return;
       res.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
     };
-    const unsubscribe = services.buildSide.hub.onStatus(send);
+    const unsubscribe = services.hub.onStatus(send);
     const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), keepAliveMs);
-    const unsubscribeClosing = services.buildSide.hub.onClosing(() => res.end());
+    const unsubscribeClosing = services.hub.onClosing(() => res.end());
     res.on('close', () => {
       unsubscribe();
       unsubscribeClosing();

@@ -1,5 +1,5 @@
 import type { BuildStatusEvent, OrgEvent } from '@gibbon/contracts';
-import type { CommitStatusNotifier } from '.';
+import type { CommitStatusNotifier } from './commit-status';
 import type { Logger } from '../logger';
 import type { ReposService } from '../repos';
 import type { BuildHub } from '../events';

@@ -15,14 +15,9 @@ import {
   type MasterKeySourceKind,
 } from '../crypto/master-key-ring';
 import { masterKeyFromEnvironment } from '../crypto/master-key-stores';
-import type { Db, GibbonDatabase } from '../db/database';
-import { inTransaction, type Tx } from '../db/transactions';
-import { MasterKeyStateRepository } from './master-key-state.repository';
-import {
-  WrappedKeysRepository,
-  type WrappedKeyCount,
-  type WrappedKeyRow,
-} from './wrapped-keys.repository';
+import type { Tx } from '../db/transactions';
+import type { Store } from '../store';
+import type { WrappedKeyCount, WrappedKeyRow } from './wrapped-keys.repository';
 
 export interface MasterKeyRotationResult {
   readonly keyId: string;
@@ -55,10 +50,8 @@ export class MasterKeysService implements KeyWrapping {
   private rotation: Promise<MasterKeyRotationResult> | undefined;
 
   constructor(
-    private readonly db: Db,
+    private readonly store: Store,
     private readonly ring: MasterKeyRing,
-    private readonly state: MasterKeyStateRepository,
-    private readonly wrappedKeys: WrappedKeysRepository,
   ) {}
 
   get source(): MasterKeySourceKind {
@@ -66,10 +59,14 @@ export class MasterKeysService implements KeyWrapping {
   }
 
   async wrapInside(trx: Tx, plaintext: Buffer, context: string): Promise<WrappedKey> {
-    let keyId = await this.state.current(trx, true);
+    let keyId = await this.store.masterKeyState.current(trx, true);
     if (keyId === undefined) {
-      await this.state.initialise(trx, this.ring.preferredId, new Date().toISOString());
-      keyId = (await this.state.current(trx, true)) ?? this.ring.preferredId;
+      await this.store.masterKeyState.initialise(
+        trx,
+        this.ring.preferredId,
+        new Date().toISOString(),
+      );
+      keyId = (await this.store.masterKeyState.current(trx, true)) ?? this.ring.preferredId;
     }
     return { wrapped: await this.ring.wrap(keyId, plaintext, context), masterKeyId: keyId };
   }
@@ -85,23 +82,25 @@ export class MasterKeysService implements KeyWrapping {
    */
   async prepare(): Promise<string[]> {
     try {
-      for (const row of await this.wrappedKeys.unnamed()) {
+      for (const row of await this.store.wrappedKeys.unnamed()) {
         const { keyId } = this.ring.unwrapUnnamed(row.wrapped, contextOf(row));
-        await inTransaction(this.db, (trx) =>
-          this.wrappedKeys.replace(trx, row, row.wrapped, keyId),
+        await this.store.transaction(({ trx }) =>
+          this.store.wrappedKeys.replace(trx, row, row.wrapped, keyId),
         );
       }
-      for (const { masterKeyId } of await this.wrappedKeys.countsByMasterKey()) {
+      for (const { masterKeyId } of await this.store.wrappedKeys.countsByMasterKey()) {
         await this.ring.keyOf(masterKeyId);
       }
     } catch (error) {
       if (!(error instanceof MissingMasterKeyError)) throw error;
       throw new MasterKeyError(error.message, { cause: error });
     }
-    const current = await this.state.current();
+    const current = await this.store.masterKeyState.current();
     const now = new Date().toISOString();
-    if (current === undefined) await this.state.initialise(this.db, this.ring.preferredId, now);
-    else if (!this.ring.has(current)) await this.state.switchTo(this.ring.preferredId, now);
+    if (current === undefined)
+      await this.store.masterKeyState.initialise(this.store.db, this.ring.preferredId, now);
+    else if (!this.ring.has(current))
+      await this.store.masterKeyState.switchTo(this.ring.preferredId, now);
     return this.startNotes(current);
   }
 
@@ -113,10 +112,10 @@ export class MasterKeysService implements KeyWrapping {
 
   async status(): Promise<MasterKeyStatusResult> {
     return {
-      keyId: (await this.state.current()) ?? this.ring.preferredId,
+      keyId: (await this.store.masterKeyState.current()) ?? this.ring.preferredId,
       source: this.source,
       heldKeyIds: this.ring.ids(),
-      wrapped: await this.wrappedKeys.countsByMasterKey(),
+      wrapped: await this.store.wrappedKeys.countsByMasterKey(),
     };
   }
 
@@ -124,9 +123,9 @@ export class MasterKeysService implements KeyWrapping {
     const next = await this.ring.source.beginRotation();
     this.ring.add(next);
     const startedAt = new Date().toISOString();
-    await this.state.switchTo(next.id, startedAt);
+    await this.store.masterKeyState.switchTo(next.id, startedAt);
     // Keys past retirement verify nothing: deleted rather than carried to the new key.
-    await this.wrappedKeys.deleteRetiredSigningKeys(startedAt);
+    await this.store.wrappedKeys.deleteRetiredSigningKeys(startedAt);
     let rewrapped: MasterKeyRotationResult['rewrapped'];
     try {
       rewrapped = await this.rewrapAll(next);
@@ -144,7 +143,7 @@ export class MasterKeysService implements KeyWrapping {
   private async rewrapAll(next: MasterKey): Promise<MasterKeyRotationResult['rewrapped']> {
     const counts = { dataKeys: 0, signingKeys: 0 };
     for (let stalled = 0; ;) {
-      const rows = await this.wrappedKeys.notUnder(next.id, rewrapBatch);
+      const rows = await this.store.wrappedKeys.notUnder(next.id, rewrapBatch);
       if (rows.length === 0) return counts;
       const rewrapped = await Promise.all(
         rows.map(async (row) => {
@@ -152,10 +151,10 @@ export class MasterKeysService implements KeyWrapping {
           return { row, wrapped: seal(next.key, plaintext, contextOf(row)) };
         }),
       );
-      const replaced = await inTransaction(this.db, async (trx) => {
+      const replaced = await this.store.transaction(async ({ trx }) => {
         const done: WrappedKeyRow[] = [];
         for (const { row, wrapped } of rewrapped) {
-          if (await this.wrappedKeys.replace(trx, row, wrapped, next.id)) done.push(row);
+          if (await this.store.wrappedKeys.replace(trx, row, wrapped, next.id)) done.push(row);
         }
         return done;
       });
@@ -188,20 +187,15 @@ export class MasterKeysService implements KeyWrapping {
   }
 }
 
-/** The service over `database`; a bare key behaves as one given in GIBBON_MASTER_KEY. */
+/** The service over `store`; a bare key behaves as one given in GIBBON_MASTER_KEY. */
 export function createMasterKeys(
-  database: GibbonDatabase,
+  store: Store,
   masterKey: Buffer | MasterKeyRing,
 ): MasterKeysService {
   const ring = Buffer.isBuffer(masterKey)
     ? MasterKeyRing.holding(masterKeyFromEnvironment(masterKey), [masterKeyOf(masterKey)])
     : masterKey;
-  return new MasterKeysService(
-    database.db,
-    ring,
-    new MasterKeyStateRepository(database.db, database.backend === 'postgres'),
-    new WrappedKeysRepository(database.db),
-  );
+  return new MasterKeysService(store, ring);
 }
 
 function contextOf(row: WrappedKeyRow): string {

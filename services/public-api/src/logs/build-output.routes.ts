@@ -14,7 +14,7 @@ import { buildNumberOf } from '../builds';
  */
 export function buildOutputRoutes(services: Services): Router {
   const router = Router();
-  const { builds, logReader, artifacts } = services.buildSide;
+  const { builds, logReader, artifacts } = services;
   const base = '/v1/orgs/:org/repos/:repo/builds/:number';
   const buildOf = (req: Parameters<typeof pathParam>[0]) =>
     builds.get(pathParam(req, 'org'), pathParam(req, 'repo'), buildNumberOf(req));

@@ -1,9 +1,8 @@
 import { logChunkKey, type BlobStore } from '@gibbon/storage';
 import { InputError } from '@gibbon/contracts';
-import type { Db } from '../db/database';
-import { LogChunksRepository } from './log-chunks.repository';
 import type { BuildHub } from '../events';
 import { withLease } from '../queue';
+import type { Store } from '../store';
 
 export const maxChunkBytes = 1024 * 1024;
 
@@ -16,15 +15,11 @@ export const maxChunkBytes = 1024 * 1024;
  * No job row is needed: the build script's own log (`_script`) is stored the same way.
  */
 export class LogChunksService {
-  private readonly chunks: LogChunksRepository;
-
   constructor(
-    private readonly db: Db,
-    private readonly store: BlobStore,
+    private readonly store: Store,
+    private readonly blobs: BlobStore,
     private readonly hub: BuildHub,
-  ) {
-    this.chunks = new LogChunksRepository(db);
-  }
+  ) {}
 
   async put(
     buildId: string,
@@ -36,8 +31,8 @@ export class LogChunksService {
     if (Buffer.byteLength(text, 'utf8') > maxChunkBytes) {
       throw new InputError('A log chunk is at most 1 MiB.');
     }
-    const build = await withLease(this.db, buildId, leaseId, (_trx, b) => Promise.resolve(b));
-    const stored = await this.chunks.list(buildId, jobId, seq, 1);
+    const build = await withLease(this.store, buildId, leaseId, (_tx, b) => Promise.resolve(b));
+    const stored = await this.store.logChunks.list(buildId, jobId, seq, 1);
     if (stored[0]?.seq !== seq) {
       // The attempt is the current claim: a re-queued build's second run writes apart.
       const key = logChunkKey({
@@ -48,9 +43,9 @@ export class LogChunksService {
         attempt: build.claims,
         seq,
       });
-      await this.store.put(key, text, { contentType: 'text/plain; charset=utf-8' });
-      const added = await withLease(this.db, buildId, leaseId, (trx) =>
-        new LogChunksRepository(trx).insert({
+      await this.blobs.put(key, text, { contentType: 'text/plain; charset=utf-8' });
+      const added = await withLease(this.store, buildId, leaseId, (tx) =>
+        tx.logChunks.insert({
           build_id: buildId,
           job_id: jobId,
           seq,
@@ -60,6 +55,6 @@ export class LogChunksService {
       );
       if (added) this.hub.logAppended(buildId, jobId);
     }
-    return this.chunks.nextSeq(buildId, jobId);
+    return this.store.logChunks.nextSeq(buildId, jobId);
   }
 }

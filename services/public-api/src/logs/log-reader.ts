@@ -1,10 +1,9 @@
 import { Readable } from 'node:stream';
 import { isTerminalBuildStatus, isTerminalJobStatus, SCRIPT_LOG_ID } from '@gibbon/contracts';
 import type { BlobStore } from '@gibbon/storage';
-import type { Db } from '../db/database';
-import { BuildNotesRepository, BuildsRepository, JobsRepository, type Build } from '../builds';
-import { LogChunksRepository } from './log-chunks.repository';
+import type { Build } from '../builds';
 import type { BuildHub } from '../events';
+import type { Store } from '../store';
 
 /** Index rows fetched at a time: a log of many small chunks is listed page by page too. */
 const indexPageRows = 100;
@@ -33,17 +32,11 @@ const readAheadBytes = 64 * 1024;
  * the run that replaced the lost one (their numbers start again at 0).
  */
 export class LogReader {
-  private readonly chunks: LogChunksRepository;
-  private readonly notes: BuildNotesRepository;
-
   constructor(
-    private readonly db: Db,
-    private readonly store: BlobStore,
+    private readonly store: Store,
+    private readonly blobs: BlobStore,
     private readonly hub: BuildHub,
-  ) {
-    this.chunks = new LogChunksRepository(db);
-    this.notes = new BuildNotesRepository(db);
-  }
+  ) {}
 
   read(build: Build, jobId: string, signal: AbortSignal): Readable {
     return pullStream(this.whole(build.id, jobId, signal));
@@ -106,7 +99,7 @@ export class LogReader {
     sent: number,
   ): AsyncGenerator<Buffer, number> {
     if (jobId !== SCRIPT_LOG_ID) return sent;
-    const notes = await this.notes.list(buildId);
+    const notes = await this.store.buildNotes.list(buildId);
     for (const note of notes.slice(sent)) yield Buffer.from(`${note.text}\n`, 'utf8');
     return notes.length;
   }
@@ -119,11 +112,11 @@ export class LogReader {
     signal: AbortSignal,
   ): AsyncGenerator<Buffer, number> {
     for (;;) {
-      const page = await this.chunks.list(buildId, jobId, next, indexPageRows);
+      const page = await this.store.logChunks.list(buildId, jobId, next, indexPageRows);
       for (const chunk of page) {
         if (Number(chunk.seq) !== next || signal.aborted) return next;
         // Delegating to the object stream: stopping this generator destroys that stream.
-        yield* (await this.store.get(chunk.storage_key)) as AsyncIterable<Buffer>;
+        yield* (await this.blobs.get(chunk.storage_key)) as AsyncIterable<Buffer>;
         next += 1;
       }
       if (page.length < indexPageRows) return next;
@@ -131,10 +124,10 @@ export class LogReader {
   }
 
   private async hasEnded(buildId: string, jobId: string): Promise<boolean> {
-    const build = await new BuildsRepository(this.db).findById(buildId);
+    const build = await this.store.builds.findById(buildId);
     if (!build || isTerminalBuildStatus(build.status)) return true;
     if (jobId === SCRIPT_LOG_ID) return false;
-    const job = await new JobsRepository(this.db).find(buildId, jobId);
+    const job = await this.store.jobs.find(buildId, jobId);
     return job !== undefined && isTerminalJobStatus(job.status);
   }
 }

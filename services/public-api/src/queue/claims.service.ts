@@ -1,14 +1,12 @@
 import type { Claim } from '@gibbon/contracts';
 import { signJwt, buildTokenProfile } from '../auth';
-import type { Db } from '../db/database';
-import { inTransaction } from '../db/transactions';
 import { newId } from '../ids';
-import { BuildsRepository, type Build, buildJson } from '../builds';
-import { LeasesRepository } from './leases.repository';
+import { type Build, buildJson } from '../builds';
 import type { ReposService } from '../repos';
 import type { SigningKeysService } from '../keys';
 import { buildStatusEvent, type BuildHub } from '../events';
 import type { Label } from '../domain';
+import type { Store } from '../store';
 import type { DispatchOptions } from './dispatch-options';
 import { reposClosedTo } from './runs-on';
 
@@ -22,8 +20,7 @@ export type ClaimAnswer = Claim;
  */
 export class ClaimsService {
   constructor(
-    private readonly db: Db,
-    private readonly skipLocked: boolean,
+    private readonly store: Store,
     private readonly hub: BuildHub,
     private readonly repos: ReposService,
     private readonly signingKeys: SigningKeysService,
@@ -53,9 +50,9 @@ export class ClaimsService {
    * limit.
    */
   async release(buildId: string, leaseId: string): Promise<void> {
-    const released = await inTransaction(this.db, async (trx) => {
-      if (!(await new LeasesRepository(trx).giveBack(leaseId))) return undefined;
-      return new BuildsRepository(trx).unclaim(buildId);
+    const released = await this.store.transaction(async ({ leases, builds }) => {
+      if (!(await leases.giveBack(leaseId))) return undefined;
+      return builds.unclaim(buildId);
     });
     if (!released) return;
     this.hub.buildQueued();
@@ -66,20 +63,18 @@ export class ClaimsService {
     readonly id: string;
     readonly labels: readonly Label[];
   }): Promise<ClaimAnswer | undefined> {
-    const closed = await reposClosedTo(this.db, runner.labels);
+    const closed = await reposClosedTo(this.store.repos, runner.labels);
     // One instant for both: a lease whose span is longer than leaseMs was renewed (sweeper).
     const claimedAt = Date.now();
     const now = new Date(claimedAt).toISOString();
     const leaseExpiresAt = new Date(claimedAt + this.options.leaseMs).toISOString();
     const leaseId = newId('lease');
-    const build = await inTransaction(this.db, async (trx) => {
-      const claimed = await new BuildsRepository(trx).claimOldestQueued(
-        now,
-        this.skipLocked,
-        closed,
-      );
+    const build = await this.store.transaction(async ({ builds, leases }) => {
+      // Postgres lets concurrent claims skip each other's locked rows; SQLite has one writer.
+      const skipLocked = this.store.backend === 'postgres';
+      const claimed = await builds.claimOldestQueued(now, skipLocked, closed);
       if (!claimed) return undefined;
-      await new LeasesRepository(trx).insert({
+      await leases.insert({
         id: leaseId,
         build_id: claimed.id,
         runner_id: runner.id,

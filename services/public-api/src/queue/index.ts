@@ -4,3 +4,4 @@ export { withLease } from './lease-fence';
 export { LeaseSweeper } from './lease-sweeper';
 export { RunnerReportsService } from './runner-reports.service';
 export { runnerApiRoutes } from './runner.routes';
+export { LeasesRepository } from './leases.repository';

@@ -6,11 +6,10 @@ import {
   UnprocessableError,
 } from '@gibbon/contracts';
 import type { Principal } from '../auth';
-import type { Db } from '../db/database';
-import { inTransaction, type Tx } from '../db/transactions';
 import { nowIso } from '../ids';
-import { BuildsRepository, type Build } from '../builds';
-import { LeasesRepository } from './leases.repository';
+import type { Build } from '../builds';
+import type { Store, TxRepositories } from '../store';
+import type { LeasesRepository } from './leases.repository';
 
 /** A build token may only speak for its own build (403 otherwise). */
 export function assertOwnBuild(principal: Principal, buildId: string): void {
@@ -48,20 +47,20 @@ export interface FenceOptions {
  * runner's) throws before anything is written, so a fenced call changes nothing.
  */
 export async function withLease<T>(
-  db: Db,
+  store: Store,
   buildId: string,
   leaseId: string,
-  work: (trx: Tx, build: Build) => Promise<T>,
+  work: (tx: TxRepositories, build: Build) => Promise<T>,
   options: FenceOptions = {},
 ): Promise<T> {
-  return inTransaction(db, async (trx) => {
-    const leases = new LeasesRepository(trx);
+  return store.transaction(async (tx) => {
+    const { leases } = tx;
     if (!(await leases.hold(buildId, leaseId, nowIso(), options.extendTo))) {
       throw await refusal(leases, buildId, leaseId, options);
     }
-    const build = await new BuildsRepository(trx).findById(buildId);
+    const build = await tx.builds.findById(buildId);
     if (!build) throw new NotFoundError(`No build "${buildId}".`);
-    return work(trx, build);
+    return work(tx, build);
   });
 }
 

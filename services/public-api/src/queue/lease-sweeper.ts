@@ -1,9 +1,7 @@
-import type { Db } from '../db/database';
-import { inTransaction } from '../db/transactions';
 import { nowIso } from '../ids';
 import type { Logger } from '../logger';
-import { BuildsRepository, JobsRepository } from '../builds';
-import { LeasesRepository, type LeaseRecord } from './leases.repository';
+import type { Store } from '../store';
+import type { LeaseRecord } from './leases.repository';
 import { buildStatusEvent, type BuildHub } from '../events';
 import { recordRequeue } from './lost-runner';
 
@@ -39,7 +37,7 @@ export class LeaseSweeper {
   private running: Promise<unknown> = Promise.resolve();
 
   constructor(
-    private readonly db: Db,
+    private readonly store: Store,
     private readonly hub: BuildHub,
     private readonly logger: Logger,
     private readonly intervalMs: number,
@@ -64,7 +62,7 @@ export class LeaseSweeper {
   /** One pass; returns how many leases it took back. */
   async sweep(): Promise<number> {
     const now = nowIso();
-    const expired = await new LeasesRepository(this.db).expired(now, batch);
+    const expired = await this.store.leases.expired(now, batch);
     let taken = 0;
     for (const lease of expired) if (await this.takeBack(lease, now)) taken += 1;
     return taken;
@@ -75,12 +73,11 @@ export class LeaseSweeper {
   }
 
   private async takeBack(lease: LeaseRecord, now: string): Promise<boolean> {
-    const outcome = await inTransaction(this.db, async (trx) => {
-      if (!(await new LeasesRepository(trx).takeBack(lease.id, now))) return undefined;
-      const builds = new BuildsRepository(trx);
+    const outcome = await this.store.transaction(async (tx) => {
+      const { leases, builds, jobs } = tx;
+      if (!(await leases.takeBack(lease.id, now))) return undefined;
       const build = await builds.findById(lease.build_id);
       if (!build || build.status !== 'running') return undefined;
-      const jobs = new JobsRepository(trx);
       if (build.cancelRequested) {
         await jobs.endOpenJobs(build.id, 'canceled', now);
         await builds.transition(build.id, ['running'], 'canceled', {
@@ -89,12 +86,12 @@ export class LeaseSweeper {
         });
         return { ...build, status: 'canceled' as const };
       }
-      const lost = await new LeasesRepository(trx).lostOf(build.id);
+      const lost = await leases.lostOf(build.id);
       const renewedLosses = lost.filter((each) => this.wasRenewed(each)).length;
       if (renewedLosses < maxRenewedLosses && lost.length < maxLosses) {
         await jobs.deleteAll(build.id);
         await builds.transition(build.id, ['running'], 'queued');
-        const requeued = await recordRequeue(trx, build, lease, this.leaseMs, now);
+        const requeued = await recordRequeue(tx, build, lease, this.leaseMs, now);
         return { ...build, status: 'queued' as const, requeued };
       }
       await jobs.endOpenJobs(build.id, 'error', now);

@@ -1,8 +1,7 @@
 import type { BuildRequeuedEvent } from '@gibbon/contracts';
-import { type Build, BuildNotesRepository } from '../builds';
-import type { Db } from '../db/database';
+import type { Build } from '../builds';
 import type { LeaseRecord } from './leases.repository';
-import { RunnersRepository } from '../runners';
+import type { TxRepositories } from '../store';
 
 /**
  * Records, inside the sweeper's transaction, that `build` lost its runner and was re-queued:
@@ -13,13 +12,13 @@ import { RunnersRepository } from '../runners';
  * set `expires_at` to `leaseMs` ahead, so that is `expires_at - leaseMs` (at least the claim).
  */
 export async function recordRequeue(
-  trx: Db,
+  tx: TxRepositories,
   build: Build,
   lease: LeaseRecord,
   leaseMs: number,
   now: string,
 ): Promise<BuildRequeuedEvent> {
-  const runner = await new RunnersRepository(trx).findById(lease.runner_id);
+  const runner = await tx.runners.findById(lease.runner_id);
   // An admin names runners; a name is shown in a log line, so it stays on one plain line.
   // eslint-disable-next-line no-control-regex -- replacing control characters is the point.
   const name = (runner?.name ?? lease.runner_id).replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
@@ -30,7 +29,7 @@ export async function recordRequeue(
   const stoppedRespondingAt = new Date(lastRenewal).toISOString();
   const attempt = build.claims + 1;
   const message = `runner ${name} stopped responding at ${stoppedRespondingAt}; build re-queued (attempt ${attempt})`;
-  await new BuildNotesRepository(trx).add(build.id, now, message);
+  await tx.buildNotes.add(build.id, now, message);
   return {
     type: 'build.requeued',
     org: build.org,

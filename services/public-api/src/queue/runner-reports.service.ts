@@ -8,18 +8,9 @@ import {
 } from '@gibbon/contracts';
 import { open } from '../crypto/aead';
 import type { DataKeys } from '../crypto/data-keys';
-import type { Db } from '../db/database';
-import type { Tx } from '../db/transactions';
 import { nowIso } from '../ids';
-import {
-  BuildsRepository,
-  JobsRepository,
-  type Build,
-  type BuildWithJobs,
-  buildParamsContext,
-  type BuildsService,
-} from '../builds';
-import { LeasesRepository } from './leases.repository';
+import { type Build, type BuildWithJobs, buildParamsContext, type BuildsService } from '../builds';
+import type { Store, TxRepositories } from '../store';
 import type { ParamsService } from '../params';
 import type { ReposService } from '../repos';
 import { buildStatusEvent, jobStatusEvent, type BuildHub } from '../events';
@@ -33,7 +24,7 @@ import { withLease } from './lease-fence';
  */
 export class RunnerReportsService {
   constructor(
-    private readonly db: Db,
+    private readonly store: Store,
     private readonly hub: BuildHub,
     private readonly builds: BuildsService,
     private readonly repos: ReposService,
@@ -44,7 +35,7 @@ export class RunnerReportsService {
 
   async heartbeat(buildId: string, leaseId: string): Promise<HeartbeatAnswer> {
     const leaseExpiresAt = new Date(Date.now() + this.options.leaseMs).toISOString();
-    const build = await withLease(this.db, buildId, leaseId, (_trx, b) => Promise.resolve(b), {
+    const build = await withLease(this.store, buildId, leaseId, (_tx, b) => Promise.resolve(b), {
       extendTo: leaseExpiresAt,
     });
     return { leaseExpiresAt, cancel: build.cancelRequested };
@@ -52,10 +43,10 @@ export class RunnerReportsService {
 
   async recordEvent(buildId: string, leaseId: string, event: RunnerEvent): Promise<void> {
     const announce = await withLease(
-      this.db,
+      this.store,
       buildId,
       leaseId,
-      (trx, build) => this.apply(trx, build, event),
+      (tx, build) => this.apply(tx, build, event),
       { afterResult: 'unprocessable' },
     );
     announce();
@@ -65,18 +56,18 @@ export class RunnerReportsService {
   async result(buildId: string, leaseId: string, result: BuildResult): Promise<BuildWithJobs> {
     const repeated = await this.repeatedResult(buildId, leaseId, result);
     if (repeated) return repeated;
-    const finished = await withLease(this.db, buildId, leaseId, async (trx, build) => {
+    const finished = await withLease(this.store, buildId, leaseId, async (tx, build) => {
       const at = nowIso();
-      await new JobsRepository(trx).endOpenJobs(
+      await tx.jobs.endOpenJobs(
         build.id,
         result.status === 'canceled' ? 'canceled' : 'skipped',
         at,
       );
-      await new BuildsRepository(trx).transition(build.id, ['running'], result.status, {
+      await tx.builds.transition(build.id, ['running'], result.status, {
         finishedAt: at,
         message: result.message ?? null,
       });
-      await new LeasesRepository(trx).end(leaseId);
+      await tx.leases.end(leaseId);
       return { ...build, status: result.status, finishedAt: at };
     });
     this.hub.publish(buildStatusEvent(finished));
@@ -85,7 +76,7 @@ export class RunnerReportsService {
 
   /** Trigger parameters win over parameter sets; an untrusted build sees none at all. */
   async paramsOf(buildId: string, leaseId: string): Promise<ParamValue[]> {
-    const build = await withLease(this.db, buildId, leaseId, (_trx, b) => Promise.resolve(b));
+    const build = await withLease(this.store, buildId, leaseId, (_tx, b) => Promise.resolve(b));
     if (!build.trusted) return [];
     const repo = await this.repos.get(build.org, build.repo);
     const values = await this.params.resolveParams(repo);
@@ -105,7 +96,7 @@ export class RunnerReportsService {
     leaseId: string,
     result: BuildResult,
   ): Promise<BuildWithJobs | undefined> {
-    const lease = await new LeasesRepository(this.db).find(leaseId);
+    const lease = await this.store.leases.find(leaseId);
     if (lease?.build_id !== buildId || lease.state !== 'ended') return undefined;
     const build = await this.builds.getById(buildId);
     if (build.status === result.status) return build;
@@ -113,10 +104,10 @@ export class RunnerReportsService {
   }
 
   /** Stores one event; returns what to announce once the transaction committed. */
-  private async apply(trx: Tx, build: Build, event: RunnerEvent): Promise<() => void> {
-    const jobs = new JobsRepository(trx);
+  private async apply(tx: TxRepositories, build: Build, event: RunnerEvent): Promise<() => void> {
+    const { jobs } = tx;
     if (event.type === 'build.started') {
-      await new BuildsRepository(trx).recordCheckout(build.id, event.git, event.at);
+      await tx.builds.recordCheckout(build.id, event.git, event.at);
       const started = { ...build, git: { ...build.git, ...event.git } };
       return () => this.hub.publish(buildStatusEvent(started));
     }

@@ -27,7 +27,7 @@ function ownBuild(req: Request, res: Response): string {
 /** The runner API (runner-api.yaml), under `/v1/runner/`. */
 export function runnerApiRoutes(services: Services): Router {
   const router = Router();
-  const { claims, runnerReports, logChunks } = services.buildSide;
+  const { claims, runnerReports, logChunks } = services;
 
   router.post('/v1/runner/claim', async (req, res) => {
     const principal = principalOf(res);

@@ -1,5 +1,5 @@
 import type { Label } from '../domain';
-import type { Db } from '../db/database';
+import type { ReposRepository } from '../repos';
 
 /** The repository label that pins its builds to runners (`runs-on=gpu`): spec runner API. */
 export const RUNS_ON_LABEL = 'runs-on';
@@ -15,15 +15,12 @@ export function mayRun(repoLabels: readonly Label[], runnerLabels: readonly Labe
 
 /**
  * The repositories whose builds a runner with `runnerLabels` may not take. Only repositories
- * with a `runs-on` label can be excluded, and the LIKE finds those without parsing every row.
+ * with a `runs-on` label can be excluded.
  */
-export async function reposClosedTo(db: Db, runnerLabels: readonly Label[]): Promise<string[]> {
-  const pinned = await db
-    .selectFrom('repos')
-    .select(['id', 'labels'])
-    .where('labels', 'like', `%"${RUNS_ON_LABEL}"%`)
-    .execute();
-  return pinned
-    .filter((repo) => !mayRun(JSON.parse(repo.labels) as Label[], runnerLabels))
-    .map((repo) => repo.id);
+export async function reposClosedTo(
+  repos: ReposRepository,
+  runnerLabels: readonly Label[],
+): Promise<string[]> {
+  const pinned = await repos.labelsOfReposLabelled(RUNS_ON_LABEL);
+  return pinned.filter((repo) => !mayRun(repo.labels, runnerLabels)).map((repo) => repo.id);
 }

@@ -89,6 +89,19 @@ export class ReposRepository {
     return row && toRepo(row);
   }
 
+  /**
+   * The labels of every repository that has one named `name`, by repository id. The LIKE finds
+   * those without parsing every row (a repository without the label never matches it).
+   */
+  async labelsOfReposLabelled(name: string): Promise<{ id: string; labels: Label[] }[]> {
+    const rows = await this.db
+      .selectFrom('repos')
+      .select(['id', 'labels'])
+      .where('labels', 'like', `%${JSON.stringify(name)}%`)
+      .execute();
+    return rows.map((row) => ({ id: row.id, labels: JSON.parse(row.labels) as Label[] }));
+  }
+
   /** The sealed GitHub token of a repository, for the services that use it (statuses, clones). */
   async findSealedGithubToken(org: string, name: string): Promise<string | null | undefined> {
     return (await this.findRow(org, name))?.github_token_sealed;

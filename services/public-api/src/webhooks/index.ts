@@ -1,2 +1,3 @@
 export { webhookDeliveryRoutes, webhooksRoutes } from './webhooks.routes';
 export { WebhooksService } from './webhooks.service';
+export { WebhooksRepository } from './webhooks.repository';

@@ -1,9 +1,9 @@
-import type { Tx } from '../db/transactions';
 import type { Repo } from '../domain';
 import type { BuildTrigger } from '../github';
 import { nowIso } from '../ids';
-import { BuildsRepository, type Build, newBuildOf } from '../builds';
-import { WebhooksRepository, type DeliveryRecord } from './webhooks.repository';
+import { type Build, newBuildOf } from '../builds';
+import type { TxRepositories } from '../store';
+import type { DeliveryRecord } from './webhooks.repository';
 
 /** The build a delivery made or found, or the earlier answer to the same delivery id. */
 export type RecordedDelivery =
@@ -11,19 +11,18 @@ export type RecordedDelivery =
   | { readonly kind: 'answered'; readonly delivery: DeliveryRecord };
 
 /**
- * In one transaction (`trx`): the build already recorded for the delivery id, else the build of
+ * In one transaction (`tx`): the build already recorded for the delivery id, else the build of
  * the trigger's content key (the delivery is recorded pointing at it), else a new queued build
  * with its content key and delivery. Reads before it writes, so `inTransaction` may run it again
  * after a unique violation (two deliveries raced) and it then finds the winner's build.
  */
 export async function recordBuildDelivery(
-  trx: Tx,
+  tx: TxRepositories,
   repo: Repo,
   trigger: BuildTrigger,
   base: Pick<DeliveryRecord, 'id' | 'webhook_id' | 'event'>,
 ): Promise<RecordedDelivery> {
-  const webhooks = new WebhooksRepository(trx);
-  const builds = new BuildsRepository(trx);
+  const { webhooks, builds } = tx;
   const recorded = await webhooks.findDelivery(base.id);
   // Answered without a build before (e.g. ignored for another repository): stays answered so.
   if (recorded && recorded.build_id === null) return { kind: 'answered', delivery: recorded };

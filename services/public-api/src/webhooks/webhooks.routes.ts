@@ -24,7 +24,7 @@ export function webhookDeliveryRoutes(services: Services, bodyTimeoutMs: number)
   });
   router.post('/webhooks/github/:webhookId', body, async (req, res) => {
     const body: unknown = req.body;
-    const answer = await services.buildSide.webhooks.receive(pathParam(req, 'webhookId'), {
+    const answer = await services.webhooks.receive(pathParam(req, 'webhookId'), {
       rawBody: Buffer.isBuffer(body) ? body : Buffer.alloc(0),
       event: req.get('x-github-event'),
       deliveryId: req.get('x-github-delivery'),
@@ -52,10 +52,7 @@ export function webhookDeliveryRoutes(services: Services, bodyTimeoutMs: number)
 export function webhooksRoutes(services: Services): Router {
   const router = Router();
   router.post('/v1/orgs/:org/repos/:repo/webhooks', async (req, res) => {
-    const created = await services.buildSide.webhooks.create(
-      pathParam(req, 'org'),
-      pathParam(req, 'repo'),
-    );
+    const created = await services.webhooks.create(pathParam(req, 'org'), pathParam(req, 'repo'));
     res.status(201).json(created satisfies Api.WebhookCreated);
   });
   return router;

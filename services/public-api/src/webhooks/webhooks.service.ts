@@ -2,11 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { NotFoundError } from '@gibbon/contracts';
 import { open, seal } from '../crypto/aead';
 import type { DataKeys } from '../crypto/data-keys';
-import type { Db } from '../db/database';
-import { inTransaction } from '../db/transactions';
 import { readGithubDelivery, type RawDelivery } from '../github';
 import { newId, nowIso } from '../ids';
-import { WebhooksRepository, type DeliveryRecord, type WebhookRecord } from './webhooks.repository';
+import type { Store } from '../store';
+import type { DeliveryRecord, WebhookRecord } from './webhooks.repository';
 import type { ReposService } from '../repos';
 import type { Repo } from '../domain';
 import type { BuildWithJobs, BuildsService } from '../builds';
@@ -42,18 +41,15 @@ function secretContext(org: string, webhookId: string): string {
  * answer with the existing build.
  */
 export class WebhooksService {
-  private readonly webhooks: WebhooksRepository;
   private readonly opened = new Map<string, { webhook: WebhookRecord; secret: Buffer }>();
 
   constructor(
-    private readonly db: Db,
+    private readonly store: Store,
     private readonly repos: ReposService,
     private readonly dataKeys: DataKeys,
     private readonly builds: BuildsService,
     private readonly publicUrl: string,
-  ) {
-    this.webhooks = new WebhooksRepository(db);
-  }
+  ) {}
 
   async create(org: string, repoName: string): Promise<CreatedWebhook> {
     const repo = await this.repos.get(org, repoName);
@@ -61,7 +57,7 @@ export class WebhooksService {
     const secret = randomBytes(32).toString('hex');
     const createdAt = nowIso();
     const secretSealed = seal(await this.dataKeys.keyOf(org), secret, secretContext(org, id));
-    await this.webhooks.insert({ id, org, repoId: repo.id, secretSealed, createdAt });
+    await this.store.webhooks.insert({ id, org, repoId: repo.id, secretSealed, createdAt });
     const payloadUrl = `${this.publicUrl}/webhooks/github/${id}`;
     return { id, org, repo: repo.name, payloadUrl, createdAt, secret };
   }
@@ -78,8 +74,8 @@ export class WebhooksService {
     const repo = await this.repoOf(webhook.repoId);
     const mismatch = repoMismatch(repo, outcome.trigger);
     if (mismatch) return this.recordWithoutBuild({ ...base, outcome: 'ignored', reason: mismatch });
-    const recorded = await inTransaction(this.db, (trx) =>
-      recordBuildDelivery(trx, repo, outcome.trigger, base),
+    const recorded = await this.store.transaction((tx) =>
+      recordBuildDelivery(tx, repo, outcome.trigger, base),
     );
     if (recorded.kind === 'answered') return this.answerOf(recorded.delivery);
     const { build, created } = recorded;
@@ -96,8 +92,7 @@ export class WebhooksService {
     delivery: Omit<DeliveryRecord, 'received_at' | 'build_id'>,
   ): Promise<WebhookAnswer> {
     const record = { ...delivery, received_at: nowIso(), build_id: null };
-    const recorded = await inTransaction(this.db, async (trx) => {
-      const webhooks = new WebhooksRepository(trx);
+    const recorded = await this.store.transaction(async ({ webhooks }) => {
       const existing = await webhooks.findDelivery(record.id);
       if (!existing) await webhooks.insertDelivery(record);
       return existing ?? record;
@@ -121,7 +116,7 @@ export class WebhooksService {
   private async openWebhook(id: string): Promise<{ webhook: WebhookRecord; secret: Buffer }> {
     const cached = this.opened.get(id);
     if (cached) return cached;
-    const webhook = webhookIdPattern.test(id) ? await this.webhooks.find(id) : undefined;
+    const webhook = webhookIdPattern.test(id) ? await this.store.webhooks.find(id) : undefined;
     if (!webhook) throw new NotFoundError(`No webhook "${id}".`);
     const key = await this.dataKeys.keyOf(webhook.org);
     const secret = open(key, webhook.secretSealed, secretContext(webhook.org, webhook.id));

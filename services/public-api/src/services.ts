@@ -1,0 +1,131 @@
+import type { GitHostAllowlist } from '@gibbon/contracts';
+import type { BlobStore } from '@gibbon/storage';
+import { AuthService } from './auth';
+import { ArtifactsService, BuildsService } from './builds';
+import { DataKeys } from './crypto/data-keys';
+import type { MasterKeyRing } from './crypto/master-key-ring';
+import type { GibbonDatabase } from './db/database';
+import { BuildHub } from './events';
+import { CommitStatusReporter, type CommitStatusNotifier } from './github';
+import { createMasterKeys, KeysService, SigningKeysService, type MasterKeysService } from './keys';
+import type { Logger } from './logger';
+import { LogChunksService, LogReader } from './logs';
+import { OrgsService } from './orgs';
+import { ParamsService } from './params';
+import {
+  ClaimsService,
+  defaultDispatchOptions,
+  LeaseSweeper,
+  RunnerReportsService,
+  type DispatchOptions,
+} from './queue';
+import { ReposService } from './repos';
+import { RunnersService } from './runners';
+import { createStore } from './store';
+import { TokensService } from './tokens';
+import { WebhooksService } from './webhooks';
+
+/**
+ * Every service of public-api, wired to one database and one master key: the composition root.
+ * Lifecycle: `start` starts the lease sweeper and the commit status reporter; `stop` ends
+ * waiting claims (204), event streams and log follows, then stops both (safe to call twice or
+ * without `start`). The database and the blob store belong to the caller.
+ */
+export interface Services {
+  readonly auth: AuthService;
+  readonly orgs: OrgsService;
+  readonly repos: ReposService;
+  readonly params: ParamsService;
+  readonly tokens: TokensService;
+  readonly runners: RunnersService;
+  readonly signingKeys: SigningKeysService;
+  readonly masterKeys: MasterKeysService;
+  /** The admin API of keys: their state and rotation. */
+  readonly keys: KeysService;
+  readonly webhooks: WebhooksService;
+  readonly builds: BuildsService;
+  readonly artifacts: ArtifactsService;
+  /** Build and job changes, log appends and waiting claims of this process. */
+  readonly hub: BuildHub;
+  readonly claims: ClaimsService;
+  readonly runnerReports: RunnerReportsService;
+  readonly sweeper: LeaseSweeper;
+  readonly logChunks: LogChunksService;
+  readonly logReader: LogReader;
+  start(): void;
+  stop(): Promise<void>;
+}
+
+/** What the services need besides the database and the master key. */
+export interface ServiceOptions {
+  readonly blobStore: BlobStore;
+  /** `GIBBON_PUBLIC_URL`: webhook payload URLs and commit status links. */
+  readonly publicUrl: string;
+  readonly logger: Logger;
+  /** The hosts clone URLs may name (`Config.gitHosts`); a repository elsewhere is refused. */
+  readonly gitHosts: GitHostAllowlist;
+  /** Sends commit statuses; without it none are sent. Closed by its owner, not here. */
+  readonly statusNotifier?: CommitStatusNotifier;
+  readonly dispatch?: Partial<DispatchOptions>;
+}
+
+export function createServices(
+  database: GibbonDatabase,
+  /** The master keys (`MasterKeyRing.open`); a bare key is one supplied like GIBBON_MASTER_KEY. */
+  masterKey: Buffer | MasterKeyRing,
+  options: ServiceOptions,
+): Services {
+  const store = createStore(database);
+  const timing = { ...defaultDispatchOptions, ...options.dispatch };
+  const masterKeys = createMasterKeys(store, masterKey);
+  const dataKeys = new DataKeys(masterKeys, (org) => store.orgs.findWrappedDataKey(org));
+  // Build tokens live as long as the build timeout (queue/claims.service.ts).
+  const signingKeys = new SigningKeysService(store.signingKeys, masterKeys, {
+    tokenLifetimeSeconds: timing.buildTimeoutSeconds,
+  });
+  const orgs = new OrgsService(store.orgs, dataKeys);
+  const repos = new ReposService(store.repos, orgs, dataKeys, options.gitHosts);
+  const params = new ParamsService(store.paramSets, orgs, dataKeys);
+  const hub = new BuildHub();
+  const builds = new BuildsService(store, repos, dataKeys, hub);
+  const sweeper = new LeaseSweeper(store, hub, options.logger, timing.sweepMs, timing.leaseMs);
+  const reporter =
+    options.statusNotifier &&
+    new CommitStatusReporter(
+      hub,
+      builds,
+      repos,
+      options.statusNotifier,
+      options.publicUrl,
+      options.logger,
+    );
+  return {
+    auth: new AuthService(store.apiTokens, store.runners, signingKeys),
+    orgs,
+    repos,
+    params,
+    tokens: new TokensService(store.apiTokens, orgs),
+    runners: new RunnersService(store.runners),
+    signingKeys,
+    masterKeys,
+    keys: new KeysService(masterKeys, signingKeys),
+    webhooks: new WebhooksService(store, repos, dataKeys, builds, options.publicUrl),
+    builds,
+    artifacts: new ArtifactsService(options.blobStore),
+    hub,
+    claims: new ClaimsService(store, hub, repos, signingKeys, timing),
+    runnerReports: new RunnerReportsService(store, hub, builds, repos, params, dataKeys, timing),
+    sweeper,
+    logChunks: new LogChunksService(store, options.blobStore, hub),
+    logReader: new LogReader(store, options.blobStore, hub),
+    start() {
+      sweeper.start();
+      reporter?.start();
+    },
+    async stop() {
+      hub.close();
+      await sweeper.stop();
+      await reporter?.stop();
+    },
+  };
+}
