@@ -1,7 +1,7 @@
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 
 /**
- * What the proxy does to traffic, in the spirit of Toxiproxy's toxics (attack-plan test 37):
+ * What the proxy does to traffic, in the spirit of Toxiproxy's toxics (attack test 37 of e2e/attacks/README.md):
  * - `pass`: bytes go through as they come;
  * - `latency`: every chunk, both ways, is delivered `ms` later (order kept);
  * - `blackhole`: Toxiproxy's `timeout` with 0: connections stay open and every byte is

@@ -1,5 +1,5 @@
 /**
- * The C17 printer (e2e/attacks/README.md, attack-plan test 17): a plain Node program, run with
+ * The C17 printer (e2e/attacks/README.md, attack test 17): a plain Node program, run with
  * `node -e` by `job.sh` in the script's box and as a container job's command, that prints each
  * secret named in `PRINT_NAMES` (values in the environment under those names) in every form a
  * masker must catch. Each form is one labelled line, `<NAME> <label>: <form>`, so the test can

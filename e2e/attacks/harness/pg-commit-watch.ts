@@ -21,7 +21,7 @@ interface ConnectionState {
  * `onCut` once: with `before-commit` the COMMIT itself never reaches Postgres (the transaction
  * rolls back when the connection dies); with `after-commit` Postgres commits and its answer
  * never reaches the client. `onCut` is where the test kills the client (kill -9 of public-api),
- * so the cut lands exactly between "durable" and "acknowledged" (attack-plan test 35).
+ * so the cut lands exactly between "durable" and "acknowledged" (attack test 35 of e2e/attacks/README.md).
  *
  * It understands what node-postgres sends: Kysely's statements as extended-protocol `Parse`
  * messages with their SQL text, and `COMMIT` as a simple `Query`.
