@@ -4,6 +4,7 @@
  * its values from here, which keeps a script's bundle (and its start-up) small.
  */
 export * from './errors';
+export * from './error-answers';
 export * from './statuses';
 export * from './patterns';
 export * from './artifacts';

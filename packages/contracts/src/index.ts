@@ -1,4 +1,5 @@
 export * from './errors';
+export * from './error-answers';
 export * from './statuses';
 export * from './patterns';
 export * from './artifacts';

@@ -9,6 +9,7 @@ export {
   ARTIFACT_ID_PATTERN,
   AuthenticationError,
   ConflictError,
+  errorOfAnswer,
   hiddenFilesWarning,
   InputError,
   JOB_ID_PATTERN,
@@ -16,6 +17,7 @@ export {
   NotFoundError,
   PARAM_NAME_PATTERN,
   PayloadTooLargeError,
+  UnavailableError,
   UnprocessableError,
 } from '@gibbon/contracts/core';
 export type { ErrorCode, GibbonError, ParamValue } from '@gibbon/contracts';

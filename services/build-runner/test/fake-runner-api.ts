@@ -1,12 +1,12 @@
-import type {
-  BuildResult,
-  Claim,
-  HeartbeatAnswer,
-  ParamValueList,
-  RunnerEvent,
+import {
+  type BuildResult,
+  type Claim,
+  type HeartbeatAnswer,
+  type ParamValueList,
+  type RunnerEvent,
+  ConflictError,
+  UnavailableError,
 } from '@gibbon/contracts';
-import { ConflictError } from '@gibbon/contracts';
-import { RunnerApiUnavailableError } from '../src/runner-api/errors';
 import type { BuildApi, ClaimOptions, RunnerApi } from '../src/runner-api/runner-api';
 
 export type HeartbeatMode = 'ok' | 'cancel' | 'conflict' | 'unavailable';
@@ -78,7 +78,7 @@ class FakeBuildApi implements BuildApi {
     server.heartbeats.set(buildId, (server.heartbeats.get(buildId) ?? 0) + 1);
     const mode = server.heartbeatMode.get(buildId) ?? 'ok';
     if (mode === 'conflict') return Promise.reject(new ConflictError('renew the lease: lapsed'));
-    if (mode === 'unavailable') return Promise.reject(new RunnerApiUnavailableError('down'));
+    if (mode === 'unavailable') return Promise.reject(new UnavailableError('down'));
     const leaseExpiresAt = new Date(Date.now() + 600).toISOString();
     return Promise.resolve({ leaseExpiresAt, cancel: mode === 'cancel' });
   }
@@ -98,7 +98,7 @@ class FakeBuildApi implements BuildApi {
   postResult(result: BuildResult): Promise<void> {
     if (this.server.resultFailures > 0) {
       this.server.resultFailures -= 1;
-      return Promise.reject(new RunnerApiUnavailableError('post result: HTTP 503'));
+      return Promise.reject(new UnavailableError('post result: HTTP 503'));
     }
     return this.record('result', result);
   }

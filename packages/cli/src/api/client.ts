@@ -12,7 +12,7 @@ import type {
   SigningKeyRotate,
   SigningKeyRotation,
 } from '@gibbon/contracts';
-import { UnprocessableError } from '@gibbon/contracts/core';
+import { UnavailableError, UnprocessableError } from '@gibbon/contracts/core';
 import type { RepoRef, ServerConfig } from './config';
 import { errorOfResponse } from './errors';
 
@@ -20,8 +20,8 @@ type Method = 'GET' | 'POST' | 'DELETE';
 
 /**
  * The public API (spec section 4) for the CLI, typed by the contracts package. Every method
- * throws the domain error the API's error body names, or an UnprocessableError when the
- * server can't be reached. Stateless: one instance per command.
+ * throws the domain error the API's error body names (`errorOfAnswer`), or an UnavailableError
+ * when the server can't be reached. Stateless: one instance per command.
  */
 export class GibbonClient {
   constructor(
@@ -143,7 +143,7 @@ export class GibbonClient {
       });
     } catch (error) {
       const cause = networkCodeOf(error);
-      throw new UnprocessableError(
+      throw new UnavailableError(
         `${what}: cannot reach the Gibbon server at ${this.config.baseUrl.origin} (${cause}); check GIBBON_SERVER_URL and that the server runs.`,
         { cause: error },
       );

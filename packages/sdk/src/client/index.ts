@@ -1,5 +1,4 @@
 export { readApiConfig, type ApiConfig, type ApiEndpoint } from './config';
-export { ScriptApiError } from './errors';
 export {
   REQUIRED_OPERATIONS,
   assertOperations,

@@ -107,7 +107,7 @@ describe.each(['unix', 'http'] as const)('ScriptApiClient over %s', (kind) => {
     const client = await connectScriptApi(api.env);
     const masked = client.addMask('abcd');
     await expect(masked).rejects.toThrow(AuthenticationError);
-    await expect(masked).rejects.toThrow('POST /v1/masks answered 401: token expired');
+    await expect(masked).rejects.toThrow('POST /v1/masks: token expired (401 unauthenticated)');
     await expect(
       client.postEvent({
         type: 'job.started',
@@ -115,7 +115,7 @@ describe.each(['unix', 'http'] as const)('ScriptApiClient over %s', (kind) => {
         attempt: 1,
         at: '2026-01-01T00:00:00.000Z',
       }),
-    ).rejects.toThrow('POST /v1/events answered 500: boom');
+    ).rejects.toThrow('POST /v1/events: the server answered 500: boom (500 internal)');
   });
 
   it('posts events, log lines and container runs as JSON', async () => {
@@ -193,7 +193,7 @@ describe.each(['unix', 'http'] as const)('ScriptApiClient over %s', (kind) => {
     );
     expect(api.requests[1]?.contentType).toBe('application/gzip');
     expect(await text(await client.downloadArtifact('coverage'))).toBe('tar.gz bytes');
-    await expect(client.downloadArtifact('nothing')).rejects.toThrow(/answered 404/);
+    await expect(client.downloadArtifact('nothing')).rejects.toThrow(/\(404 not_found\)/);
   });
 });
 

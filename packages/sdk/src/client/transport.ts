@@ -8,7 +8,7 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { ApiConfig } from './config';
-import { errorFromAnswer } from './errors';
+import { errorOfAnswer, UnavailableError } from '../contracts';
 
 export interface RequestOptions {
   readonly json?: unknown;
@@ -36,7 +36,7 @@ export class ScriptApiTransport {
     const response = await this.send(method, path, options);
     const status = response.statusCode ?? 0;
     if (status >= 200 && status < 300) return response;
-    throw errorFromAnswer(`${method} ${path}`, status, await readText(response));
+    throw errorOfAnswer(`${method} ${path}`, status, await readText(response));
   }
 
   /** A JSON request and its JSON answer (`undefined` for 204). */
@@ -64,11 +64,9 @@ export class ScriptApiTransport {
   ): Error {
     if (signal?.aborted) return error;
     const where = describe(this.config);
-    return new Error(
+    return new UnavailableError(
       `The Script API at ${where} is unreachable (${method} ${path}): ${error.message}`,
-      {
-        cause: error,
-      },
+      { cause: error },
     );
   }
 

@@ -3,7 +3,7 @@ import { backoffDelay, sleep, type BackoffPolicy } from './backoff';
 
 /**
  * Calls `call` until it succeeds, repeating it with backoff while public-api is unreachable
- * or failing (`RunnerApiUnavailableError`). Any other error, and the signal's abort, end the
+ * or failing (`UnavailableError`). Any other error, and the signal's abort, end the
  * attempts with that error. The call must be idempotent (every runner API call is, by seq,
  * by lease, or by result).
  */

@@ -1,9 +1,13 @@
 import { createServer } from 'node:net';
-import { AuthenticationError, ConflictError, InputError } from '@gibbon/contracts';
+import {
+  AuthenticationError,
+  ConflictError,
+  InputError,
+  UnavailableError,
+} from '@gibbon/contracts';
 import { startRecordingServer, type RecordingServer } from '@gibbon/test-kit';
 import { claimFixture } from '../../test/claim-fixture';
 import { RunnerApiClient } from './client';
-import { RunnerApiUnavailableError } from './errors';
 
 const RUNNER_TOKEN = 'runner-secret-token-0123';
 let server: RecordingServer;
@@ -76,7 +80,7 @@ describe('RunnerApiClient', () => {
     const build = new RunnerApiClient(server.url, RUNNER_TOKEN).forBuild(claimFixture());
     const error = await build.heartbeat().catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ConflictError);
-    expect((error as Error).message).toBe('renew the lease: The lease lapsed.');
+    expect((error as Error).message).toBe('renew the lease: The lease lapsed. (409 conflict)');
   });
 
   it('translates other 4xx into their domain errors and 5xx into unavailable', async () => {
@@ -93,9 +97,7 @@ describe('RunnerApiClient', () => {
     await expect(build.postEvent({ type: 'job.queued', jobId: 'a', at })).rejects.toBeInstanceOf(
       InputError,
     );
-    await expect(build.postResult({ status: 'success' })).rejects.toBeInstanceOf(
-      RunnerApiUnavailableError,
-    );
+    await expect(build.postResult({ status: 'success' })).rejects.toBeInstanceOf(UnavailableError);
     const denied = await client.claim({ waitSeconds: 0, capacity: 1 }).catch((e: unknown) => e);
     expect(denied).toBeInstanceOf(AuthenticationError);
     expect(String((denied as Error).message)).not.toContain(RUNNER_TOKEN);
@@ -104,7 +106,7 @@ describe('RunnerApiClient', () => {
   it('reports a refused connection as unavailable, without the token', async () => {
     const client = new RunnerApiClient(`http://127.0.0.1:${await unusedPort()}`, RUNNER_TOKEN);
     const error = await client.claim({ waitSeconds: 0, capacity: 1 }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(RunnerApiUnavailableError);
+    expect(error).toBeInstanceOf(UnavailableError);
     expect((error as Error).message).toMatch(/unreachable/);
     expect((error as Error).message).not.toContain(RUNNER_TOKEN);
   });

@@ -1,5 +1,11 @@
-import type { BuildResult, Claim, RunnerApiOperations, RunnerEvent } from '@gibbon/contracts';
-import { errorOfAnswer, RunnerApiUnavailableError } from './errors';
+import {
+  errorOfAnswer,
+  UnavailableError,
+  type BuildResult,
+  type Claim,
+  type RunnerApiOperations,
+  type RunnerEvent,
+} from '@gibbon/contracts';
 import type { BuildApi, ClaimOptions, RunnerApi } from './runner-api';
 
 type Ops = RunnerApiOperations;
@@ -84,7 +90,7 @@ export class RunnerApiClient implements RunnerApi {
       });
     } catch (error) {
       if (call.signal?.aborted) throw error;
-      throw new RunnerApiUnavailableError(
+      throw new UnavailableError(
         `${call.operation}: public-api at ${this.baseUrl} is unreachable (${causeText(error)})`,
         { cause: error },
       );

@@ -17,7 +17,7 @@ export interface ClaimOptions {
 /**
  * The runner API (spec section 6) as the runner uses it. Errors: a `ConflictError` from any
  * build call means the lease was taken back (stop the build, post nothing more);
- * `RunnerApiUnavailableError` means public-api is unreachable or failing and the call may be
+ * `UnavailableError` means public-api is unreachable or failing and the call may be
  * repeated; other domain errors are final answers.
  */
 export interface RunnerApi {

@@ -1,10 +1,9 @@
 import {
-  AuthenticationError,
+  describeStatusError,
+  errorAnswerOf,
   errorBodyOf,
-  httpStatusOf,
-  InputError,
-  NotFoundError,
-  type ErrorBody,
+  isStatusError,
+  type ErrorAnswer,
 } from '@gibbon/contracts';
 import type { ErrorRequestHandler } from 'express';
 import type { Logger } from '../logger';
@@ -13,51 +12,16 @@ import { BodyTimeoutError, UnsupportedBodyError } from './body/body-errors';
 import { lingerAfterAnswer } from './body/linger';
 import { hasBody } from './body/read-body';
 
-interface HttpAnswer {
-  readonly status: number;
-  readonly body: ErrorBody;
-}
-
-interface VendorHttpError {
-  status: number;
-  errors?: { path?: string; message?: string }[];
-  message: string;
-}
-
-function isVendorHttpError(error: unknown): error is VendorHttpError {
-  return error instanceof Error && typeof (error as Partial<VendorHttpError>).status === 'number';
-}
-
-function describeValidation(error: VendorHttpError): string {
-  const details = (error.errors ?? [])
-    .slice(0, 5)
-    .map((e) => `${e.path ?? ''} ${e.message ?? ''}`.trim());
-  return details.length > 0 ? `Invalid request: ${details.join('; ')}.` : error.message;
-}
-
 /**
- * Vendor errors (express-openapi-validator) become domain errors here, at the edge, so the one
- * status table of `@gibbon/contracts` decides every answer. The exceptions are statuses the
- * domain has no class for: 405 keeps its status with code `not_found`; a late body (408) and
- * an undecodable one (415) are input errors with their own status.
+ * Every error becomes its answer through `errorAnswerOf`, the helper both servers share (the one
+ * status table of `@gibbon/contracts`, the validator's errors as domain errors). public-api's
+ * own body reader adds two: a late body (408) and an undecodable one (415), input errors with
+ * their own status.
  */
-function toAnswer(error: unknown): HttpAnswer {
+function toAnswer(error: unknown): ErrorAnswer {
   if (error instanceof BodyTimeoutError) return { status: 408, body: errorBodyOf(error) };
   if (error instanceof UnsupportedBodyError) return { status: 415, body: errorBodyOf(error) };
-  if (!isVendorHttpError(error)) return { status: httpStatusOf(error), body: errorBodyOf(error) };
-  if (error.status === 405) {
-    return { status: 405, body: { error: { code: 'not_found', message: `${error.message}.` } } };
-  }
-  if (error.status === 401) return toAnswer(new AuthenticationError(error.message));
-  if (error.status === 404)
-    return toAnswer(new NotFoundError('No such operation; see GET /v1/openapi.json.'));
-  if (error.status >= 400 && error.status < 500) {
-    return {
-      status: error.status === 415 ? 415 : 400,
-      body: errorBodyOf(new InputError(describeValidation(error))),
-    };
-  }
-  return { status: 500, body: errorBodyOf(error) };
+  return errorAnswerOf(error);
 }
 
 export function errorHandler(logger: Logger): ErrorRequestHandler {
@@ -76,7 +40,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     }
     const answer = toAnswer(error);
     if (answer.status >= 500) {
-      const details = isVendorHttpError(error) ? describeValidation(error) : undefined;
+      const details = isStatusError(error) ? describeStatusError(error) : undefined;
       logger.log('error', 'request failed', { method: req.method, route, details, error });
     }
     // Refused before its body arrived (too large, too slow, no token): the connection ends with
