@@ -12,91 +12,128 @@ import type {
   SigningKeyRotate,
   SigningKeyRotation,
 } from '@gibbon/contracts';
-import { UnavailableError, UnprocessableError } from '@gibbon/contracts/core';
+import {
+  answerOf,
+  createPublicApiClient,
+  type AnswerWording,
+  type PublicApiClient,
+} from '@gibbon/contracts/clients';
+import { UnprocessableError } from '@gibbon/contracts/core';
 import type { RepoRef, ServerConfig } from './config';
-import { errorOfResponse } from './errors';
-
-type Method = 'GET' | 'POST' | 'DELETE';
 
 /**
- * The public API (spec section 4) for the CLI, typed by the contracts package. Every method
- * throws the domain error the API's error body names (`errorOfAnswer`), or an UnavailableError
- * when the server can't be reached. Stateless: one instance per command.
+ * The public API (spec section 4) for the CLI: the generated public client of
+ * `@gibbon/contracts/clients`, read through `answerOf`. Every method throws the domain error
+ * the API's answer names, or an UnavailableError when the server can't be reached. Stateless:
+ * one instance per command.
  */
 export class GibbonClient {
+  private readonly api: PublicApiClient;
+  private readonly wording: AnswerWording;
+
   constructor(
-    private readonly config: ServerConfig,
+    config: ServerConfig,
     private readonly signal?: AbortSignal,
-  ) {}
+  ) {
+    this.api = createPublicApiClient({ baseUrl: config.baseUrl.href, token: config.token });
+    this.wording = {
+      unreachable: (cause) =>
+        `cannot reach the Gibbon server at ${config.baseUrl.origin} (${cause}); check GIBBON_SERVER_URL and that the server runs.`,
+      hints: { unauthenticated: 'Check GIBBON_TOKEN.' },
+    };
+  }
 
   listOrgs(): Promise<OrgList> {
-    return this.json('GET', '/v1/orgs', 'Listing organisations');
+    return this.answer('Listing organisations', this.api.GET('/v1/orgs', this.init()));
   }
 
   listRepos(org: string): Promise<RepoList> {
-    return this.json('GET', `/v1/orgs/${seg(org)}/repos`, `Listing the repositories of ${org}`);
+    return this.answer(
+      `Listing the repositories of ${org}`,
+      this.api.GET('/v1/orgs/{org}/repos', this.init({ path: { org } })),
+    );
   }
 
   listBuilds({ org, repo }: RepoRef, limit = 20): Promise<BuildList> {
-    return this.json(
-      'GET',
-      `${repoPath(org, repo)}/builds?limit=${limit}`,
+    return this.answer(
       `Listing builds of ${org}/${repo}`,
+      this.api.GET(
+        '/v1/orgs/{org}/repos/{repo}/builds',
+        this.init({ path: { org, repo }, query: { limit } }),
+      ),
     );
   }
 
   getBuild({ org, repo }: RepoRef, number: number): Promise<Build> {
-    return this.json('GET', `${repoPath(org, repo)}/builds/${number}`, `Reading build ${number}`);
+    return this.answer(
+      `Reading build ${number}`,
+      this.api.GET(
+        '/v1/orgs/{org}/repos/{repo}/builds/{number}',
+        this.init({ path: { org, repo, number } }),
+      ),
+    );
   }
 
   triggerBuild({ org, repo }: RepoRef, trigger: BuildTrigger): Promise<Build> {
-    return this.json(
-      'POST',
-      `${repoPath(org, repo)}/builds`,
+    return this.answer(
       `Triggering a build of ${org}/${repo}`,
-      trigger,
+      this.api.POST('/v1/orgs/{org}/repos/{repo}/builds', {
+        ...this.init({ path: { org, repo } }),
+        body: trigger,
+      }),
     );
   }
 
   cancelBuild({ org, repo }: RepoRef, number: number): Promise<Build> {
-    return this.json(
-      'POST',
-      `${repoPath(org, repo)}/builds/${number}/cancel`,
+    return this.answer(
       `Canceling build ${number}`,
+      this.api.POST(
+        '/v1/orgs/{org}/repos/{repo}/builds/{number}/cancel',
+        this.init({ path: { org, repo, number } }),
+      ),
     );
   }
 
   listParamSets(org: string): Promise<ParamSetList> {
-    return this.json('GET', `/v1/orgs/${seg(org)}/params`, `Listing parameter sets of ${org}`);
+    return this.answer(
+      `Listing parameter sets of ${org}`,
+      this.api.GET('/v1/orgs/{org}/params', this.init({ path: { org } })),
+    );
   }
 
   createParamSet(org: string, body: ParamSetCreate): Promise<ParamSet> {
-    return this.json(
-      'POST',
-      `/v1/orgs/${seg(org)}/params`,
+    return this.answer(
       `Creating a parameter set in ${org}`,
-      body,
+      this.api.POST('/v1/orgs/{org}/params', { ...this.init({ path: { org } }), body }),
     );
   }
 
   async deleteParamSet(org: string, id: string): Promise<void> {
-    await this.send(
-      'DELETE',
-      `/v1/orgs/${seg(org)}/params/${seg(id)}`,
+    await this.answer(
       `Deleting parameter set ${id}`,
+      this.api.DELETE(
+        '/v1/orgs/{org}/params/{paramSetId}',
+        this.init({ path: { org, paramSetId: id } }),
+      ),
     );
   }
 
   keyStatus(): Promise<KeyStatus> {
-    return this.json('GET', '/v1/admin/keys', 'Reading the key state');
+    return this.answer('Reading the key state', this.api.GET('/v1/admin/keys', this.init()));
   }
 
   rotateSigningKey(body: SigningKeyRotate): Promise<SigningKeyRotation> {
-    return this.json('POST', '/v1/admin/keys/signing/rotate', 'Rotating the signing key', body);
+    return this.answer(
+      'Rotating the signing key',
+      this.api.POST('/v1/admin/keys/signing/rotate', { ...this.init(), body }),
+    );
   }
 
   rotateMasterKey(): Promise<MasterKeyRotation> {
-    return this.json('POST', '/v1/admin/keys/master/rotate', 'Rotating the master key');
+    return this.answer(
+      'Rotating the master key',
+      this.api.POST('/v1/admin/keys/master/rotate', this.init()),
+    );
   }
 
   /** The job's log text; with `follow`, a stream that stays open until the job ends. */
@@ -106,71 +143,29 @@ export class GibbonClient {
     jobId: string,
     follow: boolean,
   ): Promise<ReadableStream<Uint8Array>> {
-    const query = follow ? '?follow=true' : '';
-    const path = `${repoPath(org, repo)}/builds/${number}/jobs/${seg(jobId)}/logs${query}`;
-    const response = await this.send(
-      'GET',
-      path,
+    const body = await this.answer(
       `Reading the log of job ${jobId} of build ${number}`,
+      this.api.GET('/v1/orgs/{org}/repos/{repo}/builds/{number}/jobs/{jobId}/logs', {
+        ...this.init({ path: { org, repo, number, jobId }, query: follow ? { follow } : {} }),
+        parseAs: 'stream',
+      }),
     );
-    if (!response.body) throw new UnprocessableError('The server sent an empty log answer.');
-    return response.body;
+    if (!body) throw new UnprocessableError('The server sent an empty log answer.');
+    return body as ReadableStream<Uint8Array>;
   }
 
-  private async json<T>(method: Method, path: string, what: string, body?: unknown): Promise<T> {
-    const response = await this.send(method, path, what, body);
-    return (await response.json()) as T;
+  /** Path and query parameters, and the command's cancel signal. */
+  private init<Params extends object>(params?: Params) {
+    return {
+      ...(params === undefined ? {} : { params }),
+      ...(this.signal ? { signal: this.signal } : {}),
+    } as { params: Params; signal?: AbortSignal };
   }
 
-  private async send(
-    method: Method,
-    path: string,
+  private answer<Data>(
     what: string,
-    body?: unknown,
-  ): Promise<Response> {
-    const url = new URL(path.replace(/^\//, ''), withSlash(this.config.baseUrl));
-    let response: Response;
-    try {
-      response = await fetch(url, {
-        method,
-        headers: {
-          authorization: `Bearer ${this.config.token}`,
-          accept: 'application/json, text/plain',
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        ...(this.signal ? { signal: this.signal } : {}),
-      });
-    } catch (error) {
-      const cause = networkCodeOf(error);
-      throw new UnavailableError(
-        `${what}: cannot reach the Gibbon server at ${this.config.baseUrl.origin} (${cause}); check GIBBON_SERVER_URL and that the server runs.`,
-        { cause: error },
-      );
-    }
-    if (!response.ok) throw await errorOfResponse(response, what);
-    return response;
+    pending: Promise<{ data?: Data; error?: unknown; response: Response }>,
+  ): Promise<Data> {
+    return answerOf(what, pending, this.wording, this.signal);
   }
-}
-
-/** A path segment from user input, encoded so it can never change the path. */
-function seg(value: string): string {
-  return encodeURIComponent(value);
-}
-
-function repoPath(org: string, repo: string): string {
-  return `/v1/orgs/${seg(org)}/repos/${seg(repo)}`;
-}
-
-/** A base URL with a path prefix (`https://host/gibbon`) keeps its prefix for relative paths. */
-function withSlash(url: URL): URL {
-  return url.pathname.endsWith('/') ? url : new URL(`${url.href}/`);
-}
-
-/** `ECONNREFUSED`, `ENOTFOUND`…: the socket error behind fetch's "fetch failed". */
-function networkCodeOf(error: unknown): string {
-  const cause = (
-    error as { cause?: { code?: string; message?: string; errors?: { code?: string }[] } }
-  ).cause;
-  return cause?.code ?? cause?.errors?.[0]?.code ?? cause?.message ?? (error as Error).message;
 }

@@ -1,130 +1,109 @@
+import type { BuildResult, Claim, RunnerEvent } from '@gibbon/contracts';
 import {
-  errorOfAnswer,
-  UnavailableError,
-  type BuildResult,
-  type Claim,
-  type RunnerApiOperations,
-  type RunnerEvent,
-} from '@gibbon/contracts';
+  answerOf,
+  createRunnerApiClient,
+  type AnswerWording,
+  type RunnerApiClient as GeneratedClient,
+} from '@gibbon/contracts/clients';
 import type { BuildApi, ClaimOptions, RunnerApi } from './runner-api';
-
-type Ops = RunnerApiOperations;
-type JsonOf<
-  Op extends keyof Ops,
-  Status extends keyof Ops[Op]['responses'],
-> = Ops[Op]['responses'][Status] extends { content: { 'application/json': infer Body } }
-  ? Body
-  : never;
-
-type ClaimBody = NonNullable<Ops['claimBuild']['requestBody']>['content']['application/json'];
-type EventBody = Ops['postBuildEvent']['requestBody']['content']['application/json'];
 
 /** Seconds a call other than the long-poll may take before it counts as unreachable. */
 const CALL_TIMEOUT_SECONDS = 30;
 
-interface Call {
-  operation: string;
-  method: 'GET' | 'POST' | 'PUT';
-  path: string;
-  token: string;
-  lease?: string;
-  body?: { json: unknown } | { text: string };
-  timeoutSeconds?: number;
-  signal?: AbortSignal | undefined;
+/** A call's own signal, ended by the caller or by the call timeout, whichever comes first. */
+function callSignal(signal: AbortSignal | undefined, timeoutSeconds = CALL_TIMEOUT_SECONDS) {
+  const timeout = AbortSignal.timeout(timeoutSeconds * 1000);
+  return signal ? AbortSignal.any([signal, timeout]) : timeout;
 }
 
 /**
- * The runner API over fetch. Tokens travel only in the `Authorization` header; no error
- * message or log line carries them (messages name the operation and the server's words).
+ * The runner API through the generated client of `@gibbon/contracts/clients`, read by
+ * `answerOf`: a refused call is its domain error (`ConflictError`: the lease is gone), an
+ * unreachable or failing server an `UnavailableError` (try again). Tokens travel only in the
+ * `Authorization` header; no error message or log line carries them.
  */
 export class RunnerApiClient implements RunnerApi {
-  private readonly baseUrl: string;
+  private readonly runnerApi: GeneratedClient;
+  readonly wording: AnswerWording;
 
   constructor(
-    serverUrl: string,
-    private readonly runnerToken: string,
+    private readonly serverUrl: string,
+    runnerToken: string,
   ) {
-    this.baseUrl = serverUrl.replace(/\/+$/, '');
+    this.runnerApi = createRunnerApiClient({ baseUrl: serverUrl, token: runnerToken });
+    this.wording = {
+      unreachable: (cause) =>
+        `public-api at ${serverUrl.replace(/\/+$/, '')} is unreachable (${cause})`,
+    };
   }
 
   async claim({ waitSeconds, capacity, signal }: ClaimOptions): Promise<Claim | undefined> {
-    const body = { capacity } satisfies ClaimBody;
-    const answer = await this.call({
-      operation: 'claim a build',
-      method: 'POST',
-      path: `/v1/runner/claim?wait=${waitSeconds}`,
-      token: this.runnerToken,
-      body: { json: body },
-      timeoutSeconds: waitSeconds + CALL_TIMEOUT_SECONDS,
+    const own = callSignal(signal, waitSeconds + CALL_TIMEOUT_SECONDS);
+    const claim = await answerOf(
+      'claim a build',
+      this.runnerApi.POST('/v1/runner/claim', {
+        params: { query: { wait: waitSeconds } },
+        body: { capacity },
+        signal: own,
+      }),
+      this.wording,
       signal,
-    });
-    if (answer.status === 204) return undefined;
-    return (await answer.json()) as JsonOf<'claimBuild', 200>;
+    );
+    return claim ?? undefined;
   }
 
   forBuild(claim: Claim): BuildApi {
-    return new BuildApiClient(this, claim);
+    return new BuildApiClient(
+      createRunnerApiClient({ baseUrl: this.serverUrl, token: claim.buildToken }),
+      claim,
+      this.wording,
+    );
   }
-
-  /** One request; resolves with a 2xx answer, rejects with a translated error otherwise. */
-  async call(call: Call): Promise<Response> {
-    const headers: Record<string, string> = { authorization: `Bearer ${call.token}` };
-    if (call.lease !== undefined) headers['x-gibbon-lease'] = call.lease;
-    let body: string | undefined;
-    if (call.body && 'json' in call.body) {
-      headers['content-type'] = 'application/json';
-      body = JSON.stringify(call.body.json);
-    } else if (call.body) {
-      headers['content-type'] = 'text/plain; charset=utf-8';
-      body = call.body.text;
-    }
-    const timeout = AbortSignal.timeout((call.timeoutSeconds ?? CALL_TIMEOUT_SECONDS) * 1000);
-    const signal = call.signal ? AbortSignal.any([call.signal, timeout]) : timeout;
-    let answer: Response;
-    try {
-      answer = await fetch(`${this.baseUrl}${call.path}`, {
-        method: call.method,
-        headers,
-        signal,
-        ...(body === undefined ? {} : { body }),
-      });
-    } catch (error) {
-      if (call.signal?.aborted) throw error;
-      throw new UnavailableError(
-        `${call.operation}: public-api at ${this.baseUrl} is unreachable (${causeText(error)})`,
-        { cause: error },
-      );
-    }
-    if (answer.ok) return answer;
-    throw errorOfAnswer(call.operation, answer.status, await answer.text().catch(() => ''));
-  }
-}
-
-function causeText(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
-  return `${error.message}${cause}`;
 }
 
 /** The calls about one claimed build: build token, lease header, build id in every path. */
 class BuildApiClient implements BuildApi {
-  private readonly base: string;
-
   constructor(
-    private readonly client: RunnerApiClient,
+    private readonly api: GeneratedClient,
     private readonly claim: Claim,
-  ) {
-    this.base = `/v1/runner/builds/${encodeURIComponent(claim.build.id)}`;
+    private readonly wording: AnswerWording,
+  ) {}
+
+  /** The lease header and the build's path parameters, with `extra` path parameters. */
+  private target(): { header: { 'X-Gibbon-Lease': string }; path: { buildId: string } };
+  private target<Extra extends object>(
+    extra: Extra,
+  ): { header: { 'X-Gibbon-Lease': string }; path: { buildId: string } & Extra };
+  private target(extra: object = {}) {
+    return {
+      header: { 'X-Gibbon-Lease': this.claim.lease.id },
+      path: { buildId: this.claim.build.id, ...extra },
+    };
   }
 
-  async heartbeat(signal?: AbortSignal): Promise<JsonOf<'heartbeat', 200>> {
-    const answer = await this.request('renew the lease', 'POST', '/heartbeat', undefined, signal);
-    return (await answer.json()) as JsonOf<'heartbeat', 200>;
+  heartbeat(signal?: AbortSignal) {
+    return answerOf(
+      'renew the lease',
+      this.api.POST('/v1/runner/builds/{buildId}/heartbeat', {
+        params: this.target(),
+        signal: callSignal(signal),
+      }),
+      this.wording,
+      signal,
+    );
   }
 
   async postEvent(event: RunnerEvent, signal?: AbortSignal): Promise<void> {
-    const body = event satisfies EventBody;
-    await this.request(`post ${event.type}`, 'POST', '/events', { json: body }, signal);
+    await answerOf(
+      `post ${event.type}`,
+      this.api.POST('/v1/runner/builds/{buildId}/events', {
+        params: this.target(),
+        body: event,
+        signal: callSignal(signal),
+      }),
+      this.wording,
+      signal,
+    );
   }
 
   async putLogChunk(
@@ -133,41 +112,43 @@ class BuildApiClient implements BuildApi {
     text: string,
     signal?: AbortSignal,
   ): Promise<number> {
-    const path = `/jobs/${encodeURIComponent(jobId)}/logs/${seq}`;
-    const answer = await this.request(
+    const stored = await answerOf(
       `store log chunk ${seq} of ${jobId}`,
-      'PUT',
-      path,
-      { text },
+      this.api.PUT('/v1/runner/builds/{buildId}/jobs/{jobId}/logs/{seq}', {
+        params: this.target({ jobId, seq }),
+        body: text,
+        bodySerializer: (body: string) => body,
+        headers: { 'content-type': 'text/plain; charset=utf-8' },
+        signal: callSignal(signal),
+      }),
+      this.wording,
       signal,
     );
-    return ((await answer.json()) as JsonOf<'putLogChunk', 200>).nextSeq;
+    return stored.nextSeq;
   }
 
-  async params(signal?: AbortSignal): Promise<JsonOf<'getBuildParams', 200>> {
-    const answer = await this.request('fetch parameters', 'GET', '/params', undefined, signal);
-    return (await answer.json()) as JsonOf<'getBuildParams', 200>;
+  params(signal?: AbortSignal) {
+    return answerOf(
+      'fetch parameters',
+      this.api.GET('/v1/runner/builds/{buildId}/params', {
+        params: this.target(),
+        signal: callSignal(signal),
+      }),
+      this.wording,
+      signal,
+    );
   }
 
   async postResult(result: BuildResult, signal?: AbortSignal): Promise<void> {
-    await this.request(`post result ${result.status}`, 'POST', '/result', { json: result }, signal);
-  }
-
-  private request(
-    operation: string,
-    method: Call['method'],
-    path: string,
-    body: Call['body'],
-    signal: AbortSignal | undefined,
-  ): Promise<Response> {
-    return this.client.call({
-      operation,
-      method,
-      path: `${this.base}${path}`,
-      token: this.claim.buildToken,
-      lease: this.claim.lease.id,
-      ...(body ? { body } : {}),
+    await answerOf(
+      `post result ${result.status}`,
+      this.api.POST('/v1/runner/builds/{buildId}/result', {
+        params: this.target(),
+        body: result,
+        signal: callSignal(signal),
+      }),
+      this.wording,
       signal,
-    });
+    );
   }
 }
