@@ -6,7 +6,13 @@
  * Isomorphic: nothing here needs Node (a browser page can use the public client as it is).
  */
 import createClient, { type Client } from 'openapi-fetch';
-import { errorOfAnswer, UnavailableError, type ErrorCode, type GibbonError } from './errors';
+import {
+  errorOfAnswer,
+  UnavailableError,
+  UnprocessableError,
+  type ErrorCode,
+  type GibbonError,
+} from './errors';
 import type { paths as PublicApiPaths } from './generated/public-api';
 import type { paths as RunnerApiPaths } from './generated/runner-api';
 import type { paths as ScriptApiPaths } from './generated/script-api';
@@ -73,6 +79,25 @@ export function networkCauseOf(error: unknown): string {
 }
 
 /**
+ * Whether the call got no answer: fetch's "fetch failed", a socket error (`ECONNREFUSED`,
+ * `ENOENT` of a missing socket file), or a call timeout.
+ */
+function isNetworkFailure(error: unknown): boolean {
+  if (error instanceof TypeError && error.message === 'fetch failed') return true;
+  const { name, code, syscall } = (error ?? {}) as {
+    name?: unknown;
+    code?: unknown;
+    syscall?: unknown;
+  };
+  return (
+    name === 'TimeoutError' ||
+    name === 'AbortError' ||
+    (typeof code === 'string' && typeof syscall === 'string') ||
+    code === 'ECONNRESET'
+  );
+}
+
+/**
  * The data of one call (`what` says what the caller was doing, "Listing builds of acme/web"),
  * or the error it ends in. An aborted call rejects with the abort's reason, untouched.
  */
@@ -87,6 +112,13 @@ export async function answerOf<Data>(
     result = await pending;
   } catch (error) {
     if (signal?.aborted) throw error;
+    if (error instanceof SyntaxError) {
+      throw new UnprocessableError(`${what}: the server's answer is not the JSON it should be.`, {
+        cause: error,
+      });
+    }
+    // Anything else (a request body that failed, tar exiting early) is its own error.
+    if (!isNetworkFailure(error)) throw error;
     throw new UnavailableError(`${what}: ${wording.unreachable(networkCauseOf(error))}`, {
       cause: error,
     });

@@ -26,8 +26,8 @@ function isInside(folder: string, path: string): boolean {
 
 /**
  * The inputs of esbuild's metafile (paths relative to `scriptFolder`, its working folder) that
- * the key does not cover. Files of `bundledFolders` (the SDK and contracts, which have an
- * identity of their own in the key) and esbuild's virtual entry are left out.
+ * the key does not cover. Files of `bundledFolders` (the SDK, contracts and openapi-fetch,
+ * which have an identity of their own in the key) and esbuild's virtual entry are left out.
  */
 export async function uncoveredInputs(
   metafileInputs: readonly string[],

@@ -4,7 +4,7 @@ import { basename, dirname, isAbsolute, join, relative } from 'node:path';
 import { build, version as esbuildVersion, type Plugin } from 'esbuild';
 import { UnprocessableError } from '@gibbon/contracts/core';
 import { inputsUnchanged, uncoveredInputs, writeInputList } from './bundle-inputs';
-import { scriptFingerprint } from './fingerprint';
+import { bundledPackageFolders, scriptFingerprint } from './fingerprint';
 import { packageFolder } from './package-folder';
 
 /** Bump when the bundling settings change, so cached bundles of the old recipe are not reused. */
@@ -153,7 +153,7 @@ export async function compileBuildScript({
       { cause: error },
     );
   }
-  const bundled = [sdk, await packageFolder('@gibbon/contracts', sdk)];
+  const bundled = await bundledPackageFolders(sdk);
   // The list first: a bundle in the cache always has its list beside it.
   await writeInputList(inputListPath, await uncoveredInputs(inputs, scriptFolder, bundled));
   await rename(partial, bundlePath);

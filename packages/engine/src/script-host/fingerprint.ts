@@ -30,21 +30,30 @@ async function packageStamp(folder: string): Promise<string> {
   return hash.digest('hex');
 }
 
+/**
+ * The packages the engine bundles into every script besides the script's own files: the SDK,
+ * the contracts it imports, and their one runtime dependency, the generated clients' fetch
+ * library.
+ */
+export async function bundledPackageFolders(sdkFolder: string): Promise<string[]> {
+  const contracts = await packageFolder('@gibbon/contracts', sdkFolder);
+  return [sdkFolder, contracts, await packageFolder('openapi-fetch', contracts)];
+}
+
 const bundledCode = new Map<string, Promise<string>>();
 
 /**
- * The identity of the code the engine bundles into every script: the SDK and the contracts it
- * imports, by the size and mtime of each of their files. Computed once per process and SDK
- * folder (about 200 files; it was read on every build): the engine's own packages don't change
- * under a running process, and a new install or rebuild is picked up by the next process.
+ * The identity of the code the engine bundles into every script (`bundledPackageFolders`), by
+ * the size and mtime of each of their files. Computed once per process and SDK folder (about
+ * 200 files; it was read on every build): the engine's own packages don't change under a
+ * running process, and a new install or rebuild is picked up by the next process.
  */
 export function bundledCodeIdentity(sdkFolder: string): Promise<string> {
   let identity = bundledCode.get(sdkFolder);
   if (!identity) {
     identity = (async () => {
-      const contracts = await packageFolder('@gibbon/contracts', sdkFolder);
-      const stamps = await Promise.all([packageStamp(sdkFolder), packageStamp(contracts)]);
-      return stamps.join(':');
+      const folders = await bundledPackageFolders(sdkFolder);
+      return (await Promise.all(folders.map(packageStamp))).join(':');
     })();
     // A failure is not remembered: the next build tries again.
     identity.catch(() => bundledCode.delete(sdkFolder));
@@ -56,7 +65,7 @@ export function bundledCodeIdentity(sdkFolder: string): Promise<string> {
 /**
  * The cache key of a compiled build script: the content of every file in the script's folder
  * (a build.ts may import its neighbours; `node_modules` aside) by its path within the folder,
- * the identity of the bundled SDK and contracts (so a changed SDK recompiles), and the compile
+ * the identity of the bundled packages (so a changed SDK recompiles), and the compile
  * settings. Where the folder is does not count: `gibbon run` copies the checkout to a new
  * folder every time. What the script imports from outside its folder is checked against the
  * bundle's input list instead (bundle-inputs.ts).

@@ -6,5 +6,4 @@ export {
   type Operation,
 } from './operations';
 export { ScriptApiClient, connectScriptApi, type ScriptApi } from './script-api-client';
-export { ScriptApiTransport } from './transport';
 export type { ContainerRunAnswer, ContainerRunRequest, ParamsAnswer, ScriptEvent } from './types';

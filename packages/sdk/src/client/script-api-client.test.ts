@@ -230,7 +230,7 @@ describe('connectScriptApi', () => {
   it('says where the API was when it is unreachable', async () => {
     const env = { GIBBON_API_URL: 'unix:/nonexistent/gibbon/api.sock', GIBBON_API_TOKEN: 't' };
     await expect(connectScriptApi(env)).rejects.toThrow(
-      /The Script API at unix:\/nonexistent\/gibbon\/api.sock is unreachable \(GET \/v1\/openapi.json\)/,
+      /^GET \/v1\/openapi.json: the Script API at unix:\/nonexistent\/gibbon\/api.sock is unreachable \(connect ENOENT/,
     );
   });
 });

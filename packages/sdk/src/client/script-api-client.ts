@@ -1,14 +1,22 @@
 /**
- * Typed methods for the Script API operations of spec section 3. `ScriptApi` is the interface
- * the job API and the runtime depend on, so their tests can hand them an in-memory one.
+ * Typed methods for the Script API operations of spec section 3, as calls on the generated
+ * Script API client of `@gibbon/contracts/clients` over the endpoint's socket. `ScriptApi` is
+ * the interface the job API and the runtime depend on, so their tests can hand them an
+ * in-memory one.
  */
-import type { Readable } from 'node:stream';
-import { NotFoundError, type ParamValue } from '../contracts';
+import { Readable } from 'node:stream';
+import {
+  answerOf,
+  createScriptApiClient,
+  NotFoundError,
+  type AnswerWording,
+  type GeneratedScriptApiClient as GeneratedClient,
+} from '../contracts';
 import type { BuildContext } from '../context';
-import { readApiConfig } from './config';
+import { readApiConfig, type ApiConfig } from './config';
+import { baseUrlOf, describeEndpoint, endpointFetch } from './endpoint-fetch';
 import { assertOperations } from './operations';
-import { ScriptApiTransport } from './transport';
-import type { ContainerRunAnswer, ContainerRunRequest, ParamsAnswer, ScriptEvent } from './types';
+import type { ContainerRunAnswer, ContainerRunRequest, ScriptEvent } from './types';
 
 /** Every call rejects with a domain error (`NotFoundError`, `AuthenticationError`, …) on an error answer. */
 export interface ScriptApi {
@@ -31,23 +39,40 @@ export interface ScriptApi {
   downloadArtifact(id: string, signal?: AbortSignal): Promise<Readable>;
 }
 
-const segment = encodeURIComponent;
-
 export class ScriptApiClient implements ScriptApi {
-  constructor(private readonly transport: ScriptApiTransport) {}
+  private readonly api: GeneratedClient;
+  private readonly wording: AnswerWording;
+
+  constructor(config: ApiConfig) {
+    this.api = createScriptApiClient({
+      baseUrl: baseUrlOf(config.endpoint),
+      token: config.token,
+      fetch: endpointFetch(config.endpoint),
+    });
+    const where = describeEndpoint(config.endpoint);
+    this.wording = {
+      unreachable: (cause) => `the Script API at ${where} is unreachable (${cause})`,
+    };
+  }
+
+  /** The runner's OpenAPI document, to check it has every operation the SDK calls. */
+  document(): Promise<unknown> {
+    return answerOf('GET /v1/openapi.json', this.api.GET('/v1/openapi.json'), this.wording);
+  }
 
   getBuild(): Promise<BuildContext> {
-    return this.transport.json<BuildContext>('GET', '/v1/build');
+    return answerOf('GET /v1/build', this.api.GET('/v1/build'), this.wording);
   }
 
   async getParams(): Promise<Record<string, string>> {
-    const answer = await this.transport.json<ParamsAnswer>('GET', '/v1/params');
+    const answer = await answerOf('GET /v1/params', this.api.GET('/v1/params'), this.wording);
     return Object.fromEntries(answer.values.map((param) => [param.name, param.value]));
   }
 
   async getParam(name: string): Promise<string | undefined> {
     try {
-      return (await this.transport.json<ParamValue>('GET', `/v1/params/${segment(name)}`)).value;
+      const pending = this.api.GET('/v1/params/{name}', { params: { path: { name } } });
+      return (await answerOf(`GET /v1/params/${name}`, pending, this.wording)).value;
     } catch (error) {
       if (error instanceof NotFoundError) return undefined;
       throw error;
@@ -55,7 +80,7 @@ export class ScriptApiClient implements ScriptApi {
   }
 
   async addMask(value: string): Promise<void> {
-    await this.transport.json('POST', '/v1/masks', { value });
+    await answerOf('POST /v1/masks', this.api.POST('/v1/masks', { body: { value } }), this.wording);
   }
 
   runContainerJob(
@@ -63,33 +88,63 @@ export class ScriptApiClient implements ScriptApi {
     request: ContainerRunRequest,
     signal: AbortSignal,
   ): Promise<ContainerRunAnswer> {
-    return this.transport.json<ContainerRunAnswer>(
-      'POST',
-      `/v1/jobs/${segment(jobId)}/run`,
-      request,
+    return answerOf(
+      `POST /v1/jobs/${jobId}/run`,
+      this.api.POST('/v1/jobs/{jobId}/run', {
+        params: { path: { jobId } },
+        body: request,
+        signal,
+      }),
+      this.wording,
       signal,
     );
   }
 
   async postEvent(event: ScriptEvent): Promise<void> {
-    await this.transport.json('POST', '/v1/events', event);
+    await answerOf('POST /v1/events', this.api.POST('/v1/events', { body: event }), this.wording);
   }
 
   async appendLogs(jobId: string, lines: readonly string[]): Promise<void> {
-    await this.transport.json('POST', `/v1/jobs/${segment(jobId)}/logs`, { lines });
+    await answerOf(
+      `POST /v1/jobs/${jobId}/logs`,
+      this.api.POST('/v1/jobs/{jobId}/logs', {
+        params: { path: { jobId } },
+        body: { lines: [...lines] },
+      }),
+      this.wording,
+    );
   }
 
   async uploadArtifact(id: string, archive: Readable, signal?: AbortSignal): Promise<void> {
-    const response = await this.transport.request('PUT', `/v1/artifacts/${segment(id)}`, {
-      stream: archive,
-      contentType: 'application/gzip',
-      ...(signal ? { signal } : {}),
-    });
-    response.resume();
+    await answerOf(
+      `PUT /v1/artifacts/${id}`,
+      this.api.PUT('/v1/artifacts/{artifactId}', {
+        params: { path: { artifactId: id } },
+        body: Readable.toWeb(archive) as unknown as string,
+        // The stream goes to the socket as it is, not through JSON.stringify.
+        bodySerializer: (body: unknown) => body,
+        headers: { 'content-type': 'application/gzip' },
+        duplex: 'half',
+        ...(signal ? { signal } : {}),
+      }),
+      this.wording,
+      signal,
+    );
   }
 
-  downloadArtifact(id: string, signal?: AbortSignal): Promise<Readable> {
-    return this.transport.request('GET', `/v1/artifacts/${segment(id)}`, signal ? { signal } : {});
+  async downloadArtifact(id: string, signal?: AbortSignal): Promise<Readable> {
+    const body = await answerOf(
+      `GET /v1/artifacts/${id}`,
+      this.api.GET('/v1/artifacts/{artifactId}', {
+        params: { path: { artifactId: id } },
+        parseAs: 'stream',
+        ...(signal ? { signal } : {}),
+      }),
+      this.wording,
+      signal,
+    );
+    if (!body) return Readable.from([]);
+    return Readable.fromWeb(body);
   }
 }
 
@@ -100,7 +155,7 @@ export class ScriptApiClient implements ScriptApi {
 export async function connectScriptApi(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<ScriptApiClient> {
-  const transport = new ScriptApiTransport(readApiConfig(env));
-  assertOperations(await transport.json<unknown>('GET', '/v1/openapi.json'));
-  return new ScriptApiClient(transport);
+  const client = new ScriptApiClient(readApiConfig(env));
+  assertOperations(await client.document());
+  return client;
 }
