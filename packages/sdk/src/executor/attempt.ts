@@ -6,7 +6,7 @@
 import type { ActionJob, ContainerJob, Job } from '../jobs';
 import { isSkipSignal } from '../job-api/skip';
 import { messageOf } from '../message-of';
-import type { ContainerBackend, FinalJobStatus, JobApiFactory } from './types';
+import type { ContainerJobRunner, FinalJobStatus, JobApiFactory } from './types';
 
 export interface AttemptOutcome {
   readonly status: FinalJobStatus;
@@ -15,7 +15,7 @@ export interface AttemptOutcome {
 }
 
 export interface AttemptDeps {
-  readonly backend: ContainerBackend;
+  readonly backend: ContainerJobRunner;
   readonly createJobApi: JobApiFactory;
   readonly buildSignal: AbortSignal;
 }
@@ -24,7 +24,7 @@ async function runContainerJob(
   job: ContainerJob,
   attempt: number,
   signal: AbortSignal,
-  backend: ContainerBackend,
+  backend: ContainerJobRunner,
 ): Promise<AttemptOutcome> {
   try {
     return await backend.runContainer(job, { signal, attempt });

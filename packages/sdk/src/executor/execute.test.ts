@@ -1,6 +1,6 @@
 import { UnprocessableError } from '@gibbon/contracts';
 import { testContext } from '../../test/context';
-import { FakeContainerBackend, type ScriptedRun } from '../../test/fake-backend';
+import { FakeContainerRunner, type ScriptedRun } from '../../test/fake-runner';
 import { InMemoryJobApi } from '../../test/fake-job-api';
 import {
   action,
@@ -23,7 +23,7 @@ function box(id: string, options: Omit<CommandContainerSpec, 'image' | 'command'
 interface Run {
   result: ExecutionResult;
   events: ExecutorEvent[];
-  backend: FakeContainerBackend;
+  backend: FakeContainerRunner;
   apis: InMemoryJobApi[];
 }
 
@@ -32,7 +32,7 @@ async function run(
   scripts: Record<string, ScriptedRun | ScriptedRun[]> = {},
   options: Partial<ExecuteOptions> = {},
 ): Promise<Run> {
-  const backend = new FakeContainerBackend(scripts);
+  const backend = new FakeContainerRunner(scripts);
   const events: ExecutorEvent[] = [];
   const apis: InMemoryJobApi[] = [];
   const result = await executeJobs(jobs, {
@@ -375,7 +375,7 @@ describe('executeJobs', () => {
   });
 
   it('refuses an invalid graph before running any job', async () => {
-    const backend = new FakeContainerBackend();
+    const backend = new FakeContainerRunner();
     const jobs = [box('a', { dependsOn: ['b'] }), box('b', { dependsOn: ['a'] })];
     const running = executeJobs(jobs, {
       ctx,

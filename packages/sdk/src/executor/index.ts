@@ -1,7 +1,7 @@
 export { executeJobs } from './execute';
 export { buildStatusOf } from './status';
 export type {
-  ContainerBackend,
+  ContainerJobRunner,
   ContainerRunResult,
   ExecuteOptions,
   ExecutedBuildStatus,

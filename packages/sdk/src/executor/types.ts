@@ -5,18 +5,10 @@
 import type { BuildContext } from '../context';
 import type { ActionJob, ContainerJob } from '../jobs';
 import type { JobApi } from '../job-api/types';
+import type { JobStatus } from '@gibbon/contracts';
 
-/** Every status a job can have (spec section 2). */
-export type JobStatus =
-  | 'pending'
-  | 'queued'
-  | 'running'
-  | 'success'
-  | 'failure'
-  | 'error'
-  | 'skipped'
-  | 'canceled'
-  | 'timed_out';
+/** Every status a job can have (spec section 2): the one list of the contracts. */
+export type { JobStatus } from '@gibbon/contracts';
 
 /** The statuses a job ends with. */
 export type FinalJobStatus = Extract<
@@ -47,7 +39,7 @@ export interface ContainerRunResult {
  * then kill), removes it and resolves `canceled`; the executor decides whether that means
  * `canceled` or `timed_out`. A rejected promise counts as status `error` with its message.
  */
-export interface ContainerBackend {
+export interface ContainerJobRunner {
   runContainer(
     job: ContainerJob,
     options: { readonly signal: AbortSignal; readonly attempt: number },
@@ -93,7 +85,7 @@ export interface JobResult {
 
 export interface ExecuteOptions {
   readonly ctx: BuildContext;
-  readonly backend: ContainerBackend;
+  readonly backend: ContainerJobRunner;
   readonly createJobApi: JobApiFactory;
   /** How many jobs run at once; at least 1. */
   readonly maxParallel: number;

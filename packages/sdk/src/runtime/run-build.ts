@@ -16,7 +16,7 @@ import { selectedJobIds, selectJobs } from '../select';
 import { withJobConsoles } from './console-capture';
 import { clip, EventReporter } from './event-reporter';
 import { loadDefinition, type ScriptModule, type ScriptModuleLoader } from './load-definition';
-import { ScriptApiContainerBackend } from './remote-backend';
+import { ScriptApiContainerRunner } from './container-runner';
 
 /** Jobs run at once when the runner does not say (`GIBBON_MAX_PARALLEL` in the build's env). */
 export const DEFAULT_MAX_PARALLEL = 4;
@@ -111,7 +111,7 @@ export async function runBuild(
     withJobConsoles(jobs, (id) => reporter.logOf(id)),
     {
       ctx,
-      backend: new ScriptApiContainerBackend(api),
+      backend: new ScriptApiContainerRunner(api),
       maxParallel: maxParallelOf(ctx),
       signal: deps.signal,
       onEvent: reporter.report,

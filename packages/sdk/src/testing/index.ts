@@ -9,7 +9,7 @@ export { resolveJobs, ResolvedPipeline } from './resolve-jobs';
 export type { ActionJobDescription, ContainerJobDescription, JobDescription } from './describe-job';
 export { runPipeline, type RunPipelineOptions } from './run-pipeline';
 export { PipelineRun, type JobRun } from './pipeline-run';
-export type { ContainerResult, ContainerResults, ContainerRun } from './fake-container-backend';
+export type { ContainerResult, ContainerResults, ContainerRun } from './fake-container-runner';
 export type { ShCall, ShResultSpec, ShResults } from './test-job-api';
 export type { ArtifactFiles } from './artifact-store';
 export { MASK } from './captured-logs';

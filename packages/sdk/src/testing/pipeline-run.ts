@@ -5,7 +5,7 @@
  */
 import { NotFoundError } from '../contracts';
 import type { ExecutedBuildStatus, FinalJobStatus } from '../executor/types';
-import type { ContainerRun } from './fake-container-backend';
+import type { ContainerRun } from './fake-container-runner';
 import type { ShCall } from './test-job-api';
 
 export interface JobRun {

@@ -21,7 +21,7 @@ import { CapturedLogs } from './captured-logs';
 import { withConsoleCapture } from './console-capture';
 import { testContext, type TestContextOptions } from './context';
 import { definitionOf } from './definition';
-import { FakeContainerBackend, type ContainerResults } from './fake-container-backend';
+import { FakeContainerRunner, type ContainerResults } from './fake-container-runner';
 import { PipelineRun, type JobRun } from './pipeline-run';
 import { TestJobApi, type ActionRecord, type ShResults } from './test-job-api';
 
@@ -68,7 +68,7 @@ export async function runPipeline(
     await mkdir(checkout, { recursive: true });
     const logs = new CapturedLogs(Object.values(params));
     const artifacts = await ArtifactStore.create(join(temp, 'artifacts'));
-    const backend = new FakeContainerBackend(
+    const backend = new FakeContainerRunner(
       options.containerResults ?? {},
       logs,
       artifacts,

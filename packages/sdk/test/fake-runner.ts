@@ -3,7 +3,7 @@
  * per attempt, and the fake records what a real backend's caller could observe (start order,
  * how many containers ran at once, which signals aborted).
  */
-import type { ContainerBackend, ContainerRunResult } from '../src/executor';
+import type { ContainerJobRunner, ContainerRunResult } from '../src/executor';
 import type { ContainerJob } from '../src/jobs';
 
 export interface ScriptedRun {
@@ -14,7 +14,7 @@ export interface ScriptedRun {
   readonly throws?: string;
 }
 
-export class FakeContainerBackend implements ContainerBackend {
+export class FakeContainerRunner implements ContainerJobRunner {
   readonly started: string[] = [];
   readonly aborted: string[] = [];
   running = 0;

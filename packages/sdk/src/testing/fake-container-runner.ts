@@ -4,7 +4,7 @@
  * (default: success, exit code 0). A successful job saves its declared artifacts from the
  * test's `artifacts` files (an empty folder when the test gives none).
  */
-import type { ContainerBackend, ContainerRunResult } from '../executor/types';
+import type { ContainerJobRunner, ContainerRunResult } from '../executor/types';
 import type { ContainerJob } from '../jobs';
 import type { ArtifactFiles, ArtifactStore } from './artifact-store';
 import type { CapturedLogs } from './captured-logs';
@@ -52,7 +52,7 @@ function recordOf(job: ContainerJob, attempt: number): ContainerRun {
   return { jobId: job.id, attempt, image: job.image, ...runs, env: { ...job.env } };
 }
 
-export class FakeContainerBackend implements ContainerBackend {
+export class FakeContainerRunner implements ContainerJobRunner {
   readonly runs: ContainerRun[] = [];
 
   constructor(

@@ -6,7 +6,7 @@
  */
 import type { ScriptApi } from '../client/script-api-client';
 import type { ContainerRunAnswer, ContainerRunRequest } from '../client/types';
-import type { ContainerBackend, ContainerRunResult } from '../executor/types';
+import type { ContainerJobRunner, ContainerRunResult } from '../executor/types';
 import type { ContainerJob } from '../jobs';
 
 const requestFields = [
@@ -47,7 +47,7 @@ function resultOf(answer: ContainerRunAnswer): ContainerRunResult {
   return { status: answer.status, ...extra };
 }
 
-export class ScriptApiContainerBackend implements ContainerBackend {
+export class ScriptApiContainerRunner implements ContainerJobRunner {
   constructor(private readonly api: Pick<ScriptApi, 'runContainerJob'>) {}
 
   async runContainer(
