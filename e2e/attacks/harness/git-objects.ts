@@ -36,6 +36,11 @@ function git(gitDir: string, args: readonly string[], input: Buffer | string): P
       if (code === 0) resolve(Buffer.concat(out).toString('utf8').trim());
       else reject(new Error(`git ${args.join(' ')}: ${Buffer.concat(err).toString('utf8')}`));
     });
+    // A command that reads no input (update-ref) may exit before the write: EPIPE then says
+    // nothing; git's exit status decides.
+    child.stdin.once('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') reject(error);
+    });
     child.stdin.end(input);
   });
 }
