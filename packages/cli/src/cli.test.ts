@@ -21,8 +21,9 @@ describe('gibbon --help', () => {
   it('lists every command with its summary', async () => {
     const run = io();
     expect(await runCli(['--help'], run.io)).toBe(0);
+    const width = Math.max(...commands.map((command) => command.name.length));
     for (const command of commands) {
-      expect(run.stdout()).toContain(`  ${command.name.padEnd(7)}  ${command.summary}\n`);
+      expect(run.stdout()).toContain(`  ${command.name.padEnd(width)}  ${command.summary}\n`);
     }
   });
 

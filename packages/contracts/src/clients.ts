@@ -83,13 +83,15 @@ export function networkCauseOf(error: unknown): string {
  * `ENOENT` of a missing socket file), or a call timeout.
  */
 function isNetworkFailure(error: unknown): boolean {
-  if (error instanceof TypeError && error.message === 'fetch failed') return true;
-  const { name, code, syscall } = (error ?? {}) as {
+  const { name, message, code, syscall } = (error ?? {}) as {
     name?: unknown;
+    message?: unknown;
     code?: unknown;
     syscall?: unknown;
   };
+  // By name, not instanceof: fetch's TypeError may come from another realm (a jest vm).
   return (
+    (name === 'TypeError' && message === 'fetch failed') ||
     name === 'TimeoutError' ||
     name === 'AbortError' ||
     (typeof code === 'string' && typeof syscall === 'string') ||
@@ -112,7 +114,7 @@ export async function answerOf<Data>(
     result = await pending;
   } catch (error) {
     if (signal?.aborted) throw error;
-    if (error instanceof SyntaxError) {
+    if ((error as { name?: unknown } | null)?.name === 'SyntaxError') {
       throw new UnprocessableError(`${what}: the server's answer is not the JSON it should be.`, {
         cause: error,
       });

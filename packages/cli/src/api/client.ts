@@ -1,16 +1,28 @@
 import type {
+  ArtifactList,
   Build,
   BuildList,
   BuildTrigger,
   KeyStatus,
   MasterKeyRotation,
+  Org,
+  OrgCreate,
   OrgList,
   ParamSet,
   ParamSetCreate,
   ParamSetList,
+  Repo,
+  RepoCreate,
   RepoList,
+  RunnerCreate,
+  RunnerCreated,
+  RunnerList,
   SigningKeyRotate,
   SigningKeyRotation,
+  TokenCreate,
+  TokenCreated,
+  TokenList,
+  WebhookCreated,
 } from '@gibbon/contracts';
 import {
   answerOf,
@@ -45,6 +57,73 @@ export class GibbonClient {
 
   listOrgs(): Promise<OrgList> {
     return this.answer('Listing organisations', this.api.GET('/v1/orgs', this.init()));
+  }
+
+  createOrg(body: OrgCreate): Promise<Org> {
+    return this.answer(
+      `Creating organisation ${body.slug}`,
+      this.api.POST('/v1/orgs', { ...this.init(), body }),
+    );
+  }
+
+  createRepo(org: string, body: RepoCreate): Promise<Repo> {
+    return this.answer(
+      `Creating repository ${org}/${body.name}`,
+      this.api.POST('/v1/orgs/{org}/repos', { ...this.init({ path: { org } }), body }),
+    );
+  }
+
+  async deleteRepo({ org, repo }: RepoRef): Promise<void> {
+    await this.answer(
+      `Deleting repository ${org}/${repo}`,
+      this.api.DELETE('/v1/orgs/{org}/repos/{repo}', this.init({ path: { org, repo } })),
+    );
+  }
+
+  createWebhook({ org, repo }: RepoRef): Promise<WebhookCreated> {
+    return this.answer(
+      `Creating a webhook for ${org}/${repo}`,
+      this.api.POST('/v1/orgs/{org}/repos/{repo}/webhooks', this.init({ path: { org, repo } })),
+    );
+  }
+
+  listTokens(org: string): Promise<TokenList> {
+    return this.answer(
+      `Listing the tokens of ${org}`,
+      this.api.GET('/v1/orgs/{org}/tokens', this.init({ path: { org } })),
+    );
+  }
+
+  createToken(org: string, body: TokenCreate): Promise<TokenCreated> {
+    return this.answer(
+      `Creating a token in ${org}`,
+      this.api.POST('/v1/orgs/{org}/tokens', { ...this.init({ path: { org } }), body }),
+    );
+  }
+
+  async revokeToken(org: string, id: string): Promise<void> {
+    await this.answer(
+      `Revoking token ${id}`,
+      this.api.DELETE('/v1/orgs/{org}/tokens/{tokenId}', this.init({ path: { org, tokenId: id } })),
+    );
+  }
+
+  listRunners(): Promise<RunnerList> {
+    return this.answer('Listing runners', this.api.GET('/v1/runners', this.init()));
+  }
+
+  createRunner(body: RunnerCreate): Promise<RunnerCreated> {
+    return this.answer(
+      `Registering runner ${body.name}`,
+      this.api.POST('/v1/runners', { ...this.init(), body }),
+    );
+  }
+
+  async deleteRunner(id: string): Promise<void> {
+    await this.answer(
+      `Deleting runner ${id}`,
+      this.api.DELETE('/v1/runners/{runnerId}', this.init({ path: { runnerId: id } })),
+    );
   }
 
   listRepos(org: string): Promise<RepoList> {
@@ -92,6 +171,43 @@ export class GibbonClient {
         this.init({ path: { org, repo, number } }),
       ),
     );
+  }
+
+  retryBuild({ org, repo }: RepoRef, number: number): Promise<Build> {
+    return this.answer(
+      `Retrying build ${number}`,
+      this.api.POST(
+        '/v1/orgs/{org}/repos/{repo}/builds/{number}/retry',
+        this.init({ path: { org, repo, number } }),
+      ),
+    );
+  }
+
+  listArtifacts({ org, repo }: RepoRef, number: number): Promise<ArtifactList> {
+    return this.answer(
+      `Listing the artifacts of build ${number}`,
+      this.api.GET(
+        '/v1/orgs/{org}/repos/{repo}/builds/{number}/artifacts',
+        this.init({ path: { org, repo, number } }),
+      ),
+    );
+  }
+
+  /** The tar.gz of an artifact, as a stream. */
+  async artifact(
+    { org, repo }: RepoRef,
+    number: number,
+    artifactId: string,
+  ): Promise<ReadableStream<Uint8Array>> {
+    const body = await this.answer(
+      `Downloading artifact ${artifactId} of build ${number}`,
+      this.api.GET('/v1/orgs/{org}/repos/{repo}/builds/{number}/artifacts/{artifactId}', {
+        ...this.init({ path: { org, repo, number, artifactId } }),
+        parseAs: 'stream',
+      }),
+    );
+    if (!body) throw new UnprocessableError('The server sent an empty artifact answer.');
+    return body as ReadableStream<Uint8Array>;
   }
 
   listParamSets(org: string): Promise<ParamSetList> {

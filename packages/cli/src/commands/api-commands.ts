@@ -4,61 +4,17 @@ import { helpOption, parseCommandArgs } from '../args';
 import { GibbonClient } from '../api/client';
 import { repoRefOf } from '../api/config';
 import { buildDetail, buildsTable } from '../api/format';
-import { renderTable } from '../api/table';
 import { writeLine, type ExitCode, type Io } from '../io';
 import { parseParamArgs } from '../local/params';
-import { clientOf, environmentHelp as environment } from './api-support';
+import {
+  buildNumberOf,
+  clientOf,
+  environmentHelp as environment,
+  printJson,
+  sleep,
+} from './api-support';
+import { exitCodeOf, waitForEnd } from './build-commands';
 import type { Command } from './command';
-
-function buildNumberOf(value: string | undefined): number {
-  const number = Number(value);
-  if (!value || !Number.isInteger(number) || number < 1) {
-    throw new InputError(
-      `Expected a build number (1, 2, 3, ...), not ${JSON.stringify(value ?? '')}.`,
-    );
-  }
-  return number;
-}
-
-function printJson(io: Io, value: unknown): ExitCode {
-  writeLine(io.stdout, JSON.stringify(value, null, 2));
-  return 0;
-}
-
-const reposHelp = `Usage: gibbon repos [--org ORG] [--json]
-
-Lists the repositories of an organisation (default: every organisation the token sees).
-
-Options:
-  --org ORG     only this organisation (default: the org of GIBBON_REPO, else all)
-  --json        print the API's JSON instead of a table
-  -h, --help    show this help
-
-${environment}`;
-
-export const reposCommand: Command = {
-  name: 'repos',
-  summary: 'List repositories on the Gibbon server',
-  help: reposHelp,
-  async run(argv, io) {
-    const { values } = parseCommandArgs(argv, {
-      ...helpOption,
-      org: { type: 'string' },
-      json: { type: 'boolean' },
-    });
-    if (values.help) return (writeLine(io.stdout, reposHelp), 0);
-    const client = clientOf(io);
-    const org = values.org ?? io.env.GIBBON_REPO?.split('/')[0];
-    const orgs = org ? [org] : (await client.listOrgs()).items.map((item) => item.slug);
-    const repos = (await Promise.all(orgs.map((slug) => client.listRepos(slug)))).flatMap(
-      (list) => list.items,
-    );
-    if (values.json) return printJson(io, { items: repos });
-    const rows = repos.map((repo) => [`${repo.org}/${repo.name}`, repo.mainBranch, repo.url]);
-    for (const line of renderTable(['REPO', 'MAIN', 'URL'], rows)) writeLine(io.stdout, line);
-    return 0;
-  },
-};
 
 const buildsHelp = `Usage: gibbon builds [--repo ORG/REPO] [--limit N] [--follow] [--json]
 
@@ -97,19 +53,6 @@ async function followBuilds(
     if (!io.signal.aborted) throw error;
   }
   return 0;
-}
-
-/** Resolves after `ms`, or as soon as `signal` aborts. */
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-    function done(): void {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-  });
 }
 
 export const buildsCommand: Command = {
@@ -177,7 +120,7 @@ export const logsCommand: Command = {
   },
 };
 
-const triggerHelp = `Usage: gibbon trigger [--repo ORG/REPO] (--branch B | --tag T | --commit SHA) [--param NAME=VALUE]...
+const triggerHelp = `Usage: gibbon trigger [--repo ORG/REPO] (--branch B | --tag T | --commit SHA) [--param NAME=VALUE]... [--wait]
 
 Queues a build of a branch, tag or commit and prints it.
 
@@ -187,6 +130,8 @@ Options:
   --tag NAME          build this tag
   --commit SHA        build this commit (40 or 64 hex digits)
   --param NAME=VALUE  a parameter for this build only (repeatable)
+  --wait              wait for the build to end; the exit status is the build's (0 success,
+                      1 any other end)
   --json              print the API's JSON
   -h, --help          show this help
 
@@ -204,6 +149,7 @@ export const triggerCommand: Command = {
       tag: { type: 'string' },
       commit: { type: 'string' },
       param: { type: 'string', multiple: true },
+      wait: { type: 'boolean' },
       json: { type: 'boolean' },
     });
     if (values.help) return (writeLine(io.stdout, triggerHelp), 0);
@@ -214,15 +160,24 @@ export const triggerCommand: Command = {
       name,
       value,
     }));
-    const build = await clientOf(io).triggerBuild(repoRefOf(values.repo, io.env), {
+    const repo = repoRefOf(values.repo, io.env);
+    const client = clientOf(io);
+    let build = await client.triggerBuild(repo, {
       ...(values.branch ? { branch: values.branch } : {}),
       ...(values.tag ? { tag: values.tag } : {}),
       ...(values.commit ? { commit: values.commit } : {}),
       ...(params.length ? { params } : {}),
     });
-    if (values.json) return printJson(io, build);
-    for (const line of buildDetail(build)) writeLine(io.stdout, line);
-    return 0;
+    if (!values.wait) {
+      if (values.json) return printJson(io, build);
+      for (const line of buildDetail(build)) writeLine(io.stdout, line);
+      return 0;
+    }
+    if (!values.json) writeLine(io.stdout, buildDetail(build)[0]);
+    build = await waitForEnd(client, io, repo, build);
+    if (values.json) printJson(io, build);
+    else for (const line of buildDetail(build)) writeLine(io.stdout, line);
+    return exitCodeOf(build);
   },
 };
 

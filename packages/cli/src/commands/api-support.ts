@@ -1,6 +1,7 @@
+import { InputError } from '@gibbon/contracts/core';
 import { GibbonClient } from '../api/client';
 import { serverConfigFrom } from '../api/config';
-import type { Io } from '../io';
+import { writeLine, type Io } from '../io';
 
 export const environmentHelp = `Environment:
   GIBBON_SERVER_URL   the Gibbon server, e.g. http://localhost:8080 (GIBBON_URL also works)
@@ -10,4 +11,40 @@ export const environmentHelp = `Environment:
 /** The API client of a command, from GIBBON_SERVER_URL/GIBBON_TOKEN; canceled by Ctrl-C. */
 export function clientOf(io: Io): GibbonClient {
   return new GibbonClient(serverConfigFrom(io.env), io.signal);
+}
+
+/** The organisation a command is about: `--org`, else the org of GIBBON_REPO. */
+export function orgOf(value: string | undefined, env: NodeJS.ProcessEnv): string {
+  const org = value ?? env.GIBBON_REPO?.split('/')[0];
+  if (!org) throw new InputError('Name the organisation with --org ORG (or set GIBBON_REPO).');
+  return org;
+}
+
+/** The API's JSON, as `--json` prints it. */
+export function printJson(io: Io, value: unknown): 0 {
+  writeLine(io.stdout, JSON.stringify(value, null, 2));
+  return 0;
+}
+
+export function buildNumberOf(value: string | undefined): number {
+  const number = Number(value);
+  if (!value || !Number.isInteger(number) || number < 1) {
+    throw new InputError(
+      `Expected a build number (1, 2, 3, ...), not ${JSON.stringify(value ?? '')}.`,
+    );
+  }
+  return number;
+}
+
+/** Resolves after `ms`, or as soon as `signal` aborts. */
+export function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+    function done(): void {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+  });
 }

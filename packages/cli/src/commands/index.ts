@@ -1,13 +1,10 @@
 import { adminCommand } from './admin';
-import {
-  buildsCommand,
-  cancelCommand,
-  logsCommand,
-  reposCommand,
-  triggerCommand,
-} from './api-commands';
+import { buildsCommand, cancelCommand, logsCommand, triggerCommand } from './api-commands';
+import { artifactsCommand, buildCommand, retryCommand } from './build-commands';
 import type { Command } from './command';
+import { orgsCommand, runnersCommand, tokensCommand } from './manage';
 import { paramsCommand } from './params';
+import { reposCommand } from './repos';
 import { runCommand } from './run';
 import { serverCommand } from './server';
 import { testCommand } from './test-pipelines';
@@ -18,12 +15,18 @@ export const commands: readonly Command[] = [
   runCommand,
   verifyCommand,
   testCommand,
+  orgsCommand,
   reposCommand,
   buildsCommand,
+  buildCommand,
   logsCommand,
   triggerCommand,
   cancelCommand,
+  retryCommand,
+  artifactsCommand,
   paramsCommand,
+  tokensCommand,
+  runnersCommand,
   adminCommand,
   serverCommand,
 ];

@@ -3,7 +3,7 @@ import { helpOption, parseCommandArgs } from '../args';
 import { renderTable } from '../api/table';
 import { writeLine, type ExitCode, type Io } from '../io';
 import { parseParamArgs, readParamFile } from '../local/params';
-import { clientOf, environmentHelp } from './api-support';
+import { clientOf, environmentHelp, orgOf } from './api-support';
 import type { Command } from './command';
 
 const help = `Usage: gibbon params [list] --org ORG [--json]
@@ -33,12 +33,6 @@ const options = {
   'from-file': { type: 'string' },
   json: { type: 'boolean' },
 } as const;
-
-function orgOf(value: string | undefined, env: NodeJS.ProcessEnv): string {
-  const org = value ?? env.GIBBON_REPO?.split('/')[0];
-  if (!org) throw new InputError('Name the organisation with --org ORG (or set GIBBON_REPO).');
-  return org;
-}
 
 async function run(argv: string[], io: Io): Promise<ExitCode> {
   const { values, positionals } = parseCommandArgs(argv, options);

@@ -1,0 +1,188 @@
+import { createWriteStream } from 'node:fs';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { Build } from '@gibbon/contracts';
+import { InputError, isTerminalBuildStatus } from '@gibbon/contracts/core';
+import { helpOption, parseCommandArgs } from '../args';
+import type { GibbonClient } from '../api/client';
+import { repoRefOf, type RepoRef } from '../api/config';
+import { buildDetail } from '../api/format';
+import { printable, renderTable } from '../api/table';
+import { writeLine, type ExitCode, type Io } from '../io';
+import { buildNumberOf, clientOf, environmentHelp, printJson, sleep } from './api-support';
+import type { Command } from './command';
+
+/** Exit 0 for a successful build, 1 for one that ended any other way. */
+export function exitCodeOf(build: Build): ExitCode {
+  return build.status === 'success' ? 0 : 1;
+}
+
+/**
+ * Prints the build's status line as it changes and resolves with the build once it has ended
+ * (checked every 2 s), or as it is when Ctrl-C stops the wait.
+ */
+export async function waitForEnd(
+  client: GibbonClient,
+  io: Io,
+  repo: RepoRef,
+  build: Build,
+): Promise<Build> {
+  let last = build;
+  while (!isTerminalBuildStatus(last.status) && !io.signal.aborted) {
+    await sleep(2_000, io.signal);
+    if (io.signal.aborted) break;
+    const now = await client.getBuild(repo, last.number);
+    if (now.status !== last.status) writeLine(io.stdout, buildDetail(now)[0]);
+    last = now;
+  }
+  return last;
+}
+
+/** The build, each job with its status, exit code and message. */
+function jobLines(build: Build): string[] {
+  const head = buildDetail(build).slice(0, build.message ? 2 : 1);
+  const jobs = renderTable(
+    ['JOB', 'STATUS', 'EXIT', 'MESSAGE'],
+    build.jobs.map((job) => [
+      job.id,
+      job.status,
+      job.exitCode === null ? '-' : String(job.exitCode),
+      printable(job.message ?? ''),
+    ]),
+  ).map((line) => `  ${line}`);
+  const subject = printable((build.git.message ?? '').split('\n')[0]!);
+  const git = build.git.commit
+    ? `  commit ${build.git.commit.slice(0, 12)} ${subject}`.trimEnd()
+    : '  commit: not known until a runner checks the branch out';
+  return [...head, git, ...(build.jobs.length ? jobs : ['  (no jobs yet)'])];
+}
+
+const buildHelp = `Usage: gibbon build BUILD [--repo ORG/REPO] [--wait] [--json]
+
+Shows build number BUILD: its status and commit, and each job with its status, exit code and
+message. With --wait, follows it until it ends and exits 0 if it succeeded, 1 otherwise.
+
+Options:
+  --repo ORG/REPO   the repository (default: GIBBON_REPO)
+  --wait            wait for the build to end; the exit status is the build's
+  --json            print the API's JSON
+  -h, --help        show this help
+
+${environmentHelp}`;
+
+export const buildCommand: Command = {
+  name: 'build',
+  summary: 'Show one build with its jobs (--wait to follow it to the end)',
+  help: buildHelp,
+  async run(argv, io) {
+    const { values, positionals } = parseCommandArgs(argv, {
+      ...helpOption,
+      repo: { type: 'string' },
+      wait: { type: 'boolean' },
+      json: { type: 'boolean' },
+    });
+    if (values.help) return (writeLine(io.stdout, buildHelp), 0);
+    if (positionals.length !== 1)
+      throw new InputError('Usage: gibbon build BUILD [--repo ORG/REPO]');
+    const repo = repoRefOf(values.repo, io.env);
+    const client = clientOf(io);
+    let build = await client.getBuild(repo, buildNumberOf(positionals[0]));
+    if (values.wait) build = await waitForEnd(client, io, repo, build);
+    if (values.json) printJson(io, build);
+    else for (const line of jobLines(build)) writeLine(io.stdout, line);
+    return values.wait ? exitCodeOf(build) : 0;
+  },
+};
+
+const retryHelp = `Usage: gibbon retry BUILD [--repo ORG/REPO] [--wait] [--json]
+
+Queues a new build of the same commit and parameters as build number BUILD and prints it.
+
+Options:
+  --repo ORG/REPO   the repository (default: GIBBON_REPO)
+  --wait            wait for the new build to end; the exit status is the build's
+  --json            print the API's JSON
+  -h, --help        show this help
+
+${environmentHelp}`;
+
+export const retryCommand: Command = {
+  name: 'retry',
+  summary: 'Build the same commit again as a new build',
+  help: retryHelp,
+  async run(argv, io) {
+    const { values, positionals } = parseCommandArgs(argv, {
+      ...helpOption,
+      repo: { type: 'string' },
+      wait: { type: 'boolean' },
+      json: { type: 'boolean' },
+    });
+    if (values.help) return (writeLine(io.stdout, retryHelp), 0);
+    if (positionals.length !== 1)
+      throw new InputError('Usage: gibbon retry BUILD [--repo ORG/REPO]');
+    const repo = repoRefOf(values.repo, io.env);
+    const client = clientOf(io);
+    let build = await client.retryBuild(repo, buildNumberOf(positionals[0]));
+    if (!values.json) writeLine(io.stdout, buildDetail(build)[0]);
+    if (values.wait) build = await waitForEnd(client, io, repo, build);
+    if (values.json) printJson(io, build);
+    return values.wait ? exitCodeOf(build) : 0;
+  },
+};
+
+const artifactsHelp = `Usage: gibbon artifacts BUILD [--repo ORG/REPO] [--json]
+       gibbon artifacts BUILD download ID [-o FILE]
+       gibbon artifacts BUILD extract ID [-o FOLDER]
+
+Lists the artifacts of build number BUILD, downloads one as its tar.gz (default ID.tar.gz), or
+extracts it into a folder (default ID/).
+
+Options:
+  --repo ORG/REPO   the repository (default: GIBBON_REPO)
+  -o, --output P    where to write the file or the folder
+  --json            print the API's JSON (list)
+  -h, --help        show this help
+
+${environmentHelp}`;
+
+export const artifactsCommand: Command = {
+  name: 'artifacts',
+  summary: 'List, download and extract the artifacts of a build',
+  help: artifactsHelp,
+  async run(argv, io) {
+    const { values, positionals } = parseCommandArgs(argv, {
+      ...helpOption,
+      repo: { type: 'string' },
+      output: { type: 'string', short: 'o' },
+      json: { type: 'boolean' },
+    });
+    if (values.help) return (writeLine(io.stdout, artifactsHelp), 0);
+    const [buildArg, action = 'list', id, ...extra] = positionals;
+    const number = buildNumberOf(buildArg);
+    const repo = repoRefOf(values.repo, io.env);
+    const client = clientOf(io);
+    if (action === 'list' && id === undefined) {
+      const list = await client.listArtifacts(repo, number);
+      if (values.json) return printJson(io, list);
+      const rows = list.items.map((item) => [item.id, String(item.size), item.createdAt]);
+      for (const line of renderTable(['ID', 'BYTES', 'CREATED'], rows)) writeLine(io.stdout, line);
+      return 0;
+    }
+    if ((action !== 'download' && action !== 'extract') || !id || extra.length > 0) {
+      throw new InputError('Usage: gibbon artifacts BUILD [download|extract ID] [-o PATH]');
+    }
+    const body = Readable.fromWeb(await client.artifact(repo, number, id));
+    if (action === 'download') {
+      const file = values.output ?? `${id}.tar.gz`;
+      await pipeline(body, createWriteStream(file, { flags: 'wx' }));
+      writeLine(io.stdout, `Wrote artifact ${id} of build ${number} to ${file}`);
+      return 0;
+    }
+    // The archive reader refuses entries that would land outside the folder (`..`, links).
+    const { extractArchive } = await import('@gibbon/storage');
+    const folder = values.output ?? id;
+    const summary = await extractArchive(body, folder);
+    writeLine(io.stdout, `Extracted ${summary.entries} entries of artifact ${id} into ${folder}/`);
+    return 0;
+  },
+};
