@@ -46,8 +46,9 @@ export class ClaimsService {
 
   /**
    * Gives back a claim that never reached its runner (it hung up while the claim was made):
-   * the build is queued again at once, and the claim does not count towards the lease-loss
-   * limit.
+   * the build is queued again at once. The lease was never renewed, so it never counts as a
+   * lost runner (the limit of two); it does count as one of the five hand-overs a build gets
+   * before it is given up (`LeaseSweeper`).
    */
   async release(buildId: string, leaseId: string): Promise<void> {
     const released = await this.store.transaction(async ({ leases, builds }) => {
