@@ -53,7 +53,9 @@ function jobLines(build: Build): string[] {
   const subject = printable((build.git.message ?? '').split('\n')[0]!);
   const git = build.git.commit
     ? `  commit ${build.git.commit.slice(0, 12)} ${subject}`.trimEnd()
-    : '  commit: not known until a runner checks the branch out';
+    : isTerminalBuildStatus(build.status)
+      ? '  commit: none (the build ended before a checkout)'
+      : '  commit: not known until a runner checks the branch out';
   return [...head, git, ...(build.jobs.length ? jobs : ['  (no jobs yet)'])];
 }
 
