@@ -24,7 +24,7 @@ function callSignal(signal: AbortSignal | undefined, timeoutSeconds = CALL_TIMEO
  */
 export class RunnerApiClient implements RunnerApi {
   private readonly runnerApi: GeneratedClient;
-  readonly wording: AnswerWording;
+  private readonly wording: AnswerWording;
 
   constructor(
     private readonly serverUrl: string,
