@@ -355,7 +355,7 @@ export interface paths {
         };
         /**
          * A job's log as text
-         * @description The masked log text stored so far. With `follow=true` the answer streams until the job ends (or at once ends when it already has). The job id `_script` reads the build script's own log (checkout and compile errors, output outside jobs); followed, it streams until the build ends.
+         * @description The masked log text stored so far. With `follow=true` the answer streams until the job ends (or at once ends when it already has). The job id `_script` reads the build script's own log (checkout and compile errors, output outside jobs); followed, it streams until the build ends. `offset` resumes a log: the answer is the same text from that byte on, so a client that counts the bytes it received and asks again with that count gets each byte exactly once (an offset past the end of an ended log is an empty answer). A followed answer that ends normally ends with the job; one cut short (the server stopping, a lost connection) ends without the chunked answer's last chunk, and the client resumes with `offset`. A re-queued build's logs start over: offsets count in the log as it is stored now.
          */
         get: operations["getJobLog"];
         put?: never;
@@ -1736,6 +1736,8 @@ export interface operations {
             query?: {
                 /** @description Keep the answer open and stream new log text until the job ends (for `_script`, until the build ends). */
                 follow?: boolean;
+                /** @description The byte of the masked log text the answer starts at (UTF-8 bytes, not characters; the bytes an earlier answer of the same log sent). Past the end of an ended log the answer is empty; followed, it waits for the log to grow that far. */
+                offset?: number;
             };
             header?: never;
             path: {

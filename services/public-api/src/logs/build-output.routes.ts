@@ -6,11 +6,13 @@ import type { Services } from '../services';
 import { pathParam } from '../http/mappers';
 import { sendStream } from '../http/send-stream';
 import { buildNumberOf } from '../builds';
+import { FollowCutShortError } from './log-offset';
 
 /**
  * A job's log (text, or followed until the job ends), the build script's own log under
  * `_script` (every build has one, possibly empty), and a build's artifacts. Logs are streamed
- * from storage a chunk at a time, as fast as the client reads (`LogReader`).
+ * from storage a chunk at a time, as fast as the client reads (`LogReader`), from the byte
+ * `offset` on (the validator made it an integer ≥ 0).
  */
 export function buildOutputRoutes(services: Services): Router {
   const router = Router();
@@ -23,6 +25,7 @@ export function buildOutputRoutes(services: Services): Router {
     const build = await buildOf(req);
     const jobId = pathParam(req, 'jobId');
     const follow = (req.query.follow as unknown) === true || req.query.follow === 'true';
+    const offset = Number(req.query.offset ?? 0);
     const declared = jobId === SCRIPT_LOG_ID || build.jobs.some((job) => job.id === jobId);
     if (!declared && (!follow || build.finishedAt !== null)) {
       throw new NotFoundError(`Build #${build.number} has no job "${jobId}".`);
@@ -32,12 +35,18 @@ export function buildOutputRoutes(services: Services): Router {
     const hangUp = new AbortController();
     res.on('close', () => hangUp.abort());
     if (!follow) {
-      await sendStream(res, logReader.read(build, jobId, hangUp.signal));
+      await sendStream(res, logReader.read(build, jobId, hangUp.signal, offset));
       return;
     }
     res.setHeader('cache-control', 'no-cache');
     res.flushHeaders();
-    await sendStream(res, logReader.follow(build, jobId, hangUp.signal));
+    try {
+      await sendStream(res, logReader.follow(build, jobId, hangUp.signal, offset));
+    } catch (error) {
+      if (!(error instanceof FollowCutShortError)) throw error;
+      // Expected at every stop: the cut connection is the answer, not a failure to log.
+      res.destroy();
+    }
   });
 
   router.get(`${base}/artifacts`, async (req, res) => {

@@ -4,6 +4,7 @@ import type { BlobStore } from '@gibbon/storage';
 import type { Build } from '../builds';
 import type { BuildHub } from '../events';
 import type { Store } from '../store';
+import { FollowCutShortError, SkippedBytes } from './log-offset';
 
 /** Index rows fetched at a time: a log of many small chunks is listed page by page too. */
 const indexPageRows = 100;
@@ -30,6 +31,11 @@ const readAheadBytes = 64 * 1024;
  * about the build (notes: a runner that stopped responding and the re-queue), which no
  * runner's chunk can carry; a follower that sees a new note starts over with the chunks of
  * the run that replaced the lost one (their numbers start again at 0).
+ *
+ * `offset` drops that many bytes from the start of the answer, so a client resumes where it
+ * was cut off. Chunks wholly before it are counted by their stored size, never read. A follow
+ * cut short by public-api stopping fails with `FollowCutShortError` rather than ending, so
+ * only a job that ended ends the answer.
  */
 export class LogReader {
   constructor(
@@ -38,18 +44,19 @@ export class LogReader {
     private readonly hub: BuildHub,
   ) {}
 
-  read(build: Build, jobId: string, signal: AbortSignal): Readable {
-    return pullStream(this.whole(build.id, jobId, signal));
+  read(build: Build, jobId: string, signal: AbortSignal, offset = 0): Readable {
+    return pullStream(this.whole(build.id, jobId, signal, new SkippedBytes(offset)));
   }
 
-  follow(build: Build, jobId: string, signal: AbortSignal): Readable {
-    return pullStream(this.followed(build, jobId, signal));
+  follow(build: Build, jobId: string, signal: AbortSignal, offset = 0): Readable {
+    return pullStream(this.followed(build, jobId, signal, new SkippedBytes(offset)));
   }
 
   private async *followed(
     build: Build,
     jobId: string,
     signal: AbortSignal,
+    skip: SkippedBytes,
   ): AsyncGenerator<Buffer, void> {
     let wake: (() => void) | undefined;
     let woken = false;
@@ -71,14 +78,15 @@ export class LogReader {
       while (!signal.aborted && !this.hub.closed) {
         woken = false;
         const ended = await this.hasEnded(build.id, jobId);
-        const notes = yield* this.notesFrom(build.id, jobId, notesSent);
+        const notes = yield* this.notesFrom(build.id, jobId, notesSent, skip);
         if (notes > notesSent) next = 0;
         notesSent = notes;
-        next = yield* this.contiguousFrom(build.id, jobId, next, signal);
+        next = yield* this.contiguousFrom(build.id, jobId, next, signal, skip);
         if (ended) return;
         if (!woken) await new Promise<void>((resolve) => (wake = resolve));
         wake = undefined;
       }
+      if (!signal.aborted) throw new FollowCutShortError();
     } finally {
       offLog();
       offStatus();
@@ -87,9 +95,9 @@ export class LogReader {
     }
   }
 
-  private async *whole(buildId: string, jobId: string, signal: AbortSignal) {
-    yield* this.notesFrom(buildId, jobId, 0);
-    yield* this.contiguousFrom(buildId, jobId, 0, signal);
+  private async *whole(buildId: string, jobId: string, signal: AbortSignal, skip: SkippedBytes) {
+    yield* this.notesFrom(buildId, jobId, 0, skip);
+    yield* this.contiguousFrom(buildId, jobId, 0, signal, skip);
   }
 
   /** Yields the build's notes from the `sent`-th on (in `_script` only); returns how many there are. */
@@ -97,10 +105,14 @@ export class LogReader {
     buildId: string,
     jobId: string,
     sent: number,
+    skip: SkippedBytes,
   ): AsyncGenerator<Buffer, number> {
     if (jobId !== SCRIPT_LOG_ID) return sent;
     const notes = await this.store.buildNotes.list(buildId);
-    for (const note of notes.slice(sent)) yield Buffer.from(`${note.text}\n`, 'utf8');
+    for (const note of notes.slice(sent)) {
+      const rest = skip.rest(Buffer.from(`${note.text}\n`, 'utf8'));
+      if (rest.length > 0) yield rest;
+    }
     return notes.length;
   }
 
@@ -110,13 +122,16 @@ export class LogReader {
     jobId: string,
     next: number,
     signal: AbortSignal,
+    skip: SkippedBytes,
   ): AsyncGenerator<Buffer, number> {
     for (;;) {
       const page = await this.store.logChunks.list(buildId, jobId, next, indexPageRows);
       for (const chunk of page) {
         if (Number(chunk.seq) !== next || signal.aborted) return next;
-        // Delegating to the object stream: stopping this generator destroys that stream.
-        yield* (await this.blobs.get(chunk.storage_key)) as AsyncIterable<Buffer>;
+        if (!skip.skipsWhole(Number(chunk.size))) {
+          // Stopping this generator stops `from`, which destroys the object stream.
+          yield* skip.from((await this.blobs.get(chunk.storage_key)) as AsyncIterable<Buffer>);
+        }
         next += 1;
       }
       if (page.length < indexPageRows) return next;
