@@ -6,6 +6,11 @@ import { fileURLToPath } from 'node:url';
 
 export const cliRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const builtCli = join(cliRoot, 'dist', 'main.js');
+/**
+ * An installed copy (`npm install -g` of the packed CLI, scripts/pack.mjs) has no src/: only
+ * dist/ can run, and the workspace packages are bundled inside it, built with it.
+ */
+export const isInstalledCopy = !existsSync(join(cliRoot, 'src'));
 /** The workspace packages the built CLI loads from their own dist/. */
 const workspaceDeps = ['contracts', 'sdk', 'storage', 'engine'];
 

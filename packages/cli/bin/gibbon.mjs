@@ -2,14 +2,15 @@
 // The gibbon launcher: runs the built CLI (dist/) when it is up to date, otherwise the
 // TypeScript sources through tsx with the `@gibbon/source` condition, so workspace packages
 // resolve to their sources too and a fresh clone (or an edit since the last build) works
-// without a build step.
+// without a build step. An installed copy (no src/) always runs dist/.
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { builtCli, cliRoot, staleBuilds } from './built-cli.mjs';
+import { builtCli, cliRoot, isInstalledCopy, staleBuilds } from './built-cli.mjs';
 
-const useBuilt = !process.env.GIBBON_CLI_FROM_SOURCE && staleBuilds().length === 0;
+const useBuilt =
+  isInstalledCopy || (!process.env.GIBBON_CLI_FROM_SOURCE && staleBuilds().length === 0);
 
 if (useBuilt) {
   await import(pathToFileURL(builtCli).href);

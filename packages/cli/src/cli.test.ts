@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { runCli } from './cli';
 import { commands } from './commands';
@@ -42,6 +44,17 @@ describe('gibbon --help', () => {
     const unknown = io();
     expect(await runCli(['deploy'], unknown.io)).toBe(2);
     expect(unknown.stderr()).toContain('gibbon: unknown command "deploy".');
+  });
+
+  it('prints the version of its package.json for --version and -v', async () => {
+    const { version } = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as {
+      version: string;
+    };
+    for (const flag of ['--version', '-v']) {
+      const run = io();
+      expect(await runCli([flag], run.io)).toBe(0);
+      expect(run.stdout()).toBe(`${version}\n`);
+    }
   });
 
   it('prints a domain error as one line and exits 2', async () => {

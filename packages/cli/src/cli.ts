@@ -1,6 +1,7 @@
 import { GibbonError } from '@gibbon/contracts/core';
 import { commands } from './commands';
 import { messageOf, writeLine, type ExitCode, type Io } from './io';
+import { cliVersion } from './version';
 
 function usage(): string {
   const width = Math.max(...commands.map((command) => command.name.length));
@@ -13,7 +14,8 @@ function usage(): string {
     'Commands:',
     ...list,
     '',
-    'Run `gibbon <command> --help` for the options of a command.',
+    'Run `gibbon <command> --help` for the options of a command; `gibbon --version` prints the',
+    "CLI's version.",
     '',
     'Exit status: 0 success, 1 the build or check failed, 2 an error (bad usage, bad script,',
     'Docker or the server unreachable).',
@@ -30,6 +32,10 @@ export async function runCli(argv: string[], io: Io): Promise<ExitCode> {
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     writeLine(name === undefined ? io.stderr : io.stdout, usage());
     return name === undefined ? 2 : 0;
+  }
+  if (name === '--version' || name === '-v') {
+    writeLine(io.stdout, cliVersion());
+    return 0;
   }
   const command = commands.find((candidate) => candidate.name === name);
   if (!command) {
