@@ -4,5 +4,7 @@ export declare const cliRoot: string;
 export declare const builtCli: string;
 /** No src/ beside bin/: an installed copy, which runs dist/ and never the sources. */
 export declare const isInstalledCopy: boolean;
+/** The workspace packages the CLI loads (folder names under packages/). */
+export declare const workspaceDeps: string[];
 /** The packages (this one and the workspace ones it loads) whose dist/ is missing or stale. */
 export declare function staleBuilds(root?: string): string[];

@@ -11,8 +11,8 @@ export const builtCli = join(cliRoot, 'dist', 'main.js');
  * dist/ can run, and the workspace packages are bundled inside it, built with it.
  */
 export const isInstalledCopy = !existsSync(join(cliRoot, 'src'));
-/** The workspace packages the built CLI loads from their own dist/. */
-const workspaceDeps = ['contracts', 'sdk', 'storage', 'engine'];
+/** The workspace packages the built CLI loads from their own dist/ (and the packed CLI bundles). */
+export const workspaceDeps = ['contracts', 'sdk', 'storage', 'engine'];
 
 /**
  * The newest mtime of the TypeScript that a build compiles: tests (`*.test.ts`) and dot

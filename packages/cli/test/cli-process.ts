@@ -12,6 +12,8 @@ export interface CliResult {
 export interface CliOptions {
   cwd: string;
   env?: Record<string, string>;
+  /** The `gibbon` bin to start (an installed copy's); the workspace's bin/gibbon.mjs if unset. */
+  launcher?: string;
 }
 
 /** The CLI's environment in tests: the sources (not a stale dist/) and no bridge network. */
@@ -31,7 +33,7 @@ export function startCli(
   result: Promise<CliResult>;
   output: () => string;
 } {
-  const child = spawn(process.execPath, [launcher, ...args], {
+  const child = spawn(process.execPath, [options.launcher ?? launcher, ...args], {
     cwd: options.cwd,
     env: cliEnv(options.env),
     detached: true,
