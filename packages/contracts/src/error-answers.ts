@@ -14,16 +14,20 @@ import {
 export interface ErrorAnswer {
   readonly status: number;
   readonly body: ErrorBody;
+  /** Headers the answer must carry: `Allow` on a 405. */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 /**
- * An error of an HTTP library (express, its body parsers, express-openapi-validator): it names
- * the status it wants, and the validator adds the failing fields.
+ * An error of the HTTP layer (express, its body parsers, the request validator of
+ * `@gibbon/contracts/validation`): it names the status it wants, and the validator adds the
+ * failing fields.
  */
 interface StatusError {
   readonly status: number;
   readonly message: string;
   readonly errors?: readonly { path?: string; message?: string }[];
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 /** Whether `error` is a library's status error rather than a domain error. */
@@ -64,7 +68,13 @@ export function errorAnswerOf(error: unknown): ErrorAnswer {
   if (status === 404) {
     return answer(new NotFoundError('No such operation; see GET /v1/openapi.json.'));
   }
-  if (status === 405) return answer(new NotFoundError(`${error.message}.`), 405);
+  if (status === 405) {
+    const allow = error.headers?.Allow;
+    return {
+      ...answer(new NotFoundError(`${error.message}.`), 405),
+      ...(allow === undefined ? {} : { headers: { Allow: allow } }),
+    };
+  }
   if (status === 413) return answer(new PayloadTooLargeError(describeStatusError(error)));
   if (status === 415) return answer(new InputError(describeStatusError(error)), 415);
   if (status >= 400 && status < 500) return answer(new InputError(describeStatusError(error)));

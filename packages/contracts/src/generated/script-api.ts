@@ -262,6 +262,7 @@ export interface components {
             /** @description Files whose content hash keys the cache (e.g. `package-lock.json`). */
             key?: components["schemas"]["RelativePath"][];
         };
+        /** @description 8 to 128 lower-case hexadecimal digits. */
         CacheKey: string;
         ShellLine: string;
         /** @description A container job; exactly one of `script` and `command`. */

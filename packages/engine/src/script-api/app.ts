@@ -1,12 +1,11 @@
 import type { Express, Request, Response } from 'express';
 import express from 'express';
-import * as OpenApiValidator from 'express-openapi-validator';
 import type { ContainerJob, ScriptEvent } from '@gibbon/contracts';
+import { validateRequests } from '@gibbon/contracts/validation';
 import { authenticate, requireScope } from './auth';
 import type { BuildSession } from './build-session';
 import type { BuildStorage } from './build-storage';
 import type { ContainerJobService } from './container-jobs';
-import { deferSpecSchemaCompile } from './deferred-spec-check';
 import { errorHandler } from './errors';
 import { scriptApiDocument, scriptApiDocumentJson } from './script-api-document';
 import { cacheKeyOf, storageIdOf } from './storage-params';
@@ -25,35 +24,18 @@ export interface ScriptApiDeps {
 /** Action-job log batches and events are small; artifacts and caches are streamed, not parsed. */
 const JSON_LIMIT = '5mb';
 
-const validators = new Map<boolean, express.RequestHandler[]>();
-
-/** The validator's own document type; ours is the same OpenAPI 3.1 document, typed loosely. */
-type ValidatorApiSpec = Exclude<
-  Parameters<typeof OpenApiValidator.middleware>[0]['apiSpec'],
-  string
->;
+const validators = new Map<boolean, express.RequestHandler>();
 
 /**
- * The request (and optionally response) validator, one per process: it compiles the schema
- * of each operation on first use, so sharing it keeps that cost off every later build's start.
- * It holds no per-request state.
+ * The request (and optionally answer) validator, one per process: it compiles the schema of
+ * each operation on first use, so sharing it keeps that cost off every later build's start.
+ * It holds no per-request state. Streamed tar.gz bodies (artifacts, caches) pass it unread;
+ * their ids and keys are checked by storage-params.ts too.
  */
-function scriptApiValidator(validateResponses: boolean): express.RequestHandler[] {
+function scriptApiValidator(validateResponses: boolean): express.RequestHandler {
   let validator = validators.get(validateResponses);
   if (!validator) {
-    deferSpecSchemaCompile();
-    validator = OpenApiValidator.middleware({
-      // The document parsed once per process; a copy, as the validator may rewrite what it gets.
-      apiSpec: structuredClone(scriptApiDocument()) as unknown as ValidatorApiSpec,
-      validateRequests: true,
-      validateResponses,
-      validateSecurity: false,
-      // The document is checked against the OpenAPI 3.1 schema by the tests (redocly in
-      // contracts, the validator's own check in script-api-document.test.ts), not per process.
-      validateApiSpec: false,
-      // Streamed tar.gz bodies: their ids and keys are checked by storage-params.ts instead.
-      ignorePaths: /^\/v1\/(artifacts|caches)\//,
-    });
+    validator = validateRequests(scriptApiDocument(), { validateAnswers: validateResponses });
     validators.set(validateResponses, validator);
   }
   return validator;

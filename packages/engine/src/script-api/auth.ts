@@ -1,10 +1,7 @@
-import type { Request, RequestHandler } from 'express';
+import type { RequestHandler } from 'express';
 import { AuthenticationError, NotAllowedError } from '@gibbon/contracts/core';
+import { operationOf } from '@gibbon/contracts/validation';
 import type { ScriptTokenClaims, ScriptTokenKey } from './token';
-
-interface OpenApiAwareRequest extends Request {
-  openapi?: { schema?: { operationId?: string } };
-}
 
 /** Checks the bearer token (signature, expiry, `typ`, `sub`) on every call but the document. */
 export function authenticate(key: ScriptTokenKey): RequestHandler {
@@ -21,12 +18,12 @@ export function authenticate(key: ScriptTokenKey): RequestHandler {
 }
 
 /**
- * Checks that the token's scope holds the operation. The operationId comes from the OpenAPI
- * validator's match, or is given for routes the validator does not see (streamed bodies).
+ * Checks that the token's scope holds the operation. The operationId comes from the request
+ * validator's match, or is given by the route.
  */
 export function requireScope(operationId?: string): RequestHandler {
-  return (req: OpenApiAwareRequest, res, next) => {
-    const operation = operationId ?? req.openapi?.schema?.operationId;
+  return (_req, res, next) => {
+    const operation = operationId ?? operationOf(res)?.operationId;
     const claims = res.locals.claims as ScriptTokenClaims | undefined;
     if (!operation || !claims?.scope.includes(operation)) {
       throw new NotAllowedError(

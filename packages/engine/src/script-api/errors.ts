@@ -8,6 +8,7 @@ import { errorAnswerOf } from '@gibbon/contracts/core';
  */
 export const errorHandler: ErrorRequestHandler = (error: unknown, _req, res, next) => {
   if (res.headersSent) return next(error);
-  const { status, body } = errorAnswerOf(error);
+  const { status, body, headers } = errorAnswerOf(error);
+  res.set(headers ?? {});
   res.status(status).json(body);
 };

@@ -1,12 +1,12 @@
 import { NotFoundError, type OpenApiDocument } from '@gibbon/contracts';
-import express, { type Express, type Router } from 'express';
+import { validateRequests } from '@gibbon/contracts/validation';
+import express, { type Express, type RequestHandler, type Router } from 'express';
 import type { Logger } from '../logger';
 import type { Services } from '../services';
 import { authenticate } from './auth.middleware';
 import { jsonBody, textBody } from './body/body-parsers';
 import { defaultBodyTimeoutMs } from './http-server';
 import { errorHandler } from './error.middleware';
-import { openApiValidator } from './openapi-validator';
 import { OperationMatcher, operationsOf } from './operations';
 import { requestLog } from './request-log.middleware';
 import { healthRoutes } from './health.routes';
@@ -66,22 +66,11 @@ function isRunnerPath(path: string): boolean {
 }
 
 /**
- * One validator per document, as a router of its own: stacking two validators on one request
- * makes the second read the first's `req.openapi` against the wrong document, so each request
- * goes through exactly one of them.
+ * One validator per document: a request goes through exactly the one of the document its path
+ * belongs to, so a runner path is never refused as undocumented by the public document.
  */
-function validator(document: OpenApiDocument, deps: AppDeps): Router {
-  const router = express.Router();
-  router.use(
-    openApiValidator({
-      apiSpec: structuredClone(document) as never,
-      validateRequests: { allowUnknownQueryParameters: false },
-      validateResponses: deps.validateResponses === true,
-      validateSecurity: false,
-      validateFormats: true,
-    }),
-  );
-  return router;
+function validator(document: OpenApiDocument, deps: AppDeps): RequestHandler {
+  return validateRequests(document, { validateAnswers: deps.validateResponses === true });
 }
 
 /**

@@ -46,6 +46,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     // Refused before its body arrived (too large, too slow, no token): the connection ends with
     // the answer, in a way the client can still read it, and the rest of the body is bounded.
     if (hasBody(req) && !req.complete) lingerAfterAnswer(req, res);
+    res.set(answer.headers ?? {});
     res.status(answer.status).json(answer.body);
   };
 }
