@@ -17,6 +17,8 @@ export interface BuildWorld {
   ): Promise<Answer>;
   registerRunner(name: string): Promise<string>;
   claim(runnerToken: string, waitSeconds?: number): Promise<Answer & { claim?: Claim }>;
+  /** Triggers a build, claims it and declares one pending container job `jobId` in it. */
+  claimWithJob(runnerToken: string, jobId: string): Promise<Claim>;
   /** A runner call about the claimed build, with its build token and lease. */
   runner(
     claim: Claim,
@@ -66,6 +68,15 @@ export async function createBuildWorld(
         body: {},
       });
       return answer.status === 200 ? { ...answer, claim: answer.body as Claim } : answer;
+    },
+    async claimWithJob(runnerToken, jobId) {
+      await world.trigger();
+      const { claim } = await world.claim(runnerToken);
+      if (!claim) throw new Error('expected a claim');
+      await world.runner(claim, 'POST', '/events', {
+        body: { type: 'job.pending', jobId, kind: 'container', dependsOn: [], at: nowIso() },
+      });
+      return claim;
     },
     runner(claim, method, path, options = {}) {
       return app.call(method, `/v1/runner/builds/${claim.build.id}${path}`, {

@@ -18,15 +18,7 @@ describe.each(backends)('log offsets on $name', (backend) => {
   });
   afterAll(() => app.close());
 
-  async function claimWithJob(jobId: string): Promise<Claim> {
-    await world.trigger();
-    const { claim } = await world.claim(runner);
-    if (!claim) throw new Error('expected a claim');
-    await world.runner(claim, 'POST', '/events', {
-      body: { type: 'job.pending', jobId, kind: 'container', dependsOn: [], at: nowIso() },
-    });
-    return claim;
-  }
+  const claimWithJob = (jobId: string) => world.claimWithJob(runner, jobId);
   const chunk = (claim: Claim, jobId: string, seq: number, text: string) =>
     world.runner(claim, 'PUT', `/jobs/${jobId}/logs/${seq}`, {
       rawBody: text,
@@ -94,18 +86,13 @@ describe('a followed log when public-api stops', () => {
   it('is cut off, not ended, so a client cannot take the stop for the end of the job', async () => {
     const app = await startAppOn(backends[0]!);
     const world = await createBuildWorld(app);
-    const runner = await world.registerRunner('r');
-    await world.trigger();
-    const { claim } = await world.claim(runner);
-    await world.runner(claim!, 'POST', '/events', {
-      body: { type: 'job.pending', jobId: 'long', kind: 'container', dependsOn: [], at: nowIso() },
-    });
-    await world.runner(claim!, 'PUT', '/jobs/long/logs/0', {
+    const claim = await world.claimWithJob(await world.registerRunner('r'), 'long');
+    await world.runner(claim, 'PUT', '/jobs/long/logs/0', {
       rawBody: 'still running\n',
       headers: { 'content-type': 'text/plain' },
     });
     const response = await fetch(
-      `${app.baseUrl}/v1/orgs/acme/repos/web/builds/${claim!.build.number}/jobs/long/logs?follow=true`,
+      `${app.baseUrl}/v1/orgs/acme/repos/web/builds/${claim.build.number}/jobs/long/logs?follow=true`,
       { headers: { authorization: `Bearer ${app.adminToken}` } },
     );
     const body = response.body!;

@@ -98,15 +98,7 @@ describe('reading a large log back', () => {
   });
   afterAll(() => app.close());
 
-  async function claimWithJob(jobId: string): Promise<Claim> {
-    await world.trigger();
-    const { claim } = await world.claim(runner);
-    if (!claim) throw new Error('expected a claim');
-    await world.runner(claim, 'POST', '/events', {
-      body: { type: 'job.pending', jobId, kind: 'container', dependsOn: [], at: nowIso() },
-    });
-    return claim;
-  }
+  const claimWithJob = (jobId: string) => world.claimWithJob(runner, jobId);
 
   /** Stores `chunkCount` chunks of about 1 MiB through the log service; returns their digest. */
   async function writeLog(

@@ -252,17 +252,21 @@ export class GibbonClient {
     );
   }
 
-  /** The job's log text; with `follow`, a stream that stays open until the job ends. */
+  /**
+   * The job's log text from the byte `offset` on (of the masked text: a count of the bytes
+   * an earlier answer sent); with `follow`, a stream that stays open until the job ends.
+   */
   async jobLog(
     { org, repo }: RepoRef,
     number: number,
     jobId: string,
-    follow: boolean,
+    { follow, offset = 0 }: { follow: boolean; offset?: number },
   ): Promise<ReadableStream<Uint8Array>> {
+    const query = { ...(follow ? { follow } : {}), ...(offset > 0 ? { offset } : {}) };
     const body = await this.answer(
       `Reading the log of job ${jobId} of build ${number}`,
       this.api.GET('/v1/orgs/{org}/repos/{repo}/builds/{number}/jobs/{jobId}/logs', {
-        ...this.init({ path: { org, repo, number, jobId }, query: follow ? { follow } : {} }),
+        ...this.init({ path: { org, repo, number, jobId }, query }),
         parseAs: 'stream',
       }),
     );

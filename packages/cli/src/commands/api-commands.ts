@@ -14,6 +14,7 @@ import {
   sleep,
 } from './api-support';
 import { exitCodeOf, waitForEnd } from './build-commands';
+import { followLog, reconnectTimingOf } from './follow-log';
 import type { Command } from './command';
 
 const buildsHelp = `Usage: gibbon builds [--repo ORG/REPO] [--limit N] [--follow] [--json]
@@ -79,14 +80,25 @@ export const buildsCommand: Command = {
   },
 };
 
-const logsHelp = `Usage: gibbon logs BUILD JOB [--repo ORG/REPO] [-f]
+const logsHelp = `Usage: gibbon logs BUILD JOB [--repo ORG/REPO] [-f [--reconnect-for SECONDS]]
 
-Prints the log of job JOB of build number BUILD (secrets are masked by the server).
+Prints the log of job JOB of build number BUILD (secrets are masked by the server). The job
+\`_script\` is the build script's own log (checkout and compile errors, output outside jobs).
 
 Options:
-  --repo ORG/REPO   the repository (default: GIBBON_REPO)
-  -f, --follow      keep the log open and print new lines until the job ends
-  -h, --help        show this help
+  --repo ORG/REPO          the repository (default: GIBBON_REPO)
+  -f, --follow             keep the log open and print new lines until the job ends (exit 0
+                           once the server ends the log: its last line was printed), or until
+                           Ctrl-C. When the connection breaks or the server restarts, it
+                           reconnects (after 0.5 s, doubling to 5 s between tries) and goes on
+                           from the byte after the last one printed: no line is lost or
+                           printed twice. It says so on stderr, once when it loses the server
+                           and once when it is back. A 4xx answer (no such build or job, a
+                           token that may not read it) is not retried, nor a server that was
+                           never reached (check GIBBON_SERVER_URL).
+  --reconnect-for SECONDS  how long -f waits for a lost server before it gives up (exit 2,
+                           with what to do next); default 60, 0 gives up at once
+  -h, --help               show this help
 
 ${environment}`;
 
@@ -99,21 +111,25 @@ export const logsCommand: Command = {
       ...helpOption,
       repo: { type: 'string' },
       follow: { type: 'boolean', short: 'f' },
+      'reconnect-for': { type: 'string' },
     });
     if (values.help) return (writeLine(io.stdout, logsHelp), 0);
     if (positionals.length !== 2)
       throw new InputError('Usage: gibbon logs BUILD JOB [--repo ORG/REPO] [-f]');
     const number = buildNumberOf(positionals[0]);
-    const stream = await clientOf(io).jobLog(
-      repoRefOf(values.repo, io.env),
-      number,
-      positionals[1]!,
-      values.follow ?? false,
-    );
+    const jobId = positionals[1]!;
+    const repo = repoRefOf(values.repo, io.env);
+    const client = clientOf(io);
+    if (values.follow) {
+      const timing = reconnectTimingOf(values['reconnect-for']);
+      const open = (offset: number) => client.jobLog(repo, number, jobId, { follow: true, offset });
+      return followLog(open, io, timing, `the log of job ${jobId} of build ${number}`);
+    }
+    const stream = await client.jobLog(repo, number, jobId, { follow: false });
     try {
       for await (const chunk of stream) io.stdout.write(chunk);
     } catch (error) {
-      // Ctrl-C ends `logs -f` like `tail -f`; any other broken stream is an error.
+      // Ctrl-C cuts the printing short; any other broken answer is an error.
       if (!io.signal.aborted) throw error;
     }
     return 0;
