@@ -1,5 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { InputError } from '@gibbon/contracts/core';
+import { InputError } from '@gibbon/contracts';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 

@@ -1,4 +1,4 @@
-import { GibbonError } from '@gibbon/contracts/core';
+import { GibbonError } from '@gibbon/contracts';
 import { commands } from './commands';
 import { messageOf, writeLine, type ExitCode, type Io } from './io';
 import { cliVersion } from './version';

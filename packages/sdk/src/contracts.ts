@@ -1,9 +1,8 @@
 /**
  * The SDK's one door to @gibbon/contracts for values (types are imported directly). The SDK is
- * bundled into every build script, and the contracts index also carries zod schemas and the
- * YAML document loader, which esbuild cannot drop from a script that the runtime entry
- * `require`s (a 1.1 MB bundle, ~100 ms more start-up). Values therefore come from the light
- * `@gibbon/contracts/core` entry, and the generated client from `@gibbon/contracts/clients`.
+ * bundled into every build script, so it takes values only from the contracts' light main
+ * entry (no zod, no document loader, no file access) and the generated client from
+ * `@gibbon/contracts/clients`: the bundle stays small and a script starts fast.
  */
 export {
   ARTIFACT_ID_PATTERN,
@@ -19,9 +18,9 @@ export {
   PayloadTooLargeError,
   UnavailableError,
   UnprocessableError,
-} from '@gibbon/contracts/core';
+} from '@gibbon/contracts';
 export type { ErrorCode, GibbonError, ParamValue } from '@gibbon/contracts';
-// The generated Script API client and the reading of its answers (an entry as light as core).
+// The generated Script API client and the reading of its answers (an entry as light as the main one).
 export {
   answerOf,
   createScriptApiClient,

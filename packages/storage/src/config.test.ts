@@ -1,7 +1,7 @@
 import { InputError } from '@gibbon/contracts';
 import { blobStoreConfigFromEnv, createBlobStore } from './config';
 import { LocalDiskBlobStore } from './local-disk/local-disk-blob-store';
-import { S3BlobStore } from './s3/s3-blob-store';
+import { S3BlobStore } from './s3';
 
 const dataDir = '/var/lib/gibbon';
 
@@ -59,9 +59,11 @@ describe('blobStoreConfigFromEnv', () => {
 });
 
 describe('createBlobStore', () => {
-  it('builds the store the configuration names', () => {
-    expect(createBlobStore({ kind: 'file', root: '/tmp/x' })).toBeInstanceOf(LocalDiskBlobStore);
-    const s3 = createBlobStore({ kind: 's3', bucket: 'b', region: 'us-east-1' });
+  it('builds the store the configuration names', async () => {
+    expect(await createBlobStore({ kind: 'file', root: '/tmp/x' })).toBeInstanceOf(
+      LocalDiskBlobStore,
+    );
+    const s3 = await createBlobStore({ kind: 's3', bucket: 'b', region: 'us-east-1' });
     expect(s3).toBeInstanceOf(S3BlobStore);
     void s3.close();
   });

@@ -3,7 +3,6 @@ import { InputError } from '@gibbon/contracts';
 import type { BlobStore } from './blob-store';
 import { LocalDiskBlobStore } from './local-disk/local-disk-blob-store';
 import type { LocalDiskBlobStoreOptions } from './local-disk/local-disk-blob-store';
-import { S3BlobStore } from './s3/s3-blob-store';
 import type { S3BlobStoreOptions } from './s3/s3-blob-store';
 
 export interface FileStorageConfig extends LocalDiskBlobStoreOptions {
@@ -67,19 +66,23 @@ function checkEndpoint(endpoint: string): void {
   }
 }
 
-/** Constructs the configured store; call `open()` on it before use (or use `openBlobStore`). */
-export function createBlobStore(config: BlobStoreConfig): BlobStore {
+/**
+ * Constructs the configured store; call `open()` on it before use (or use `openBlobStore`).
+ * The S3 store's entry (and the AWS SDK with it) loads only when S3 is the configured kind.
+ */
+export async function createBlobStore(config: BlobStoreConfig): Promise<BlobStore> {
   switch (config.kind) {
     case 'file':
       return new LocalDiskBlobStore(config);
-    case 's3':
+    case 's3': {
+      const { S3BlobStore } = await import('@gibbon/storage/s3');
       return new S3BlobStore(config);
+    }
   }
 }
 
-/** Constructs and opens the configured store; a store that fails to open is closed again. */
 export async function openBlobStore(config: BlobStoreConfig): Promise<BlobStore> {
-  const store = createBlobStore(config);
+  const store = await createBlobStore(config);
   try {
     await store.open();
     return store;

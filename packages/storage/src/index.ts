@@ -23,7 +23,6 @@ export {
 export type { BuildRef, JobRef, RepoRef } from './keys';
 export { LocalDiskBlobStore } from './local-disk/local-disk-blob-store';
 export type { LocalDiskBlobStoreOptions } from './local-disk/local-disk-blob-store';
-export { S3BlobStore } from './s3/s3-blob-store';
 export type { S3BlobStoreOptions } from './s3/s3-blob-store';
 export { blobStoreConfigFromEnv, createBlobStore, openBlobStore } from './config';
 export type { BlobStoreConfig, FileStorageConfig, S3StorageConfig } from './config';

@@ -32,3 +32,4 @@ export type {
   WebhookEventName,
   WebhookExample,
 } from './github-webhooks';
+export { packagesLoadedByRequiring } from './packages-loaded';

@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { loadOpenApiDocument } from '@gibbon/contracts';
+import { loadOpenApiDocument } from '@gibbon/contracts/documents';
 import { openBlobStore, type BlobStore, type BlobStoreConfig } from '@gibbon/storage';
 import { ensureAdminToken } from './tokens';
 import type { Config, StorageConfig } from './config';

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadOpenApiDocument } from '@gibbon/contracts';
+import { loadOpenApiDocument } from '@gibbon/contracts/documents';
 import type { MasterKeyRing } from '../src/crypto/master-key-ring';
 import { openDatabase, type GibbonDatabase } from '../src/db/database';
 import { createApp } from '../src/http/app';

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { loadOpenApiDocument } from '@gibbon/contracts';
+import { loadOpenApiDocument } from '@gibbon/contracts/documents';
 import { githubDelivery } from '@gibbon/test-kit';
 import { MasterKeyRing } from '../src/crypto/master-key-ring';
 import { masterKeyFromEnvironment } from '../src/crypto/master-key-stores';

@@ -30,7 +30,7 @@ import {
   type AnswerWording,
   type PublicApiClient,
 } from '@gibbon/contracts/clients';
-import { UnprocessableError } from '@gibbon/contracts/core';
+import { UnprocessableError } from '@gibbon/contracts';
 import type { RepoRef, ServerConfig } from './config';
 
 /**

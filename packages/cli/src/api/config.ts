@@ -1,4 +1,4 @@
-import { InputError } from '@gibbon/contracts/core';
+import { InputError } from '@gibbon/contracts';
 
 /** Where the API client talks to and with which token (spec section 9). */
 export interface ServerConfig {

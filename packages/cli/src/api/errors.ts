@@ -1,4 +1,4 @@
-import { errorOfAnswer, type GibbonError } from '@gibbon/contracts/core';
+import { errorOfAnswer, type GibbonError } from '@gibbon/contracts';
 
 /** The domain error of a non-2xx answer (`errorOfAnswer`, the one mapping of every client). */
 export async function errorOfResponse(response: Response, what: string): Promise<GibbonError> {

@@ -1,5 +1,5 @@
 import type { KeyStatus, MasterKeyRotation, SigningKeyRotation } from '@gibbon/contracts';
-import { InputError } from '@gibbon/contracts/core';
+import { InputError } from '@gibbon/contracts';
 import { helpOption, parseCommandArgs } from '../args';
 import { renderTable } from '../api/table';
 import { writeLine, type ExitCode, type Io } from '../io';

@@ -1,5 +1,5 @@
 import type { Build } from '@gibbon/contracts';
-import { InputError } from '@gibbon/contracts/core';
+import { InputError } from '@gibbon/contracts';
 import { helpOption, parseCommandArgs } from '../args';
 import { GibbonClient } from '../api/client';
 import { repoRefOf } from '../api/config';

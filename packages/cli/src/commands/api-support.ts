@@ -1,4 +1,4 @@
-import { InputError } from '@gibbon/contracts/core';
+import { InputError } from '@gibbon/contracts';
 import { GibbonClient } from '../api/client';
 import { serverConfigFrom } from '../api/config';
 import { writeLine, type Io } from '../io';

@@ -2,7 +2,7 @@ import { createWriteStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Build } from '@gibbon/contracts';
-import { InputError, isTerminalBuildStatus } from '@gibbon/contracts/core';
+import { InputError, isTerminalBuildStatus } from '@gibbon/contracts';
 import { helpOption, parseCommandArgs } from '../args';
 import type { GibbonClient } from '../api/client';
 import { repoRefOf, type RepoRef } from '../api/config';

@@ -1,4 +1,4 @@
-import { InputError, UnavailableError } from '@gibbon/contracts/core';
+import { InputError, UnavailableError } from '@gibbon/contracts';
 import { messageOf, writeLine, type ExitCode, type Io } from '../io';
 import { sleep } from './api-support';
 

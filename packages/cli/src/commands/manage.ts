@@ -1,5 +1,5 @@
 import type { Label } from '@gibbon/contracts';
-import { InputError } from '@gibbon/contracts/core';
+import { InputError } from '@gibbon/contracts';
 import { helpOption, parseCommandArgs } from '../args';
 import { renderTable } from '../api/table';
 import { writeLine, type ExitCode } from '../io';

@@ -1,4 +1,4 @@
-import { InputError } from '@gibbon/contracts/core';
+import { InputError } from '@gibbon/contracts';
 import { helpOption, parseCommandArgs } from '../args';
 import { renderTable } from '../api/table';
 import { writeLine, type ExitCode, type Io } from '../io';

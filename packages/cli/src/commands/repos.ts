@@ -1,4 +1,4 @@
-import { InputError } from '@gibbon/contracts/core';
+import { InputError } from '@gibbon/contracts';
 import { helpOption, parseCommandArgs } from '../args';
 import { repoRefOf } from '../api/config';
 import { renderTable } from '../api/table';

@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { InputError, UnprocessableError } from '@gibbon/contracts/core';
+import { InputError, UnprocessableError } from '@gibbon/contracts';
 import { helpOption, parseCommandArgs } from '../args';
 import { writeLine, type ExitCode, type Io } from '../io';
 import {

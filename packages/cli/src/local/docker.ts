@@ -1,5 +1,5 @@
 import type Docker from 'dockerode';
-import { UnprocessableError } from '@gibbon/contracts/core';
+import { UnprocessableError } from '@gibbon/contracts';
 
 /**
  * dockerode, loaded when a command first talks to Docker: with its gRPC and SSH dependencies

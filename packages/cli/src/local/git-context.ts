@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import type { BuildContext } from '@gibbon/contracts';
-import { InputError, SLUG_PATTERN } from '@gibbon/contracts/core';
+import { InputError, SLUG_PATTERN } from '@gibbon/contracts';
 import { gitOutput, listOf } from './git';
 
 export interface GitContextOptions {

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { InputError, PARAM_NAME_PATTERN } from '@gibbon/contracts/core';
+import { InputError, PARAM_NAME_PATTERN } from '@gibbon/contracts';
 
 function checkedName(name: string, where: string): string {
   if (!PARAM_NAME_PATTERN.test(name)) {

@@ -1,6 +1,6 @@
 import { chmod, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { UnprocessableError } from '@gibbon/contracts/core';
+import { UnprocessableError } from '@gibbon/contracts';
 import { prepareScriptSandbox, sandboxRemedy, type ScriptSandbox } from '@gibbon/engine';
 
 const WITHOUT = 'or run without --sandbox';

@@ -5,7 +5,7 @@
  */
 import { readdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { InputError } from '@gibbon/contracts/core';
+import { InputError } from '@gibbon/contracts';
 
 async function testsUnder(folder: string): Promise<string[]> {
   const entries = await readdir(folder, { withFileTypes: true });

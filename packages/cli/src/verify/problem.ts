@@ -1,4 +1,4 @@
-import { UnprocessableError } from '@gibbon/contracts/core';
+import { UnprocessableError } from '@gibbon/contracts';
 
 /** Where in the build file a problem is: 1-based line and column. */
 export interface Position {

@@ -1,4 +1,4 @@
-import { InputError } from '@gibbon/contracts/core';
+import { InputError } from '@gibbon/contracts';
 import type { JobNetwork } from './types';
 
 const networks: readonly JobNetwork[] = ['bridge', 'host', 'none'];

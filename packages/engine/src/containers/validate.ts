@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import { InputError } from '@gibbon/contracts/core';
+import { InputError } from '@gibbon/contracts';
 import type { ContainerJobSpec } from './types';
 
 const envName = /^[A-Za-z_][A-Za-z0-9_]*$/;

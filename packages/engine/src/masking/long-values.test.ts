@@ -1,4 +1,4 @@
-import { UnprocessableError } from '@gibbon/contracts/core';
+import { UnprocessableError } from '@gibbon/contracts';
 import { LineMasker } from './line-masker';
 import { MASK, MAX_PATTERN_CHARS, Masker, SHORT_PATTERN_MAX } from './masker';
 import { MaskingStream } from './masking-stream';

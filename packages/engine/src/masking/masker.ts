@@ -1,4 +1,4 @@
-import { UnprocessableError } from '@gibbon/contracts/core';
+import { UnprocessableError } from '@gibbon/contracts';
 import { findMatches, replaceMatches, type Match } from './find-matches';
 import { LongPattern } from './partial-match';
 import { MIN_SECRET_LENGTH, patternsOf } from './patterns';

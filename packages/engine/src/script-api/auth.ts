@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import { AuthenticationError, NotAllowedError } from '@gibbon/contracts/core';
+import { AuthenticationError, NotAllowedError } from '@gibbon/contracts';
 import { operationOf } from '@gibbon/contracts/validation';
 import type { ScriptTokenClaims, ScriptTokenKey } from './token';
 

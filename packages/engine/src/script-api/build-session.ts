@@ -1,5 +1,5 @@
 import type { BuildContext, JobKind, JobStatus, ScriptEvent } from '@gibbon/contracts';
-import { isTerminalJobStatus, NotFoundError, UnprocessableError } from '@gibbon/contracts/core';
+import { isTerminalJobStatus, NotFoundError, UnprocessableError } from '@gibbon/contracts';
 import { JobLog } from '../logs/job-log';
 import type { LogSink } from '../logs/log-sink';
 import type { Masker } from '../masking/masker';

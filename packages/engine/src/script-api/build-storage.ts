@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { StoredArtifact, StoredCache } from '@gibbon/contracts';
-import { ConflictError, NotAllowedError, NotFoundError } from '@gibbon/contracts/core';
+import { ConflictError, NotAllowedError, NotFoundError } from '@gibbon/contracts';
 import { artifactKey, cacheKey, type BlobStore, type BuildRef } from '@gibbon/storage';
 
 import { UNKEYED_CACHE as UNKEYED, UNTRUSTED_CACHE_READ } from './storage-job-files';

@@ -1,6 +1,6 @@
 import { realpath } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { InputError } from '@gibbon/contracts/core';
+import { InputError } from '@gibbon/contracts';
 
 function inside(root: string, path: string): boolean {
   const rel = relative(root, path);

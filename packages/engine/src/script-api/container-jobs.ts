@@ -1,6 +1,6 @@
 import { anySignal } from '../abort/any-signal';
 import type { ContainerJob, JobRunResult } from '@gibbon/contracts';
-import { ConflictError, InputError, UnprocessableError } from '@gibbon/contracts/core';
+import { ConflictError, InputError, UnprocessableError } from '@gibbon/contracts';
 import type { ContainerBackend } from '../containers/backend';
 import { runContainerJob } from '../containers/run-container-job';
 import type { ContainerJobResult, ContainerJobSpec, JobNetwork } from '../containers/types';

@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler } from 'express';
-import { errorAnswerOf } from '@gibbon/contracts/core';
+import { errorAnswerOf } from '@gibbon/contracts';
 
 /**
  * The one error middleware of the Script API: the answer `errorAnswerOf` gives, the same helper

@@ -1,6 +1,6 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { BuildContext } from '@gibbon/contracts';
-import { errorBodyOf, httpStatusOf } from '@gibbon/contracts/core';
+import { errorBodyOf, httpStatusOf } from '@gibbon/contracts';
 import type * as AppModule from './app';
 import type { BlobStore, BuildRef } from '@gibbon/storage';
 import type { ContainerBackend } from '../containers/backend';

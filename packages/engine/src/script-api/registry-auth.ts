@@ -1,4 +1,4 @@
-import { InputError, NotFoundError } from '@gibbon/contracts/core';
+import { InputError, NotFoundError } from '@gibbon/contracts';
 import type { BuildSession } from './build-session';
 
 /** Credentials for pulling one image, in the shape dockerode's `authconfig` takes. */

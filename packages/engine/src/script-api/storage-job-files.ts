@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import type { ContainerJob } from '@gibbon/contracts';
-import { hiddenFilesWarning, InputError, NotFoundError } from '@gibbon/contracts/core';
+import { hiddenFilesWarning, InputError, NotFoundError } from '@gibbon/contracts';
 import {
   artifactKey,
   cacheKey,

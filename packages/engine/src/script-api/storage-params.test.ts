@@ -1,4 +1,4 @@
-import { ARTIFACT_ID_PATTERN } from '@gibbon/contracts/core';
+import { ARTIFACT_ID_PATTERN } from '@gibbon/contracts';
 import { scriptApiDocument } from './script-api-document';
 import { CACHE_KEY_PATTERN } from './storage-params';
 

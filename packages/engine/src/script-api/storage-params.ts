@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import { ARTIFACT_ID_PATTERN, InputError } from '@gibbon/contracts/core';
+import { ARTIFACT_ID_PATTERN, InputError } from '@gibbon/contracts';
 
 /** The `CacheKey` schema of the Script API document (a test holds the two equal). */
 export const CACHE_KEY_PATTERN = /^[0-9a-f]{8,128}$/;

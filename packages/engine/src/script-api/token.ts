@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import jwt from 'jsonwebtoken';
-import { AuthenticationError } from '@gibbon/contracts/core';
+import { AuthenticationError } from '@gibbon/contracts';
 
 /** What a verified Script API token says. */
 export interface ScriptTokenClaims {

@@ -1,7 +1,7 @@
 import { cp, mkdir, mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { UnprocessableError } from '@gibbon/contracts/core';
+import { UnprocessableError } from '@gibbon/contracts';
 import { compileBuildScript } from './compile';
 
 /** Stands for the runner's machine; `root`, the checkout, lies inside it. */

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, realpath, rename, rm } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative } from 'node:path';
 import { build, version as esbuildVersion, type Plugin } from 'esbuild';
-import { UnprocessableError } from '@gibbon/contracts/core';
+import { UnprocessableError } from '@gibbon/contracts';
 import { inputsUnchanged, uncoveredInputs, writeInputList } from './bundle-inputs';
 import { bundledPackageFolders, scriptFingerprint } from './fingerprint';
 import { packageFolder } from './package-folder';

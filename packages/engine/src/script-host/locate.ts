@@ -1,6 +1,6 @@
 import { lstat, realpath } from 'node:fs/promises';
 import { join, relative, isAbsolute } from 'node:path';
-import { UnprocessableError } from '@gibbon/contracts/core';
+import { UnprocessableError } from '@gibbon/contracts';
 
 /** How a build file is run: compiled and executed, or read as a list of container jobs. */
 export type BuildFileKind = 'typescript' | 'javascript' | 'declarative';

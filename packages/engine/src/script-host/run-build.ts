@@ -2,7 +2,7 @@ import { anySignal } from '../abort/any-signal';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BuildContext } from '@gibbon/contracts';
-import { SCRIPT_LOG_ID } from '@gibbon/contracts/core';
+import { SCRIPT_LOG_ID } from '@gibbon/contracts';
 import type { BlobStore } from '@gibbon/storage';
 import type { ContainerBackend } from '../containers/backend';
 import type { JobNetwork } from '../containers/types';

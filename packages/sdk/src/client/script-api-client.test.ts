@@ -1,10 +1,6 @@
 import { Readable } from 'node:stream';
-import {
-  AuthenticationError,
-  InputError,
-  UnprocessableError,
-  loadOpenApiDocument,
-} from '@gibbon/contracts';
+import { AuthenticationError, InputError, UnprocessableError } from '@gibbon/contracts';
+import { loadOpenApiDocument } from '@gibbon/contracts/documents';
 import { testContext } from '../../test/context';
 import { ScriptApiStandIn, openApiDocument, sendJson } from '../../test/script-api-server';
 import { readApiConfig } from './config';

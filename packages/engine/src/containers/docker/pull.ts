@@ -1,5 +1,5 @@
 import type Docker from 'dockerode';
-import { UnprocessableError } from '@gibbon/contracts/core';
+import { UnprocessableError } from '@gibbon/contracts';
 import type { JobLog } from '../../logs/job-log';
 import type { ContainerJobSpec } from '../types';
 
