@@ -20,6 +20,9 @@ module.exports = {
     ],
   },
   moduleFileExtensions: ['ts', 'js', 'json'],
+  // A relative dynamic import names the built file (`await import('./app.js')`, as node needs
+  // in dist/); in the sources that is the .ts file of the same name.
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testTimeout: 30_000,
   // Suites start real servers, child processes and Docker streams, and each closes its own. If
   // one ever leaks a handle, the run must still end with its results rather than hang CI until

@@ -1,7 +1,7 @@
 import { errorAnswerOf } from './error-answers';
 import { ConflictError } from './errors';
 
-/** An error as express-openapi-validator and body-parser raise them: a status on an Error. */
+/** An error as the request validator and body-parser raise them: a status on an Error. */
 function statusError(status: number, message: string, errors?: object[]): Error {
   return Object.assign(new Error(message), { status, ...(errors ? { errors } : {}) });
 }

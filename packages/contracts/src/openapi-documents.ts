@@ -1,4 +1,7 @@
 import { resolve } from 'node:path';
+import { documentJson as publicApiJson } from './generated/public-api.document';
+import { documentJson as runnerApiJson } from './generated/runner-api.document';
+import { documentJson as scriptApiJson } from './generated/script-api.document';
 
 /** The three HTTP contracts of Gibbon CI, as files in this package's `openapi/` folder. */
 export type OpenApiDocumentName = 'public-api' | 'runner-api' | 'script-api';
@@ -29,30 +32,21 @@ export function openApiDocumentPath(name: OpenApiDocumentName): string {
 
 /**
  * Each document as JSON text, generated from its YAML by `pnpm generate` (a test fails when it
- * is stale): JSON.parse takes about a millisecond where parsing the YAML took ~0.1 s. Loaded on
- * first use, so a process that needs one document never reads the others.
+ * is stale): JSON.parse takes about a millisecond where parsing the YAML took ~0.1 s.
  */
-const documentJson: Record<OpenApiDocumentName, () => string> = {
-  /* eslint-disable @typescript-eslint/no-require-imports -- one generated module per document, loaded lazily. */
-  'public-api': () =>
-    (require('./generated/public-api.document') as typeof import('./generated/public-api.document'))
-      .documentJson,
-  'runner-api': () =>
-    (require('./generated/runner-api.document') as typeof import('./generated/runner-api.document'))
-      .documentJson,
-  'script-api': () =>
-    (require('./generated/script-api.document') as typeof import('./generated/script-api.document'))
-      .documentJson,
-  /* eslint-enable @typescript-eslint/no-require-imports */
+const documentJson: Record<OpenApiDocumentName, string> = {
+  'public-api': publicApiJson,
+  'runner-api': runnerApiJson,
+  'script-api': scriptApiJson,
 };
 
 /**
- * The parsed document, for express-openapi-validator and for serving `GET /v1/openapi.json`.
+ * The parsed document, for the request validator and for serving `GET /v1/openapi.json`.
  * Each call returns a fresh object, so callers may change it (e.g. set `servers`) without
  * affecting one another.
  */
 export function loadOpenApiDocument(name: OpenApiDocumentName): OpenApiDocument {
-  const parsed: unknown = JSON.parse(documentJson[name]());
+  const parsed: unknown = JSON.parse(documentJson[name]);
   if (!isOpenApiDocument(parsed)) {
     throw new TypeError(`${openApiDocumentPath(name)} is not an OpenAPI 3.1 document.`);
   }

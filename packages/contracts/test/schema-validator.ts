@@ -1,11 +1,10 @@
 /**
- * Validates values against the component schemas of one OpenAPI 3.1 document with Ajv's
- * JSON Schema 2020-12 dialect (the dialect of OpenAPI 3.1 schemas), as the services'
- * express-openapi-validator does.
+ * Validates values against the component schemas of one OpenAPI 3.1 document with the servers'
+ * own schema compiler (`src/validation/schema-compiler.ts`, answers mode: nothing coerced or
+ * filled in), so a test checks a value exactly as a server checks an answer.
  */
-import Ajv2020 from 'ajv/dist/2020';
-import addFormats from 'ajv-formats';
 import type { OpenApiDocument } from '../src/openapi-documents';
+import { SchemaCompiler } from '../src/validation/schema-compiler';
 
 export interface SchemaVerdict {
   valid: boolean;
@@ -15,14 +14,16 @@ export interface SchemaVerdict {
 export type SchemaValidator = (schemaName: string, value: unknown) => SchemaVerdict;
 
 export function schemaValidatorFor(document: OpenApiDocument): SchemaValidator {
-  // strict: false lets OpenAPI's own keywords (discriminator, x-*) pass as annotations.
-  const ajv = new Ajv2020({ strict: false, allErrors: true });
-  addFormats(ajv);
-  ajv.addSchema({ $id: 'doc', components: document.components ?? {} });
+  const compiler = new SchemaCompiler(document);
   return (schemaName, value) => {
-    const validate = ajv.getSchema(`doc#/components/schemas/${schemaName}`);
-    if (!validate) throw new Error(`${document.info.title} has no schema ${schemaName}`);
+    if (document.components?.schemas?.[schemaName] === undefined) {
+      throw new Error(`${document.info.title} has no schema ${schemaName}`);
+    }
+    const validate = compiler.compile('answer', { $ref: `#/components/schemas/${schemaName}` });
     const valid = validate(value) === true;
-    return { valid, errors: ajv.errorsText(validate.errors) };
+    const errors = (validate.errors ?? [])
+      .map((error) => `${error.instancePath} ${error.message ?? error.keyword}`)
+      .join(', ');
+    return { valid, errors };
   };
 }

@@ -1,7 +1,7 @@
 /**
- * `@gibbon/engine/locate`: finding a checkout's build file and reading declarative build files,
- * with positions. It loads YAML and nothing else of the engine (no express, no dockerode, no
- * esbuild), so `gibbon verify` and editors' tooling start fast.
+ * `@gibbon/engine/locate`: finding a checkout's build file. It loads nothing else of the engine
+ * (no YAML, no express, no dockerode, no esbuild), so `gibbon verify` and editors' tooling start
+ * fast. Declarative build files are read through `@gibbon/engine/declarative`.
  */
 export {
   BUILD_FILE_ORDER,
@@ -9,13 +9,3 @@ export {
   type BuildFile,
   type BuildFileKind,
 } from './script-host/locate';
-export {
-  describeProblem,
-  MONKEYCI_FIELD_NAMES,
-  parseDeclarative,
-  sdkFieldName,
-  type DeclarativeParse,
-  type DeclarativeProblem,
-  type DeclaredJob,
-  type SourcePosition,
-} from './script-host/declarative-parse';

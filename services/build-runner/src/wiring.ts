@@ -36,8 +36,8 @@ export async function createRunnerService(
 ): Promise<RunnerService> {
   const docker = new Docker();
   await pingDocker(docker);
-  // The Script API's validator is slow to prepare; doing it now keeps it off the first build.
-  preloadScriptApi();
+  // Loading express and the request validator now keeps that off the first build.
+  await preloadScriptApi();
   const reaped = await reapContainers(docker, { runner: config.runnerId });
   if (reaped.length > 0)
     logger.log('info', 'removed containers of an earlier run', { count: reaped.length });

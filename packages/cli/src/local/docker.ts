@@ -2,18 +2,12 @@ import type Docker from 'dockerode';
 import { UnprocessableError } from '@gibbon/contracts';
 
 /**
- * dockerode, loaded when a command first talks to Docker: with its gRPC and SSH dependencies
- * it takes ~0.1 s to load, and every command's module (this one is `gibbon run`'s) loads when
- * the CLI starts, `gibbon verify` and the API commands included.
+ * A dockerode client for the local engine: `DOCKER_HOST` when set, else the default socket.
+ * dockerode loads here, when a command first talks to Docker: with its gRPC and SSH
+ * dependencies it takes ~0.1 s, and every command's module loads when the CLI starts.
  */
-function dockerode(): typeof Docker {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- deliberately lazy, see above.
-  return require('dockerode') as typeof Docker;
-}
-
-/** A dockerode client for the local engine: `DOCKER_HOST` when set, else the default socket. */
-export function localDocker(env: NodeJS.ProcessEnv, timeoutMs?: number): Docker {
-  const Docker = dockerode();
+export async function localDocker(env: NodeJS.ProcessEnv, timeoutMs?: number): Promise<Docker> {
+  const { default: Docker } = await import('dockerode');
   const timeout = timeoutMs === undefined ? {} : { timeout: timeoutMs };
   if (env.DOCKER_HOST) return new Docker(timeout);
   return new Docker({ socketPath: '/var/run/docker.sock', ...timeout });
@@ -26,7 +20,7 @@ export function localDocker(env: NodeJS.ProcessEnv, timeoutMs?: number): Docker 
 export async function checkDocker(env: NodeJS.ProcessEnv): Promise<void> {
   const where = env.DOCKER_HOST ?? 'unix:///var/run/docker.sock';
   try {
-    await localDocker(env, 5_000).ping();
+    await (await localDocker(env, 5_000)).ping();
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
     throw new UnprocessableError(

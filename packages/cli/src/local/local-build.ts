@@ -60,7 +60,7 @@ export async function runLocalBuild(options: LocalBuildOptions): Promise<BuildOu
   const { workspace, env, reporter } = options;
   const network = jobNetworkOf(env);
   const runnerId = `gibbon-cli-${process.pid}-${Date.now().toString(36)}`;
-  const docker = localDocker(env);
+  const docker = await localDocker(env);
   const masker = new Masker();
   // A value given on the command line is a secret from the start, fetched or not.
   for (const value of Object.values(options.params)) masker.register(value);

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { describeProblem, parseDeclarative, type DeclaredJob } from '@gibbon/engine/locate';
+import type { DeclaredJob } from '@gibbon/engine/declarative';
 import { container, type ContainerSpec, type Job } from '@gibbon/sdk';
 import { located, ScriptProblems } from './problem';
 
@@ -30,6 +30,7 @@ function jobOf(job: DeclaredJob, file: string): Job {
  * `file:line:column`.
  */
 export async function loadDeclarative(path: string, file: string): Promise<Job[]> {
+  const { describeProblem, parseDeclarative } = await import('@gibbon/engine/declarative');
   const parsed = parseDeclarative(await readFile(path, 'utf8'), file);
   if (!parsed.ok) {
     const kind = parsed.problems.some((problem) => problem.kind === 'syntax') ? 'syntax' : 'schema';

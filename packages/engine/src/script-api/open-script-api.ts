@@ -8,13 +8,12 @@ import type { JobNetwork } from '../containers/types';
 import type { LogSink } from '../logs/log-sink';
 import type { Masker } from '../masking/masker';
 import { BuildSession, type ScriptEventListener } from './build-session';
-import type { BuildStorage } from './build-storage';
-import type * as BuildStorageModule from './build-storage';
+import { BuildStorage } from './build-storage';
 import { ContainerJobService } from './container-jobs';
 import type { JobFiles } from './job-files';
 import { scopeFor } from './operations';
 import type { ParamProvider } from './params';
-import type * as StorageJobFilesModule from './storage-job-files';
+import { StorageJobFiles } from './storage-job-files';
 import { startScriptApiServer, type ScriptApiListen } from './server';
 import { ScriptTokenKey } from './token';
 
@@ -60,39 +59,29 @@ export interface OpenScriptApi {
 }
 
 /**
- * Loaded on first use: express and the OpenAPI validator take a while to load, and callers
+ * Loaded on first use: express and the request validator take a while to load, and callers
  * that only locate or compile a build file (`gibbon verify`) never need them.
  */
-function appModule(): typeof AppModule {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- deliberately lazy, see above.
-  return require('./app') as typeof AppModule;
+function appModule(): Promise<typeof AppModule> {
+  return import('./app.js');
 }
 
 /**
  * Does now what a process's first build would otherwise do while it starts: loads express and
- * the request validator, parses the Script API document and starts the validator's own
- * preparation of it (which goes on in the background). A runner calls it once at start, and
- * `gibbon run` while it copies the working tree, so their first build starts as fast as the
- * ones after it. Optional and idempotent.
+ * the request validator and parses the Script API document. A runner calls it once at start,
+ * so its first build starts as fast as the ones after it. Optional and idempotent.
  */
-export function preloadScriptApi(): void {
-  appModule().prepareScriptApi();
+export async function preloadScriptApi(): Promise<void> {
+  (await appModule()).prepareScriptApi();
 }
 
-/**
- * The build's artifact and cache services over its BlobStore. `@gibbon/storage`'s entry brings
- * the AWS SDK (~0.1 s to load), so these load only for a build that has a store.
- */
+/** The build's artifact and cache services over its BlobStore. */
 function storageServices(
   store: BlobStore,
   buildRef: BuildRef,
   checkoutDir: string,
   trusted: boolean,
 ): { storage: BuildStorage; files: JobFiles } {
-  /* eslint-disable @typescript-eslint/no-require-imports -- deliberately lazy, see above. */
-  const { BuildStorage } = require('./build-storage') as typeof BuildStorageModule;
-  const { StorageJobFiles } = require('./storage-job-files') as typeof StorageJobFilesModule;
-  /* eslint-enable @typescript-eslint/no-require-imports */
   return {
     storage: new BuildStorage(store, buildRef, trusted),
     files: new StorageJobFiles(store, buildRef, checkoutDir, trusted),
@@ -101,20 +90,18 @@ function storageServices(
 
 /** Hands a request to the app, building it first if needed; a failure to build is a 500. */
 function lazyHandler(
-  buildApp: () => RequestListener,
+  buildApp: () => Promise<RequestListener>,
   req: IncomingMessage,
   res: ServerResponse,
 ): void {
-  let app: RequestListener;
-  try {
-    app = buildApp();
-  } catch (error) {
-    res.statusCode = httpStatusOf(error);
-    res.setHeader('content-type', 'application/json');
-    res.end(JSON.stringify(errorBodyOf(error)));
-    return;
-  }
-  app(req, res);
+  buildApp().then(
+    (app) => app(req, res),
+    (error: unknown) => {
+      res.statusCode = httpStatusOf(error);
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify(errorBodyOf(error)));
+    },
+  );
 }
 
 /**
@@ -147,15 +134,17 @@ export async function openScriptApi(options: OpenScriptApiOptions): Promise<Open
     ...(files ? { files } : {}),
   });
   const storage = stored?.storage;
-  let app: RequestListener | undefined;
-  const buildApp = (): RequestListener =>
-    (app ??= appModule().createScriptApiApp({
-      key,
-      session,
-      containerJobs,
-      validateResponses: options.validateResponses ?? false,
-      ...(storage ? { storage } : {}),
-    }));
+  let app: Promise<RequestListener> | undefined;
+  const buildApp = (): Promise<RequestListener> =>
+    (app ??= appModule().then(({ createScriptApiApp }) =>
+      createScriptApiApp({
+        key,
+        session,
+        containerJobs,
+        validateResponses: options.validateResponses ?? false,
+        ...(storage ? { storage } : {}),
+      }),
+    ));
   const server = await startScriptApiServer(
     (req, res) => lazyHandler(buildApp, req, res),
     options.listen,
@@ -166,11 +155,8 @@ export async function openScriptApi(options: OpenScriptApiOptions): Promise<Open
     token,
     session,
     prepare: () => {
-      try {
-        buildApp();
-      } catch {
-        // Reported by the first request, which builds it again.
-      }
+      // A failure is reported by the first request, which gets the same rejected promise.
+      buildApp().catch(() => undefined);
     },
     close: async () => {
       key.discard();

@@ -1,16 +1,7 @@
-import type * as Yaml from 'yaml';
+import * as Yaml from 'yaml';
 
 type Node = Yaml.Node;
 type LineCounter = Yaml.LineCounter;
-
-/**
- * The YAML parser, loaded on the first declarative file: the engine's entry (and so every
- * `gibbon run` and runner) imports this module, and most builds are TypeScript.
- */
-function yaml(): typeof Yaml {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- deliberately lazy, see above.
-  return require('yaml') as typeof Yaml;
-}
 
 /** Where in a build file something is: 1-based line and column. */
 export interface SourcePosition {
@@ -72,15 +63,15 @@ function problem(
 }
 
 function jobNodes(root: Node | null): Node[] | undefined {
-  if (yaml().isSeq(root)) return root.items as Node[];
-  const jobs = yaml().isMap(root) ? root.get('jobs', true) : undefined;
-  return yaml().isSeq(jobs) ? (jobs.items as Node[]) : undefined;
+  if (Yaml.isSeq(root)) return root.items as Node[];
+  const jobs = Yaml.isMap(root) ? root.get('jobs', true) : undefined;
+  return Yaml.isSeq(jobs) ? (jobs.items as Node[]) : undefined;
 }
 
 function declaredJob(node: Node, lines: LineCounter): DeclaredJob | DeclarativeProblem {
   const position = positionOf(node, lines);
   const value: unknown = node.toJSON();
-  if (!yaml().isMap(node) || typeof value !== 'object' || value === null || Array.isArray(value)) {
+  if (!Yaml.isMap(node) || typeof value !== 'object' || value === null || Array.isArray(value)) {
     return problem('structure', 'a job must be a mapping with id, image and script', position);
   }
   const { id, ...fields } = value as Record<string, unknown>;
@@ -93,7 +84,7 @@ function declaredJob(node: Node, lines: LineCounter): DeclaredJob | DeclarativeP
   for (const pair of node.items) {
     const key = pair.key as Node | null;
     const at = positionOf(key, lines);
-    if (yaml().isScalar(key) && at) fieldPositions[sdkFieldName(String(key.value))] = at;
+    if (Yaml.isScalar(key) && at) fieldPositions[sdkFieldName(String(key.value))] = at;
   }
   return { id, spec, ...(position ? { position } : {}), fieldPositions };
 }
@@ -105,7 +96,7 @@ function declaredJob(node: Node, lines: LineCounter): DeclaredJob | DeclarativeP
  * checked here; each job's fields are the SDK's `container()` to check. Never throws.
  */
 export function parseDeclarative(text: string, fileName: string): DeclarativeParse {
-  const { LineCounter, parseDocument } = yaml();
+  const { LineCounter, parseDocument } = Yaml;
   const lines = new LineCounter();
   const json = fileName.endsWith('.json');
   const document = parseDocument(text, {

@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UnprocessableError } from '@gibbon/contracts';
-import { describeProblem, parseDeclarative } from './declarative-parse';
 import type { BuildFile } from './locate';
 
 /**
@@ -12,6 +11,8 @@ import type { BuildFile } from './locate';
  * nothing in the file is ever code. The SDK checks every field with a message naming the job.
  */
 export async function declarativeModule(buildFile: BuildFile, folder: string): Promise<string> {
+  // The YAML parser loads with the first declarative file; scripts in TypeScript never need it.
+  const { describeProblem, parseDeclarative } = await import('./declarative-parse.js');
   const parsed = parseDeclarative(await readFile(buildFile.path, 'utf8'), buildFile.name);
   if (!parsed.ok) {
     const details = parsed.problems.map((problem) => describeProblem(buildFile.name, problem));

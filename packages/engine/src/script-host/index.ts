@@ -10,13 +10,3 @@ export {
 } from './script-process';
 export type { BuildVerdict } from './build-status';
 export type { ScriptUser } from './script-user';
-export {
-  describeProblem,
-  MONKEYCI_FIELD_NAMES,
-  parseDeclarative,
-  sdkFieldName,
-  type DeclarativeParse,
-  type DeclarativeProblem,
-  type DeclaredJob,
-  type SourcePosition,
-} from './declarative-parse';

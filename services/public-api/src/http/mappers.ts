@@ -5,7 +5,7 @@ import type { ParamSet, Repo } from '../domain';
 
 /**
  * Between the API's JSON and the services' records. Bodies reach the routes only after
- * express-openapi-validator checked them against the document, which is what makes the
+ * the request validator (`@gibbon/contracts/validation`) checked them against the document, which is what makes the
  * `bodyOf` cast sound.
  */
 export function bodyOf<T>(req: Request): T {
