@@ -1,4 +1,10 @@
-// @gibbon/sdk: what build scripts import. The runtime entry is the subpath `@gibbon/sdk/runtime`.
+/**
+ * `@gibbon/sdk`: what a build script imports: the job builders and their types, the job API's
+ * types, the graph checks and selection `gibbon verify` uses. What runs the script inside its
+ * process (the executor, the Script API client, the job API's implementation) is the runtime,
+ * `@gibbon/sdk/runtime`, which the engine's bundle entry calls; pipeline tests use
+ * `@gibbon/sdk/testing`.
+ */
 export type { BuildContext, BuildInfo, BuildSource, GitInfo, RepoInfo } from './context';
 export type {
   ActionFn,
@@ -20,11 +26,7 @@ export type {
 export { action, container, pipeline } from './jobs';
 export type { JobApi, ShOptions, ShResult } from './job-api/types';
 export { CommandFailedError } from './job-api/sh';
-export { MIN_MASK_LENGTH, ScriptJobApi, type ScriptJobApiDeps } from './job-api/script-job-api';
-export { BatchedJobLog, type LogSink } from './job-api/job-log';
 export { validateJobGraph, findCycle } from './graph';
 export { resolvePipeline } from './resolve';
 export { selectJobs, selectedJobIds } from './select';
-export * from './executor';
 export { SkipSignal, isSkipSignal } from './job-api/skip';
-export * from './client';

@@ -22,6 +22,12 @@ export {
   type RunBuildDeps,
 } from './runtime/run-build';
 
+// What runs a script, for the engine's bundle entry and for tests of the runtime itself.
+export * from './executor';
+export * from './client';
+export { MIN_MASK_LENGTH, ScriptJobApi, type ScriptJobApiDeps } from './job-api/script-job-api';
+export { BatchedJobLog, type LogSink } from './job-api/job-log';
+
 export type ScriptExitCode = 0 | 1 | 2;
 
 const exitCodes = { success: 0, failure: 1, canceled: 1, error: 2 } as const satisfies Record<
