@@ -1,6 +1,5 @@
 export * from './masking';
 export * from './logs';
 export * from './containers';
-export * from './script-api';
 export * from './script-host';
 export * from './sandbox';

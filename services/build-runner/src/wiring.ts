@@ -2,12 +2,8 @@ import { constants } from 'node:fs';
 import { access, chmod, readdir, rm, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import Docker from 'dockerode';
-import {
-  defaultContainerConfig,
-  DockerBackend,
-  preloadScriptApi,
-  reapContainers,
-} from '@gibbon/engine';
+import { defaultContainerConfig, DockerBackend, reapContainers } from '@gibbon/engine';
+import { preloadScriptApi } from '@gibbon/engine/script-api';
 import { openBlobStore, type BlobStore } from '@gibbon/storage';
 import { ConfigError, type RunnerConfig } from './config';
 import type { Logger } from './logger';

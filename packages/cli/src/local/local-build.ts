@@ -5,7 +5,6 @@ import { InputError } from '@gibbon/contracts';
 import {
   DockerBackend,
   Masker,
-  StaticParamProvider,
   defaultContainerConfig,
   reapContainers,
   runBuild,
@@ -13,6 +12,7 @@ import {
   type JobNetwork,
   type ScriptSandbox,
 } from '@gibbon/engine';
+import { StaticParamProvider } from '@gibbon/engine/script-api';
 import { LocalDiskBlobStore } from '@gibbon/storage';
 import { localDocker } from './docker';
 import type { RunReporter } from './reporters';

@@ -1,3 +1,8 @@
+/**
+ * `@gibbon/engine/script-api`: the Script API a build script talks to (spec section 3), served
+ * per build by `runBuild`. Callers of its own: a runner preloading it at start, and whoever gives a
+ * build its parameters (`ParamProvider`). Its express app and validator load on first use.
+ */
 export {
   openScriptApi,
   preloadScriptApi,

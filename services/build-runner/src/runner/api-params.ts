@@ -1,4 +1,4 @@
-import type { ParamProvider, ParamValue } from '@gibbon/engine';
+import type { ParamProvider, ParamValue } from '@gibbon/engine/script-api';
 import type { BuildApi } from '../runner-api/runner-api';
 
 /**
