@@ -67,3 +67,11 @@ export function isBuildStatus(value: unknown): value is BuildStatus {
 export function isJobStatus(value: unknown): value is JobStatus {
   return typeof value === 'string' && (JOB_STATUSES as readonly string[]).includes(value);
 }
+
+/**
+ * The one wording of a job's `timed_out`, whoever enforces the timeout: the runner for a
+ * container job (it stops the container), the script's executor for an action job.
+ */
+export function jobTimedOutMessage(timeoutSeconds: number): string {
+  return `The job timed out after ${timeoutSeconds} s.`;
+}

@@ -12,6 +12,7 @@ export {
   hiddenFilesWarning,
   InputError,
   JOB_ID_PATTERN,
+  jobTimedOutMessage,
   NotAllowedError,
   NotFoundError,
   PARAM_NAME_PATTERN,

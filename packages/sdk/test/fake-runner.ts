@@ -1,8 +1,10 @@
 /**
  * An explicit fake container backend for executor unit tests: each job's behaviour is scripted
  * per attempt, and the fake records what a real backend's caller could observe (start order,
- * how many containers ran at once, which signals aborted).
+ * how many containers ran at once, which signals aborted). Like the runner, it owns a container
+ * job's timeout: a run longer than the job's `timeout` is stopped and answered `timed_out`.
  */
+import { jobTimedOutMessage } from '../src/contracts';
 import type { ContainerJobRunner, ContainerRunResult } from '../src/executor';
 import type { ContainerJob } from '../src/jobs';
 
@@ -32,7 +34,15 @@ export class FakeContainerRunner implements ContainerJobRunner {
     this.running += 1;
     this.maxRunning = Math.max(this.maxRunning, this.running);
     try {
-      const aborted = await this.wait(run.ms ?? 5, signal);
+      const ms = run.ms ?? 5;
+      if (job.timeout !== undefined && ms > job.timeout * 1000) {
+        const stopped = await this.wait(job.timeout * 1000, signal);
+        if (!stopped) {
+          this.aborted.push(job.id);
+          return { status: 'timed_out', message: jobTimedOutMessage(job.timeout) };
+        }
+      }
+      const aborted = await this.wait(ms, signal);
       if (aborted) {
         this.aborted.push(job.id);
         return { status: 'canceled', message: 'container stopped' };

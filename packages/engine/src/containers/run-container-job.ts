@@ -1,3 +1,4 @@
+import { jobTimedOutMessage } from '@gibbon/contracts';
 import { anySignal } from '../abort/any-signal';
 import type { JobLog } from '../logs/job-log';
 import type { ContainerBackend, ContainerHandle } from './backend';
@@ -51,7 +52,7 @@ export async function runContainerJob(
   };
   const abortedEnd = (exitCode: number | null) =>
     timeout?.aborted
-      ? end('timed_out', exitCode, `Job timed out after ${spec.timeoutSeconds} s.`)
+      ? end('timed_out', exitCode, jobTimedOutMessage(spec.timeoutSeconds ?? 0))
       : end('canceled', exitCode, 'Job canceled.');
 
   let handle: ContainerHandle | undefined;

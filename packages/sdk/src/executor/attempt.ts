@@ -4,6 +4,7 @@
  * a job status.
  */
 import type { ActionJob, ContainerJob, Job } from '../jobs';
+import { jobTimedOutMessage } from '../contracts';
 import { isSkipSignal } from '../job-api/skip';
 import { messageOf } from '../message-of';
 import type { ContainerJobRunner, FinalJobStatus, JobApiFactory } from './types';
@@ -73,26 +74,26 @@ export async function runAttempt(
   const cancel = () => controller.abort(new Error('The build was canceled.'));
   deps.buildSignal.addEventListener('abort', cancel, { once: true });
   if (deps.buildSignal.aborted) cancel();
+  // One owner of a job's timeout: the runner times a container job (the job carries `timeout`,
+  // and the runner stops the container and answers `timed_out`); this timer, an action job.
   let timedOut = false;
+  const timeout = job.kind === 'action' ? job.timeout : undefined;
   const timer =
-    job.timeout === undefined
+    timeout === undefined
       ? undefined
       : setTimeout(() => {
           timedOut = true;
-          controller.abort(new Error(`The job timed out after ${job.timeout} s.`));
-        }, job.timeout * 1000);
+          controller.abort(new Error(jobTimedOutMessage(timeout)));
+        }, timeout * 1000);
   try {
     const outcome =
       job.kind === 'container'
         ? await runContainerJob(job, attempt, controller.signal, deps.backend)
         : await runActionJob(job, controller.signal, deps);
     if (outcome.status === 'success' || outcome.status === 'skipped') return outcome;
-    if (timedOut)
-      return {
-        ...outcome,
-        status: 'timed_out',
-        message: `The job timed out after ${job.timeout} s.`,
-      };
+    if (timedOut && timeout !== undefined) {
+      return { ...outcome, status: 'timed_out', message: jobTimedOutMessage(timeout) };
+    }
     if (deps.buildSignal.aborted)
       return { ...outcome, status: 'canceled', message: 'The build was canceled.' };
     return outcome;

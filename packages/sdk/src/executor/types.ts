@@ -23,8 +23,8 @@ export type ExecutedBuildStatus = 'success' | 'failure' | 'error' | 'canceled';
 export interface ContainerRunResult {
   /**
    * `failure`: the job's command exited non-zero; `error`: the infrastructure failed;
-   * `timed_out`: the runner stopped it at the job's `timeout` (the executor's own timer aborts
-   * `signal` at the same moment, so either side may notice first).
+   * `timed_out`: the runner stopped it at the job's `timeout`; the runner alone times a
+   * container job (the executor times only action jobs).
    */
   readonly status: 'success' | 'failure' | 'error' | 'canceled' | 'timed_out';
   readonly exitCode?: number;
@@ -34,10 +34,10 @@ export interface ContainerRunResult {
 /**
  * Runs container jobs. Lifecycle: the executor calls `runContainer` once per attempt (a retry
  * is a new call with the next `attempt` number), possibly for several jobs at once (up to
- * `maxParallel`); the promise settles when the container has ended and is gone. When `signal`
- * aborts (the build is canceled or the job timed out) the backend stops the container (grace,
- * then kill), removes it and resolves `canceled`; the executor decides whether that means
- * `canceled` or `timed_out`. A rejected promise counts as status `error` with its message.
+ * `maxParallel`); the promise settles when the container has ended and is gone. The runner
+ * enforces the job's `timeout` and answers `timed_out` with `jobTimedOutMessage`. When `signal`
+ * aborts (the build is canceled) the backend stops the container (grace, then kill), removes
+ * it and resolves `canceled`. A rejected promise counts as status `error` with its message.
  */
 export interface ContainerJobRunner {
   runContainer(
