@@ -1,5 +1,6 @@
 import { runCli } from './cli';
 import { writeLine } from './io';
+import { userCwd } from './user-cwd';
 
 // The first Ctrl-C (or SIGTERM) cancels cleanly: the build stops its jobs and removes their
 // containers. Another one a second or more later quits at once, for a cleanup that hangs; the
@@ -18,20 +19,11 @@ const onSignal = (): void => {
 process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
 
-/**
- * `pnpm gibbon ...` at the repository root runs this in packages/cli; pnpm keeps the folder
- * the user typed the command in as INIT_CWD, and that is the folder they mean.
- */
-function userCwd(): string {
-  const viaRootScript = process.env.npm_lifecycle_event === 'gibbon' && process.env.INIT_CWD;
-  return viaRootScript || process.cwd();
-}
-
 void runCli(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,
   env: process.env,
-  cwd: userCwd(),
+  cwd: userCwd(process.env, process.cwd()),
   signal: cancel.signal,
 }).then((code) => {
   process.exitCode = code;
