@@ -71,7 +71,7 @@ describe('gibbon verify', () => {
     expect(result.stderr).toMatch(/^\.gibbon\/build\.ts:3:\d+: error TS2\d+: .*string/m);
   }, 60_000);
 
-  it('reports a cycle, naming the jobs', async () => {
+  it('reports a cycle, naming the jobs, at the first job of it', async () => {
     const result = await verify({
       '.gibbon/build.ts': `import { container } from '@gibbon/sdk';
 export default [
@@ -81,17 +81,29 @@ export default [
 `,
     });
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('the jobs depend on each other in a cycle: a → b → a');
+    expect(result.stderr).toContain(
+      '.gibbon/build.ts:3:3: the job graph is invalid: the jobs depend on each other in a cycle: a → b → a',
+    );
   }, 60_000);
 
-  it('reports an unknown dependency', async () => {
+  it('reports an unknown dependency at the line of the job that has it', async () => {
     const result = await verify({
       '.gibbon/build.ts': `import { container } from '@gibbon/sdk';
-export default [container('a', { image: 'x', script: ['true'], dependsOn: ['build'] })];
+export default [
+  container('ok', { image: 'x', script: ['true'] }),
+  container("a", { image: 'x', script: ['true'], dependsOn: ['build'] }),
+  container(\`computed-\${1}\`, { image: 'x', script: ['true'], dependsOn: ['gone'] }),
+];
 `,
     });
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('job "a" depends on "build", which is not a job of this build');
+    expect(result.stderr).toContain(
+      '.gibbon/build.ts:4:3: the job graph is invalid: job "a" depends on "build", which is not a job of this build',
+    );
+    // A computed id has no literal to point at: the problem comes without a position.
+    expect(result.stderr).toContain(
+      '.gibbon/build.ts: the job graph is invalid: job "computed-1" depends on "gone"',
+    );
   }, 60_000);
 
   it('reports a script that throws while loading', async () => {
@@ -129,7 +141,9 @@ export default [container('a', { image: 'x', script: ['true'], dependsOn: ['buil
       '.monkeyci/build.yaml': '- id: test\n  image: x\n  script: [make]\n  depends-on: [compile]\n',
     });
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toContain('job "test" depends on "compile"');
+    expect(bad.stderr).toContain(
+      '.monkeyci/build.yaml:1:3: the job graph is invalid: job "test" depends on "compile"',
+    );
   }, 60_000);
 
   it('exits 2 when there is no build file, and verifies a folder that is not a checkout', async () => {

@@ -6,29 +6,45 @@
 import { JOB_ID_PATTERN, UnprocessableError } from './contracts';
 import type { Job } from './jobs';
 
-function idProblems(jobs: readonly Job[]): string[] {
-  return jobs
-    .filter((job) => typeof job.id !== 'string' || !JOB_ID_PATTERN.test(job.id))
-    .map(
-      (job) =>
-        `job id ${JSON.stringify(job.id)} is not valid (1–100 letters, digits, '_', '.', '-', starting with a letter or digit)`,
-    );
+/** One thing wrong with the job graph, and the job it is about (to point at its definition). */
+export interface GraphProblem {
+  readonly jobId?: string;
+  readonly message: string;
 }
 
-function duplicateProblems(jobs: readonly Job[]): string[] {
+/** The job graph's problems, all of them, in one error; `problems` lets a tool locate each. */
+export class JobGraphError extends UnprocessableError {
+  constructor(readonly problems: readonly GraphProblem[]) {
+    super(`The build's job graph is invalid: ${problems.map((each) => each.message).join('; ')}.`);
+  }
+}
+
+function idProblems(jobs: readonly Job[]): GraphProblem[] {
+  return jobs
+    .filter((job) => typeof job.id !== 'string' || !JOB_ID_PATTERN.test(job.id))
+    .map((job) => ({
+      ...(typeof job.id === 'string' ? { jobId: job.id } : {}),
+      message: `job id ${JSON.stringify(job.id)} is not valid (1–100 letters, digits, '_', '.', '-', starting with a letter or digit)`,
+    }));
+}
+
+function duplicateProblems(jobs: readonly Job[]): GraphProblem[] {
   const seen = new Map<string, number>();
   for (const job of jobs) seen.set(job.id, (seen.get(job.id) ?? 0) + 1);
   return [...seen]
     .filter(([, count]) => count > 1)
-    .map(([id, count]) => `job id "${id}" is used by ${count} jobs`);
+    .map(([id, count]) => ({ jobId: id, message: `job id "${id}" is used by ${count} jobs` }));
 }
 
-function unknownDependencyProblems(jobs: readonly Job[]): string[] {
+function unknownDependencyProblems(jobs: readonly Job[]): GraphProblem[] {
   const ids = new Set(jobs.map((job) => job.id));
   return jobs.flatMap((job) =>
     (job.dependsOn ?? [])
       .filter((dep) => !ids.has(dep))
-      .map((dep) => `job "${job.id}" depends on "${dep}", which is not a job of this build`),
+      .map((dep) => ({
+        jobId: job.id,
+        message: `job "${job.id}" depends on "${dep}", which is not a job of this build`,
+      })),
   );
 }
 
@@ -57,16 +73,19 @@ export function findCycle(jobs: readonly Job[]): string[] | undefined {
   return undefined;
 }
 
-/** Throws one `UnprocessableError` listing every problem of the job graph. */
+/** Throws one `JobGraphError` listing every problem of the job graph. */
 export function validateJobGraph(jobs: readonly Job[]): void {
-  const problems = [
+  const problems: GraphProblem[] = [
     ...idProblems(jobs),
     ...duplicateProblems(jobs),
     ...unknownDependencyProblems(jobs),
   ];
   // A cycle search over a graph with unknown or duplicate ids would only add noise.
   const cycle = problems.length === 0 ? findCycle(jobs) : undefined;
-  if (cycle) problems.push(`the jobs depend on each other in a cycle: ${cycle.join(' → ')}`);
+  if (cycle) {
+    const message = `the jobs depend on each other in a cycle: ${cycle.join(' → ')}`;
+    problems.push({ ...(cycle[0] === undefined ? {} : { jobId: cycle[0] }), message });
+  }
   if (problems.length === 0) return;
-  throw new UnprocessableError(`The build's job graph is invalid: ${problems.join('; ')}.`);
+  throw new JobGraphError(problems);
 }

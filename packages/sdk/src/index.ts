@@ -26,7 +26,7 @@ export type {
 export { action, container, pipeline } from './jobs';
 export type { JobApi, ShOptions, ShResult } from './job-api/types';
 export { CommandFailedError } from './job-api/sh';
-export { validateJobGraph, findCycle } from './graph';
+export { validateJobGraph, findCycle, JobGraphError, type GraphProblem } from './graph';
 export { resolvePipeline } from './resolve';
 export { selectJobs, selectedJobIds } from './select';
 export { SkipSignal, isSkipSignal } from './job-api/skip';

@@ -1,8 +1,9 @@
 import { realpath } from 'node:fs/promises';
 import type { BuildContext } from '@gibbon/contracts';
 import { locateBuildFile, type BuildFile } from '@gibbon/engine/locate';
-import { resolvePipeline, selectedJobIds, selectJobs, type Job } from '@gibbon/sdk';
+import { JobGraphError, resolvePipeline, selectedJobIds, selectJobs, type Job } from '@gibbon/sdk';
 import { loadDeclarative } from './declarative';
+import { locatedGraphProblems } from './job-positions';
 import { compileForVerify, evaluateScript } from './load-script';
 import { ScriptProblems } from './problem';
 import type { VerifiedJob } from './tree';
@@ -75,6 +76,9 @@ export async function verifyBuild(
     if (only) jobs = selectJobs(jobs, only);
   } catch (error) {
     if (error instanceof ScriptProblems) throw error;
+    if (error instanceof JobGraphError) {
+      throw new ScriptProblems('graph', await locatedGraphProblems(buildFile, error.problems));
+    }
     throw new ScriptProblems('graph', [`${buildFile.name}: ${(error as Error).message}`]);
   }
   const verified = await Promise.all(

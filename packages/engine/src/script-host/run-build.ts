@@ -277,7 +277,9 @@ async function runBuildAs(
       ? { status: 'failure' as const, message: String(diskFull.signal.reason) }
       : buildVerdict(api.session, exit, stoppedBy);
     const verdict = await withLimitsHit(stopped, cgroup, scriptLog);
-    if (verdict.message) scriptLog.system(verdict.message);
+    // The script prints its own verdict's message on its stderr, which is this log already.
+    const ownMessage = api.session.scriptVerdict()?.message;
+    if (verdict.message && verdict.message !== ownMessage) scriptLog.system(verdict.message);
     return { ...verdict, jobs: api.session.jobRecords() };
   } finally {
     guard?.stop();
