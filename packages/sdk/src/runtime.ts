@@ -63,7 +63,10 @@ export async function runScript(
     baseEnv: env,
     signal: options.signal ?? new AbortController().signal,
   });
-  if (outcome.message !== undefined) stderr(`gibbon: ${outcome.message}`);
+  // A job's error is in that job's log already; the build's message carries it on.
+  if (outcome.message !== undefined && outcome.erroredJobId === undefined) {
+    stderr(`gibbon: ${outcome.message}`);
+  }
   return exitCodes[outcome.status];
 }
 

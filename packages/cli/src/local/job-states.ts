@@ -59,6 +59,9 @@ const symbols: Record<JobStatus, string> = {
   timed_out: '⏱',
 };
 
+/** Longer reasons are in the job's log, printed just above; the progress line stays one line. */
+const MAX_REASON_IN_LINE = 80;
+
 /** `✓ test       success  1.2s  (message)`: the job's progress line. */
 export function progressLine(job: JobState, idWidth: number, now = Date.now()): string {
   const parts = [
@@ -67,5 +70,6 @@ export function progressLine(job: JobState, idWidth: number, now = Date.now()): 
     durationOf(job, now),
   ];
   const line = parts.join('  ').trimEnd();
-  return job.message && job.status !== 'success' ? `${line}  (${job.message})` : line;
+  const reason = job.message && job.message.length <= MAX_REASON_IN_LINE ? job.message : undefined;
+  return reason && job.status !== 'success' ? `${line}  (${reason})` : line;
 }

@@ -33,8 +33,10 @@ export interface RunBuildDeps {
 
 export interface BuildOutcome {
   readonly status: ExecutedBuildStatus;
-  /** Why the build errored, for stderr and `script.ended`. */
+  /** Why the build errored, for `script.ended` (and stderr, unless a job's log says it). */
   readonly message?: string;
+  /** The job whose error `message` repeats: that job's log holds it already. */
+  readonly erroredJobId?: string;
   readonly jobs: readonly JobResult[];
 }
 
@@ -87,9 +89,9 @@ async function finish(
     return outcome;
   } catch (error) {
     return {
-      ...outcome,
       status: 'error',
       message: `Could not report the build to the runner: ${messageOf(error)}`,
+      jobs: outcome.jobs,
     };
   }
 }
@@ -133,7 +135,7 @@ export async function runBuild(
     : undefined;
   return finish(api, outbox, {
     status: result.status,
-    ...(message ? { message } : {}),
+    ...(message && errored ? { message, erroredJobId: errored.jobId } : {}),
     jobs: result.jobs,
   });
 }

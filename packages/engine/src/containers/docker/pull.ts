@@ -14,10 +14,21 @@ function statusCodeOf(error: unknown): number | undefined {
   return (error as { statusCode?: number } | undefined)?.statusCode;
 }
 
+/** The daemon's reason, without dockerode's `(HTTP code 500) server error - ` in front. */
 function messageOf(error: unknown): string {
   const json = (error as { json?: { message?: string } } | undefined)?.json;
-  if (json?.message) return json.message;
-  return error instanceof Error ? error.message : String(error);
+  if (json?.message) return json.message.trim();
+  const text = error instanceof Error ? error.message : String(error);
+  return text.replace(/^\(HTTP code \d+\)[^-]*- /, '').trim();
+}
+
+/** Why the pull failed, and what the user can do: the image is not on this machine either. */
+function pullFailure(image: string, error: unknown): string {
+  return (
+    `Could not pull image ${image}: ${messageOf(error).replace(/\.$/, '')}. It is not on this ` +
+    `machine either: pull or build it where the job runs (\`docker pull ${image}\`, ` +
+    `\`docker build -t ${image} .\` or \`docker load\`), or use an image its registry serves.`
+  );
 }
 
 async function isPresent(docker: Docker, image: string): Promise<boolean> {
@@ -49,9 +60,7 @@ export async function ensureImage(
     );
     await followPull(docker, stream, log);
   } catch (error) {
-    throw new UnprocessableError(`Could not pull image ${spec.image}: ${messageOf(error)}`, {
-      cause: error,
-    });
+    throw new UnprocessableError(pullFailure(spec.image, error), { cause: error });
   }
   log.system(`Pulled image ${spec.image}`);
 }
