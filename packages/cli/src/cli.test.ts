@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { runCli } from './cli';
 import { commands } from './commands';
 import type { Io } from './io';
@@ -13,7 +13,14 @@ function io(): { io: Io; stdout: () => string; stderr: () => string } {
   out.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   err.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   return {
-    io: { stdout: out, stderr: err, env: {}, cwd: '/', signal: new AbortController().signal },
+    io: {
+      stdin: Readable.from([]),
+      stdout: out,
+      stderr: err,
+      env: {},
+      cwd: '/',
+      signal: new AbortController().signal,
+    },
     stdout: () => stdout,
     stderr: () => stderr,
   };

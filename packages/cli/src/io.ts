@@ -1,8 +1,12 @@
+import type { Readable } from 'node:stream';
+
 /** What every command ends with: 0 success, 1 the build (or check) failed, 2 an error. */
 export type ExitCode = 0 | 1 | 2;
 
-/** Where a command writes; tests and `main` hand in their own. */
+/** Where a command reads and writes; tests and `main` hand in their own. */
 export interface Io {
+  /** Only secrets are read from it (`--github-token-stdin`), never prompted for. */
+  stdin: Readable & { isTTY?: boolean };
   stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
   stderr: NodeJS.WritableStream;
   env: NodeJS.ProcessEnv;

@@ -20,6 +20,10 @@ process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
 
 void runCli(process.argv.slice(2), {
+  // A getter: Node makes process.stdin on first use, and only a command that reads it should.
+  get stdin() {
+    return process.stdin;
+  },
   stdout: process.stdout,
   stderr: process.stderr,
   env: process.env,

@@ -14,6 +14,8 @@ export interface CliOptions {
   env?: Record<string, string>;
   /** The `gibbon` bin to start (an installed copy's); the workspace's bin/gibbon.mjs if unset. */
   launcher?: string;
+  /** Piped to its stdin, which is then closed; unset, stdin is /dev/null. */
+  input?: string;
 }
 
 /** The CLI's environment in tests: the sources (not a stale dist/) and no bridge network. */
@@ -37,8 +39,9 @@ export function startCli(
     cwd: options.cwd,
     env: cliEnv(options.env),
     detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
   });
+  if (options.input !== undefined) child.stdin?.end(options.input);
   let stdout = '';
   let stderr = '';
   child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

@@ -1,4 +1,4 @@
-import type { Build } from '@gibbon/contracts';
+import type { Build, Label, Org, ParamSet, Repo } from '@gibbon/contracts';
 import { ago, printable, renderTable } from './table';
 
 /** `main`, `tag v1.2`, or the short commit: what a build is of. */
@@ -37,4 +37,63 @@ export function buildDetail(build: Build): string[] {
       ).map((line) => `  ${line}`)
     : [];
   return [head, ...message, ...jobs];
+}
+
+/** `  name:   value` lines, the values in one column; every value shown escaped. */
+function fields(pairs: readonly (readonly [string, string])[]): string[] {
+  const width = Math.max(...pairs.map(([name]) => name.length)) + 1;
+  return pairs.map(([name, value]) => `  ${`${name}:`.padEnd(width)}  ${printable(value)}`);
+}
+
+function labelList(labels: readonly Label[]): string {
+  return labels.map((label) => `${label.name}=${label.value}`).join(', ');
+}
+
+export function orgDetail(org: Org): string[] {
+  return [
+    `Organisation ${org.slug}`,
+    ...fields([
+      ['name', org.name],
+      ['created', org.createdAt],
+    ]),
+  ];
+}
+
+/** A repository as `repos show` prints it; the GitHub token only as whether one is stored. */
+export function repoDetail(repo: Repo): string[] {
+  return [
+    `Repository ${repo.org}/${repo.name}`,
+    ...fields([
+      ['url', repo.url],
+      ['main branch', repo.mainBranch],
+      ['labels', labelList(repo.labels) || 'none'],
+      ['github', repo.githubRepo ?? 'none (no commit statuses)'],
+      ['github token', repo.hasGithubToken ? 'stored (never shown)' : 'none'],
+      [
+        'untrusted network',
+        repo.untrustedNetwork
+          ? 'on (fork pull requests build with a network)'
+          : 'off (fork pull requests build without a network)',
+      ],
+      ['created', repo.createdAt],
+      ['updated', repo.updatedAt],
+    ]),
+  ];
+}
+
+/** A parameter set as `params show` prints it: names and where it applies; the API sends no values. */
+export function paramSetDetail(set: ParamSet): string[] {
+  const appliesTo = set.labelFilters.length
+    ? set.labelFilters.map((group) => `repositories labelled ${labelList(group)}`).join('; or ')
+    : 'every repository of the organisation';
+  return [
+    `Parameter set ${set.id} of ${set.org}`,
+    ...fields([
+      ['description', set.description || 'none'],
+      ['names', set.names.join(', ') || 'none'],
+      ['applies to', appliesTo],
+      ['created', set.createdAt],
+      ['updated', set.updatedAt],
+    ]),
+  ];
 }

@@ -1,4 +1,6 @@
-import { InputError } from '@gibbon/contracts';
+import { addAbortSignal } from 'node:stream';
+import { text } from 'node:stream/consumers';
+import { InputError, type Label } from '@gibbon/contracts';
 import { GibbonClient } from '../api/client';
 import { serverConfigFrom } from '../api/config';
 import { writeLine, type Io } from '../io';
@@ -24,6 +26,39 @@ export function orgOf(value: string | undefined, env: NodeJS.ProcessEnv): string
 export function printJson(io: Io, value: unknown): 0 {
   writeLine(io.stdout, JSON.stringify(value, null, 2));
   return 0;
+}
+
+/** Repeated `--label NAME=VALUE` options, in order (a name may repeat). */
+export function labelsOf(entries: readonly string[]): Label[] {
+  return entries.map((entry) => {
+    const at = entry.indexOf('=');
+    if (at < 1) throw new InputError(`--label ${JSON.stringify(entry)}: expected NAME=VALUE.`);
+    return { name: entry.slice(0, at), value: entry.slice(at + 1) };
+  });
+}
+
+/**
+ * A secret piped in on stdin (one line; its line break dropped), so that it never is a
+ * command-line argument, which `ps` and the shell's history would show. A terminal is
+ * refused rather than prompted: what is typed there is echoed. No message holds the secret.
+ */
+export async function secretFromStdin(io: Io, option: string, example: string): Promise<string> {
+  const pipeIt = `pipe it in, e.g. \`${example}\``;
+  if (io.stdin.isTTY) throw new InputError(`${option} reads a pipe, not a terminal: ${pipeIt}.`);
+  let input: string;
+  try {
+    input = await text(addAbortSignal(io.signal, io.stdin));
+  } catch (error) {
+    throw new InputError(`${option}: stdin could not be read (${(error as Error).message}).`, {
+      cause: error,
+    });
+  }
+  const secret = input.replace(/\r?\n$/, '');
+  if (secret === '') throw new InputError(`${option}: stdin was empty; ${pipeIt}.`);
+  if (/[\r\n]/.test(secret)) {
+    throw new InputError(`${option}: stdin held more than one line; pipe in only the secret.`);
+  }
+  return secret;
 }
 
 export function buildNumberOf(value: string | undefined): number {

@@ -1,9 +1,9 @@
-import type { Label } from '@gibbon/contracts';
 import { InputError } from '@gibbon/contracts';
 import { helpOption, parseCommandArgs } from '../args';
+import { orgDetail } from '../api/format';
 import { renderTable } from '../api/table';
 import { writeLine, type ExitCode } from '../io';
-import { clientOf, environmentHelp, orgOf, printJson } from './api-support';
+import { clientOf, environmentHelp, labelsOf, orgOf, printJson } from './api-support';
 import type { Command } from './command';
 
 // The server's objects an admin sets up once: organisations, API tokens, runners. Each is a
@@ -19,6 +19,7 @@ function oneName(usage: string, rest: readonly string[]): string {
 }
 
 const orgsHelp = `Usage: gibbon orgs [list] [--json]
+       gibbon orgs show SLUG [--json]
        gibbon orgs create SLUG [--name NAME]
 
 Organisations hold repositories, parameter sets and tokens. Creating one takes the admin token.
@@ -32,7 +33,7 @@ ${environmentHelp}`;
 
 export const orgsCommand: Command = {
   name: 'orgs',
-  summary: 'List and create organisations on the server',
+  summary: 'List, show and create organisations on the server',
   help: orgsHelp,
   async run(argv, io) {
     const { values, positionals } = parseCommandArgs(argv, {
@@ -50,6 +51,12 @@ export const orgsCommand: Command = {
       for (const line of renderTable(['ORG', 'NAME'], rows)) writeLine(io.stdout, line);
       return 0;
     }
+    if (action === 'show') {
+      const org = await client.getOrg(oneName('gibbon orgs show SLUG [--json]', rest));
+      if (values.json) return printJson(io, org);
+      for (const line of orgDetail(org)) writeLine(io.stdout, line);
+      return 0;
+    }
     if (action === 'create') {
       const slug = oneName('gibbon orgs create SLUG [--name NAME]', rest);
       const org = await client.createOrg({ slug, ...(values.name ? { name: values.name } : {}) });
@@ -57,7 +64,7 @@ export const orgsCommand: Command = {
       writeLine(io.stdout, `Created organisation ${org.slug}`);
       return 0;
     }
-    return unknownAction('orgs', action, 'list or create');
+    return unknownAction('orgs', action, 'list, show or create');
   },
 };
 
@@ -143,14 +150,6 @@ Options:
   -h, --help           show this help
 
 ${environmentHelp}`;
-
-function labelsOf(entries: readonly string[]): Label[] {
-  return entries.map((entry) => {
-    const at = entry.indexOf('=');
-    if (at < 1) throw new InputError(`--label ${JSON.stringify(entry)}: expected NAME=VALUE.`);
-    return { name: entry.slice(0, at), value: entry.slice(at + 1) };
-  });
-}
 
 export const runnersCommand: Command = {
   name: 'runners',

@@ -1,25 +1,36 @@
+import type { ParamSetUpdate } from '@gibbon/contracts';
 import { InputError } from '@gibbon/contracts';
 import { helpOption, parseCommandArgs } from '../args';
+import { paramSetDetail } from '../api/format';
 import { renderTable } from '../api/table';
 import { writeLine, type ExitCode, type Io } from '../io';
 import { parseParamArgs, readParamFile } from '../local/params';
-import { clientOf, environmentHelp, orgOf } from './api-support';
+import { clientOf, environmentHelp, labelsOf, orgOf, printJson } from './api-support';
 import type { Command } from './command';
 
 const help = `Usage: gibbon params [list] --org ORG [--json]
+       gibbon params show ID --org ORG [--json]
        gibbon params create --org ORG [--description TEXT] [--label NAME=VALUE]...
                             (NAME=VALUE... | --from-file FILE)
+       gibbon params update ID --org ORG [--description TEXT] [--label NAME=VALUE]...
+                            [NAME=VALUE... | --from-file FILE]
        gibbon params delete ID --org ORG
 
 Parameter sets hold the secrets and settings builds fetch with job.param(). The server never
-returns values: list shows each set's names only.
+returns values: list and show give each set's names only.
+
+update replaces the set, as create would make it: the description and labels become those
+given (left out: none, so the set applies to every repository). Values given replace all
+the stored ones; with none given the stored values stay, so a set's description or labels
+can change without sending its secrets again.
 
 Options:
   --org ORG            the organisation (default: the org of GIBBON_REPO)
-  --description TEXT   what the set is for (create)
-  --label NAME=VALUE   only repositories with this label see the set (create, repeatable;
-                       all labels must match)
-  --from-file FILE     the values from a JSON object file (*.json) or a .env file (create)
+  --description TEXT   what the set is for (create, update)
+  --label NAME=VALUE   only repositories with this label see the set (create, update,
+                       repeatable; all labels must match)
+  --from-file FILE     the values from a JSON object file (*.json) or a .env file (create,
+                       update)
   --json               print the API's JSON
   -h, --help           show this help
 
@@ -34,6 +45,27 @@ const options = {
   json: { type: 'boolean' },
 } as const;
 
+type Values = ReturnType<typeof parseCommandArgs<typeof options>>['values'];
+
+/**
+ * What create and update send: the same options mean the same set. `values` is left out when
+ * no value is given, which update reads as "keep the stored values".
+ */
+async function paramSetOf(values: Values, valueArgs: readonly string[]): Promise<ParamSetUpdate> {
+  const given = values['from-file']
+    ? await readParamFile(values['from-file'])
+    : valueArgs.length
+      ? parseParamArgs(valueArgs)
+      : undefined;
+  // One group: a set applies to repositories that have all of its labels.
+  const labels = labelsOf(values.label ?? []);
+  return {
+    ...(values.description ? { description: values.description } : {}),
+    ...(labels.length ? { labelFilters: [labels] } : {}),
+    ...(given ? { values: Object.entries(given).map(([name, value]) => ({ name, value })) } : {}),
+  };
+}
+
 async function run(argv: string[], io: Io): Promise<ExitCode> {
   const { values, positionals } = parseCommandArgs(argv, options);
   if (values.help) {
@@ -45,52 +77,53 @@ async function run(argv: string[], io: Io): Promise<ExitCode> {
   const client = clientOf(io);
   if (action === 'list') {
     const list = await client.listParamSets(org);
-    if (values.json) return (writeLine(io.stdout, JSON.stringify(list, null, 2)), 0);
+    if (values.json) return printJson(io, list);
     const rows = list.items.map((set) => [set.id, set.description, set.names.join(', ')]);
     for (const line of renderTable(['ID', 'DESCRIPTION', 'NAMES'], rows))
       writeLine(io.stdout, line);
     return 0;
   }
   if (action === 'create') {
-    const values_ = values['from-file']
-      ? await readParamFile(values['from-file'])
-      : parseParamArgs(rest);
-    const labels = Object.entries(parseLabels(values.label ?? []));
     const created = await client.createParamSet(org, {
-      ...(values.description ? { description: values.description } : {}),
-      ...(labels.length
-        ? { labelFilters: [labels.map(([name, value]) => ({ name, value }))] }
-        : {}),
-      values: Object.entries(values_).map(([name, value]) => ({ name, value })),
+      values: [],
+      ...(await paramSetOf(values, rest)),
     });
-    if (values.json) return (writeLine(io.stdout, JSON.stringify(created, null, 2)), 0);
+    if (values.json) return printJson(io, created);
     writeLine(io.stdout, `Created parameter set ${created.id} with ${created.names.join(', ')}`);
     return 0;
   }
-  if (action === 'delete') {
-    if (rest.length !== 1) throw new InputError('Usage: gibbon params delete ID --org ORG');
-    await client.deleteParamSet(org, rest[0]!);
-    writeLine(io.stdout, `Deleted parameter set ${rest[0]!}`);
+  if (action === 'update') {
+    const [id, ...valueArgs] = rest;
+    if (!id) throw new InputError('Usage: gibbon params update ID --org ORG [NAME=VALUE...]');
+    const updated = await client.updateParamSet(org, id, await paramSetOf(values, valueArgs));
+    if (values.json) return printJson(io, updated);
+    // The whole set, not only its names: a replace without --label widens it to every
+    // repository, and that should be seen.
+    writeLine(io.stdout, `Replaced parameter set ${updated.id}.`);
+    for (const line of paramSetDetail(updated).slice(1)) writeLine(io.stdout, line);
+    return 0;
+  }
+  if (action === 'show' || action === 'delete') {
+    if (rest.length !== 1) throw new InputError(`Usage: gibbon params ${action} ID --org ORG`);
+    const id = rest[0]!;
+    if (action === 'show') {
+      const set = await client.getParamSet(org, id);
+      if (values.json) return printJson(io, set);
+      for (const line of paramSetDetail(set)) writeLine(io.stdout, line);
+      return 0;
+    }
+    await client.deleteParamSet(org, id);
+    writeLine(io.stdout, `Deleted parameter set ${id}`);
     return 0;
   }
   throw new InputError(
-    `Unknown params action ${JSON.stringify(action)}; use list, create or delete.`,
+    `Unknown params action ${JSON.stringify(action)}; use list, show, create, update or delete.`,
   );
-}
-
-function parseLabels(entries: readonly string[]): Record<string, string> {
-  const labels: Record<string, string> = {};
-  for (const entry of entries) {
-    const at = entry.indexOf('=');
-    if (at < 1) throw new InputError(`--label ${JSON.stringify(entry)}: expected NAME=VALUE.`);
-    labels[entry.slice(0, at)] = entry.slice(at + 1);
-  }
-  return labels;
 }
 
 export const paramsCommand: Command = {
   name: 'params',
-  summary: 'List, create and delete parameter sets (secrets) on the server',
+  summary: 'List, show, create, update and delete parameter sets (secrets) on the server',
   help,
   run,
 };

@@ -1,37 +1,61 @@
 import { InputError } from '@gibbon/contracts';
 import { helpOption, parseCommandArgs } from '../args';
 import { repoRefOf } from '../api/config';
+import { repoDetail } from '../api/format';
 import { renderTable } from '../api/table';
 import { writeLine } from '../io';
 import { clientOf, environmentHelp, orgOf, printJson } from './api-support';
 import type { Command } from './command';
+import { changedFields, repoEditOptions, repoEditUsage, repoUpdateOf } from './repo-update';
 
 const help = `Usage: gibbon repos [list] [--org ORG] [--json]
+       gibbon repos show ORG/REPO [--json]
        gibbon repos create NAME --url CLONE_URL [--org ORG] [--main-branch B] [--github OWNER/REPO]
+       gibbon repos edit ORG/REPO [--url CLONE_URL] [--main-branch B]
+                         [--label NAME=VALUE... | --no-labels]
+                         [--github OWNER/REPO | --no-github]
+                         [--github-token-stdin | --no-github-token] [--untrusted-network on|off]
        gibbon repos delete ORG/REPO
        gibbon repos webhook ORG/REPO
 
-Repositories the server builds. \`webhook\` makes a GitHub webhook for one and prints its
-payload URL and secret (shown only now) to enter in GitHub's repository settings.
+Repositories the server builds. \`show\` prints one (whether a GitHub token is stored, never
+the token). \`edit\` changes only what its options name, at least one. \`webhook\` makes a GitHub
+webhook for one and prints its payload URL and secret (shown only now) to enter in GitHub's
+repository settings.
 
 Options:
-  --org ORG            the organisation (list: default every organisation the token sees;
-                       create: default the org of GIBBON_REPO)
-  --url CLONE_URL      the https clone URL (create)
-  --main-branch B      the main branch (create; default main)
-  --github OWNER/REPO  the GitHub repository whose webhooks build it (create)
-  --json               print the API's JSON
-  -h, --help           show this help
+  --org ORG              the organisation (list: default every organisation the token sees;
+                         create: default the org of GIBBON_REPO)
+  --url CLONE_URL        the https clone URL (create, edit; on a git host the server allows)
+  --main-branch B        the main branch (create: default main; edit)
+  --github OWNER/REPO    the GitHub repository whose webhooks build it and that gets commit
+                         statuses (create, edit); --no-github removes it (edit)
+  --label NAME=VALUE     the repository's labels (edit, repeatable): they replace all its
+                         labels, so name every one to keep; --no-labels removes them all.
+                         A label runs-on=VALUE builds it only on runners with that label;
+                         parameter sets with label filters apply by them
+  --github-token-stdin   read a GitHub token (commit statuses, private clones) from stdin, one
+                         line, e.g. \`gh auth token | gibbon repos edit ORG/REPO
+                         --github-token-stdin\`; stored encrypted, never shown (edit).
+                         --no-github-token removes the stored one
+  --untrusted-network on|off
+                         whether builds of fork pull requests get a network (edit; default
+                         off: their script and containers have none). On gives a stranger's
+                         code what a trusted build reaches, the runner's loopback included;
+                         they still get no parameters
+  --json                 print the API's JSON
+  -h, --help             show this help
 
 ${environmentHelp}`;
 
 export const reposCommand: Command = {
   name: 'repos',
-  summary: 'List, create and delete repositories, and make their webhooks',
+  summary: 'List, show, create, edit and delete repositories, and make their webhooks',
   help,
   async run(argv, io) {
     const { values, positionals } = parseCommandArgs(argv, {
       ...helpOption,
+      ...repoEditOptions,
       org: { type: 'string' },
       url: { type: 'string' },
       'main-branch': { type: 'string' },
@@ -66,9 +90,25 @@ export const reposCommand: Command = {
       writeLine(io.stdout, `Created repository ${repo.org}/${repo.name} (${repo.url})`);
       return 0;
     }
-    if (action === 'delete' || action === 'webhook') {
+    if (action === 'edit') {
+      if (rest.length !== 1) throw new InputError(`Usage: ${repoEditUsage}.`);
+      const ref = repoRefOf(rest[0], io.env);
+      const update = await repoUpdateOf(values, io);
+      const repo = await client.updateRepo(ref, update);
+      if (values.json) return printJson(io, repo);
+      writeLine(io.stdout, `Changed repository ${ref.org}/${ref.repo} (${changedFields(update)}).`);
+      for (const line of repoDetail(repo).slice(1)) writeLine(io.stdout, line);
+      return 0;
+    }
+    if (action === 'show' || action === 'delete' || action === 'webhook') {
       if (rest.length !== 1) throw new InputError(`Usage: gibbon repos ${action} ORG/REPO`);
       const ref = repoRefOf(rest[0], io.env);
+      if (action === 'show') {
+        const repo = await client.getRepo(ref);
+        if (values.json) return printJson(io, repo);
+        for (const line of repoDetail(repo)) writeLine(io.stdout, line);
+        return 0;
+      }
       if (action === 'delete') {
         await client.deleteRepo(ref);
         writeLine(io.stdout, `Deleted repository ${ref.org}/${ref.repo}`);
@@ -82,7 +122,7 @@ export const reposCommand: Command = {
       return 0;
     }
     throw new InputError(
-      `Unknown repos action ${JSON.stringify(action)}; use list, create, delete or webhook.`,
+      `Unknown repos action ${JSON.stringify(action)}; use list, show, create, edit, delete or webhook.`,
     );
   },
 };

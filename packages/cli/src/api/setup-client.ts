@@ -1,0 +1,179 @@
+import type {
+  Org,
+  OrgCreate,
+  OrgList,
+  ParamSet,
+  ParamSetCreate,
+  ParamSetList,
+  ParamSetUpdate,
+  Repo,
+  RepoCreate,
+  RepoList,
+  RepoUpdate,
+  RunnerCreate,
+  RunnerCreated,
+  RunnerList,
+  TokenCreate,
+  TokenCreated,
+  TokenList,
+  WebhookCreated,
+} from '@gibbon/contracts';
+import { ApiClientBase } from './client-base';
+import type { RepoRef } from './config';
+
+/**
+ * The objects an admin sets up on the server: organisations, repositories and their
+ * webhooks, API tokens, runners and parameter sets. `GibbonClient` adds builds on top.
+ */
+export abstract class SetupClient extends ApiClientBase {
+  listOrgs(): Promise<OrgList> {
+    return this.answer('Listing organisations', this.api.GET('/v1/orgs', this.init()));
+  }
+
+  getOrg(org: string): Promise<Org> {
+    return this.answer(
+      `Reading organisation ${org}`,
+      this.api.GET('/v1/orgs/{org}', this.init({ path: { org } })),
+    );
+  }
+
+  createOrg(body: OrgCreate): Promise<Org> {
+    return this.answer(
+      `Creating organisation ${body.slug}`,
+      this.api.POST('/v1/orgs', { ...this.init(), body }),
+    );
+  }
+
+  listRepos(org: string): Promise<RepoList> {
+    return this.answer(
+      `Listing the repositories of ${org}`,
+      this.api.GET('/v1/orgs/{org}/repos', this.init({ path: { org } })),
+    );
+  }
+
+  getRepo({ org, repo }: RepoRef): Promise<Repo> {
+    return this.answer(
+      `Reading repository ${org}/${repo}`,
+      this.api.GET('/v1/orgs/{org}/repos/{repo}', this.init({ path: { org, repo } })),
+    );
+  }
+
+  createRepo(org: string, body: RepoCreate): Promise<Repo> {
+    return this.answer(
+      `Creating repository ${org}/${body.name}`,
+      this.api.POST('/v1/orgs/{org}/repos', { ...this.init({ path: { org } }), body }),
+    );
+  }
+
+  /** Only the fields in `body` change; `null` removes the GitHub repository or token. */
+  updateRepo({ org, repo }: RepoRef, body: RepoUpdate): Promise<Repo> {
+    return this.answer(
+      `Changing repository ${org}/${repo}`,
+      this.api.PATCH('/v1/orgs/{org}/repos/{repo}', {
+        ...this.init({ path: { org, repo } }),
+        body,
+      }),
+    );
+  }
+
+  async deleteRepo({ org, repo }: RepoRef): Promise<void> {
+    await this.answer(
+      `Deleting repository ${org}/${repo}`,
+      this.api.DELETE('/v1/orgs/{org}/repos/{repo}', this.init({ path: { org, repo } })),
+    );
+  }
+
+  createWebhook({ org, repo }: RepoRef): Promise<WebhookCreated> {
+    return this.answer(
+      `Creating a webhook for ${org}/${repo}`,
+      this.api.POST('/v1/orgs/{org}/repos/{repo}/webhooks', this.init({ path: { org, repo } })),
+    );
+  }
+
+  listTokens(org: string): Promise<TokenList> {
+    return this.answer(
+      `Listing the tokens of ${org}`,
+      this.api.GET('/v1/orgs/{org}/tokens', this.init({ path: { org } })),
+    );
+  }
+
+  createToken(org: string, body: TokenCreate): Promise<TokenCreated> {
+    return this.answer(
+      `Creating a token in ${org}`,
+      this.api.POST('/v1/orgs/{org}/tokens', { ...this.init({ path: { org } }), body }),
+    );
+  }
+
+  async revokeToken(org: string, id: string): Promise<void> {
+    await this.answer(
+      `Revoking token ${id}`,
+      this.api.DELETE('/v1/orgs/{org}/tokens/{tokenId}', this.init({ path: { org, tokenId: id } })),
+    );
+  }
+
+  listRunners(): Promise<RunnerList> {
+    return this.answer('Listing runners', this.api.GET('/v1/runners', this.init()));
+  }
+
+  createRunner(body: RunnerCreate): Promise<RunnerCreated> {
+    return this.answer(
+      `Registering runner ${body.name}`,
+      this.api.POST('/v1/runners', { ...this.init(), body }),
+    );
+  }
+
+  async deleteRunner(id: string): Promise<void> {
+    await this.answer(
+      `Deleting runner ${id}`,
+      this.api.DELETE('/v1/runners/{runnerId}', this.init({ path: { runnerId: id } })),
+    );
+  }
+
+  listParamSets(org: string): Promise<ParamSetList> {
+    return this.answer(
+      `Listing parameter sets of ${org}`,
+      this.api.GET('/v1/orgs/{org}/params', this.init({ path: { org } })),
+    );
+  }
+
+  getParamSet(org: string, id: string): Promise<ParamSet> {
+    return this.answer(
+      `Reading parameter set ${id}`,
+      this.api.GET(
+        '/v1/orgs/{org}/params/{paramSetId}',
+        this.init({ path: { org, paramSetId: id } }),
+      ),
+    );
+  }
+
+  createParamSet(org: string, body: ParamSetCreate): Promise<ParamSet> {
+    return this.answer(
+      `Creating a parameter set in ${org}`,
+      this.api.POST('/v1/orgs/{org}/params', { ...this.init({ path: { org } }), body }),
+    );
+  }
+
+  /**
+   * Replaces the description and label filters (absent: cleared); the values too when `body`
+   * has them, else the stored values stay.
+   */
+  updateParamSet(org: string, id: string, body: ParamSetUpdate): Promise<ParamSet> {
+    return this.answer(
+      `Replacing parameter set ${id}`,
+      this.api.PUT('/v1/orgs/{org}/params/{paramSetId}', {
+        ...this.init({ path: { org, paramSetId: id } }),
+        body,
+      }),
+    );
+  }
+
+  async deleteParamSet(org: string, id: string): Promise<void> {
+    await this.answer(
+      `Deleting parameter set ${id}`,
+      this.api.DELETE(
+        '/v1/orgs/{org}/params/{paramSetId}',
+        this.init({ path: { org, paramSetId: id } }),
+      ),
+    );
+  }
+}

@@ -1,0 +1,74 @@
+import { Readable } from 'node:stream';
+import type { Io } from '../io';
+import { changedFields, repoUpdateOf, type RepoEditValues } from './repo-update';
+
+function ioWith(stdin: Readable & { isTTY?: boolean }): Io {
+  return {
+    stdin,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: {},
+    cwd: '/',
+    signal: new AbortController().signal,
+  };
+}
+
+const piped = (text: string) => ioWith(Readable.from([Buffer.from(text)]));
+
+describe('repoUpdateOf (the PATCH body of gibbon repos edit)', () => {
+  it('sends only the fields an option names, and the clearing options as null or []', async () => {
+    const values: RepoEditValues = {
+      'main-branch': 'trunk',
+      label: ['runs-on=gpu', 'team=a=b'],
+      'no-github': true,
+      'no-github-token': true,
+      'untrusted-network': 'off',
+    };
+    const update = await repoUpdateOf(values, piped(''));
+    expect(update).toEqual({
+      mainBranch: 'trunk',
+      labels: [
+        { name: 'runs-on', value: 'gpu' },
+        { name: 'team', value: 'a=b' },
+      ],
+      githubRepo: null,
+      githubToken: null,
+      untrustedNetwork: false,
+    });
+    expect(changedFields(update)).toBe(
+      'main branch, labels, github, github token, untrusted network',
+    );
+    expect(await repoUpdateOf({ 'no-labels': true }, piped(''))).toEqual({ labels: [] });
+  });
+
+  it('reads the GitHub token from stdin without its line break', async () => {
+    const update = await repoUpdateOf({ 'github-token-stdin': true }, piped('ghp_abc\r\n'));
+    expect(update).toEqual({ githubToken: 'ghp_abc' });
+  });
+
+  it.each<[string, RepoEditValues, string]>([
+    ['no field', {}, 'Usage: gibbon repos edit ORG/REPO with at least one of --url'],
+    ['both label options', { label: ['a=b'], 'no-labels': true }, '--label and --no-labels'],
+    [
+      'both token options',
+      { 'github-token-stdin': true, 'no-github-token': true },
+      '--github-token-stdin and --no-github-token contradict each other',
+    ],
+    ['a bad switch', { 'untrusted-network': 'yes' }, 'must be on or off, not "yes"'],
+    ['a label without =', { label: ['gpu'] }, '--label "gpu": expected NAME=VALUE.'],
+  ])('refuses %s', async (_, values, message) => {
+    await expect(repoUpdateOf(values, piped(''))).rejects.toThrow(message);
+  });
+
+  it('refuses an empty or multi-line stdin and a terminal, never echoing the secret', async () => {
+    const option = { 'github-token-stdin': true };
+    await expect(repoUpdateOf(option, piped('\n'))).rejects.toThrow('stdin was empty');
+    const twoLines = repoUpdateOf(option, piped('ghp_one\nghp_two\n'));
+    await expect(twoLines).rejects.toThrow('stdin held more than one line');
+    await expect(twoLines).rejects.not.toThrow('ghp_');
+    const terminal = Object.assign(Readable.from([]), { isTTY: true });
+    await expect(repoUpdateOf(option, ioWith(terminal))).rejects.toThrow(
+      '--github-token-stdin reads a pipe, not a terminal',
+    );
+  });
+});

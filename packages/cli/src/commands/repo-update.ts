@@ -1,0 +1,90 @@
+import type { RepoUpdate } from '@gibbon/contracts';
+import { InputError } from '@gibbon/contracts';
+import type { Io } from '../io';
+import { labelsOf, secretFromStdin } from './api-support';
+
+/** The options of `gibbon repos edit` beyond those `create` has too (`--url`, `--main-branch`, `--github`). */
+export const repoEditOptions = {
+  label: { type: 'string', multiple: true },
+  'no-labels': { type: 'boolean' },
+  'no-github': { type: 'boolean' },
+  'github-token-stdin': { type: 'boolean' },
+  'no-github-token': { type: 'boolean' },
+  'untrusted-network': { type: 'string' },
+} as const;
+
+export interface RepoEditValues {
+  url?: string;
+  'main-branch'?: string;
+  github?: string;
+  label?: string[];
+  'no-labels'?: boolean;
+  'no-github'?: boolean;
+  'github-token-stdin'?: boolean;
+  'no-github-token'?: boolean;
+  'untrusted-network'?: string;
+}
+
+export const repoEditUsage =
+  'gibbon repos edit ORG/REPO with at least one of --url, --main-branch, --label (or --no-labels), --github (or --no-github), --github-token-stdin (or --no-github-token), or --untrusted-network on|off';
+
+/** What each field of a RepoUpdate is called in `edit`'s answer. */
+const fieldNames: Record<keyof RepoUpdate, string> = {
+  url: 'url',
+  mainBranch: 'main branch',
+  labels: 'labels',
+  githubRepo: 'github',
+  githubToken: 'github token',
+  untrustedNetwork: 'untrusted network',
+};
+
+export function changedFields(update: RepoUpdate): string {
+  return (Object.keys(update) as (keyof RepoUpdate)[]).map((key) => fieldNames[key]).join(', ');
+}
+
+function refuseBoth(
+  values: RepoEditValues,
+  set: keyof RepoEditValues,
+  clear: keyof RepoEditValues,
+) {
+  if (values[set] !== undefined && values[clear]) {
+    throw new InputError(`--${set} and --${clear} contradict each other: give one of them.`);
+  }
+}
+
+function untrustedNetworkOf(value: string): boolean {
+  if (value === 'on' || value === 'true') return true;
+  if (value === 'off' || value === 'false') return false;
+  throw new InputError(`--untrusted-network must be on or off, not ${JSON.stringify(value)}.`);
+}
+
+/**
+ * The PATCH body of `gibbon repos edit`: only what an option names changes. The GitHub token
+ * is read from stdin last, once every option is known to be valid.
+ */
+export async function repoUpdateOf(values: RepoEditValues, io: Io): Promise<RepoUpdate> {
+  refuseBoth(values, 'label', 'no-labels');
+  refuseBoth(values, 'github', 'no-github');
+  refuseBoth(values, 'github-token-stdin', 'no-github-token');
+  const labels = values['no-labels'] ? [] : values.label && labelsOf(values.label);
+  const update: RepoUpdate = {
+    ...(values.url !== undefined ? { url: values.url } : {}),
+    ...(values['main-branch'] !== undefined ? { mainBranch: values['main-branch'] } : {}),
+    ...(labels ? { labels } : {}),
+    ...(values.github !== undefined ? { githubRepo: values.github } : {}),
+    ...(values['no-github'] ? { githubRepo: null } : {}),
+    ...(values['no-github-token'] ? { githubToken: null } : {}),
+    ...(values['untrusted-network'] !== undefined
+      ? { untrustedNetwork: untrustedNetworkOf(values['untrusted-network']) }
+      : {}),
+  };
+  if (values['github-token-stdin']) {
+    update.githubToken = await secretFromStdin(
+      io,
+      '--github-token-stdin',
+      'gh auth token | gibbon repos edit ORG/REPO --github-token-stdin',
+    );
+  }
+  if (Object.keys(update).length === 0) throw new InputError(`Usage: ${repoEditUsage}.`);
+  return update;
+}
