@@ -111,7 +111,7 @@ export default pipeline(() => [
 ]);
 `,
     });
-    expect(valid.stderr).toBe('');
+    expect(valid.stderr).toMatch(/^Type-checking \.gibbon\/build\.ts against @gibbon\/sdk .*…\n$/);
     expect(valid.code).toBe(0);
     expect(valid.stdout).toBe(
       '.gibbon/build.ts is valid: 2 jobs for branch main\n' +

@@ -16,6 +16,9 @@ async function verify(files: Record<string, string>, args: string[] = []) {
   return runCliProcess(['verify', ...args], { cwd: dir });
 }
 
+/** What a first check of a script says on stderr while TypeScript loads and checks it. */
+const typeChecking = /^Type-checking \.gibbon\/build\.ts against @gibbon\/sdk .*…\n/;
+
 const pipelineTs = `import { action, container, pipeline } from '@gibbon/sdk';
 
 export default pipeline((ctx) => [
@@ -29,8 +32,15 @@ export default pipeline((ctx) => [
 
 describe('gibbon verify', () => {
   it('prints the jobs of a valid script as a dependency tree for the branch', async () => {
-    const result = await verify({ '.gibbon/build.ts': pipelineTs });
-    expect(result.stderr).toBe('');
+    // A cache of its own, so this is the script's first check.
+    const cache = await mkdtemp(join(tmpdir(), 'gibbon-cli-verify-cache-'));
+    dirs.push(cache);
+    const dir = await tempRepo({ '.gibbon/build.ts': pipelineTs });
+    dirs.push(dir);
+    const first = await runCliProcess(['verify'], { cwd: dir, env: { XDG_CACHE_HOME: cache } });
+    expect(first.stderr).toMatch(new RegExp(`${typeChecking.source}$`));
+    const result = await runCliProcess(['verify'], { cwd: dir, env: { XDG_CACHE_HOME: cache } });
+    expect(result.stderr).toBe(''); // checked before: nothing to say
     expect(result.code).toBe(0);
     expect(result.stdout.split('\n')).toEqual([
       '.gibbon/build.ts is valid: 4 jobs for branch main',

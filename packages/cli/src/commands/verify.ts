@@ -75,7 +75,8 @@ async function run(argv: string[], io: Io): Promise<ExitCode> {
   ]);
   let result;
   try {
-    result = await verifyBuild(dir, ctx, TypeCheckCache.fromEnv(io.env));
+    const progress = (line: string) => writeLine(io.stderr, line);
+    result = await verifyBuild(dir, ctx, TypeCheckCache.fromEnv(io.env), progress);
   } catch (error) {
     if (!(error instanceof UnprocessableError)) throw error;
     const noBuildFile = error.message.startsWith('No build file found');

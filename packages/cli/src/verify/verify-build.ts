@@ -15,10 +15,14 @@ export interface VerifyResult {
   jobs: VerifiedJob[];
 }
 
+/** Says what verify is doing when it takes long (the first type-check); stderr in the CLI. */
+export type VerifyProgress = (line: string) => void;
+
 async function definitionOf(
   buildFile: BuildFile,
   checkoutDir: string,
   cache: TypeCheckCache,
+  progress: VerifyProgress,
 ): Promise<unknown> {
   if (buildFile.kind === 'declarative') return loadDeclarative(buildFile.path, buildFile.name);
   const root = await realpath(checkoutDir);
@@ -27,6 +31,9 @@ async function definitionOf(
     const key = await cache.keyOf(compiled.inputs, sdkPackageRoot());
     if (!cache.has(key)) {
       // TypeScript takes a while to load: only when there is something to check.
+      progress(
+        `Type-checking ${buildFile.name} against @gibbon/sdk (a few seconds; an unchanged script is not checked again)…`,
+      );
       const { typeCheckScript } = await import('./typecheck.js');
       typeCheckScript(buildFile.path, root);
       await cache.remember(key);
@@ -66,9 +73,10 @@ export async function verifyBuild(
   checkoutDir: string,
   ctx: BuildContext,
   cache: TypeCheckCache,
+  progress: VerifyProgress = () => undefined,
 ): Promise<VerifyResult> {
   const buildFile = await locateBuildFile(checkoutDir);
-  const definition = await definitionOf(buildFile, checkoutDir, cache);
+  const definition = await definitionOf(buildFile, checkoutDir, cache, progress);
   let jobs: Job[];
   try {
     jobs = await withDeadline(resolvePipeline(definition, ctx), 10);
