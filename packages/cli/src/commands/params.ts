@@ -13,7 +13,7 @@ const help = `Usage: gibbon params [list] --org ORG [--json]
        gibbon params create --org ORG [--description TEXT] [--label NAME=VALUE]...
                             (NAME=VALUE... | --from-file FILE)
        gibbon params update ID --org ORG [--description TEXT] [--label NAME=VALUE]...
-                            [NAME=VALUE... | --from-file FILE]
+                            [NAME=VALUE... | --from-file FILE] [--json]
        gibbon params delete ID --org ORG
 
 Parameter sets hold the secrets and settings builds fetch with job.param(). The server never

@@ -15,6 +15,7 @@ const help = `Usage: gibbon repos [list] [--org ORG] [--json]
                          [--label NAME=VALUE... | --no-labels]
                          [--github OWNER/REPO | --no-github]
                          [--github-token-stdin | --no-github-token] [--untrusted-network on|off]
+                         [--json]
        gibbon repos delete ORG/REPO
        gibbon repos webhook ORG/REPO
 
