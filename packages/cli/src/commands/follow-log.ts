@@ -53,8 +53,8 @@ class StreamBrokenError extends UnavailableError {
  *
  * Lifecycle: one answer at a time, never polling while one is open. The first answer is not
  * retried (a server that was never reached is a wrong GIBBON_SERVER_URL more often than a
- * restart). A later break starts the reconnecting: one line on stderr, tries after `firstWaitMs` doubling to `longestWaitMs`, one
- * line when an answer comes again. Resolves 0 when the server ends an answer (the job ended)
+ * restart). A later break starts the reconnecting: one line on stderr, tries after
+ * `firstWaitMs` doubling to `longestWaitMs`, one line when an answer comes again. Resolves 0 when the server ends an answer (the job ended)
  * or on Ctrl-C; rejects at once with an answer the server meant (404, 403: asking again would
  * not change it), and with an UnavailableError once the server stayed away for `giveUpMs`.
  */
