@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 
@@ -49,7 +49,7 @@ export async function uncoveredInputs(
 
 /** Writes the list beside the bundle (atomically: a reader sees the whole list or none). */
 export async function writeInputList(listPath: string, inputs: BundleInput[]): Promise<void> {
-  const partial = `${listPath}.${process.pid}.${Date.now()}.tmp`;
+  const partial = `${listPath}.${process.pid}.${randomUUID()}.tmp`;
   await writeFile(partial, JSON.stringify(inputs));
   await rename(partial, listPath);
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, realpath, rename, rm } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative } from 'node:path';
@@ -118,7 +119,7 @@ export async function compileBuildScript({
     return bundlePath;
   }
   await mkdir(cacheDir, { recursive: true });
-  const partial = `${bundlePath}.${process.pid}.${Date.now()}.tmp`;
+  const partial = `${bundlePath}.${process.pid}.${randomUUID()}.tmp`;
   let inputs: string[];
   try {
     const { metafile } = await build({
