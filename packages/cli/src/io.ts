@@ -5,7 +5,7 @@ export type ExitCode = 0 | 1 | 2;
 
 /** Where a command reads and writes; tests and `main` hand in their own. */
 export interface Io {
-  /** Only secrets are read from it (`--github-token-stdin`), never prompted for. */
+  /** Only secrets are read from it (`--github-token-stdin`, `--from-file -`), never prompted for. */
   stdin: Readable & { isTTY?: boolean };
   stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
   stderr: NodeJS.WritableStream;

@@ -51,6 +51,31 @@ describe('API commands against a real public-api', () => {
     expect(listed.stdout).not.toContain('tok-123456');
   }, 30_000);
 
+  it('gibbon params takes values from a pipe with --from-file -, never echoing them', async () => {
+    const piped = await runCliProcess(
+      ['params', 'create', '--org', 'acme', '--description', 'piped', '--from-file', '-'],
+      { cwd, env, input: 'PIPED_TOKEN=pipe-secret-98765\nOTHER="two words"\n' },
+    );
+    expect(piped).toMatchObject({ code: 0 });
+    expect(piped.stdout).toMatch(/^Created parameter set \S+ with OTHER, PIPED_TOKEN$/m);
+    const asJson = await runCliProcess(
+      ['params', 'create', '--org', 'acme', '--description', 'piped json', '--from-file', '-'],
+      { cwd, env, input: '{"JSON_TOKEN": "json-secret-13579"}' },
+    );
+    expect(asJson.stdout).toMatch(/ with JSON_TOKEN$/m);
+    const listed = await runCliProcess(['params', '--org', 'acme'], { cwd, env });
+    expect(listed.stdout).toMatch(/ piped +OTHER, PIPED_TOKEN$/m);
+    const empty = await runCliProcess(['params', 'create', '--org', 'acme', '--from-file', '-'], {
+      cwd,
+      env,
+      input: 'not a line of .env\n',
+    });
+    expect(empty.code).toBe(2);
+    for (const output of [piped, asJson, listed, empty]) {
+      expect(output.stdout + output.stderr).not.toMatch(/pipe-secret|json-secret/);
+    }
+  }, 30_000);
+
   it('gibbon admin rotate-keys rotates the signing key and the master key; admin keys shows them', async () => {
     const before = await runCliProcess(['admin', 'keys', '--json'], { cwd, env });
     expect(before.code).toBe(0);

@@ -42,17 +42,25 @@ export function labelsOf(entries: readonly string[]): Label[] {
  * command-line argument, which `ps` and the shell's history would show. A terminal is
  * refused rather than prompted: what is typed there is echoed. No message holds the secret.
  */
-export async function secretFromStdin(io: Io, option: string, example: string): Promise<string> {
+/**
+ * All of stdin, for an option that takes secrets from a pipe: a terminal is refused (what is
+ * typed would show on the screen), with `example` as the way to pipe them in.
+ */
+export async function stdinText(io: Io, option: string, example: string): Promise<string> {
   const pipeIt = `pipe it in, e.g. \`${example}\``;
   if (io.stdin.isTTY) throw new InputError(`${option} reads a pipe, not a terminal: ${pipeIt}.`);
-  let input: string;
   try {
-    input = await text(addAbortSignal(io.signal, io.stdin));
+    return await text(addAbortSignal(io.signal, io.stdin));
   } catch (error) {
     throw new InputError(`${option}: stdin could not be read (${(error as Error).message}).`, {
       cause: error,
     });
   }
+}
+
+export async function secretFromStdin(io: Io, option: string, example: string): Promise<string> {
+  const pipeIt = `pipe it in, e.g. \`${example}\``;
+  const input = await stdinText(io, option, example);
   const secret = input.replace(/\r?\n$/, '');
   if (secret === '') throw new InputError(`${option}: stdin was empty; ${pipeIt}.`);
   if (/[\r\n]/.test(secret)) {

@@ -4,8 +4,8 @@ import { helpOption, parseCommandArgs } from '../args';
 import { paramSetDetail } from '../api/format';
 import { renderTable } from '../api/table';
 import { writeLine, type ExitCode, type Io } from '../io';
-import { parseParamArgs, readParamFile } from '../local/params';
-import { clientOf, environmentHelp, labelsOf, orgOf, printJson } from './api-support';
+import { parseParamArgs, parseParamText, readParamFile } from '../local/params';
+import { clientOf, environmentHelp, labelsOf, orgOf, printJson, stdinText } from './api-support';
 import type { Command } from './command';
 
 const help = `Usage: gibbon params [list] --org ORG [--json]
@@ -30,7 +30,8 @@ Options:
   --label NAME=VALUE   only repositories with this label see the set (create, update,
                        repeatable; all labels must match)
   --from-file FILE     the values from a JSON object file (*.json) or a .env file (create,
-                       update)
+                       update); \`-\` reads them from a pipe (a JSON object or .env text).
+                       Prefer it to NAME=VALUE: arguments show in \`ps\` and shell history
   --json               print the API's JSON
   -h, --help           show this help
 
@@ -51,12 +52,22 @@ type Values = ReturnType<typeof parseCommandArgs<typeof options>>['values'];
  * What create and update send: the same options mean the same set. `values` is left out when
  * no value is given, which update reads as "keep the stored values".
  */
-async function paramSetOf(values: Values, valueArgs: readonly string[]): Promise<ParamSetUpdate> {
-  const given = values['from-file']
-    ? await readParamFile(values['from-file'])
-    : valueArgs.length
-      ? parseParamArgs(valueArgs)
-      : undefined;
+async function valuesOf(values: Values, valueArgs: readonly string[], io: Io) {
+  const file = values['from-file'];
+  if (file === '-') {
+    const example = 'pass show ci/env | gibbon params create --org acme --from-file -';
+    return parseParamText(await stdinText(io, '--from-file -', example), 'stdin');
+  }
+  if (file !== undefined) return readParamFile(file);
+  return valueArgs.length ? parseParamArgs(valueArgs) : undefined;
+}
+
+async function paramSetOf(
+  values: Values,
+  valueArgs: readonly string[],
+  io: Io,
+): Promise<ParamSetUpdate> {
+  const given = await valuesOf(values, valueArgs, io);
   // One group: a set applies to repositories that have all of its labels.
   const labels = labelsOf(values.label ?? []);
   return {
@@ -86,7 +97,7 @@ async function run(argv: string[], io: Io): Promise<ExitCode> {
   if (action === 'create') {
     const created = await client.createParamSet(org, {
       values: [],
-      ...(await paramSetOf(values, rest)),
+      ...(await paramSetOf(values, rest, io)),
     });
     if (values.json) return printJson(io, created);
     writeLine(io.stdout, `Created parameter set ${created.id} with ${created.names.join(', ')}`);
@@ -95,7 +106,7 @@ async function run(argv: string[], io: Io): Promise<ExitCode> {
   if (action === 'update') {
     const [id, ...valueArgs] = rest;
     if (!id) throw new InputError('Usage: gibbon params update ID --org ORG [NAME=VALUE...]');
-    const updated = await client.updateParamSet(org, id, await paramSetOf(values, valueArgs));
+    const updated = await client.updateParamSet(org, id, await paramSetOf(values, valueArgs, io));
     if (values.json) return printJson(io, updated);
     // The whole set, not only its names: a replace without --label widens it to every
     // repository, and that should be seen.

@@ -71,6 +71,16 @@ function parseJsonParams(text: string, file: string): Record<string, string> {
   return params;
 }
 
+/**
+ * Parameters given as text (a pipe): a JSON object when it starts with `{`, otherwise `.env`
+ * syntax; `source` names it in messages.
+ */
+export function parseParamText(text: string, source: string): Record<string, string> {
+  return text.trimStart().startsWith('{')
+    ? parseJsonParams(text, source)
+    : parseDotenv(text, source);
+}
+
 /** `--param-file FILE`: JSON when the file ends in `.json`, otherwise `.env` syntax. */
 export async function readParamFile(file: string): Promise<Record<string, string>> {
   let text: string;
