@@ -72,23 +72,31 @@ Options:
 
 ${environmentHelp}`;
 
+const oneBuildOptions = {
+  ...helpOption,
+  repo: { type: 'string' },
+  wait: { type: 'boolean' },
+  json: { type: 'boolean' },
+} as const;
+
+/** `gibbon <command> BUILD [--repo] [--wait] [--json]`: its arguments, or its help printed. */
+function oneBuildArgs(argv: string[], io: Io, help: string, usage: string) {
+  const { values, positionals } = parseCommandArgs(argv, oneBuildOptions);
+  if (values.help) return (writeLine(io.stdout, help), undefined);
+  if (positionals.length !== 1) throw new InputError(usage);
+  const repo = repoRefOf(values.repo, io.env);
+  return { values, repo, client: clientOf(io), number: buildNumberOf(positionals[0]) };
+}
+
 export const buildCommand: Command = {
   name: 'build',
   summary: 'Show one build with its jobs (--wait to follow it to the end)',
   help: buildHelp,
   async run(argv, io) {
-    const { values, positionals } = parseCommandArgs(argv, {
-      ...helpOption,
-      repo: { type: 'string' },
-      wait: { type: 'boolean' },
-      json: { type: 'boolean' },
-    });
-    if (values.help) return (writeLine(io.stdout, buildHelp), 0);
-    if (positionals.length !== 1)
-      throw new InputError('Usage: gibbon build BUILD [--repo ORG/REPO]');
-    const repo = repoRefOf(values.repo, io.env);
-    const client = clientOf(io);
-    let build = await client.getBuild(repo, buildNumberOf(positionals[0]));
+    const args = oneBuildArgs(argv, io, buildHelp, 'Usage: gibbon build BUILD [--repo ORG/REPO]');
+    if (!args) return 0;
+    const { values, repo, client, number } = args;
+    let build = await client.getBuild(repo, number);
     if (values.wait) build = await waitForEnd(client, io, repo, build);
     if (values.json) printJson(io, build);
     else for (const line of jobLines(build)) writeLine(io.stdout, line);
@@ -113,18 +121,10 @@ export const retryCommand: Command = {
   summary: 'Build the same commit again as a new build',
   help: retryHelp,
   async run(argv, io) {
-    const { values, positionals } = parseCommandArgs(argv, {
-      ...helpOption,
-      repo: { type: 'string' },
-      wait: { type: 'boolean' },
-      json: { type: 'boolean' },
-    });
-    if (values.help) return (writeLine(io.stdout, retryHelp), 0);
-    if (positionals.length !== 1)
-      throw new InputError('Usage: gibbon retry BUILD [--repo ORG/REPO]');
-    const repo = repoRefOf(values.repo, io.env);
-    const client = clientOf(io);
-    let build = await client.retryBuild(repo, buildNumberOf(positionals[0]));
+    const args = oneBuildArgs(argv, io, retryHelp, 'Usage: gibbon retry BUILD [--repo ORG/REPO]');
+    if (!args) return 0;
+    const { values, repo, client, number } = args;
+    let build = await client.retryBuild(repo, number);
     if (!values.json) writeLine(io.stdout, buildDetail(build)[0]);
     if (values.wait) build = await waitForEnd(client, io, repo, build);
     if (values.json) printJson(io, build);
