@@ -8,11 +8,12 @@ const start = process.hrtime.bigint();
 const since = (from) => Number(process.hrtime.bigint() - from) / 1e6;
 const [checkoutDir, workDir, compileCacheDir, preload] = process.argv.slice(2);
 const { default: engine } = await import('../dist/index.js');
+const { default: scriptApi } = await import('../dist/script-api/index.js');
 const importMs = since(start);
 const { default: Docker } = await import('dockerode');
 const context = JSON.parse(process.env.BENCH_CONTEXT);
 if (preload === 'preload') {
-  engine.preloadScriptApi();
+  await scriptApi.preloadScriptApi();
   await new Promise((resolve) => setTimeout(resolve, 1500));
 }
 const buildStart = process.hrtime.bigint();
@@ -22,7 +23,7 @@ await engine
   .runBuild({
     checkoutDir,
     context,
-    params: new engine.StaticParamProvider({}),
+    params: new scriptApi.StaticParamProvider({}),
     backend: new engine.DockerBackend(new Docker(), {
       ...engine.defaultContainerConfig,
       runnerId: `bench-${process.pid}`,
