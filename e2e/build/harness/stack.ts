@@ -182,8 +182,11 @@ export class Stack {
     // The repository, bound once per stack where the user can reach it; removed in close().
     this.repoView ??= (async () => {
       const view = await mkdtemp(join(tmpdir(), 'gibbon-e2e-repo-'));
-      await chmod(view, 0o755);
       await run('mount', ['--bind', repoRoot, view]);
+      // The view shows the checkout's own folder, mode and all: a checkout made in a private
+      // folder (`git clone . "$(mktemp -d)"`, mode 0700) must be opened to the runner's user.
+      const mode = (await stat(repoRoot)).mode & 0o777;
+      if ((mode & 0o005) !== 0o005) await chmod(repoRoot, mode | 0o005);
       return view;
     })();
     return { ...user, groups: socket ? [socket.gid] : [], repoView: await this.repoView };
