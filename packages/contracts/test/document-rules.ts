@@ -67,6 +67,9 @@ export function operationProblems(document: OpenApiDocument, withTokenKinds: boo
   });
 }
 
+const sessionPath = '/v1/session';
+const signOut = `DELETE ${sessionPath}`;
+
 function tokenKindProblems(
   at: string,
   path: string,
@@ -82,12 +85,19 @@ function tokenKindProblems(
   const schemes = securitySchemesOf(operation);
   if (kinds.length === 0 && schemes.length > 0) problems.push(`${at}: security but no kinds`);
   if (kinds.length > 0 && schemes.length === 0) problems.push(`${at}: kinds but security: []`);
-  const expected = kinds.includes('build') ? 'buildToken' : 'bearer';
+  // The web page's own session operations take the session cookie (which stands for a bearer
+  // token); every other operation names the scheme of its token.
+  const expected = kinds.includes('build')
+    ? 'buildToken'
+    : path === sessionPath
+      ? 'session'
+      : 'bearer';
   if (kinds.length > 0 && schemes.length > 0 && schemes.join() !== expected) {
     problems.push(`${at}: kinds ${kinds.join(', ')} need security ${expected}`);
   }
   if (kinds.includes('build') && kinds.length > 1) problems.push(`${at}: build mixed with others`);
-  if (kinds.includes('org-read') && !READ_METHODS.has(method)) {
+  // Signing out ends the caller's own session: a read token may do that much.
+  if (kinds.includes('org-read') && !READ_METHODS.has(method) && at !== signOut) {
     problems.push(`${at}: org-read tokens may only call GET operations`);
   }
   const runnerPath = path.startsWith('/v1/runner/');

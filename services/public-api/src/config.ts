@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { gitHostAllowlistFromEnv, GitHostsError, type GitHostAllowlist } from '@gibbon/contracts';
 import type { DatabaseTarget } from './db/database';
 import { parseMasterKey } from './crypto/master-key';
@@ -34,6 +34,11 @@ export interface Config {
    * `GIBBON_GITHUB_API_URL`, `GIBBON_GIT_HOSTS` and `GIBBON_GIT_INTERNAL_HOSTS`.
    */
   readonly gitHosts: GitHostAllowlist;
+  /**
+   * `GIBBON_WEB_DIR`: the built web page served at `/`; by default `@gibbon/web`'s dist/
+   * (built by `pnpm build`). `GIBBON_WEB_DIR=` (empty) serves no page.
+   */
+  readonly webDir: string | undefined;
 }
 
 export type StorageConfig =
@@ -185,5 +190,13 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     leaseSeconds: leaseSeconds(env),
     bodyTimeoutSeconds: bodyTimeoutSeconds(env),
     gitHosts: gitHosts(env),
+    webDir: webDir(env, cwd),
   };
+}
+
+function webDir(env: Env, cwd: string): string | undefined {
+  const setting = env.GIBBON_WEB_DIR;
+  if (setting === '') return undefined;
+  if (setting !== undefined) return resolve(cwd, setting);
+  return join(dirname(require.resolve('@gibbon/web/package.json')), 'dist');
 }

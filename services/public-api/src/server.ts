@@ -108,6 +108,8 @@ export async function startServer(config: Config, options: StartOptions): Promis
       runnerDocument: loadOpenApiDocument('runner-api'),
       logger: options.logger,
       bodyTimeoutMs,
+      webDir: config.webDir,
+      secureCookies: new URL(config.publicUrl).protocol === 'https:',
     });
     const server = createHttpServer(app, { bodyTimeoutMs });
     await listen(server, config.port, options.host ?? '127.0.0.1');

@@ -21,6 +21,7 @@ import {
 } from './queue';
 import { ReposService } from './repos';
 import { RunnersService } from './runners';
+import { SessionsService } from './sessions';
 import { createStore } from './store';
 import { TokensService } from './tokens';
 import { WebhooksService } from './webhooks';
@@ -33,6 +34,8 @@ import { WebhooksService } from './webhooks';
  */
 export interface Services {
   readonly auth: AuthService;
+  /** Sessions of the web page (a cookie standing for an API token). */
+  readonly sessions: SessionsService;
   readonly orgs: OrgsService;
   readonly repos: ReposService;
   readonly params: ParamsService;
@@ -99,8 +102,10 @@ export function createServices(
       options.publicUrl,
       options.logger,
     );
+  const auth = new AuthService(store.apiTokens, store.runners, signingKeys);
   return {
-    auth: new AuthService(store.apiTokens, store.runners, signingKeys),
+    auth,
+    sessions: new SessionsService(store.webSessions, auth),
     orgs,
     repos,
     params,

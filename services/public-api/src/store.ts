@@ -8,6 +8,7 @@ import { ParamSetsRepository } from './params';
 import { LeasesRepository } from './queue';
 import { ReposRepository } from './repos';
 import { RunnersRepository } from './runners';
+import { WebSessionsRepository } from './sessions';
 import { ApiTokensRepository } from './tokens';
 import { WebhooksRepository } from './webhooks';
 
@@ -21,6 +22,7 @@ export interface Repositories {
   readonly repos: ReposRepository;
   readonly paramSets: ParamSetsRepository;
   readonly apiTokens: ApiTokensRepository;
+  readonly webSessions: WebSessionsRepository;
   readonly runners: RunnersRepository;
   readonly signingKeys: SigningKeysRepository;
   /** Takes the handle per call: a key is wrapped inside the caller's transaction. */
@@ -62,6 +64,7 @@ function repositoriesOn(handle: Db, backend: GibbonDatabase['backend']): Reposit
     repos: new ReposRepository(handle),
     paramSets: new ParamSetsRepository(handle),
     apiTokens: new ApiTokensRepository(handle),
+    webSessions: new WebSessionsRepository(handle),
     runners: new RunnersRepository(handle),
     signingKeys: new SigningKeysRepository(handle),
     masterKeyState: new MasterKeyStateRepository(handle, backend === 'postgres'),

@@ -27,6 +27,8 @@ export interface TestAppOptions {
   readonly bodyTimeoutMs?: number;
   /** Wraps the real local-disk store (a test that counts what is read from it). */
   readonly wrapBlobStore?: (store: BlobStore) => BlobStore;
+  /** A built web page to serve at `/` (none by default). */
+  readonly webDir?: string;
 }
 
 export interface CallOptions {
@@ -41,6 +43,7 @@ export interface Answer {
   readonly status: number;
   readonly body: unknown;
   readonly text: string;
+  readonly headers: Headers;
 }
 
 /** The app on an ephemeral loopback port, over a fresh SQLite file, answers validated too. */
@@ -81,6 +84,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     validateResponses: true,
     sseKeepAliveMs: options.sseKeepAliveMs,
     bodyTimeoutMs: options.bodyTimeoutMs,
+    webDir: options.webDir,
   });
   const server = createHttpServer(app, {
     bodyTimeoutMs: options.bodyTimeoutMs ?? defaultBodyTimeoutMs,
@@ -102,7 +106,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     } catch {
       // not JSON: keep the text
     }
-    return { status: response.status, body: parsed, text };
+    return { status: response.status, body: parsed, text, headers: response.headers };
   }
 
   return {

@@ -20,6 +20,7 @@ interface Seeded {
   readonly runnerId: string;
   readonly webhookId: string;
   readonly webhookSecret: string;
+  readonly adminToken: string;
 }
 
 const ranBuild = '/v1/orgs/acme/repos/web/builds/1';
@@ -31,6 +32,9 @@ function requests(ids: Seeded): Record<string, Sample> {
   return {
     getHealth: { path: '/healthz' },
     getOpenApiDocument: { path: '/v1/openapi.json' },
+    createSession: { path: '/v1/session', body: { token: ids.adminToken } },
+    getSession: { path: '/v1/session' },
+    deleteSession: { path: '/v1/session' },
     createOrg: { path: '/v1/orgs', body: { slug: 'walk' } },
     listOrgs: { path: '/v1/orgs' },
     getOrg: { path: '/v1/orgs/acme' },
@@ -102,6 +106,7 @@ describe('the OpenAPI document and the routes agree', () => {
       runnerId,
       webhookId: webhook.id,
       webhookSecret: webhook.secret,
+      adminToken: app.adminToken,
     });
   });
   afterAll(() => app.close());

@@ -36,6 +36,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The signed-in session (who it is, its CSRF token) */
+        get: operations["getSession"];
+        put?: never;
+        /**
+         * Sign in to the web page with an API token
+         * @description Exchanges an admin or org token for a session of the web page: the answer sets the HttpOnly, SameSite=Strict `gibbon_session` cookie (Secure when `GIBBON_PUBLIC_URL` is https) and holds the CSRF token the page sends as `X-CSRF-Token` on every call that changes something. The cookie then stands for the token everywhere a bearer token is accepted, until the session expires, is ended, or its token is deleted. The page never keeps the token itself. Runner and build tokens cannot sign in.
+         */
+        post: operations["createSession"];
+        /** Sign out (ends the session on the server) */
+        delete: operations["deleteSession"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/orgs": {
         parameters: {
             query?: never;
@@ -885,6 +907,26 @@ export interface components {
         };
         /** @description One server-sent event of `/v1/orgs/{org}/events`. */
         OrgEvent: components["schemas"]["BuildStatusEvent"] | components["schemas"]["JobStatusEvent"] | components["schemas"]["BuildRequeuedEvent"];
+        SessionCreate: {
+            /** @description An admin token or an org token. */
+            token: string;
+        };
+        Session: {
+            /** @description Who is signed in; a `read` org token may only look. */
+            principal: {
+                /** @constant */
+                kind: "admin";
+            } | {
+                /** @constant */
+                kind: "org";
+                org: components["schemas"]["Slug"];
+                role: components["schemas"]["TokenRole"];
+            };
+            /** @description Sent as `X-CSRF-Token` with every call of this session that is not GET or HEAD; `null` when the caller used a bearer token rather than a session. */
+            csrfToken: string | null;
+            /** @description When the session ends (`null` for a bearer token). */
+            expiresAt: components["schemas"]["Timestamp"] | null;
+        };
         /**
          * @description `admin` may do everything within the org; `read` may only call GET operations.
          * @enum {string}
@@ -1120,6 +1162,79 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+        };
+    };
+    getSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The session of the cookie sent (or of the bearer token, without a session). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Session"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    createSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SessionCreate"];
+            };
+        };
+        responses: {
+            /** @description The session; its secret is in the `Set-Cookie` header only. */
+            201: {
+                headers: {
+                    /** @description `gibbon_session=…; Path=/; HttpOnly; SameSite=Strict; Max-Age=…` */
+                    "Set-Cookie"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Session"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    deleteSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The session is ended and its cookie cleared. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
         };
     };
     listOrgs: {

@@ -3,6 +3,7 @@ import { buildNotesMigration } from './build-notes-migration';
 import { buildsMigration } from './builds-migration';
 import { keyIdsMigration } from './key-ids-migration';
 import { repoUntrustedNetworkMigration } from './repo-untrusted-network-migration';
+import { webSessionsMigration } from './web-sessions-migration';
 
 /**
  * Migrations are code, kept in this one ordered table so the binary and the tests cannot
@@ -93,6 +94,7 @@ const migrations: Record<string, Migration> = {
   '0003_master_key_ids': keyIdsMigration,
   '0004_build_notes': buildNotesMigration,
   '0005_repo_untrusted_network': repoUntrustedNetworkMigration,
+  '0006_web_sessions': webSessionsMigration,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

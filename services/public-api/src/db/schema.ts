@@ -68,6 +68,15 @@ export interface ApiTokensTable {
   last_used_at: string | null;
 }
 
+/** A session of the web page; the cookie holds the secret, this row only its hash. */
+export interface WebSessionsTable {
+  secret_hash: string;
+  token_id: string;
+  csrf_token: string;
+  created_at: string;
+  expires_at: string;
+}
+
 export interface RunnersTable {
   id: string;
   name: string;
@@ -104,6 +113,7 @@ export interface GibbonTables extends BuildTables {
   param_sets: ParamSetsTable;
   param_values: ParamValuesTable;
   api_tokens: ApiTokensTable;
+  web_sessions: WebSessionsTable;
   runners: RunnersTable;
   signing_keys: SigningKeysTable;
   master_key_state: MasterKeyStateTable;

@@ -9,6 +9,8 @@ import { defaultBodyTimeoutMs } from './http-server';
 import { errorHandler } from './error.middleware';
 import { OperationMatcher, operationsOf } from './operations';
 import { requestLog } from './request-log.middleware';
+import { webUi } from './web-ui';
+import { sessionsRoutes } from '../sessions';
 import { healthRoutes } from './health.routes';
 import { keysRoutes } from '../keys';
 import { orgsRoutes } from '../orgs';
@@ -35,6 +37,10 @@ export interface AppDeps {
   readonly validateResponses?: boolean;
   /** Time a request body may take to arrive, then 408 (default 10 s). */
   readonly bodyTimeoutMs?: number;
+  /** The built web page to serve at `/` (`Config.webDir`); without it `/` is the API's 404. */
+  readonly webDir?: string;
+  /** The service is reached over https (`GIBBON_PUBLIC_URL`): session cookies are Secure. */
+  readonly secureCookies?: boolean;
 }
 
 /** The words of the answer to a documented operation that has no handler yet. */
@@ -47,6 +53,7 @@ export const jsonBodyLimitBytes = 1024 * 1024;
 function routers(deps: AppDeps): Router[] {
   return [
     healthRoutes(deps.document),
+    sessionsRoutes(deps.services, deps.secureCookies === true),
     orgsRoutes(deps.services),
     reposRoutes(deps.services),
     paramsRoutes(deps.services),
@@ -75,7 +82,7 @@ function validator(document: OpenApiDocument, deps: AppDeps): RequestHandler {
 
 /**
  * The public-api HTTP app, with no global state: tests build one per suite on an ephemeral
- * port. Pipeline: request log → authentication (token kinds from the document, before the body
+ * port. Pipeline: request log → the web page (GETs outside the APIs) → authentication (token kinds from the document, before the body
  * is read) → JSON or text body (1 MiB, within the body deadline) → OpenAPI request validation →
  * routes → one error middleware. Serve it with `createHttpServer` (Node's own deadlines).
  */
@@ -88,7 +95,8 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(requestLog(deps.logger));
-  app.use(authenticate(matcher, deps.services.auth));
+  if (deps.webDir !== undefined) app.use(webUi(deps.webDir));
+  app.use(authenticate(matcher, deps.services.auth, deps.services.sessions));
   const deadlineMs = deps.bodyTimeoutMs ?? defaultBodyTimeoutMs;
   // Webhook deliveries keep their raw bytes for the signature: before any body parser.
   app.use(webhookDeliveryRoutes(deps.services, deadlineMs));

@@ -1,4 +1,4 @@
 export { ensureAdminToken } from './admin-token-file';
-export { ApiTokensRepository } from './api-tokens.repository';
+export { ApiTokensRepository, type ApiTokenOwner } from './api-tokens.repository';
 export { tokensRoutes } from './tokens.routes';
 export { TokensService } from './tokens.service';
