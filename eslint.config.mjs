@@ -10,6 +10,7 @@ import importRules from './packages/eslint-rules/import-rules.cjs';
 // is banned from deep imports into another package's src/ or dist/.
 const internal = [
   '@gibbon/contracts',
+  '@gibbon/web',
   '@gibbon/sdk',
   '@gibbon/storage',
   '@gibbon/engine',
@@ -115,6 +116,7 @@ export default tseslint.config(
             'queue',
             'repos',
             'runners',
+            'sessions',
             'tokens',
             'webhooks',
           ],
@@ -157,6 +159,31 @@ export default tseslint.config(
     ['@gibbon/contracts', '@gibbon/storage', '@gibbon/sdk', '@gibbon/engine'],
     'build-runner may import contracts, storage, sdk and engine; never another service.',
   ),
+  // The web page runs in a browser: it may import only the contracts' browser-safe entries.
+  {
+    files: ['packages/web/**/*.ts', 'packages/web/**/*.tsx'],
+    // The build's config and the unit tests run in Node.
+    ignores: ['packages/web/vite.config.ts', 'packages/web/**/*.test.ts'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: internal
+            .filter((name) => name !== '@gibbon/contracts')
+            .map((name) => ({ name, message: 'web imports only @gibbon/contracts.' })),
+          patterns: [
+            deepImports,
+            crossFolder,
+            {
+              group: ['@gibbon/contracts/documents', '@gibbon/contracts/validation', 'node:*'],
+              message: 'The web page runs in a browser: no Node modules, no document loader.',
+            },
+          ],
+        },
+      ],
+    },
+  },
   ...boundary(
     'e2e',
     // All of e2e is test code: its helpers may start test-kit's parts themselves.

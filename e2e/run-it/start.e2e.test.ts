@@ -88,7 +88,14 @@ describe('pnpm start with the embedded defaults', () => {
     );
     expect(start.output.split(adminToken)).toHaveLength(2); // printed exactly once
     expect(start.output).toContain(`Gibbon CI is running at http://localhost:${port}`);
+    expect(start.output).toContain(`Open http://localhost:${port} in a browser`);
     expect(start.output).toContain('Next steps:');
+    // The printed URL is the web page (built by pnpm start), its script a hashed asset.
+    const page = await fetch(`http://127.0.0.1:${port}/`);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    const script = /<script type="module" crossorigin src="(\/assets\/[^"]+\.js)"/.exec(await page.text());
+    expect(script).not.toBeNull();
+    expect((await fetch(`http://127.0.0.1:${port}${script![1]}`)).status).toBe(200);
     expect((await stat(join(dataDir(), 'admin-token'))).mode & 0o777).toBe(0o600);
 
     const saved = JSON.parse(

@@ -2,7 +2,12 @@
 
 /** @param {{ url: string, dataDir: string, adminToken?: string, adminTokenPath: string, notes: string[] }} info */
 export function banner({ url, dataDir, adminToken, adminTokenPath, notes }) {
-  const lines = ['', `Gibbon CI is running at ${url}`, `Data folder: ${dataDir}`];
+  const lines = [
+    '',
+    `Gibbon CI is running at ${url}`,
+    `Open ${url} in a browser and sign in with the admin token to see repositories and builds.`,
+    `Data folder: ${dataDir}`,
+  ];
   if (adminToken !== undefined) {
     lines.push(
       '',

@@ -97,19 +97,20 @@ export class Project {
   }
 
   /** Commits `.gibbon/build.ts` on `branch` of the remote and returns the commit. */
-  commitScript(branch: string, script: string): Promise<string> {
+  commitScript(branch: string, script: string, message = `ci: ${branch} pipeline`): Promise<string> {
     return this.git.commit(
       { '.gibbon/build.ts': script, 'README.md': `# ${branch}\n` },
-      { message: `ci: ${branch} pipeline`, branch },
+      { message, branch },
     );
   }
 
   /** A signed `push` delivery for `branch` at `sha`, as GitHub sends it. */
-  deliverPush(branch: string, sha: string): Promise<Answer<{ build: Build | null }>> {
-    return this.deliver(
-      'push',
-      pushPayload(sha, branch, `ci: ${branch} pipeline`, ['.gibbon/build.ts']),
-    );
+  deliverPush(
+    branch: string,
+    sha: string,
+    message = `ci: ${branch} pipeline`,
+  ): Promise<Answer<{ build: Build | null }>> {
+    return this.deliver('push', pushPayload(sha, branch, message, ['.gibbon/build.ts']));
   }
 
   /**

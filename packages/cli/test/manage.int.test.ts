@@ -128,8 +128,10 @@ describe('management and build commands against a real public-api', () => {
     await waitForOutput(waiting.output, (text) => text.includes('Build #1 of umbrella/site'));
     const shown = await gibbon(['build', '1', ...repo]);
     expect(shown.code).toBe(0);
-    expect(shown.stdout.split('\n').slice(0, 3)).toEqual([
+    expect(shown.stdout.split('\n').slice(0, 4)).toEqual([
       'Build #1 of umbrella/site (main): queued',
+      // The build's web page, on the server's origin: what a person opens.
+      `  page ${new URL(env.GIBBON_SERVER_URL!).origin}/orgs/umbrella/repos/site/builds/1`,
       '  commit: not known until a runner checks the branch out',
       '  (no jobs yet)',
     ]);

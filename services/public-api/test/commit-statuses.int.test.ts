@@ -63,7 +63,7 @@ describe.each(backends)('commit statuses on $name', (backend) => {
       expect(request.headers.authorization).toMatch(/ghs_status_token/);
       expect(request.body).toMatchObject({
         context: 'gibbon',
-        target_url: `http://gibbon.test/v1/orgs/acme/repos/web/builds/${build.number}`,
+        target_url: `http://gibbon.test/orgs/acme/repos/web/builds/${build.number}`,
       });
     }
   });

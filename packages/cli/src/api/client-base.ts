@@ -4,6 +4,7 @@ import {
   type AnswerWording,
   type PublicApiClient,
 } from '@gibbon/contracts/clients';
+import { pagePaths, pageUrl, type Build } from '@gibbon/contracts';
 import type { ServerConfig } from './config';
 
 /**
@@ -16,7 +17,7 @@ export abstract class ApiClientBase {
   private readonly wording: AnswerWording;
 
   constructor(
-    config: ServerConfig,
+    private readonly config: ServerConfig,
     private readonly signal?: AbortSignal,
   ) {
     this.api = createPublicApiClient({ baseUrl: config.baseUrl.href, token: config.token });
@@ -25,6 +26,11 @@ export abstract class ApiClientBase {
         `cannot reach the Gibbon server at ${config.baseUrl.origin} (${cause}); check GIBBON_SERVER_URL and that the server runs.`,
       hints: { unauthenticated: 'Check GIBBON_TOKEN.' },
     };
+  }
+
+  /** The build's web page, on the server's own origin: the link a person opens. */
+  buildPageUrl(build: Pick<Build, 'org' | 'repo' | 'number'>): string {
+    return pageUrl(this.config.baseUrl.href, pagePaths.build(build.org, build.repo, build.number));
   }
 
   /** Path and query parameters, and the command's cancel signal. */

@@ -184,12 +184,13 @@ export const triggerCommand: Command = {
       ...(values.commit ? { commit: values.commit } : {}),
       ...(params.length ? { params } : {}),
     });
+    const page = `  page ${client.buildPageUrl(build)}`;
     if (!values.wait) {
       if (values.json) return printJson(io, build);
-      for (const line of buildDetail(build)) writeLine(io.stdout, line);
+      for (const line of [...buildDetail(build), page]) writeLine(io.stdout, line);
       return 0;
     }
-    if (!values.json) writeLine(io.stdout, buildDetail(build)[0]);
+    if (!values.json) for (const line of [buildDetail(build)[0]!, page]) writeLine(io.stdout, line);
     build = await waitForEnd(client, io, repo, build);
     if (values.json) printJson(io, build);
     else for (const line of buildDetail(build)) writeLine(io.stdout, line);

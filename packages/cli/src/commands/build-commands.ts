@@ -38,9 +38,9 @@ export async function waitForEnd(
   return last;
 }
 
-/** The build, each job with its status, exit code and message. */
-function jobLines(build: Build): string[] {
-  const head = buildDetail(build).slice(0, build.message ? 2 : 1);
+/** The build, its web page, each job with its status, exit code and message. */
+function jobLines(build: Build, page: string): string[] {
+  const head = [...buildDetail(build).slice(0, build.message ? 2 : 1), `  page ${page}`];
   const jobs = renderTable(
     ['JOB', 'STATUS', 'EXIT', 'MESSAGE'],
     build.jobs.map((job) => [
@@ -99,7 +99,7 @@ export const buildCommand: Command = {
     let build = await client.getBuild(repo, number);
     if (values.wait) build = await waitForEnd(client, io, repo, build);
     if (values.json) printJson(io, build);
-    else for (const line of jobLines(build)) writeLine(io.stdout, line);
+    else for (const line of jobLines(build, client.buildPageUrl(build))) writeLine(io.stdout, line);
     return values.wait ? exitCodeOf(build) : 0;
   },
 };
@@ -125,7 +125,10 @@ export const retryCommand: Command = {
     if (!args) return 0;
     const { values, repo, client, number } = args;
     let build = await client.retryBuild(repo, number);
-    if (!values.json) writeLine(io.stdout, buildDetail(build)[0]);
+    if (!values.json) {
+      writeLine(io.stdout, buildDetail(build)[0]);
+      writeLine(io.stdout, `  page ${client.buildPageUrl(build)}`);
+    }
     if (values.wait) build = await waitForEnd(client, io, repo, build);
     if (values.json) printJson(io, build);
     return values.wait ? exitCodeOf(build) : 0;

@@ -121,6 +121,21 @@ describe('Masker', () => {
     expect(lines).toEqual(['waiting for approval', `token ${MASK} ok`]);
   });
 
+  it('shows ordinary lines at once with a long token registered (a JWT and its base64 forms)', () => {
+    // Patterns that begin with common letters ('e' of a JWT's `eyJ`) once made the search for
+    // a partial match at the end run out of its budget on plain text, holding back the whole
+    // log until a job ended: a live log showed nothing while the job ran.
+    const jwt = `eyJhbGciOiJIUzI1NiJ9.${'eyJzdWIiOiJsZXRzIGdv'.repeat(18)}.leUpoYkdjaU9p`;
+    const masker = maskerWith(jwt);
+    const lines: string[] = [];
+    const lineMasker = new LineMasker(masker, (line) => lines.push(line));
+    const text = 'the release engine left the level here, see the elephant '.repeat(6).trim();
+    lineMasker.write(`${text}\n`);
+    expect(lines).toEqual([text]);
+    lineMasker.write('tick 1\n');
+    expect(lines).toEqual([text, 'tick 1']);
+  });
+
   it('keeps multi-byte characters split across byte writes intact', () => {
     const masker = maskerWith('gehéim-wört');
     const bytes = Buffer.from('ä gehéim-wört ö\n', 'utf8');

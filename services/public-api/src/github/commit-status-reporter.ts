@@ -1,4 +1,4 @@
-import type { BuildStatusEvent, OrgEvent } from '@gibbon/contracts';
+import { pagePaths, pageUrl, type BuildStatusEvent, type OrgEvent } from '@gibbon/contracts';
 import type { CommitStatusNotifier } from './commit-status';
 import type { Logger } from '../logger';
 import type { ReposService } from '../repos';
@@ -63,7 +63,7 @@ export class CommitStatusReporter {
       commit: build.git.commit,
       token,
       status: event.status,
-      targetUrl: `${this.publicUrl}/v1/orgs/${repo.org}/repos/${repo.name}/builds/${build.number}`,
+      targetUrl: pageUrl(this.publicUrl, pagePaths.build(repo.org, repo.name, build.number)),
     });
   }
 }

@@ -1,0 +1,71 @@
+/**
+ * The `.gibbon/build.ts` files the browser tests push. The test image's tag is written in (it
+ * exists only on this Docker engine). Shell lines are written raw and embedded as JSON, so
+ * busybox's printf is the only thing that reads their escapes.
+ */
+
+/** Text that would run if a page ever treated a log line as markup. */
+export const hostileLogLines = [
+  '<script>window.__pwned = "log script"</script>',
+  '<img src=x onerror="window.__pwned = 1; alert(3)">',
+  'javascript:alert(5)',
+];
+
+function pipelineOf(
+  image: string,
+  jobs: readonly { id: string; lines: string[]; dependsOn?: string[] }[],
+): string {
+  const declared = jobs.map(
+    (job) =>
+      `  container(${JSON.stringify(job.id)}, { image, script: ${JSON.stringify(job.lines)}, dependsOn: ${JSON.stringify(job.dependsOn ?? [])} }),`,
+  );
+  return [
+    `import { container, pipeline } from '@gibbon/sdk';`,
+    `const image = ${JSON.stringify(image)};`,
+    `export default pipeline(() => [`,
+    ...declared,
+    `]);`,
+    '',
+  ].join('\n');
+}
+
+/** `compile` (a section, colours, a tick a second) then `test`, which depends on it. */
+export function liveScript(image: string, ticks: number): string {
+  return pipelineOf(image, [
+    {
+      id: 'compile',
+      lines: [
+        'echo "::group::Install dependencies"',
+        'echo installing 3 packages',
+        'echo "::endgroup::"',
+        String.raw`printf '\033[32mgreen\033[0m and \033[1;31mbold red\033[0m\n'`,
+        `for i in $(seq 1 ${ticks}); do echo "tick $i"; sleep 1; done`,
+        'echo compile finished',
+      ],
+    },
+    { id: 'test', lines: ['echo all 3 tests passed'], dependsOn: ['compile'] },
+  ]);
+}
+
+/** One job printing hostile lines: markup, an OSC 8 hyperlink, a title set, an RTL override. */
+export function hostileScript(image: string): string {
+  return pipelineOf(image, [
+    {
+      id: 'hostile',
+      lines: [
+        ...hostileLogLines.map((line) => `printf '%s\\n' '${line}'`),
+        String.raw`printf '\033]8;;javascript:alert(4)\007click me\033]8;;\007\n'`,
+        String.raw`printf '\033]0;pwned title\007after the title\n'`,
+        String.raw`printf 'abc\342\200\256gnp.exe\n'`,
+        'echo hostile done',
+      ],
+    },
+  ]);
+}
+
+/** One job that runs for a minute: there to be canceled. */
+export function longScript(image: string): string {
+  return pipelineOf(image, [
+    { id: 'sleepy', lines: ['for i in $(seq 1 60); do echo "still here $i"; sleep 1; done'] },
+  ]);
+}

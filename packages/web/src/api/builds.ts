@@ -1,0 +1,37 @@
+import type { ArtifactList, Build } from '@gibbon/contracts';
+import type { BuildAddress } from '../hooks';
+import { api, call } from './client';
+
+const where = ({ org, repo, number }: BuildAddress) => ({
+  params: { path: { org, repo, number } },
+});
+
+export function readBuild(address: BuildAddress): Promise<Build> {
+  const { org, repo, number } = address;
+  return call(
+    `Reading build #${number} of ${org}/${repo}`,
+    api.GET('/v1/orgs/{org}/repos/{repo}/builds/{number}', where(address)),
+  );
+}
+
+export async function listArtifacts(address: BuildAddress): Promise<ArtifactList['items']> {
+  const list = await call(
+    `Listing the artifacts of build #${address.number}`,
+    api.GET('/v1/orgs/{org}/repos/{repo}/builds/{number}/artifacts', where(address)),
+  );
+  return list.items;
+}
+
+export function cancelBuild(address: BuildAddress): Promise<Build> {
+  return call(
+    `Canceling build #${address.number}`,
+    api.POST('/v1/orgs/{org}/repos/{repo}/builds/{number}/cancel', where(address)),
+  );
+}
+
+export function retryBuild(address: BuildAddress): Promise<Build> {
+  return call(
+    `Retrying build #${address.number}`,
+    api.POST('/v1/orgs/{org}/repos/{repo}/builds/{number}/retry', where(address)),
+  );
+}

@@ -1,0 +1,2 @@
+export { durationBetween, formatDuration } from './duration';
+export { formatAbsolute, formatRelative } from './timestamp';

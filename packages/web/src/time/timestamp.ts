@@ -1,0 +1,45 @@
+const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+const second = 1000;
+const minute = 60 * second;
+const hour = 60 * minute;
+const day = 24 * hour;
+
+function twoDigits(value: number): string {
+  return String(value).padStart(2, '0');
+}
+
+/** `Mar 3, 2026`, in UTC like every date the UI prints (the same on every machine). */
+function formatDate(time: Date): string {
+  return `${months[time.getUTCMonth()]} ${time.getUTCDate()}, ${time.getUTCFullYear()}`;
+}
+
+/**
+ * How long ago, by the time passed (not calendar days, so no time zone is involved):
+ * under 10 s `just now`, then `42s ago`, `5 min ago`, `3 h ago`, from 24 h `yesterday`, from
+ * 48 h `4 days ago`, and from 7 days the date. A time ahead of `now` (a clock a little
+ * behind the server's) is `just now`. Text that is not a date is returned as it is.
+ */
+export function formatRelative(iso: string, now: number): string {
+  const time = Date.parse(iso);
+  if (Number.isNaN(time)) return iso;
+  const ago = now - time;
+  if (ago < 10 * second) return 'just now';
+  if (ago < minute) return `${Math.floor(ago / second)}s ago`;
+  if (ago < hour) return `${Math.floor(ago / minute)} min ago`;
+  if (ago < day) return `${Math.floor(ago / hour)} h ago`;
+  if (ago < 2 * day) return 'yesterday';
+  if (ago < 7 * day) return `${Math.floor(ago / day)} days ago`;
+  return formatDate(new Date(time));
+}
+
+/** `2026-12-07 05:46:07 UTC`: always UTC, to the second. Text that is not a date is returned as it is. */
+export function formatAbsolute(iso: string): string {
+  const time = new Date(Date.parse(iso));
+  if (Number.isNaN(time.getTime())) return iso;
+  const date = `${time.getUTCFullYear()}-${twoDigits(time.getUTCMonth() + 1)}-${twoDigits(time.getUTCDate())}`;
+  const clock = [time.getUTCHours(), time.getUTCMinutes(), time.getUTCSeconds()]
+    .map(twoDigits)
+    .join(':');
+  return `${date} ${clock} UTC`;
+}
