@@ -32,7 +32,7 @@ async function adminToken(): Promise<string> {
   return docker(['exec', apiContainer, 'cat', '/data/admin-token']);
 }
 
-test('public-api image: runs as node, healthy by its HEALTHCHECK, serves /healthz with SQLite in /data', async () => {
+test('public-api image: runs as node, healthy by its HEALTHCHECK, serves /healthz with SQLite in /data, and the web page', async () => {
   // This engine has no bridge network: the containers share the host's loopback.
   await docker([
     'run',
@@ -50,6 +50,10 @@ test('public-api image: runs as node, healthy by its HEALTHCHECK, serves /health
   expect(await docker(['exec', apiContainer, 'id', '-u'])).toBe('1000');
   const health = await fetch(`http://127.0.0.1:${port}/healthz`);
   expect(await health.json()).toEqual({ status: 'ok' });
+  // The image carries the built web page (the Dockerfile builds @gibbon/web with public-api).
+  const page = await fetch(`http://127.0.0.1:${port}/`);
+  expect(page.status).toBe(200);
+  expect(await page.text()).toMatch(/<script type="module" crossorigin src="\/assets\//);
   expect(await docker(['exec', apiContainer, 'ls', '/data'])).toContain('gibbon.sqlite');
   expect(await adminToken()).toMatch(/^gbn_admin_/);
 }, 120_000);

@@ -110,7 +110,7 @@ export function createServices(
     repos,
     params,
     tokens: new TokensService(store.apiTokens, orgs),
-    runners: new RunnersService(store.runners),
+    runners: new RunnersService(store.runners, store.leases),
     signingKeys,
     masterKeys,
     keys: new KeysService(masterKeys, signingKeys),

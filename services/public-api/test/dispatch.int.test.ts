@@ -1,4 +1,4 @@
-import type { Build, Claim } from '@gibbon/contracts';
+import type { Build, Claim, RunnerList } from '@gibbon/contracts';
 import { startAppOn } from './backend-app';
 import { backends } from './backends';
 import { createBuildWorld, nowIso, type BuildWorld } from './build-world';
@@ -80,6 +80,12 @@ describe.each(backends)('dispatch on $name', (backend) => {
   it('events and the result update jobs and the build; the result is idempotent', async () => {
     const build = await world.trigger();
     const { claim } = await world.claim(runnerA);
+    // The runners page shows what each runner runs now: its active leases.
+    const runningOf = async () =>
+      ((await app.call('GET', '/v1/runners', { token: app.adminToken })).body as RunnerList).items
+        .map((runner) => runner.runningBuilds)
+        .reduce((sum, count) => sum + count, 0);
+    expect(await runningOf()).toBe(1);
     const post = (body: unknown) => world.runner(claim!, 'POST', '/events', { body });
     const commit = 'f'.repeat(40);
     const author = { name: 'Ann', email: 'ann@example.test' };
@@ -129,6 +135,7 @@ describe.each(backends)('dispatch on $name', (backend) => {
       expect.objectContaining({ id: 'test', status: 'failure', exitCode: 3 }),
       expect.objectContaining({ id: 'deploy', status: 'skipped', dependsOn: ['test'] }),
     ]);
+    expect(await runningOf()).toBe(0);
     expect(
       (await world.runner(claim!, 'POST', '/result', { body: { status: 'failure' } })).status,
     ).toBe(200);

@@ -96,6 +96,16 @@ describe.each(backends)('web sessions on $name', (backend) => {
     expect((await signIn('gbn_admin_' + 'a'.repeat(43))).answer).toMatchObject({ status: 401 });
   });
 
+  it('keeps a session secret and a bearer token apart', async () => {
+    const { cookie } = await signIn(app.adminToken);
+    const secret = cookie.slice('gibbon_session='.length);
+    // The cookie's secret is no token, and a session cannot be opened with one either.
+    expect(await app.call('GET', '/v1/orgs', { token: secret })).toMatchObject({ status: 401 });
+    expect((await signIn(secret)).answer).toMatchObject({ status: 401 });
+    const asCookie = { headers: { cookie: `gibbon_session=${app.adminToken}` } };
+    expect(await app.call('GET', '/v1/orgs', asCookie)).toMatchObject({ status: 401 });
+  });
+
   it('signs out on the server: the old cookie no longer works', async () => {
     const { cookie, csrfToken } = await signIn(app.adminToken);
     const out = await app.call(

@@ -965,6 +965,8 @@ export interface components {
             createdAt: components["schemas"]["Timestamp"];
             /** @description The runner's last claim or heartbeat. */
             lastSeenAt: components["schemas"]["Timestamp"] | null;
+            /** @description The builds this runner holds a live lease on now. */
+            runningBuilds: number;
         };
         RunnerCreate: {
             name: string;

@@ -7,7 +7,11 @@ import { formatAbsolute, formatRelative } from '../time';
 /** A runner that has not claimed or sent a heartbeat for this long is shown as silent. */
 const silentAfterMs = 2 * 60 * 1000;
 
-/** `/runners` (the admin token only): every registered runner and when it was last heard of. */
+/**
+ * `/runners` (the admin token only): every registered runner, the builds it runs now and when
+ * it was last heard of. Its capacity is the runner's own setting (GIBBON_RUNNER_CAPACITY), not
+ * known to the server.
+ */
 export function RunnersPage() {
   const loaded = useLoad(() => call('Listing runners', api.GET('/v1/runners')), 'runners');
   const now = Date.now();
@@ -31,6 +35,7 @@ export function RunnersPage() {
               <tr>
                 <th>Name</th>
                 <th>State</th>
+                <th>Running builds</th>
                 <th>Labels</th>
                 <th>Last heard of</th>
                 <th>Registered</th>
@@ -53,6 +58,7 @@ export function RunnersPage() {
                     <td>
                       <span class={`runner-state runner-${state.replace(' ', '-')}`}>{state}</span>
                     </td>
+                    <td>{runner.runningBuilds}</td>
                     <td class="mono">
                       {runner.labels.map((label) => `${label.name}=${label.value}`).join(', ') ||
                         '—'}

@@ -16,6 +16,18 @@ export class LeasesRepository {
     await this.db.insertInto('leases').values(lease).execute();
   }
 
+  /** How many builds each runner holds an active lease on now (runners holding none absent). */
+  async activeCountByRunner(): Promise<Map<string, number>> {
+    const rows = await this.db
+      .selectFrom('leases')
+      .select(['runner_id'])
+      .select((eb) => eb.fn.countAll<number | string | bigint>().as('count'))
+      .where('state', '=', 'active')
+      .groupBy('runner_id')
+      .execute();
+    return new Map(rows.map((row) => [row.runner_id, Number(row.count)]));
+  }
+
   find(id: string): Promise<LeaseRecord | undefined> {
     return this.db.selectFrom('leases').selectAll().where('id', '=', id).executeTakeFirst();
   }

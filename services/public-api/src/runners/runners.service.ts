@@ -3,11 +3,15 @@ import { generateOpaqueToken, hashOpaqueToken } from '../auth';
 import type { Label, Runner } from '../domain';
 import { newId, nowIso } from '../ids';
 import type { RunnersRepository } from './runners.repository';
+import type { LeasesRepository } from '../queue';
 import { assertLabels } from '../validation';
 
 /** Build-runner registration; the runner token is returned once and stored as a hash. */
 export class RunnersService {
-  constructor(private readonly runners: RunnersRepository) {}
+  constructor(
+    private readonly runners: RunnersRepository,
+    private readonly leases: LeasesRepository,
+  ) {}
 
   async register(input: {
     name: string;
@@ -26,8 +30,13 @@ export class RunnersService {
     return { ...runner, token };
   }
 
-  list(): Promise<Runner[]> {
-    return this.runners.list();
+  /** Every registered runner with the builds it runs now (its active leases). */
+  async list(): Promise<(Runner & { runningBuilds: number })[]> {
+    const [runners, running] = await Promise.all([
+      this.runners.list(),
+      this.leases.activeCountByRunner(),
+    ]);
+    return runners.map((runner) => ({ ...runner, runningBuilds: running.get(runner.id) ?? 0 }));
   }
 
   async delete(id: string): Promise<void> {
