@@ -24,7 +24,7 @@ export function banner({ url, dataDir, adminToken, adminTokenPath, notes }) {
     '     pnpm gibbon orgs create acme',
     '     pnpm gibbon repos create app --org acme --url https://github.com/acme/app.git --github acme/app',
     '  2. add a GitHub webhook: pnpm gibbon repos webhook acme/app prints the payload URL and secret to paste into GitHub',
-    '  3. watch the builds: pnpm gibbon builds --repo acme/app -f',
+    `  3. watch the builds in the browser at ${url}/orgs/acme/repos/app, or: pnpm gibbon builds --repo acme/app -f`,
     "  4. or run a repository's .gibbon/build.ts locally, without the server: pnpm gibbon run path/to/repo",
     '  pnpm gibbon --help lists every command.',
     '',
