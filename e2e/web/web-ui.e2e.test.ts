@@ -123,6 +123,13 @@ describe('the web page in Chromium', () => {
       await titleStatus(page).filter({ hasText: 'Passed' }).waitFor();
       await expect(log.locator('.fg-green').first().textContent()).resolves.toBe('green');
       await log.getByText('Install dependencies', { exact: true }).waitFor();
+      // Timestamps on demand: each line's time (UTC), the time its part of the log was stored.
+      await page.getByRole('button', { name: 'Timestamps' }).click();
+      const tick = log.locator('.log-row').filter({ hasText: /tick 1$/ });
+      await tick
+        .locator('.log-time')
+        .filter({ hasText: /^\d\d:\d\d:\d\d$/ })
+        .waitFor();
       await browser.screenshot(page, '04-job-log');
       await page.getByRole('link', { name: `#${number}` }).click();
       await titleStatus(page).filter({ hasText: 'Passed' }).waitFor({ timeout: 60_000 });

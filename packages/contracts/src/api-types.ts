@@ -52,6 +52,7 @@ export type Job = PublicSchemas['Job'];
 export type Build = PublicSchemas['Build'];
 export type BuildList = PublicSchemas['BuildList'];
 export type BuildTrigger = PublicSchemas['BuildTrigger'];
+export type LogTimes = PublicSchemas['LogTimes'];
 export type Artifact = PublicSchemas['Artifact'];
 export type ArtifactList = PublicSchemas['ArtifactList'];
 export type TokenRole = PublicSchemas['TokenRole'];

@@ -49,6 +49,27 @@ describe.each(backends)('build output on $name', (backend) => {
     expect((await chunk(claim, 'test', 1, 'two $(id) \u001b[31m\n')).body).toEqual({ nextSeq: 3 });
     const log = await app.call('GET', logPath(claim, 'test'), { token: app.adminToken });
     expect(log).toMatchObject({ status: 200, text: 'one\ntwo $(id) \u001b[31m\nthree\n' });
+    // When each part was stored, by the byte it begins at (a line's time is its part's).
+    const before = Date.now();
+    const times = await app.call('GET', `${logPath(claim, 'test')}/times`, {
+      token: app.adminToken,
+    });
+    const items = (times.body as { items: { offset: number; at: string }[] }).items;
+    expect(items.map((item) => item.offset)).toEqual([
+      0,
+      4,
+      4 + Buffer.byteLength('two $(id) \u001b[31m\n'),
+    ]);
+    for (const { at } of items) expect(Date.parse(at)).toBeLessThanOrEqual(before);
+    expect(
+      await app.call(
+        'GET',
+        `/v1/orgs/acme/repos/web/builds/${claim.build.number}/jobs/nope/logs/times`,
+        {
+          token: app.adminToken,
+        },
+      ),
+    ).toMatchObject({ status: 404 });
     const keys: string[] = [];
     for await (const info of app.blobStore.list('logs/acme/web/')) keys.push(info.key);
     expect(keys).toContain(`logs/acme/web/${claim.build.number}/test/1/0000000002.log`);

@@ -58,6 +58,7 @@ function requests(ids: Seeded): Record<string, Sample> {
     cancelBuild: { path: `${triggeredBuild}/cancel` },
     retryBuild: { path: `${triggeredBuild}/retry` },
     getJobLog: { path: `${ranBuild}/jobs/test/logs` },
+    getJobLogTimes: { path: `${ranBuild}/jobs/test/logs/times` },
     listArtifacts: { path: `${ranBuild}/artifacts` },
     downloadArtifact: { path: `${ranBuild}/artifacts/dist` },
     streamOrgEvents: { path: '/v1/orgs/acme/events', stream: true },

@@ -388,6 +388,35 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/orgs/{org}/repos/{repo}/builds/{number}/jobs/{jobId}/logs/times": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organisation's slug. */
+                org: components["parameters"]["Org"];
+                /** @description The repository's name (a slug) within its organisation. */
+                repo: components["parameters"]["Repo"];
+                /** @description The build's number within its repository (1, 2, 3, ...). */
+                number: components["parameters"]["BuildNumber"];
+                /** @description A job id, or `_script` for the build script's own log. */
+                jobId: components["parameters"]["LogId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * When each part of a job's log was written
+         * @description The runner sends a job's log in parts, about one a second while the job runs; each item is where a stored part begins in the log text (`offset`, in UTF-8 bytes, as `getJobLog`'s `offset`) and when public-api stored it. A line's time is that of the part it begins in: to about a second for a live build, later for parts resent after an outage. Parts stored before times were kept are left out. For `_script` the build's own notes come first, with their times.
+         */
+        get: operations["getJobLogTimes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/orgs/{org}/repos/{repo}/builds/{number}/artifacts": {
         parameters: {
             query?: never;
@@ -840,6 +869,13 @@ export interface components {
             commit?: components["schemas"]["CommitSha"];
             params?: components["schemas"]["ParamValues"];
         } & (unknown | unknown | unknown);
+        LogTimes: {
+            items: {
+                /** @description The byte of the log text the part begins at. */
+                offset: number;
+                at: components["schemas"]["Timestamp"];
+            }[];
+        };
         Artifact: {
             id: components["schemas"]["ArtifactId"];
             /** @description Size of the tar.gz in bytes. */
@@ -1878,6 +1914,39 @@ export interface operations {
                 };
                 content: {
                     "text/plain": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    getJobLogTimes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organisation's slug. */
+                org: components["parameters"]["Org"];
+                /** @description The repository's name (a slug) within its organisation. */
+                repo: components["parameters"]["Repo"];
+                /** @description The build's number within its repository (1, 2, 3, ...). */
+                number: components["parameters"]["BuildNumber"];
+                /** @description A job id, or `_script` for the build script's own log. */
+                jobId: components["parameters"]["LogId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The parts' offsets and times, in log order. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LogTimes"];
                 };
             };
             400: components["responses"]["BadRequest"];

@@ -35,3 +35,18 @@ export function retryBuild(address: BuildAddress): Promise<Build> {
     api.POST('/v1/orgs/{org}/repos/{repo}/builds/{number}/retry', where(address)),
   );
 }
+
+/** When each stored part of a job's log was written (`LogPartTime`: its first byte and time). */
+export async function readLogTimes(
+  address: BuildAddress,
+  jobId: string,
+): Promise<{ offset: number; at: string }[]> {
+  const { org, repo, number } = address;
+  const answer = await call(
+    `Reading the times of the log of ${jobId}`,
+    api.GET('/v1/orgs/{org}/repos/{repo}/builds/{number}/jobs/{jobId}/logs/times', {
+      params: { path: { org, repo, number, jobId } },
+    }),
+  );
+  return answer.items;
+}

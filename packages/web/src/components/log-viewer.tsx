@@ -16,6 +16,8 @@ export interface LogViewerProps {
   readonly target: number | undefined;
   readonly matches: ReadonlySet<number>;
   readonly onLineLink: (line: number) => void;
+  /** With timestamps shown: the time of each line (`undefined` where none is known). */
+  readonly timeOf?: (line: number) => string | undefined;
 }
 
 /** A line that ends a section (`::endgroup::`, GitLab's `section_end:`): drawn faint. */
@@ -52,6 +54,7 @@ function Row({
   marked,
   matched,
   onLineLink,
+  time,
 }: {
   readonly line: LogLine;
   readonly top: number;
@@ -61,6 +64,8 @@ function Row({
   readonly marked: boolean;
   readonly matched: boolean;
   readonly onLineLink: (line: number) => void;
+  /** `null`: timestamps hidden; `undefined`: shown, but this line's time is unknown. */
+  readonly time: string | undefined | null;
 }) {
   const classes = ['log-row'];
   if (closesSection.test(line.plain)) classes.push('log-row-marker');
@@ -79,6 +84,7 @@ function Row({
       >
         {line.number}
       </a>
+      {time !== null && <span class="log-time">{time ?? ''}</span>}
       {section && (
         <button
           type="button"
@@ -186,6 +192,7 @@ export function LogViewer(props: LogViewerProps) {
         marked={number === target}
         matched={props.matches.has(number)}
         onLineLink={props.onLineLink}
+        time={props.timeOf ? props.timeOf(number) : null}
       />,
     );
   }

@@ -1,15 +1,22 @@
 import type { Build, Job } from '@gibbon/contracts';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { readBuild } from '../api/builds';
+import { readBuild, readLogTimes } from '../api/builds';
 import { followLog, logUrl } from '../api/log-stream';
 import { isFinished } from '../build-facts';
 import { LogViewer } from '../components/log-viewer';
 import { Crumbs, ErrorNote } from '../components/notes';
 import { StatusBadge } from '../components/status';
-import { useLiveBuild, useNow } from '../hooks';
-import { LogModel, parseLineAnchor, searchLines } from '../log';
+import { useLiveBuild, useNow, useThrottled } from '../hooks';
+import {
+  LineOffsets,
+  LogModel,
+  parseLineAnchor,
+  searchLines,
+  timeAtOffset,
+  type LogPartTime,
+} from '../log';
 import { paths } from '../paths';
-import { durationBetween } from '../time';
+import { durationBetween, formatClock } from '../time';
 
 const scriptLogId = '_script';
 
@@ -44,11 +51,13 @@ function JobList({ build, current }: { readonly build: Build; readonly current: 
 /** The log text as it streams in, redrawn at most once per frame. */
 function useFollowedLog(org: string, repo: string, number: number, jobId: string) {
   const model = useRef(new LogModel());
+  const offsets = useRef(new LineOffsets());
   const [version, setVersion] = useState(0);
   const [ended, setEnded] = useState(false);
   const [problem, setProblem] = useState<string | undefined>();
   useEffect(() => {
     model.current = new LogModel();
+    offsets.current = new LineOffsets();
     setVersion((value) => value + 1);
     setEnded(false);
     setProblem(undefined);
@@ -66,6 +75,7 @@ function useFollowedLog(org: string, repo: string, number: number, jobId: string
         onText: (text) => {
           setProblem(undefined);
           model.current.append(text);
+          offsets.current.append(text);
           redraw();
         },
         onEnd: () => {
@@ -82,7 +92,7 @@ function useFollowedLog(org: string, repo: string, number: number, jobId: string
       if (frame !== undefined) cancelAnimationFrame(frame);
     };
   }, [org, repo, number, jobId]);
-  return { model: model.current, version, ended, problem };
+  return { model: model.current, offsets: offsets.current, version, ended, problem };
 }
 
 /**
@@ -135,6 +145,23 @@ export function JobLogPage({
     setHit(next);
     goTo(matches[next]);
   };
+  const [showTimes, setShowTimes] = useState(false);
+  const [times, setTimes] = useState<readonly LogPartTime[]>([]);
+  const [timesProblem, setTimesProblem] = useState<Error | undefined>();
+  const fetchTimes = useThrottled(() => {
+    readLogTimes(address, jobId).then(setTimes, (error: Error) => setTimesProblem(error));
+  }, 1500);
+  useEffect(() => {
+    // While shown, the times follow the log: fetched again as parts arrive, at most every 1.5 s.
+    if (showTimes) fetchTimes();
+  }, [showTimes, log.version, fetchTimes]);
+  const timeOf = showTimes
+    ? (line: number): string | undefined => {
+        const start = log.offsets.startOf(line);
+        const at = start === undefined ? undefined : timeAtOffset(times, start);
+        return at === undefined ? undefined : formatClock(at);
+      }
+    : undefined;
   const title = jobId === scriptLogId ? 'Build script' : jobId;
   return (
     <>
@@ -164,7 +191,7 @@ export function JobLogPage({
             </span>
           </div>
           {job?.message && <p class="note note-build">{job.message}</p>}
-          <ErrorNote error={loaded.error} />
+          <ErrorNote error={loaded.error ?? timesProblem} />
           {log.problem && (
             <p class="note note-error" role="status">
               {log.problem}
@@ -223,6 +250,15 @@ export function JobLogPage({
             >
               Follow
             </button>
+            <button
+              type="button"
+              class={showTimes ? 'button button-on' : 'button'}
+              aria-pressed={showTimes}
+              title="When each line was written (UTC, to about a second)"
+              onClick={() => setShowTimes(!showTimes)}
+            >
+              Timestamps
+            </button>
             <a
               class="button"
               href={logUrl({ org, repo, number, jobId })}
@@ -244,6 +280,7 @@ export function JobLogPage({
             target={target}
             matches={matchSet}
             onLineLink={goTo}
+            {...(timeOf ? { timeOf } : {})}
           />
           {log.ended && log.model.lines.length === 0 && <p class="muted">This log is empty.</p>}
         </div>

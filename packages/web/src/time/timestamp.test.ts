@@ -1,4 +1,4 @@
-import { formatAbsolute, formatRelative } from './timestamp';
+import { formatAbsolute, formatClock, formatRelative } from './timestamp';
 
 const now = Date.parse('2026-03-10T12:00:00.000Z');
 const before = (ms: number) => new Date(now - ms).toISOString();
@@ -52,5 +52,13 @@ describe('formatAbsolute', () => {
   it('returns text that is no date as it is', () => {
     expect(formatAbsolute('')).toBe('');
     expect(formatAbsolute('never')).toBe('never');
+  });
+});
+
+describe('formatClock', () => {
+  it('gives the UTC time of day, whatever the offset written', () => {
+    expect(formatClock('2026-12-07T05:46:07.891Z')).toBe('05:46:07');
+    expect(formatClock('2026-12-07T07:46:07+02:00')).toBe('05:46:07');
+    expect(formatClock('soon')).toBe('soon');
   });
 });

@@ -38,8 +38,15 @@ export function formatAbsolute(iso: string): string {
   const time = new Date(Date.parse(iso));
   if (Number.isNaN(time.getTime())) return iso;
   const date = `${time.getUTCFullYear()}-${twoDigits(time.getUTCMonth() + 1)}-${twoDigits(time.getUTCDate())}`;
-  const clock = [time.getUTCHours(), time.getUTCMinutes(), time.getUTCSeconds()]
-    .map(twoDigits)
-    .join(':');
-  return `${date} ${clock} UTC`;
+  return `${date} ${clockOf(time)} UTC`;
+}
+
+function clockOf(time: Date): string {
+  return [time.getUTCHours(), time.getUTCMinutes(), time.getUTCSeconds()].map(twoDigits).join(':');
+}
+
+/** The time of day in UTC, `06:33:07`: a log line's timestamp. Unparsable input unchanged. */
+export function formatClock(iso: string): string {
+  const time = new Date(Date.parse(iso));
+  return Number.isNaN(time.getTime()) ? iso : clockOf(time);
 }

@@ -109,6 +109,8 @@ export interface LogChunksTable {
   seq: number;
   storage_key: string;
   size: number;
+  /** When public-api stored it; `null` for chunks stored before times were kept. */
+  stored_at: string | null;
 }
 
 /** A line public-api wrote into a build's `_script` log (e.g. its runner stopped responding). */

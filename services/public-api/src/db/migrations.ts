@@ -3,6 +3,7 @@ import { buildNotesMigration } from './build-notes-migration';
 import { buildsMigration } from './builds-migration';
 import { keyIdsMigration } from './key-ids-migration';
 import { repoUntrustedNetworkMigration } from './repo-untrusted-network-migration';
+import { logChunkTimesMigration } from './log-chunk-times-migration';
 import { webSessionsMigration } from './web-sessions-migration';
 
 /**
@@ -95,6 +96,7 @@ const migrations: Record<string, Migration> = {
   '0004_build_notes': buildNotesMigration,
   '0005_repo_untrusted_network': repoUntrustedNetworkMigration,
   '0006_web_sessions': webSessionsMigration,
+  '0007_log_chunk_times': logChunkTimesMigration,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

@@ -49,6 +49,15 @@ export function buildOutputRoutes(services: Services): Router {
     }
   });
 
+  router.get(`${base}/jobs/:jobId/logs/times`, async (req, res) => {
+    const build = await buildOf(req);
+    const jobId = pathParam(req, 'jobId');
+    if (jobId !== SCRIPT_LOG_ID && !build.jobs.some((job) => job.id === jobId)) {
+      throw new NotFoundError(`Build #${build.number} has no job "${jobId}".`);
+    }
+    res.json({ items: await logReader.times(build, jobId) } satisfies Api.LogTimes);
+  });
+
   router.get(`${base}/artifacts`, async (req, res) => {
     const items = await artifacts.list(await buildOf(req));
     res.json({ items } satisfies Api.ArtifactList);

@@ -51,6 +51,7 @@ export class LogChunksService {
           seq,
           storage_key: key,
           size: Buffer.byteLength(text, 'utf8'),
+          stored_at: new Date().toISOString(),
         }),
       );
       if (added) this.hub.logAppended(buildId, jobId);

@@ -52,6 +52,32 @@ export class LogReader {
     return pullStream(this.followed(build, jobId, signal, new SkippedBytes(offset)));
   }
 
+  /**
+   * Where each stored part of the log starts (its byte in the text `read` answers) and when it
+   * was stored: the build's notes, then the contiguous chunks. Parts stored before times were
+   * kept are left out; a line's time is that of the part it begins in.
+   */
+  async times(build: Build, jobId: string): Promise<{ offset: number; at: string }[]> {
+    const times: { offset: number; at: string }[] = [];
+    let offset = 0;
+    if (jobId === SCRIPT_LOG_ID) {
+      for (const note of await this.store.buildNotes.list(build.id)) {
+        times.push({ offset, at: note.at });
+        offset += Buffer.byteLength(`${note.text}\n`, 'utf8');
+      }
+    }
+    for (let next = 0; ;) {
+      const page = await this.store.logChunks.list(build.id, jobId, next, indexPageRows);
+      for (const chunk of page) {
+        if (Number(chunk.seq) !== next) return times;
+        if (chunk.stored_at !== null) times.push({ offset, at: chunk.stored_at });
+        offset += Number(chunk.size);
+        next += 1;
+      }
+      if (page.length < indexPageRows) return times;
+    }
+  }
+
   private async *followed(
     build: Build,
     jobId: string,
