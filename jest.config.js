@@ -14,12 +14,26 @@ module.exports = {
   testMatch: ['**/?(*.)test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   transform: {
-    '^.+\\.(t|j)sx?$': [
+    // The web page's components (Preact's JSX), rendered to strings by their tests.
+    '^.+\\.tsx$': [
+      '@swc/jest',
+      {
+        jsc: {
+          parser: { syntax: 'typescript', tsx: true },
+          transform: { react: { runtime: 'automatic', importSource: 'preact' } },
+          target: 'es2022',
+        },
+        module: { type: 'commonjs' },
+      },
+    ],
+    '^.+\\.(t|j)sx?$|\\.mjs$': [
       '@swc/jest',
       { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } },
     ],
   },
-  moduleFileExtensions: ['ts', 'js', 'json'],
+  moduleFileExtensions: ['ts', 'tsx', 'js', 'mjs', 'json'],
+  // Preact ships ES modules only: compiled like our sources for the page's component tests.
+  transformIgnorePatterns: ['/node_modules/(?!(\\.pnpm/)?preact[@/])'],
   // A relative dynamic import names the built file (`await import('./app.js')`, as node needs
   // in dist/); in the sources that is the .ts file of the same name.
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },

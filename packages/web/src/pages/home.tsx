@@ -44,14 +44,20 @@ async function loadOrgs(): Promise<OrgRows[]> {
   );
 }
 
+const maxStreamedOrgs = 3;
+
 /** `/`: every organisation the session may see, its repositories and their last build. */
 export function HomePage() {
   const loaded = useLoad(loadOrgs, 'orgs');
   const refresh = useThrottled(loaded.reload, 500);
-  const orgSlugs = (loaded.data ?? []).map(({ org }) => org.slug).join(',');
+  const orgSlugs = (loaded.data ?? []).map(({ org }) => org.slug);
+  // One event stream per org keeps the statuses live; past a few orgs that would take the
+  // browser's connections to this server (six over HTTP/1.1) from the page's own calls, so
+  // the page then refreshes when it is shown again instead.
+  const streamed = orgSlugs.length <= maxStreamedOrgs ? orgSlugs.join(',') : '';
   useEffect(() => {
-    if (orgSlugs === '') return undefined;
-    const subscriptions = orgSlugs
+    if (streamed === '') return undefined;
+    const subscriptions = streamed
       .split(',')
       .map((org) =>
         subscribeToEvents(
@@ -62,7 +68,12 @@ export function HomePage() {
         ),
       );
     return () => subscriptions.forEach((subscription) => subscription.close());
-  }, [orgSlugs, refresh]);
+  }, [streamed, refresh]);
+  useEffect(() => {
+    const onShown = () => document.visibilityState === 'visible' && refresh();
+    document.addEventListener('visibilitychange', onShown);
+    return () => document.removeEventListener('visibilitychange', onShown);
+  }, [refresh]);
   const now = Date.now();
   return (
     <>
