@@ -139,7 +139,7 @@ export default pipeline(async () => {
   return [
     action('sh-printer', async (job) => {
       const own: Record<string, string> = {};
-      for (const name of names) own[name] = (await job.param(name)) ?? '';
+      for (const name of names) own[name] = (await job.param(name, { optional: true })) ?? '';
       await job.sh([process.execPath, '-e', printer], { env: { ...own, PRINT_NAMES: names.join(',') } });
     }),
     container('container-printer', {
@@ -149,7 +149,7 @@ export default pipeline(async () => {
     }),
     action('action-printer', async (job) => {
       for (const name of names) {
-        const v = (await job.param(name)) ?? '';
+        const v = (await job.param(name, { optional: true })) ?? '';
         console.log(name + ' console raw: ' + v);
         job.log(name + ' job.log base64: ' + Buffer.from(v).toString('base64'));
         console.log(name + ' console basic auth: Basic ' + Buffer.from('user:' + v).toString('base64'));
@@ -234,7 +234,7 @@ import { gzipSync } from 'node:zlib';
 const b64 = (text: string | Buffer) => Buffer.from(text).toString('base64');
 export default pipeline(() => [
   action('bypass', async (job) => {
-    const v = (await job.param('CANARY_HEX')) ?? '';
+    const v = (await job.param('CANARY_HEX', { optional: true })) ?? '';
     job.log('reversed: ' + [...v].reverse().join(''));
     for (const char of v) job.log('char: ' + char);
     job.log('double base64: ' + b64(b64(v)));
@@ -296,7 +296,7 @@ export default pipeline(() => [
   action('untrusted', async (job) => {
     job.log('trusted: ' + job.ctx.build.trusted);
     job.log('params visible: ' + Object.keys(await job.params()).length);
-    job.log('CANARY_HEX: ' + ((await job.param('CANARY_HEX')) === undefined ? 'absent' : 'present'));
+    job.log('CANARY_HEX: ' + ((await job.param('CANARY_HEX', { optional: true })) === undefined ? 'absent' : 'present'));
     const one = await scriptApi('GET', '/v1/params/CANARY_HEX');
     job.log('raw GET /v1/params/CANARY_HEX: ' + one.status);
     const all = await scriptApi('GET', '/v1/params');

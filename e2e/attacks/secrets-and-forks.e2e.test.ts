@@ -267,7 +267,7 @@ export default pipeline((ctx) => [
   action('ask', async (job) => {
     job.log('trusted: ' + ctx.build.trusted);
     job.log('params: ' + Object.keys(await job.params()).length);
-    for (const name of names) job.log(name + ': ' + ((await job.param(name)) === undefined ? 'absent' : 'present'));
+    for (const name of names) job.log(name + ': ' + ((await job.param(name, { optional: true })) === undefined ? 'absent' : 'present'));
     const all = await scriptApi('GET', '/v1/params');
     job.log('raw params: ' + all.status + ' ' + JSON.stringify(JSON.parse(all.text).values ?? null));
     for (const [index, [name, extra]] of Object.entries(escalations).entries()) {

@@ -34,7 +34,6 @@ export default pipeline((ctx) => {
         'release',
         async (job) => {
           const token = await job.param('NPM_TOKEN');
-          if (!token) throw new Error('Give the release an NPM_TOKEN parameter.');
           await job.restoreArtifact('dist', 'dist');
           await job.sh(['node', 'tools/publish.mjs'], { env: { NPM_TOKEN: token } });
         },

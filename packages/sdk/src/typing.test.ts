@@ -28,8 +28,10 @@ const specExample = pipeline((ctx) => [
     action(
       'release',
       async (job: JobApi) => {
-        const token = await job.param('NPM_TOKEN');
-        await job.sh(['npm', 'publish'], { env: { NPM_TOKEN: token ?? '' } });
+        // The README's headline example, as written there: param() answers a string.
+        await job.sh(['npm', 'publish'], { env: { NPM_TOKEN: await job.param('NPM_TOKEN') } });
+        const region: string | undefined = await job.param('REGION', { optional: true });
+        job.log(region ?? 'no region');
       },
       { dependsOn: ['test'] },
     ),
@@ -48,6 +50,8 @@ function mistakes(ctx: BuildContext): void {
   container('a', { image: 'x', command: ['b'], depends: ['c'] });
   // @ts-expect-error sh takes argv, never a shell string
   action('a', (job) => job.sh('npm publish'));
+  // @ts-expect-error an optional parameter may be undefined: not a string
+  action('a', async (job) => job.log((await job.param('A', { optional: true })).length));
   // @ts-expect-error the context is read-only
   ctx.git.branch = 'main';
   // @ts-expect-error when gets the context and returns a boolean

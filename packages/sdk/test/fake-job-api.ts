@@ -12,8 +12,11 @@ export class InMemoryJobApi implements JobApi {
     readonly signal: AbortSignal,
   ) {}
 
-  param(): Promise<string | undefined> {
-    return Promise.resolve(undefined);
+  param(name: string): Promise<string>;
+  param(name: string, options: { readonly optional: true }): Promise<string | undefined>;
+  param(name: string, options?: { readonly optional?: boolean }): Promise<string | undefined> {
+    // It knows no parameters: a required one is missing, as in a build without any.
+    return options?.optional ? Promise.resolve(undefined) : Promise.reject(new Error(`no ${name}`));
   }
   params(): Promise<Record<string, string>> {
     return Promise.resolve({});

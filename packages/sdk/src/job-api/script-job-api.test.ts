@@ -235,7 +235,12 @@ describe('the rest of the job API', () => {
   it('reads parameters through the Script API', async () => {
     const job = jobApi();
     expect(await job.param('NPM_TOKEN')).toBe('npm_abcdef');
-    expect(await job.param('MISSING')).toBeUndefined();
+    // A parameter the build cannot see fails the job, saying what to do; unless it may be missing.
+    await expect(job.param('MISSING')).rejects.toThrow(
+      /^job\.param\("MISSING"\): no parameter set of the org that applies to this repository holds MISSING/,
+    );
+    await expect(job.param('MISSING')).rejects.toBeInstanceOf(NotFoundError);
+    expect(await job.param('MISSING', { optional: true })).toBeUndefined();
     expect(await job.params()).toEqual({ NPM_TOKEN: 'npm_abcdef' });
   });
 

@@ -3,11 +3,11 @@
  * the runtime creates one per attempt with the attempt's signal and the job's log sink; calls
  * made after the signal aborted reject with its reason.
  */
-import { InputError, PARAM_NAME_PATTERN } from '../contracts';
 import type { ScriptApi } from '../client/script-api-client';
 import type { BuildContext } from '../context';
 import { restoreArtifact, saveArtifact } from './artifacts';
 import { formatLogLine, type LogSink } from './job-log';
+import { checkParamName, paramValue, type ParamOptions } from './params';
 import { resolveInCheckout } from './paths';
 import { displayArgv, runCommand } from './sh';
 import { SkipSignal } from './skip';
@@ -39,14 +39,15 @@ export class ScriptJobApi implements JobApi {
     this.signal = deps.signal;
   }
 
-  async param(name: string): Promise<string | undefined> {
+  param(name: string): Promise<string>;
+  param(
+    name: string,
+    options: ParamOptions & { readonly optional: true },
+  ): Promise<string | undefined>;
+  async param(name: string, options?: ParamOptions): Promise<string | undefined> {
     this.signal.throwIfAborted();
-    if (typeof name !== 'string' || !PARAM_NAME_PATTERN.test(name)) {
-      throw new InputError(
-        `job.param(${JSON.stringify(name)}): parameter names look like environment variables (A-Z, 0-9, _).`,
-      );
-    }
-    return this.deps.api.getParam(name);
+    checkParamName(name);
+    return paramValue(name, await this.deps.api.getParam(name), options, this.ctx.build.trusted);
   }
 
   async params(): Promise<Record<string, string>> {

@@ -1,3 +1,4 @@
+import type { ParamOptions } from './params';
 import type { BuildContext } from '../context';
 
 /** Options of `job.sh`. */
@@ -24,8 +25,16 @@ export interface JobApi {
   readonly ctx: BuildContext;
   /** Aborted on cancel or timeout; pass it on to anything long-running the job starts. */
   readonly signal: AbortSignal;
-  /** One parameter's value, or undefined if the build sees no parameter of that name. */
-  param(name: string): Promise<string | undefined>;
+  /**
+   * One parameter's value, masked in every log. When the build sees no parameter of that name
+   * (none is set, or the build is untrusted) the job fails saying so; with
+   * `{ optional: true }` the answer is `undefined` instead.
+   */
+  param(name: string): Promise<string>;
+  param(
+    name: string,
+    options: ParamOptions & { readonly optional: true },
+  ): Promise<string | undefined>;
   /** Every parameter visible to the build (empty for untrusted builds). */
   params(): Promise<Record<string, string>>;
   /**

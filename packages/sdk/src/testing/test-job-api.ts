@@ -6,9 +6,9 @@
  * the test gives nothing). With `runCommands` it really runs, in the run's checkout folder.
  * Artifacts are real tar.gz files in the run's temp folder.
  */
-import { InputError, PARAM_NAME_PATTERN } from '../contracts';
 import type { BuildContext } from '../context';
 import { restoreArtifact, saveArtifact } from '../job-api/artifacts';
+import { checkParamName, paramValue, type ParamOptions } from '../job-api/params';
 import { formatLogLine, type LogSink } from '../job-api/job-log';
 import { resolveInCheckout } from '../job-api/paths';
 import { MIN_MASK_LENGTH } from '../job-api/script-job-api';
@@ -69,15 +69,16 @@ export class TestJobApi implements JobApi {
     this.signal = deps.signal;
   }
 
-  param(name: string): Promise<string | undefined> {
+  param(name: string): Promise<string>;
+  param(
+    name: string,
+    options: ParamOptions & { readonly optional: true },
+  ): Promise<string | undefined>;
+  param(name: string, options?: ParamOptions): Promise<string | undefined> {
     return this.answer(() => {
-      if (typeof name !== 'string' || !PARAM_NAME_PATTERN.test(name)) {
-        throw new InputError(
-          `job.param(${JSON.stringify(name)}): parameter names look like environment variables (A-Z, 0-9, _).`,
-        );
-      }
+      checkParamName(name);
       this.deps.record.paramsRead.push(name);
-      return this.visibleParams()[name];
+      return paramValue(name, this.visibleParams()[name], options, this.ctx.build.trusted);
     });
   }
 

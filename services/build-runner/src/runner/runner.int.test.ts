@@ -42,7 +42,7 @@ export default pipeline(() => [
     network: 'none',
   }),
   action('secret', async (job) => {
-    job.log('param is ' + ((await job.param('CANARY')) ?? 'missing'));
+    job.log('param is ' + ((await job.param('CANARY', { optional: true })) ?? 'missing'));
   }, { dependsOn: ['hello'] }),
 ]);
 `;

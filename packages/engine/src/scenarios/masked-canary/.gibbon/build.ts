@@ -2,7 +2,7 @@ import { action, pipeline } from '@gibbon/sdk';
 
 export default pipeline(() => [
   action('leak', async (job) => {
-    const canary = (await job.param('CANARY')) ?? 'no canary';
+    const canary = (await job.param('CANARY', { optional: true })) ?? 'no canary';
     const base64 = (prefix: string) => Buffer.from(prefix + canary).toString('base64');
     job.log(`plain ${canary}`);
     job.log(`base64 ${base64('')} ${base64('x')} ${base64('xy')}`);
