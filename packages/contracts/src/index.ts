@@ -20,3 +20,4 @@ export type { OpenApiDocument, OpenApiDocumentName } from './openapi-documents';
 export type * from './api-types';
 export * from './git-hosts';
 export * from './page-paths';
+export * from './job-env';

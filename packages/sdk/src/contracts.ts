@@ -17,6 +17,7 @@ export {
   NotFoundError,
   PARAM_NAME_PATTERN,
   PayloadTooLargeError,
+  standardJobEnv,
   UnavailableError,
   UnprocessableError,
 } from '@gibbon/contracts';
