@@ -1,32 +1,20 @@
 import type { BuildContext } from './api-types';
 
-/** What of the build context the standard variables come from (read-only views fit too). */
-interface JobEnvContext {
-  readonly build: Pick<BuildContext['build'], 'id' | 'number'>;
-  readonly repo: Pick<BuildContext['repo'], 'org' | 'name'>;
-  readonly git: Pick<BuildContext['git'], 'ref' | 'branch' | 'tag' | 'commit'>;
+/**
+ * The variables a job sees besides its own `env`: the build context's `env` (the build's
+ * facts, never a secret: `CI`, `GIBBON_BUILD_NUMBER`, `GIBBON_COMMIT`, … as the runner, or
+ * `gibbon run` for a local build, made them) and `GIBBON_JOB_ID`. The engine puts them in
+ * every container job's environment, the SDK in every `job.sh` of an action job; a job's own
+ * `env` may set any of them differently.
+ */
+export function jobEnvOf(
+  context: { readonly env: Readonly<BuildContext['env']> },
+  jobId: string,
+): Record<string, string> {
+  return { ...context.env, GIBBON_JOB_ID: jobId };
 }
 
-/**
- * The variables every job sees, container and action alike: `CI=true` (what tools check to
- * behave as on a CI server), `GIBBON=true`, and the build's facts. A variable without a value
- * in this build (no tag on a branch build, no pull request) is left out rather than empty.
- * A job's own `env` may set any of them differently.
- */
-export function standardJobEnv(context: JobEnvContext, jobId: string): Record<string, string> {
-  const { build, repo, git } = context;
-  const pullRequest = /^refs\/pull\/(\d+)\//.exec(git.ref)?.[1];
-  return {
-    CI: 'true',
-    GIBBON: 'true',
-    GIBBON_BUILD_ID: build.id,
-    GIBBON_BUILD_NUMBER: String(build.number),
-    GIBBON_REPO: `${repo.org}/${repo.name}`,
-    GIBBON_JOB_ID: jobId,
-    // The build script runs after checkout: the commit is always known by then.
-    GIBBON_COMMIT: git.commit,
-    ...(git.branch ? { GIBBON_BRANCH: git.branch } : {}),
-    ...(git.tag ? { GIBBON_TAG: git.tag } : {}),
-    ...(pullRequest ? { GIBBON_PULL_REQUEST: pullRequest } : {}),
-  };
+/** The number of the pull request a ref belongs to (`refs/pull/7/head` → `7`). */
+export function pullRequestOfRef(ref: string): string | undefined {
+  return /^refs\/pull\/(\d+)\//.exec(ref)?.[1];
 }

@@ -17,7 +17,7 @@ export {
   NotFoundError,
   PARAM_NAME_PATTERN,
   PayloadTooLargeError,
-  standardJobEnv,
+  jobEnvOf,
   UnavailableError,
   UnprocessableError,
 } from '@gibbon/contracts';

@@ -1,6 +1,6 @@
 import { anySignal } from '../abort/any-signal';
 import type { ContainerJob, JobRunResult } from '@gibbon/contracts';
-import { ConflictError, InputError, standardJobEnv, UnprocessableError } from '@gibbon/contracts';
+import { ConflictError, InputError, jobEnvOf, UnprocessableError } from '@gibbon/contracts';
 import type { ContainerBackend } from '../containers/backend';
 import { runContainerJob } from '../containers/run-container-job';
 import type { ContainerJobResult, ContainerJobSpec, JobNetwork } from '../containers/types';
@@ -140,8 +140,8 @@ export class ContainerJobService {
       checkoutDir,
       ...(job.script ? { script: job.script } : {}),
       ...(job.command ? { command: job.command } : {}),
-      // The standard variables (CI=true, GIBBON_BUILD_NUMBER, …); the job's own env may set them.
-      env: { ...standardJobEnv(session.context, job.id), ...job.env },
+      // The build's variables (CI, GIBBON_BUILD_NUMBER, …); the job's own env may set them.
+      env: { ...jobEnvOf(session.context, job.id), ...job.env },
       ...(job.workDir ? { workDir: job.workDir } : {}),
       // The backend's network is the runner's; a build cut off from it (an untrusted one)
       // must say so on every job, or its containers get the runner's network after all.

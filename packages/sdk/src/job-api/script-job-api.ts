@@ -4,7 +4,7 @@
  * made after the signal aborted reject with its reason.
  */
 import type { ScriptApi } from '../client/script-api-client';
-import { standardJobEnv } from '../contracts';
+import { jobEnvOf } from '../contracts';
 import type { BuildContext } from '../context';
 import { restoreArtifact, saveArtifact } from './artifacts';
 import { formatLogLine, type LogSink } from './job-log';
@@ -65,8 +65,8 @@ export class ScriptJobApi implements JobApi {
     this.deps.log.write(`$ ${displayArgv(argv)}`);
     await runCommand(argv, {
       cwd,
-      // The standard variables (CI=true, GIBBON_BUILD_NUMBER, …), which the call's own env may set.
-      env: { ...this.deps.baseEnv, ...standardJobEnv(this.ctx, this.jobId), ...options.env },
+      // The build's variables (CI, GIBBON_BUILD_NUMBER, …), which the call's own env may set.
+      env: { ...this.deps.baseEnv, ...jobEnvOf(this.ctx, this.jobId), ...options.env },
       signal: this.signal,
       onLine: (line) => this.deps.log.write(line),
       waitForRoom: () => this.deps.log.waitForRoom(),

@@ -1,4 +1,9 @@
-import type { BuildContext, CheckedOutCommit, Claim } from '@gibbon/contracts';
+import {
+  pullRequestOfRef,
+  type BuildContext,
+  type CheckedOutCommit,
+  type Claim,
+} from '@gibbon/contracts';
 
 /**
  * The build context the script sees (spec section 2): the claim's build and repository, with
@@ -10,6 +15,7 @@ export function buildContextOf(claim: Claim, checkedOut: CheckedOutCommit): Buil
     build.git.changedFiles.length > 0 ? build.git.changedFiles : checkedOut.changedFiles;
   const env: Record<string, string> = {
     CI: 'true',
+    GIBBON: 'true',
     GIBBON_BUILD_ID: build.id,
     GIBBON_BUILD_NUMBER: String(build.number),
     GIBBON_ORG: repo.org,
@@ -19,6 +25,8 @@ export function buildContextOf(claim: Claim, checkedOut: CheckedOutCommit): Buil
   };
   if (build.git.branch !== null) env.GIBBON_BRANCH = build.git.branch;
   if (build.git.tag !== null) env.GIBBON_TAG = build.git.tag;
+  const pullRequest = pullRequestOfRef(build.git.ref);
+  if (pullRequest !== undefined) env.GIBBON_PULL_REQUEST = pullRequest;
   return {
     build: { id: build.id, number: build.number, source: build.source, trusted: build.trusted },
     repo: {
