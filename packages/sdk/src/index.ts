@@ -21,9 +21,10 @@ export type {
   PipelineDefinition,
   Resources,
   ScriptContainerSpec,
+  SecretRef,
   WhenPredicate,
 } from './jobs';
-export { action, container, pipeline } from './jobs';
+export { action, container, pipeline, secret } from './jobs';
 export type { JobApi, ShOptions, ShResult } from './job-api/types';
 export { CommandFailedError } from './job-api/sh';
 export { validateJobGraph, findCycle, JobGraphError, type GraphProblem } from './graph';

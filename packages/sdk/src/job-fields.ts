@@ -3,7 +3,7 @@
  * editor; these checks catch them in plain JavaScript scripts and in values computed at run time,
  * with a message naming the job and the field.
  */
-import { UnprocessableError } from './contracts';
+import { PARAM_NAME_PATTERN, UnprocessableError } from './contracts';
 
 type Problem = string | undefined;
 
@@ -81,9 +81,21 @@ function resourceProblem(value: unknown): Problem {
     : 'resources.cpus and resources.memoryMb must be positive numbers';
 }
 
+function isEnvValue(value: unknown): boolean {
+  if (typeof value === 'string') return true;
+  return (
+    isRecord(value) &&
+    Object.keys(value).length === 1 &&
+    typeof value.secret === 'string' &&
+    PARAM_NAME_PATTERN.test(value.secret)
+  );
+}
+
 function envProblem(value: unknown): Problem {
-  const ok = isRecord(value) && Object.values(value).every((v) => typeof v === 'string');
-  return ok ? undefined : 'env must map names to string values';
+  const ok = isRecord(value) && Object.values(value).every(isEnvValue);
+  return ok
+    ? undefined
+    : "env must map names to strings or to secret('NAME') (a parameter name: A-Z, 0-9, _)";
 }
 
 function commandProblem(spec: Record<string, unknown>): Problem {

@@ -43,9 +43,24 @@ export interface JobOptions {
   readonly when?: WhenPredicate;
 }
 
+/**
+ * A parameter a container job gets in its environment: `env: { NPM_TOKEN: secret('NPM_TOKEN') }`.
+ * The runner fetches it for the job (the script never holds it), masks it in every log, and
+ * passes it to the container's environment only. An untrusted build's job that asks for one
+ * fails without running: untrusted builds (pull requests from forks) get no secrets.
+ */
+export interface SecretRef {
+  readonly secret: string;
+}
+
+export function secret(name: string): SecretRef {
+  return Object.freeze({ secret: name });
+}
+
 interface ContainerFields extends JobOptions {
   readonly image: string;
-  readonly env?: Readonly<Record<string, string>>;
+  /** Plain values, or `secret('NAME')`: a parameter the runner puts in for this job only. */
+  readonly env?: Readonly<Record<string, string | SecretRef>>;
   /** Relative to the checkout. */
   readonly workDir?: string;
   readonly saveArtifacts?: readonly ArtifactRef[];

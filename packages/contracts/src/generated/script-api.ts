@@ -244,6 +244,10 @@ export interface components {
                 [key: string]: string;
             };
         };
+        /** @description A parameter of the build, put into a container's environment by the engine. */
+        SecretRef: {
+            secret: components["schemas"]["ParamName"];
+        };
         ParamValueList: {
             values: components["schemas"]["ParamValue"][];
         };
@@ -274,9 +278,9 @@ export interface components {
             script?: components["schemas"]["ShellLine"][];
             /** @description An argv run without a shell. */
             command?: components["schemas"]["ShellLine"][];
-            /** @description Extra environment of the container; names are env-var-like. */
+            /** @description Extra environment of the container; names are env-var-like. A value is a string, or `{ "secret": "NAME" }`: the build's parameter NAME, fetched by the engine for this container only and masked in every log (the script never holds it). A job of an untrusted build that asks for a secret fails without running. */
             env?: {
-                [key: string]: string;
+                [key: string]: string | components["schemas"]["SecretRef"];
             };
             workDir?: components["schemas"]["RelativePath"];
             /**

@@ -1,6 +1,13 @@
 import { anySignal } from '../abort/any-signal';
 import type { ContainerJob, JobRunResult } from '@gibbon/contracts';
-import { ConflictError, InputError, jobEnvOf, UnprocessableError } from '@gibbon/contracts';
+import {
+  ConflictError,
+  InputError,
+  jobEnvOf,
+  NotAllowedError,
+  NotFoundError,
+  UnprocessableError,
+} from '@gibbon/contracts';
 import type { ContainerBackend } from '../containers/backend';
 import { runContainerJob } from '../containers/run-container-job';
 import type { ContainerJobResult, ContainerJobSpec, JobNetwork } from '../containers/types';
@@ -91,13 +98,15 @@ export class ContainerJobService {
       return { status: 'error', exitCode: null, startedAt, endedAt: new Date(), message };
     };
     let registryAuth: RegistryAuth | undefined;
+    let env: Record<string, string>;
     try {
+      env = await this.envOf(job);
       await this.restore(job, log);
       registryAuth = await registryAuthFromParams(this.options.session, job.image);
     } catch (error) {
       return failed(error);
     }
-    const spec = { ...this.specOf(job), ...(registryAuth ? { registryAuth } : {}) };
+    const spec = { ...this.specOf(job, env), ...(registryAuth ? { registryAuth } : {}) };
     const result = await runContainerJob(this.options.backend, spec, {
       log,
       signal,
@@ -131,7 +140,32 @@ export class ContainerJobService {
     );
   }
 
-  private specOf(job: ContainerJob): ContainerJobSpec {
+  /**
+   * The container's environment: the build's variables and the job's id, then the job's own
+   * `env` with each `{ secret }` fetched here, for this container only. The parameter is
+   * registered with the masker as it is fetched, so its value is masked in every log before
+   * the container can print it. An untrusted build gets no secret: its job fails, saying so.
+   */
+  private async envOf(job: ContainerJob): Promise<Record<string, string>> {
+    const { session } = this.options;
+    const env = jobEnvOf(session.context, job.id);
+    for (const [name, value] of Object.entries(job.env ?? {})) {
+      if (typeof value === 'string') {
+        env[name] = value;
+        continue;
+      }
+      if (!session.trusted) {
+        throw new NotAllowedError(
+          `Job ${job.id} needs the secret ${value.secret} (as ${name}), and untrusted builds ` +
+            '(pull requests from forks) get no secrets; the job did not run.',
+        );
+      }
+      env[name] = await secretFor(session, job.id, name, value.secret);
+    }
+    return env;
+  }
+
+  private specOf(job: ContainerJob, env: Record<string, string>): ContainerJobSpec {
     const { session, checkoutDir } = this.options;
     return {
       buildId: session.context.build.id,
@@ -140,8 +174,7 @@ export class ContainerJobService {
       checkoutDir,
       ...(job.script ? { script: job.script } : {}),
       ...(job.command ? { command: job.command } : {}),
-      // The build's variables (CI, GIBBON_BUILD_NUMBER, …); the job's own env may set them.
-      env: { ...jobEnvOf(session.context, job.id), ...job.env },
+      env,
       ...(job.workDir ? { workDir: job.workDir } : {}),
       // The backend's network is the runner's; a build cut off from it (an untrusted one)
       // must say so on every job, or its containers get the runner's network after all.
@@ -151,5 +184,25 @@ export class ContainerJobService {
       ...(job.resources ? { resources: job.resources } : {}),
       ...(job.timeout ? { timeoutSeconds: job.timeout } : {}),
     };
+  }
+}
+
+/** A parameter for a container's `env`; a missing one names the job and where to set it. */
+async function secretFor(
+  session: BuildSession,
+  jobId: string,
+  variable: string,
+  name: string,
+): Promise<string> {
+  try {
+    return (await session.getParam(name)).value;
+  } catch (error) {
+    if (!(error instanceof NotFoundError)) throw error;
+    throw new NotFoundError(
+      `Job ${jobId} needs the secret ${name} (as ${variable}), and the build has no parameter ` +
+        `of that name: add it to a parameter set of the org that applies to this repository ` +
+        `(gibbon params create), or for gibbon run pass --param ${name}=…; the job did not run.`,
+      { cause: error },
+    );
   }
 }

@@ -30,6 +30,28 @@ describe('parseDeclarative', () => {
     expect(parsed.ok && parsed.jobs[0]?.spec).toEqual({ image: 'y', script: ['true'] });
   });
 
+  it('puts secrets: [NAME] into env as { secret }, an env entry of the same name winning', () => {
+    const text =
+      '- id: a\n  image: x\n  script: [true]\n  secrets: [NPM_TOKEN, KEY]\n  env: { KEY: plain }\n';
+    const parsed = parseDeclarative(text, '.gibbon/build.yaml');
+    expect(parsed.ok && parsed.jobs[0]?.spec).toEqual({
+      image: 'x',
+      script: [true],
+      env: { NPM_TOKEN: { secret: 'NPM_TOKEN' }, KEY: 'plain' },
+    });
+    const wrong = parseDeclarative('- id: a\n  image: x\n  secrets: NPM_TOKEN\n', 'b.yaml');
+    expect(wrong).toEqual({
+      ok: false,
+      problems: [
+        {
+          kind: 'structure',
+          message: 'secrets must be a list of parameter names (secrets: [NPM_TOKEN])',
+          position: { line: 3, column: 3 },
+        },
+      ],
+    });
+  });
+
   it('gives a syntax error its line and column', () => {
     const parsed = parseDeclarative('jobs:\n  - id: a\n    script: [echo\n', '.gibbon/build.yaml');
     expect(parsed.ok).toBe(false);

@@ -68,6 +68,28 @@ function jobNodes(root: Node | null): Node[] | undefined {
   return Yaml.isSeq(jobs) ? (jobs.items as Node[]) : undefined;
 }
 
+/**
+ * `secrets: [NPM_TOKEN]`: each named parameter in the container's environment under its own
+ * name, as `env: { NPM_TOKEN: { secret: NPM_TOKEN } }` says it (an `env` entry of the same name
+ * wins). Answers what is wrong with the field, if anything.
+ */
+function moveSecretsIntoEnv(spec: Record<string, unknown>): string | undefined {
+  const { secrets, env } = spec;
+  if (secrets === undefined) return undefined;
+  delete spec.secrets;
+  if (!Array.isArray(secrets) || !secrets.every((name) => typeof name === 'string')) {
+    return 'secrets must be a list of parameter names (secrets: [NPM_TOKEN])';
+  }
+  if (env !== undefined && (typeof env !== 'object' || env === null || Array.isArray(env))) {
+    return 'env must be a mapping of names to values';
+  }
+  const merged: Record<string, unknown> = Object.fromEntries(
+    secrets.map((name: string) => [name, { secret: name }]),
+  );
+  spec.env = { ...merged, ...(env as Record<string, unknown> | undefined) };
+  return undefined;
+}
+
 function declaredJob(node: Node, lines: LineCounter): DeclaredJob | DeclarativeProblem {
   const position = positionOf(node, lines);
   const value: unknown = node.toJSON();
@@ -86,6 +108,9 @@ function declaredJob(node: Node, lines: LineCounter): DeclaredJob | DeclarativeP
     const at = positionOf(key, lines);
     if (Yaml.isScalar(key) && at) fieldPositions[sdkFieldName(String(key.value))] = at;
   }
+  const secretsProblem = moveSecretsIntoEnv(spec);
+  if (secretsProblem)
+    return problem('structure', secretsProblem, fieldPositions.secrets ?? position);
   return { id, spec, ...(position ? { position } : {}), fieldPositions };
 }
 

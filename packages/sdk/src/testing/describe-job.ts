@@ -3,7 +3,7 @@
  * script or command, env, artifacts, caches) and the options every job has. Functions (`fn`,
  * `when`) are left out; `when` is given as its answer for the context under test.
  */
-import type { ArtifactRef, CacheSpec, Job, Resources } from '../jobs';
+import type { ArtifactRef, CacheSpec, Job, Resources, SecretRef } from '../jobs';
 
 interface CommonDescription {
   readonly id: string;
@@ -19,7 +19,8 @@ export interface ContainerJobDescription extends CommonDescription {
   readonly image: string;
   readonly script?: readonly string[];
   readonly command?: readonly string[];
-  readonly env: Readonly<Record<string, string>>;
+  /** As the pipeline gave it: `secret('NAME')` stays a reference (the runner resolves it). */
+  readonly env: Readonly<Record<string, string | SecretRef>>;
   readonly workDir?: string;
   readonly saveArtifacts: readonly ArtifactRef[];
   readonly restoreArtifacts: readonly ArtifactRef[];

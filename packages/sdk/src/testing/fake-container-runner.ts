@@ -5,7 +5,7 @@
  * test's `artifacts` files (an empty folder when the test gives none).
  */
 import type { ContainerJobRunner, ContainerRunResult } from '../executor/types';
-import type { ContainerJob } from '../jobs';
+import type { ContainerJob, SecretRef } from '../jobs';
 import type { ArtifactFiles, ArtifactStore } from './artifact-store';
 import type { CapturedLogs } from './captured-logs';
 
@@ -31,7 +31,8 @@ export interface ContainerRun {
   readonly image: string;
   readonly script?: readonly string[];
   readonly command?: readonly string[];
-  readonly env: Readonly<Record<string, string>>;
+  /** As the pipeline gave it: `secret('NAME')` stays a reference (the runner resolves it). */
+  readonly env: Readonly<Record<string, string | SecretRef>>;
 }
 
 function resultFor(results: ContainerResults, jobId: string, attempt: number): ContainerResult {
