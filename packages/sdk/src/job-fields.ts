@@ -4,6 +4,7 @@
  * with a message naming the job and the field.
  */
 import { PARAM_NAME_PATTERN, UnprocessableError } from './contracts';
+import { CONTAINER_FIELDS, JOB_OPTION_FIELDS, unknownFieldMessage } from './field-names';
 
 type Problem = string | undefined;
 
@@ -113,9 +114,21 @@ function fail(id: unknown, problems: Problem[]): void {
   throw new UnprocessableError(`Job ${JSON.stringify(id)}: ${found.join('; ')}.`);
 }
 
+/** A problem for each field that is not one the job takes (plain JavaScript, declarative files). */
+function unknownFields(
+  spec: Record<string, unknown>,
+  kind: 'container' | 'action',
+  known: readonly string[],
+): Problem[] {
+  return Object.keys(spec)
+    .filter((field) => !known.includes(field))
+    .map((field) => unknownFieldMessage(field, kind, known));
+}
+
 export function checkContainerSpec(id: unknown, spec: unknown): void {
   if (!isRecord(spec)) return fail(id, ['container() needs a spec object as its second argument']);
   fail(id, [
+    ...unknownFields(spec, 'container', CONTAINER_FIELDS),
     isNonEmptyString(spec.image) ? undefined : 'image must be a non-empty string',
     commandProblem(spec),
     optional(spec.env, envProblem),
@@ -135,6 +148,7 @@ export function checkActionOptions(id: unknown, fn: unknown, options: unknown): 
   if (!isRecord(options)) return fail(id, ['action() options must be an object']);
   fail(id, [
     typeof fn === 'function' ? undefined : 'action() needs a function as its second argument',
+    ...unknownFields(options, 'action', JOB_OPTION_FIELDS),
     ...jobOptionProblems(options, false),
   ]);
 }

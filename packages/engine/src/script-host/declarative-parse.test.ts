@@ -52,6 +52,27 @@ describe('parseDeclarative', () => {
     });
   });
 
+  it('refuses a misspelt field at its line and column, and MonkeyCI keys it cannot honour', () => {
+    const text = '- id: deploy\n  image: x\n  script: [make]\n  dependson: [test]\n';
+    expect(parseDeclarative(text, '.gibbon/build.yaml')).toEqual({
+      ok: false,
+      problems: [
+        {
+          kind: 'structure',
+          message: '`dependson` is not a field of a container job; did you mean `dependsOn`?',
+          position: { line: 4, column: 3 },
+        },
+      ],
+    });
+    const monkey = parseDeclarative(
+      '- id: a\n  image: x\n  blocked: true\n',
+      '.monkeyci/build.yml',
+    );
+    expect(!monkey.ok && monkey.problems[0]?.message).toBe(
+      '`blocked` (MonkeyCI: manual approval) is not supported by Gibbon yet; remove it, or the job would run without it',
+    );
+  });
+
   it('gives a syntax error its line and column', () => {
     const parsed = parseDeclarative('jobs:\n  - id: a\n    script: [echo\n', '.gibbon/build.yaml');
     expect(parsed.ok).toBe(false);

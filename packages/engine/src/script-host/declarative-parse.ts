@@ -1,3 +1,4 @@
+import { CONTAINER_FIELDS, unknownFieldMessage } from '@gibbon/sdk';
 import * as Yaml from 'yaml';
 
 type Node = Yaml.Node;
@@ -69,6 +70,29 @@ function jobNodes(root: Node | null): Node[] | undefined {
 }
 
 /**
+ * MonkeyCI keys Gibbon has no meaning for yet: refused by name rather than dropped, as a job
+ * run without them would not be the job the file describes.
+ */
+const MONKEYCI_UNSUPPORTED: Readonly<Record<string, string>> = {
+  blocked: 'manual approval',
+  expose: 'service ports',
+  size: 'runner sizes',
+  arch: 'a runner architecture',
+  memory: 'memory in GB (use resources: { memoryMb })',
+  cpus: 'CPUs (use resources: { cpus })',
+  container: 'a container image (use image)',
+};
+
+/** Why a field of a declarative job is refused, naming the nearest valid one. */
+function fieldProblem(field: string): string {
+  const meaning = MONKEYCI_UNSUPPORTED[field];
+  if (meaning !== undefined) {
+    return `\`${field}\` (MonkeyCI: ${meaning}) is not supported by Gibbon yet; remove it, or the job would run without it`;
+  }
+  return unknownFieldMessage(field, 'container', CONTAINER_FIELDS);
+}
+
+/**
  * `secrets: [NPM_TOKEN]`: each named parameter in the container's environment under its own
  * name, as `env: { NPM_TOKEN: { secret: NPM_TOKEN } }` says it (an `env` entry of the same name
  * wins). Answers what is wrong with the field, if anything.
@@ -109,16 +133,24 @@ function declaredJob(node: Node, lines: LineCounter): DeclaredJob | DeclarativeP
     if (Yaml.isScalar(key) && at) fieldPositions[sdkFieldName(String(key.value))] = at;
   }
   const secretsProblem = moveSecretsIntoEnv(spec);
-  if (secretsProblem)
+  if (secretsProblem) {
     return problem('structure', secretsProblem, fieldPositions.secrets ?? position);
+  }
+  // A field no job has is refused where it is, never dropped (a misspelt dependsOn would let
+  // the job run before what it needs).
+  const unknown = Object.keys(spec).find((field) => !CONTAINER_FIELDS.includes(field as never));
+  if (unknown !== undefined) {
+    return problem('structure', fieldProblem(unknown), fieldPositions[unknown] ?? position);
+  }
   return { id, spec, ...(position ? { position } : {}), fieldPositions };
 }
 
 /**
  * Reads a declarative build file (`.gibbon/build.yaml|yml|json`, `.monkeyci/build.*`): a list
  * of container jobs, or `{ jobs: [...] }`. JSON is read as YAML (its superset) so its problems
- * get positions too, with repeated keys allowed as `JSON.parse` allows them. Only the shape is
- * checked here; each job's fields are the SDK's `container()` to check. Never throws.
+ * get positions too, with repeated keys allowed as `JSON.parse` allows them. The shape and the
+ * field names are checked here (a misspelt one with its position and the name it most likely
+ * meant); each field's value is the SDK's `container()` to check. Never throws.
  */
 export function parseDeclarative(text: string, fileName: string): DeclarativeParse {
   const { LineCounter, parseDocument } = Yaml;
