@@ -69,3 +69,15 @@ export function longScript(image: string): string {
     { id: 'sleepy', lines: ['for i in $(seq 1 60); do echo "still here $i"; sleep 1; done'] },
   ]);
 }
+
+/** `at <ms since the epoch>` every 100 ms, `count` times: for the live log latency. */
+export function timedLinesScript(image: string, count: number): string {
+  const printer = `let i = 0; const t = setInterval(() => { console.log('at ' + Date.now()); if (++i === ${count}) clearInterval(t); }, 100);`;
+  return pipelineOf(image, [{ id: 'timed', lines: [`node -e ${JSON.stringify(printer)}`] }]);
+}
+
+/** `lines` lines of about 104 bytes each (`line N xxxx…`): a 10 MiB log at 100,000 lines. */
+export function bigLogScript(image: string, lines: number): string {
+  const printer = `const pad = 'x'.repeat(90); let out = ''; for (let i = 1; i <= ${lines}; i++) { out += 'line ' + i + ' ' + pad + '\\n'; if (out.length > 65536) { process.stdout.write(out); out = ''; } } process.stdout.write(out);`;
+  return pipelineOf(image, [{ id: 'big', lines: [`node -e ${JSON.stringify(printer)}`] }]);
+}
