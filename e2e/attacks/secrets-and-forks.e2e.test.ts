@@ -275,17 +275,25 @@ export default pipeline((ctx) => [
       job.log('run ' + name + ': ' + answer.status);
     }
   }),
-  // Asks the SDK for all of it at once; the fields are not the SDK's, so only a cast gets them in.
-  container('probe', {
-    image,
-    script: ${JSON.stringify(probeLines)},
-    privileged: true,
-    volumes: ['/:/host', '/var/run/docker.sock:/var/run/docker.sock'],
-    runsOn: 'gpu',
-    secrets: ['*'],
-    trusted: true,
-    user: '0:0',
-  } as never),
+  action('sdk-asks', (job) => {
+    // Asks the SDK for all of it at once; the fields are not the SDK's, so only a cast gets
+    // them past the types, and the SDK refuses them by name.
+    try {
+      container('sneaky', {
+        image,
+        command: ['true'],
+        privileged: true,
+        volumes: ['/:/host', '/var/run/docker.sock:/var/run/docker.sock'],
+        runsOn: 'gpu',
+        trusted: true,
+        user: '0:0',
+      } as never);
+      job.log('sdk took it');
+    } catch (error) {
+      job.log('sdk refused: ' + (error as Error).message);
+    }
+  }),
+  container('probe', { image, script: ${JSON.stringify(probeLines)} }),
 ]);
 `;
 }
@@ -384,8 +392,16 @@ describe('B. secrets, fork isolation and storage', () => {
         status: 'success',
         trusted: false,
       });
-      // Only the two declared jobs exist: no refused run request made a job.
-      expect(build.jobs.map((job) => job.id).sort()).toEqual(['ask', 'probe']);
+      // Only the declared jobs exist: no refused run request made a job.
+      expect(build.jobs.map((job) => job.id).sort()).toEqual(['ask', 'probe', 'sdk-asks']);
+      const sdkLog = lines(await attack.project.jobLog(build.number, 'sdk-asks'));
+      const refused = sdkLog.find((line) => line.startsWith('sdk ')) ?? sdkLog.join('\n');
+      expect(refused).toMatch(
+        /^sdk refused: Job "sneaky": `privileged` is not a field of a container job/,
+      );
+      for (const field of ['volumes', 'runsOn', 'trusted', 'user']) {
+        expect(refused).toContain(`\`${field}\` is not a field of a container job`);
+      }
 
       const ask = await attack.project.jobLog(build.number, 'ask');
       expect(lines(ask)).toEqual(
@@ -418,7 +434,7 @@ describe('B. secrets, fork isolation and storage', () => {
     });
   });
 
-  test('B12 a fork PR that replaces the build file with a declarative one asking for the same runs unprivileged, untrusted, without parameters', async () => {
+  test('B12 a fork PR that replaces the build file with a declarative one asking for the same is refused before anything runs, naming the field', async () => {
     await attack.withLogs(async () => {
       const sha = await attack.project.git.commit(
         { '.gibbon/build.yaml': forkYaml(), 'README.md': '# b12 yaml\n' },
@@ -428,14 +444,16 @@ describe('B. secrets, fork isolation and storage', () => {
       const docker = watchContainers(queued.id);
       const build = await waitForEnd(attack.project, queued.number, 120_000);
       const containers = await docker.stop();
-      // Unknown fields are dropped, not refused (README row 12): the job runs confined.
-      expect({ status: build.status, trusted: build.trusted }).toEqual({
-        status: 'success',
+      // Unknown fields are refused where they are (README row 12): no job, no container.
+      expect({ status: build.status, trusted: build.trusted, jobs: build.jobs }).toEqual({
+        status: 'error',
         trusted: false,
+        jobs: [],
       });
-      const probe = await attack.project.jobLog(build.number, 'probe');
-      expect(probed(probe)).toEqual(confined);
-      expect(containers).toEqual([confinedContainer('probe')]);
+      expect(build.message).toContain(
+        '.gibbon/build.yaml:4:5: `privileged` is not a field of a container job',
+      );
+      expect(containers).toEqual([]);
     });
   });
 
