@@ -93,7 +93,9 @@ describe('pnpm start with the embedded defaults', () => {
     // The printed URL is the web page (built by pnpm start), its script a hashed asset.
     const page = await fetch(`http://127.0.0.1:${port}/`);
     expect(page.headers.get('content-type')).toMatch(/^text\/html/);
-    const script = /<script type="module" crossorigin src="(\/assets\/[^"]+\.js)"/.exec(await page.text());
+    const script = /<script type="module" crossorigin src="(\/assets\/[^"]+\.js)"/.exec(
+      await page.text(),
+    );
     expect(script).not.toBeNull();
     expect((await fetch(`http://127.0.0.1:${port}${script![1]}`)).status).toBe(200);
     expect((await stat(join(dataDir(), 'admin-token'))).mode & 0o777).toBe(0o600);

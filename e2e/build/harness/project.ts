@@ -97,7 +97,11 @@ export class Project {
   }
 
   /** Commits `.gibbon/build.ts` on `branch` of the remote and returns the commit. */
-  commitScript(branch: string, script: string, message = `ci: ${branch} pipeline`): Promise<string> {
+  commitScript(
+    branch: string,
+    script: string,
+    message = `ci: ${branch} pipeline`,
+  ): Promise<string> {
     return this.git.commit(
       { '.gibbon/build.ts': script, 'README.md': `# ${branch}\n` },
       { message, branch },
