@@ -24,8 +24,8 @@ import type { Page } from 'playwright-core';
 import { waitForEnd } from '../build/harness';
 import { org, Project, repoName } from '../build/harness/project';
 import { Stack } from '../build/harness/stack';
-import { BrowserSession, buildWebPage, chromiumPath } from '../web/browser';
-import { bigLogScript, liveScript, timedLinesScript } from '../web/pipelines';
+import { BrowserSession, buildWebPage, chromiumPath, signIn } from '../web/browser';
+import { bigLogScript, liveScript, pushBuild, timedLinesScript } from '../web/pipelines';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 10);
 const BIG_LINES = 100_000;
@@ -56,13 +56,6 @@ const observeTimedLines = `(() => {
   note();
 })()`;
 
-async function push(project: Project, script: string): Promise<number> {
-  const sha = await project.commitScript('main', script);
-  const { body } = await project.deliverPush('main', sha);
-  if (!body.build) throw new Error('The push made no build.');
-  return body.build.number;
-}
-
 async function timed(page: Page, url: string, drawn: () => Promise<void>): Promise<number> {
   const started = Date.now();
   await page.goto(url);
@@ -86,13 +79,11 @@ async function main(): Promise<void> {
     });
     const { page } = await browser.person();
     await page.goto(stack.url);
-    await page.getByLabel('API token').fill(stack.admin.token);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('button', { name: 'Sign out' }).waitFor();
+    await signIn(page, stack.admin.token);
     const base = `${stack.url}/orgs/${org}/repos/${repoName}/builds`;
 
     // 1. The build page and the job page, of a finished two-job build.
-    const number = await push(project, liveScript(image, 1));
+    const number = await pushBuild(project, liveScript(image, 1));
     await waitForEnd(project, number);
     const graph: number[] = [];
     const firstLine: number[] = [];
@@ -111,7 +102,7 @@ async function main(): Promise<void> {
     }
 
     // 2. Live log latency: the page open on the job while it prints a timed line every 100 ms.
-    const timedNumber = await push(project, timedLinesScript(image, 100));
+    const timedNumber = await pushBuild(project, timedLinesScript(image, 100));
     await page.goto(`${base}/${timedNumber}/jobs/timed`);
     const log = page.getByRole('log', { name: 'Job log' });
     await log.waitFor();
@@ -129,7 +120,7 @@ async function main(): Promise<void> {
     const latencies = Object.entries(seen).map(([text, at]) => at - Number(text.slice(3)));
 
     // 3. A 10 MiB log: opened when the job has ended, then scrolled to its end.
-    const bigNumber = await push(project, bigLogScript(image, BIG_LINES));
+    const bigNumber = await pushBuild(project, bigLogScript(image, BIG_LINES));
     await waitForEnd(project, bigNumber, 120_000);
     const started = Date.now();
     await page.goto(`${base}/${bigNumber}/jobs/big`);

@@ -83,3 +83,10 @@ export class BrowserSession {
     return this.browser.close();
   }
 }
+
+/** Signs in on the page's form as a person does, and waits for the signed-in page. */
+export async function signIn(page: Page, token: string): Promise<void> {
+  await page.getByLabel('API token').fill(token);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign out' }).waitFor();
+}

@@ -1,3 +1,5 @@
+import type { Project } from '../build/harness/project';
+
 /**
  * The `.gibbon/build.ts` files the browser tests push. The test image's tag is written in (it
  * exists only on this Docker engine). Shell lines are written raw and embedded as JSON, so
@@ -80,4 +82,17 @@ export function timedLinesScript(image: string, count: number): string {
 export function bigLogScript(image: string, lines: number): string {
   const printer = `const pad = 'x'.repeat(90); let out = ''; for (let i = 1; i <= ${lines}; i++) { out += 'line ' + i + ' ' + pad + '\\n'; if (out.length > 65536) { process.stdout.write(out); out = ''; } } process.stdout.write(out);`;
   return pipelineOf(image, [{ id: 'big', lines: [`node -e ${JSON.stringify(printer)}`] }]);
+}
+
+/** Commits `script` on main and delivers its signed push; the number of the build it made. */
+export async function pushBuild(
+  project: Project,
+  script: string,
+  message?: string,
+): Promise<number> {
+  const sha = await project.commitScript('main', script, message);
+  const delivered = await project.deliverPush('main', sha, message);
+  const build = delivered.body.build;
+  if (!build) throw new Error(`The push made no build: ${delivered.text}`);
+  return build.number;
 }

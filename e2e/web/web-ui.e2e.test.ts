@@ -13,8 +13,8 @@ import { containersWithLabel } from '../build/harness/docker';
 import { Project, org, repoName } from '../build/harness/project';
 import { Stack } from '../build/harness/stack';
 import { withServiceLogs } from '../build/harness/with-logs';
-import { BrowserSession, buildWebPage, type PageGlobals } from './browser';
-import { hostileLogLines, hostileScript, liveScript, longScript } from './pipelines';
+import { BrowserSession, buildWebPage, signIn, type PageGlobals } from './browser';
+import { hostileLogLines, hostileScript, liveScript, longScript, pushBuild } from './pipelines';
 
 // The web page in a real Chromium against public-api and a build-runner as processes, used as
 // a person would: by labels and roles. Screenshots of every page go to test-output/.
@@ -55,20 +55,6 @@ afterAll(async () => {
 
 const inStack = (test: () => Promise<void>) => () => withServiceLogs(() => stack.logs(), test);
 
-async function signIn(target: Page, token: string): Promise<void> {
-  await target.getByLabel('API token').fill(token);
-  await target.getByRole('button', { name: 'Sign in' }).click();
-  await target.getByRole('button', { name: 'Sign out' }).waitFor();
-}
-
-async function push(script: string, message?: string): Promise<number> {
-  const sha = await project.commitScript('main', script, message);
-  const delivered = await project.deliverPush('main', sha, message);
-  const build = delivered.body.build;
-  if (!build) throw new Error(`The push made no build: ${delivered.text}`);
-  return build.number;
-}
-
 /** The status badge of the page's title (the build's, or on a log page the job's). */
 const titleStatus = (target: Page) => target.locator('h1 .status');
 
@@ -100,7 +86,7 @@ describe('the web page in Chromium', () => {
   test(
     'follows a pushed build live: list, graph, a log that grows, and success without a reload',
     inStack(async () => {
-      const number = await push(liveScript(image, 6));
+      const number = await pushBuild(project, liveScript(image, 6));
       await page.goto(stack.url);
       await page.evaluate(() => ((globalThis as unknown as PageGlobals).stayed = true));
       await browser.screenshot(page, '02-home');
@@ -144,7 +130,7 @@ describe('the web page in Chromium', () => {
     inStack(async () => {
       const message =
         '<img src=x onerror="window.__pwned=1;alert(1)"> fix <script>alert(2)</script>';
-      const number = await push(hostileScript(image), message);
+      const number = await pushBuild(project, hostileScript(image), message);
       await page.goto(`${stack.url}${repoPage}/builds/${number}/jobs/hostile`);
       const log = page.getByRole('log', { name: 'Job log' });
       await log.getByText('hostile done', { exact: true }).waitFor({ timeout: 60_000 });
@@ -185,7 +171,7 @@ describe('the web page in Chromium', () => {
   test(
     'cancels a running build from the page (its container goes), then retries it',
     inStack(async () => {
-      const number = await push(longScript(image));
+      const number = await pushBuild(project, longScript(image));
       await page.goto(`${stack.url}${repoPage}/builds/${number}`);
       await page.getByRole('link', { name: /^Job sleepy: Running/ }).waitFor({ timeout: 60_000 });
       const { id } = await project.build(number);

@@ -1,9 +1,9 @@
-import type { Build } from '@gibbon/contracts';
+import { pullRequestOfRef, type Build } from '@gibbon/contracts';
 
 /** What was built, as a person names it: a branch, `tag v1.2.0`, `PR #7`, or a commit. */
 export function refLabel(build: Build): string {
-  const pull = /^refs\/pull\/(\d+)\//.exec(build.git.ref);
-  if (pull) return `PR #${pull[1]}`;
+  const pull = pullRequestOfRef(build.git.ref);
+  if (pull !== undefined) return `PR #${pull}`;
   if (build.git.tag !== null) return `tag ${build.git.tag}`;
   if (build.git.branch !== null) return build.git.branch;
   return build.git.commit ? shortSha(build.git.commit) : build.git.ref;

@@ -1,7 +1,7 @@
 import { AuthenticationError } from '@gibbon/contracts';
 import { keyIdOf, verifyJwt, type JwtProfile } from './jwt';
 import { hashOpaqueToken, opaqueTokenKindOf } from './opaque-tokens';
-import type { Principal } from './principal';
+import { principalOfOwner, type Principal } from './principal';
 import type { ApiTokensRepository } from '../tokens';
 import type { RunnersRepository } from '../runners';
 import type { SigningKeysService } from '../keys';
@@ -44,9 +44,7 @@ export class AuthService {
       const owner = await this.apiTokens.findByHash(hashOpaqueToken(secret));
       if (owner?.kind === kind) {
         this.touch(owner.id, (at) => this.apiTokens.touch(owner.id, at));
-        return owner.kind === 'admin'
-          ? { kind: 'admin', tokenId: owner.id }
-          : { kind: 'org', tokenId: owner.id, org: owner.org, role: owner.role };
+        return principalOfOwner(owner);
       }
     } else if (jwtShape.test(secret)) {
       const ring = await this.signingKeys.ringFor('build', keyIdOf(secret));

@@ -1,4 +1,5 @@
 import type { OrgTokenRole } from '../domain';
+import type { ApiTokenOwner } from '../tokens';
 
 /** Who is calling, as established from the bearer token. */
 export type Principal =
@@ -30,4 +31,11 @@ export const tokenKinds: readonly TokenKind[] = [
 export function tokenKindOf(principal: Principal): TokenKind {
   if (principal.kind === 'org') return principal.role === 'admin' ? 'org-admin' : 'org-read';
   return principal.kind;
+}
+
+/** The principal an admin or org token stands for (a bearer token, or a web session's). */
+export function principalOfOwner(owner: ApiTokenOwner): Principal {
+  return owner.kind === 'admin'
+    ? { kind: 'admin', tokenId: owner.id }
+    : { kind: 'org', tokenId: owner.id, org: owner.org, role: owner.role };
 }

@@ -8,6 +8,14 @@ import { sendStream } from '../http/send-stream';
 import { buildNumberOf } from '../builds';
 import { FollowCutShortError } from './log-offset';
 
+/** Whether the build has a log of that id: the build script's own (`_script`) or a declared job's. */
+function hasLog(
+  build: { readonly jobs: readonly { readonly id: string }[] },
+  jobId: string,
+): boolean {
+  return jobId === SCRIPT_LOG_ID || build.jobs.some((job) => job.id === jobId);
+}
+
 /**
  * A job's log (text, or followed until the job ends), the build script's own log under
  * `_script` (every build has one, possibly empty), and a build's artifacts. Logs are streamed
@@ -26,8 +34,7 @@ export function buildOutputRoutes(services: Services): Router {
     const jobId = pathParam(req, 'jobId');
     const follow = (req.query.follow as unknown) === true || req.query.follow === 'true';
     const offset = Number(req.query.offset ?? 0);
-    const declared = jobId === SCRIPT_LOG_ID || build.jobs.some((job) => job.id === jobId);
-    if (!declared && (!follow || build.finishedAt !== null)) {
+    if (!hasLog(build, jobId) && (!follow || build.finishedAt !== null)) {
       throw new NotFoundError(`Build #${build.number} has no job "${jobId}".`);
     }
     res.setHeader('content-type', 'text/plain; charset=utf-8');
@@ -52,7 +59,7 @@ export function buildOutputRoutes(services: Services): Router {
   router.get(`${base}/jobs/:jobId/logs/times`, async (req, res) => {
     const build = await buildOf(req);
     const jobId = pathParam(req, 'jobId');
-    if (jobId !== SCRIPT_LOG_ID && !build.jobs.some((job) => job.id === jobId)) {
+    if (!hasLog(build, jobId)) {
       throw new NotFoundError(`Build #${build.number} has no job "${jobId}".`);
     }
     res.json({ items: await logReader.times(build, jobId) } satisfies Api.LogTimes);

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { AuthenticationError, NotAllowedError, type Session } from '@gibbon/contracts';
-import { hashOpaqueToken, type AuthService, type Principal } from '../auth';
-import type { ApiTokenOwner } from '../tokens';
+import { hashOpaqueToken, principalOfOwner, type AuthService, type Principal } from '../auth';
 import type { WebSessionsRepository } from './web-sessions.repository';
 
 /** How long a session of the web page lasts from signing in (then the person signs in again). */
@@ -18,12 +17,6 @@ export interface OpenSession {
 export interface NewSession {
   readonly secret: string;
   readonly session: Session;
-}
-
-function principalOf(owner: ApiTokenOwner): Principal {
-  return owner.kind === 'admin'
-    ? { kind: 'admin', tokenId: owner.id }
-    : { kind: 'org', tokenId: owner.id, org: owner.org, role: owner.role };
 }
 
 /** The answer's picture of a principal (no token ids: the page needs none). */
@@ -79,7 +72,7 @@ export class SessionsService {
       );
     }
     return {
-      principal: principalOf(found.owner),
+      principal: principalOfOwner(found.owner),
       csrfToken: found.csrfToken,
       expiresAt: found.expiresAt,
     };
