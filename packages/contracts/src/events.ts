@@ -48,6 +48,16 @@ export const jobQueuedEventSchema = z.strictObject({
 });
 
 /** One attempt of the job started; a retry sends it again with the next `attempt`. */
+/**
+ * The job is marked for manual approval and waits for a person's decision (approve or reject
+ * through the public API); it holds no container and no slot of the build meanwhile.
+ */
+export const jobWaitingEventSchema = z.strictObject({
+  type: z.literal('job.waiting'),
+  jobId,
+  at: timestamp,
+});
+
 export const jobStartedEventSchema = z.strictObject({
   type: z.literal('job.started'),
   jobId,
@@ -99,6 +109,7 @@ export const buildEndedEventSchema = z.strictObject({
 export const scriptEventSchema = z.discriminatedUnion('type', [
   jobPendingEventSchema,
   jobQueuedEventSchema,
+  jobWaitingEventSchema,
   jobStartedEventSchema,
   jobEndedEventSchema,
   scriptEndedEventSchema,
@@ -108,6 +119,7 @@ export const runnerEventSchema = z.discriminatedUnion('type', [
   buildStartedEventSchema,
   jobPendingEventSchema,
   jobQueuedEventSchema,
+  jobWaitingEventSchema,
   jobStartedEventSchema,
   jobEndedEventSchema,
   buildEndedEventSchema,
@@ -161,6 +173,7 @@ export const orgEventSchema = z.discriminatedUnion('type', [
 
 export type JobPendingEvent = z.infer<typeof jobPendingEventSchema>;
 export type JobQueuedEvent = z.infer<typeof jobQueuedEventSchema>;
+export type JobWaitingEvent = z.infer<typeof jobWaitingEventSchema>;
 export type JobStartedEvent = z.infer<typeof jobStartedEventSchema>;
 export type JobEndedEvent = z.infer<typeof jobEndedEventSchema>;
 export type ScriptEndedEvent = z.infer<typeof scriptEndedEventSchema>;

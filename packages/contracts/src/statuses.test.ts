@@ -20,6 +20,7 @@ describe('statuses', () => {
     ]);
     expect(JOB_STATUSES).toEqual([
       'pending',
+      'waiting',
       'queued',
       'running',
       'success',
@@ -41,6 +42,7 @@ describe('statuses', () => {
   it('tells finished jobs from unfinished ones; a skipped job is finished', () => {
     expect(JOB_STATUSES.filter((status) => !isTerminalJobStatus(status))).toEqual([
       'pending',
+      'waiting',
       'queued',
       'running',
     ]);

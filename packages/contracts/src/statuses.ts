@@ -17,6 +17,7 @@ export type BuildStatus = (typeof BUILD_STATUSES)[number];
 
 export const JOB_STATUSES = [
   'pending',
+  'waiting',
   'queued',
   'running',
   'success',

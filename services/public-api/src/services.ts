@@ -1,7 +1,7 @@
 import type { GitHostAllowlist } from '@gibbon/contracts';
 import type { BlobStore } from '@gibbon/storage';
 import { AuthService } from './auth';
-import { ArtifactsService, BuildsService } from './builds';
+import { ArtifactsService, BuildsService, JobApprovalsService } from './builds';
 import { DataKeys } from './crypto/data-keys';
 import type { MasterKeyRing } from './crypto/master-key-ring';
 import type { GibbonDatabase } from './db/database';
@@ -47,6 +47,7 @@ export interface Services {
   readonly keys: KeysService;
   readonly webhooks: WebhooksService;
   readonly builds: BuildsService;
+  readonly jobApprovals: JobApprovalsService;
   readonly artifacts: ArtifactsService;
   /** Build and job changes, log appends and waiting claims of this process. */
   readonly hub: BuildHub;
@@ -116,6 +117,7 @@ export function createServices(
     keys: new KeysService(masterKeys, signingKeys),
     webhooks: new WebhooksService(store, repos, dataKeys, builds, options.publicUrl),
     builds,
+    jobApprovals: new JobApprovalsService(store, builds, hub),
     artifacts: new ArtifactsService(options.blobStore),
     hub,
     claims: new ClaimsService(store, hub, repos, signingKeys, timing),

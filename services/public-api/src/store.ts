@@ -1,4 +1,9 @@
-import { BuildNotesRepository, BuildsRepository, JobsRepository } from './builds';
+import {
+  BuildNotesRepository,
+  BuildsRepository,
+  JobApprovalsRepository,
+  JobsRepository,
+} from './builds';
 import type { Db, GibbonDatabase } from './db/database';
 import { inTransaction, type Tx } from './db/transactions';
 import { MasterKeyStateRepository, SigningKeysRepository, WrappedKeysRepository } from './keys';
@@ -31,6 +36,7 @@ export interface Repositories {
   readonly wrappedKeys: WrappedKeysRepository;
   readonly builds: BuildsRepository;
   readonly jobs: JobsRepository;
+  readonly jobApprovals: JobApprovalsRepository;
   readonly buildNotes: BuildNotesRepository;
   readonly leases: LeasesRepository;
   readonly logChunks: LogChunksRepository;
@@ -71,6 +77,7 @@ function repositoriesOn(handle: Db, backend: GibbonDatabase['backend']): Reposit
     wrappedKeys: new WrappedKeysRepository(handle),
     builds: new BuildsRepository(handle),
     jobs: new JobsRepository(handle),
+    jobApprovals: new JobApprovalsRepository(handle),
     buildNotes: new BuildNotesRepository(handle),
     leases: new LeasesRepository(handle),
     logChunks: new LogChunksRepository(handle),

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { RunnerEvent } from '@gibbon/contracts';
 import { loadOpenApiDocument } from '@gibbon/contracts/documents';
 import { githubDelivery } from '@gibbon/test-kit';
 import { MasterKeyRing } from '../src/crypto/master-key-ring';
@@ -24,7 +25,8 @@ interface Seeded {
 }
 
 const ranBuild = '/v1/orgs/acme/repos/web/builds/1';
-const triggeredBuild = '/v1/orgs/acme/repos/web/builds/2';
+const waitingBuild = '/v1/orgs/acme/repos/web/builds/2';
+const triggeredBuild = '/v1/orgs/acme/repos/web/builds/3';
 
 /** A valid request for each implemented operation, run in this order against one app. */
 function requests(ids: Seeded): Record<string, Sample> {
@@ -57,6 +59,8 @@ function requests(ids: Seeded): Record<string, Sample> {
     getBuild: { path: triggeredBuild },
     cancelBuild: { path: `${triggeredBuild}/cancel` },
     retryBuild: { path: `${triggeredBuild}/retry` },
+    approveJob: { path: `${waitingBuild}/jobs/deploy/approve`, body: { comment: 'ok' } },
+    rejectJob: { path: `${waitingBuild}/jobs/publish/reject` },
     getJobLog: { path: `${ranBuild}/jobs/test/logs` },
     getJobLogTimes: { path: `${ranBuild}/jobs/test/logs/times` },
     listArtifacts: { path: `${ranBuild}/artifacts` },
@@ -100,6 +104,7 @@ describe('the OpenAPI document and the routes agree', () => {
     });
     const runnerId = (await app.services.runners.register({ name: 'x' })).id;
     await runOneBuild(app, runnerId);
+    await startWaitingBuild(app, runnerId);
     const webhook = await app.services.webhooks.create('acme', 'web');
     samples = requests({
       paramSetId: (await app.services.params.create('acme', {})).id,
@@ -161,6 +166,21 @@ describe('the OpenAPI document and the routes agree', () => {
     },
   );
 });
+
+/** Build #2 of acme/web: claimed and running, its jobs `deploy` and `publish` wait for approval. */
+async function startWaitingBuild(app: TestApp, runnerId: string): Promise<void> {
+  const { builds, claims, runnerReports } = app.services;
+  await builds.trigger('acme', 'web', { branch: 'main' });
+  const claim = await claims.claim({ id: runnerId, labels: [] }, 0, new AbortController().signal);
+  if (!claim) throw new Error('The queued build must be claimable.');
+  const at = new Date().toISOString();
+  for (const jobId of ['deploy', 'publish']) {
+    const report = (event: RunnerEvent) =>
+      runnerReports.recordEvent(claim.build.id, claim.lease.id, event);
+    await report({ type: 'job.pending', jobId, kind: 'container', dependsOn: [], at });
+    await report({ type: 'job.waiting', jobId, at });
+  }
+}
 
 /** Build #1 of acme/web: claimed, one job `test` declared, finished; with an artifact `dist`. */
 async function runOneBuild(app: TestApp, runnerId: string): Promise<void> {

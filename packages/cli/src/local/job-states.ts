@@ -21,6 +21,7 @@ export class JobStates {
     const job = this.jobs.get(event.jobId) ?? { jobId: event.jobId, status: 'pending' };
     this.jobs.set(event.jobId, job);
     if (event.type === 'job.queued') job.status = 'queued';
+    if (event.type === 'job.waiting') job.status = 'waiting';
     if (event.type === 'job.started') {
       job.status = 'running';
       job.startedAt = at;
@@ -49,6 +50,7 @@ export function durationOf(job: JobState, now = Date.now()): string {
 
 const symbols: Record<JobStatus, string> = {
   pending: '·',
+  waiting: '?',
   queued: '·',
   running: '▸',
   success: '✓',

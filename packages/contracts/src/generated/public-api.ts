@@ -359,6 +359,64 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/orgs/{org}/repos/{repo}/builds/{number}/jobs/{jobId}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organisation's slug. */
+                org: components["parameters"]["Org"];
+                /** @description The repository's name (a slug) within its organisation. */
+                repo: components["parameters"]["Repo"];
+                /** @description The build's number within its repository (1, 2, 3, ...). */
+                number: components["parameters"]["BuildNumber"];
+                /** @description The job's id within the build. */
+                jobId: components["parameters"]["JobId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve a job that waits for approval
+         * @description A job marked `approval: true` waits in status `waiting` once its dependencies succeeded, holding no container. Approving it records who approved and when (shown as the job's `approval`) and lets it run; its runner learns of it through its next heartbeat (within 5 s). The decision is kept with the build: when the build is re-queued because its runner stopped responding, the approved job does not wait again. A job that is not waiting, or already decided, is a conflict.
+         */
+        post: operations["approveJob"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/orgs/{org}/repos/{repo}/builds/{number}/jobs/{jobId}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organisation's slug. */
+                org: components["parameters"]["Org"];
+                /** @description The repository's name (a slug) within its organisation. */
+                repo: components["parameters"]["Repo"];
+                /** @description The build's number within its repository (1, 2, 3, ...). */
+                number: components["parameters"]["BuildNumber"];
+                /** @description The job's id within the build. */
+                jobId: components["parameters"]["JobId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reject a job that waits for approval
+         * @description The job ends `skipped` with a message naming who rejected it (and the comment), and its dependents are skipped too; the rest of the build goes on. A job that is not waiting, or already decided, is a conflict.
+         */
+        post: operations["rejectJob"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/orgs/{org}/repos/{repo}/builds/{number}/jobs/{jobId}/logs": {
         parameters: {
             query?: never;
@@ -799,7 +857,7 @@ export interface components {
         /** @enum {string} */
         BuildStatus: "queued" | "running" | "success" | "failure" | "error" | "canceled" | "timed_out";
         /** @enum {string} */
-        JobStatus: "pending" | "queued" | "running" | "success" | "failure" | "error" | "skipped" | "canceled" | "timed_out";
+        JobStatus: "pending" | "waiting" | "queued" | "running" | "success" | "failure" | "error" | "skipped" | "canceled" | "timed_out";
         /**
          * @description What made the build.
          * @enum {string}
@@ -837,6 +895,20 @@ export interface components {
             dependsOn: components["schemas"]["JobId"][];
             /** @description Why the job ended as it did (the error of a failed action, the skip reason). */
             message: string | null;
+            /** @description Present on a job that waits or waited for approval (`approval: true` in the pipeline): `pending` while it waits, then who decided, when, and their comment. */
+            approval?: components["schemas"]["JobApproval"];
+        };
+        JobApproval: {
+            /** @enum {string} */
+            decision: "pending" | "approved" | "rejected";
+            /** @description The name of the token (or the web session's token) that decided. */
+            by?: string;
+            at?: components["schemas"]["Timestamp"];
+            comment?: string;
+        };
+        ApprovalRequest: {
+            /** @description Why; shown with the decision and, on a rejection, in the job's message. */
+            comment?: string;
         };
         Build: {
             id: components["schemas"]["Id"];
@@ -1147,6 +1219,8 @@ export interface components {
         Repo: components["schemas"]["Slug"];
         /** @description The build's number within its repository (1, 2, 3, ...). */
         BuildNumber: number;
+        /** @description The job's id within the build. */
+        JobId: components["schemas"]["JobId"];
         /** @description A job id, or `_script` for the build script's own log. */
         LogId: components["schemas"]["LogId"];
         /** @description The most items one page holds. */
@@ -1870,6 +1944,82 @@ export interface operations {
         responses: {
             /** @description The new, queued build. */
             201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Build"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    approveJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organisation's slug. */
+                org: components["parameters"]["Org"];
+                /** @description The repository's name (a slug) within its organisation. */
+                repo: components["parameters"]["Repo"];
+                /** @description The build's number within its repository (1, 2, 3, ...). */
+                number: components["parameters"]["BuildNumber"];
+                /** @description The job's id within the build. */
+                jobId: components["parameters"]["JobId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ApprovalRequest"];
+            };
+        };
+        responses: {
+            /** @description The build, with the job's decision in its `approval`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Build"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    rejectJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organisation's slug. */
+                org: components["parameters"]["Org"];
+                /** @description The repository's name (a slug) within its organisation. */
+                repo: components["parameters"]["Repo"];
+                /** @description The build's number within its repository (1, 2, 3, ...). */
+                number: components["parameters"]["BuildNumber"];
+                /** @description The job's id within the build. */
+                jobId: components["parameters"]["JobId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ApprovalRequest"];
+            };
+        };
+        responses: {
+            /** @description The build, with the job's decision in its `approval`. */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -39,7 +39,7 @@ export interface paths {
         put?: never;
         /**
          * Renew the lease of a claimed build
-         * @description Extends the lease and says whether the build was canceled. 409 when the lease is no longer this runner's (it lapsed and was taken back): stop the build at once.
+         * @description Extends the lease and says whether the build was canceled and which of its waiting jobs were approved or rejected. 409 when the lease is no longer this runner's (it lapsed and was taken back): stop the build at once.
          */
         post: operations["heartbeat"];
         delete?: never;
@@ -193,6 +193,17 @@ export interface components {
             leaseExpiresAt: components["schemas"]["Timestamp"];
             /** @description The build was canceled; abort it and post the result `canceled`. */
             cancel: boolean;
+            /** @description Every decision on this build's jobs that wait or waited for approval (`job.waiting`), oldest first. Decisions outlive a re-queue of the build. */
+            approvals?: components["schemas"]["ApprovalDecision"][];
+        };
+        ApprovalDecision: {
+            jobId: components["schemas"]["JobId"];
+            /** @enum {string} */
+            decision: "approved" | "rejected";
+            /** @description The name of the token that decided. */
+            by: string;
+            at: components["schemas"]["Timestamp"];
+            comment?: string;
         };
         LogChunkAccepted: {
             /** @description The lowest chunk number not yet stored for this job. */
@@ -207,7 +218,7 @@ export interface components {
             message?: string;
         };
         /** @description One event of a build's timeline, from the runner. */
-        RunnerEvent: components["schemas"]["BuildStartedEvent"] | components["schemas"]["JobPendingEvent"] | components["schemas"]["JobQueuedEvent"] | components["schemas"]["JobStartedEvent"] | components["schemas"]["JobEndedEvent"] | components["schemas"]["BuildEndedEvent"];
+        RunnerEvent: components["schemas"]["BuildStartedEvent"] | components["schemas"]["JobPendingEvent"] | components["schemas"]["JobWaitingEvent"] | components["schemas"]["JobQueuedEvent"] | components["schemas"]["JobStartedEvent"] | components["schemas"]["JobEndedEvent"] | components["schemas"]["BuildEndedEvent"];
         /** @description The runner checked the build out and starts its script; `git` fills in what public-api could not know before the checkout (the commit of a branch or tag build). A build that fails before its checkout ends without this event. */
         BuildStartedEvent: {
             /**
@@ -245,6 +256,16 @@ export interface components {
             jobId: components["schemas"]["JobId"];
             kind: components["schemas"]["JobKind"];
             dependsOn: components["schemas"]["JobId"][];
+            at: components["schemas"]["Timestamp"];
+        };
+        /** @description The job's dependencies succeeded and it is marked `approval: true`: it waits, holding no container, until a person approves or rejects it. */
+        JobWaitingEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "job.waiting";
+            jobId: components["schemas"]["JobId"];
             at: components["schemas"]["Timestamp"];
         };
         /** @description The job's dependencies succeeded; it waits for a free slot of the build. */
@@ -342,7 +363,7 @@ export interface components {
         /** @enum {string} */
         BuildStatus: "queued" | "running" | "success" | "failure" | "error" | "canceled" | "timed_out";
         /** @enum {string} */
-        JobStatus: "pending" | "queued" | "running" | "success" | "failure" | "error" | "skipped" | "canceled" | "timed_out";
+        JobStatus: "pending" | "waiting" | "queued" | "running" | "success" | "failure" | "error" | "skipped" | "canceled" | "timed_out";
         /**
          * @description What made the build.
          * @enum {string}
@@ -375,6 +396,16 @@ export interface components {
             dependsOn: components["schemas"]["JobId"][];
             /** @description Why the job ended as it did (the error of a failed action, the skip reason). */
             message: string | null;
+            /** @description Present on a job that waits or waited for approval (`approval: true` in the pipeline): `pending` while it waits, then who decided, when, and their comment. */
+            approval?: components["schemas"]["JobApproval"];
+        };
+        JobApproval: {
+            /** @enum {string} */
+            decision: "pending" | "approved" | "rejected";
+            /** @description The name of the token (or the web session's token) that decided. */
+            by?: string;
+            at?: components["schemas"]["Timestamp"];
+            comment?: string;
         };
         Build: {
             id: components["schemas"]["Id"];

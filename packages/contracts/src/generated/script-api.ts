@@ -120,6 +120,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/jobs/{jobId}/approval": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                jobId: components["parameters"]["JobId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Wait for a person's decision on a job that waits for approval
+         * @description Long-polls for up to `wait` seconds for the decision on a job the script reported `job.waiting`, and answers it, or `pending` when none came in time (ask again). The decision comes from public-api (`POST .../jobs/{jobId}/approve` or `/reject`, by an org admin); a script cannot make one. Under `gibbon run` it comes from `--approve`.
+         */
+        get: operations["awaitApproval"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/events": {
         parameters: {
             query?: never;
@@ -330,8 +352,16 @@ export interface components {
             key: components["schemas"]["CacheKey"] | null;
             size: number;
         };
+        ApprovalAnswer: {
+            /** @enum {string} */
+            decision: "pending" | "approved" | "rejected";
+            /** @description The name of the token that decided. */
+            by?: string;
+            at?: components["schemas"]["Timestamp"];
+            comment?: string;
+        };
         /** @description A job lifecycle event or the end of the script. */
-        ScriptEvent: components["schemas"]["JobPendingEvent"] | components["schemas"]["JobQueuedEvent"] | components["schemas"]["JobStartedEvent"] | components["schemas"]["JobEndedEvent"] | components["schemas"]["ScriptEndedEvent"];
+        ScriptEvent: components["schemas"]["JobPendingEvent"] | components["schemas"]["JobWaitingEvent"] | components["schemas"]["JobQueuedEvent"] | components["schemas"]["JobStartedEvent"] | components["schemas"]["JobEndedEvent"] | components["schemas"]["ScriptEndedEvent"];
         /** @description The script has run its job graph to the end; `status` is its own verdict (`error` when the script itself failed, e.g. a cycle in the job graph; `canceled` when it was aborted). */
         ScriptEndedEvent: {
             /**
@@ -354,6 +384,16 @@ export interface components {
             jobId: components["schemas"]["JobId"];
             kind: components["schemas"]["JobKind"];
             dependsOn: components["schemas"]["JobId"][];
+            at: components["schemas"]["Timestamp"];
+        };
+        /** @description The job's dependencies succeeded and it is marked `approval: true`: it waits, holding no container, until a person approves or rejects it. */
+        JobWaitingEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "job.waiting";
+            jobId: components["schemas"]["JobId"];
             at: components["schemas"]["Timestamp"];
         };
         /** @description The job's dependencies succeeded; it waits for a free slot of the build. */
@@ -670,6 +710,36 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             409: components["responses"]["Conflict"];
+        };
+    };
+    awaitApproval: {
+        parameters: {
+            query?: {
+                /** @description Seconds to wait for a decision before answering `pending`. */
+                wait?: number;
+            };
+            header?: never;
+            path: {
+                jobId: components["parameters"]["JobId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The decision so far. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalAnswer"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
         };
     };
     postScriptEvent: {

@@ -2,6 +2,7 @@ import type { BuildStatus, JobStatus } from '@gibbon/contracts';
 
 const words: Record<BuildStatus | JobStatus, string> = {
   pending: 'Pending',
+  waiting: 'Awaiting approval',
   queued: 'Queued',
   running: 'Running',
   success: 'Passed',
@@ -14,6 +15,7 @@ const words: Record<BuildStatus | JobStatus, string> = {
 
 const marks: Record<BuildStatus | JobStatus, string> = {
   pending: '○',
+  waiting: '✋',
   queued: '○',
   running: '◐',
   success: '✓',

@@ -1,5 +1,5 @@
 import type * as Api from '@gibbon/contracts';
-import type { BuildWithJobs, Job } from './build';
+import type { BuildWithJobs, Job, JobApproval } from './build';
 
 /** A build with its jobs as the API answers it (no internal ids, no sealed parameters). */
 export function buildJson(build: BuildWithJobs): Api.Build {
@@ -39,5 +39,15 @@ export function jobJson(job: Job): Api.Job {
     finishedAt: job.finishedAt,
     dependsOn: [...job.dependsOn],
     message: job.message,
+    ...(job.approval && { approval: approvalJson(job.approval) }),
+  };
+}
+
+function approvalJson(approval: JobApproval): Api.JobApproval {
+  return {
+    decision: approval.decision,
+    ...(approval.by !== null && { by: approval.by }),
+    ...(approval.at !== null && { at: approval.at }),
+    ...(approval.comment !== null && { comment: approval.comment }),
   };
 }

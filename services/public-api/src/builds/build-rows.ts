@@ -1,6 +1,6 @@
 import type { JobStatus } from '@gibbon/contracts';
-import type { BuildsTable, JobsTable } from '../db/builds-schema';
-import type { Build, Job, NewBuild } from './build';
+import type { BuildsTable, JobApprovalsTable, JobsTable } from '../db/builds-schema';
+import type { Build, Job, JobApproval, NewBuild } from './build';
 import { fromStoredText as fromDb, toStoredText as toDb } from '../db/nul-safe-text';
 
 /** Row ↔ record for builds and jobs; the only place that knows the column names. */
@@ -76,5 +76,14 @@ export function toJob(row: JobsTable): Job {
     finishedAt: row.finished_at,
     dependsOn: JSON.parse(row.depends_on) as string[],
     message: fromDb(row.message),
+  };
+}
+
+export function toJobApproval(row: JobApprovalsTable): JobApproval {
+  return {
+    decision: row.decision,
+    by: row.decided_by,
+    at: row.decided_at,
+    comment: fromDb(row.comment),
   };
 }

@@ -45,6 +45,15 @@ export interface Job {
   readonly finishedAt: string | null;
   readonly dependsOn: readonly string[];
   readonly message: string | null;
+  /** Set on a job marked for approval once it waited: the decision, who made it and when. */
+  readonly approval?: JobApproval;
+}
+
+export interface JobApproval {
+  readonly decision: 'pending' | 'approved' | 'rejected';
+  readonly by: string | null;
+  readonly at: string | null;
+  readonly comment: string | null;
 }
 
 export interface BuildWithJobs extends Build {

@@ -3,7 +3,7 @@ import type { StoredBuildStatus } from '../db/builds-schema';
 import type { Build, BuildWithJobs, GitFacts, Job, NewBuild } from './build';
 import { newId } from '../ids';
 import { toStoredText } from '../db/nul-safe-text';
-import { buildRowOf, toBuild, toJob } from './build-rows';
+import { buildRowOf, toBuild, toJob, toJobApproval } from './build-rows';
 
 /**
  * Builds, their numbers and their jobs. Every method runs on the `Db` it was made with: the
@@ -82,9 +82,23 @@ export class BuildsRepository {
       )
       .orderBy('position')
       .execute();
+    const approvals = await this.db
+      .selectFrom('job_approvals')
+      .selectAll()
+      .where(
+        'build_id',
+        'in',
+        builds.map((build) => build.id),
+      )
+      .execute();
+    const approvalOf = new Map(
+      approvals.map((row) => [`${row.build_id}/${row.job_id}`, toJobApproval(row)]),
+    );
     const byBuild = new Map<string, Job[]>();
     for (const row of rows) {
-      byBuild.set(row.build_id, [...(byBuild.get(row.build_id) ?? []), toJob(row)]);
+      const approval = approvalOf.get(`${row.build_id}/${row.job_id}`);
+      const job = approval ? { ...toJob(row), approval } : toJob(row);
+      byBuild.set(row.build_id, [...(byBuild.get(row.build_id) ?? []), job]);
     }
     return builds.map((build) => ({ ...build, jobs: byBuild.get(build.id) ?? [] }));
   }

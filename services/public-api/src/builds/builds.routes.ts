@@ -3,6 +3,7 @@ import { InputError } from '@gibbon/contracts';
 import { Router, type Request } from 'express';
 import type { Services } from '../services';
 import { buildJson } from './build-json';
+import { principalOf } from '../http/auth.middleware';
 import { bodyOf, pathParam } from '../http/mappers';
 
 /** The `{number}` path parameter (the validator already checked it is an integer ≥ 1). */
@@ -57,5 +58,21 @@ export function buildsRoutes(services: Services): Router {
     );
     res.status(201).json(buildJson(build));
   });
+  for (const verdict of ['approved', 'rejected'] as const) {
+    const action = verdict === 'approved' ? 'approve' : 'reject';
+    router.post(`${base}/:number/jobs/:jobId/${action}`, async (req, res) => {
+      const body = (req.body ?? {}) as Api.ApprovalRequest;
+      const build = await services.jobApprovals.decide(
+        pathParam(req, 'org'),
+        pathParam(req, 'repo'),
+        buildNumberOf(req),
+        pathParam(req, 'jobId'),
+        verdict,
+        principalOf(res),
+        body.comment,
+      );
+      res.json(buildJson(build));
+    });
+  }
   return router;
 }

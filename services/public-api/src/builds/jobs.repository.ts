@@ -1,8 +1,10 @@
-import type { JobKind, JobStatus } from '@gibbon/contracts';
+import { JOB_STATUSES, isTerminalJobStatus, type JobKind, type JobStatus } from '@gibbon/contracts';
 import type { Db } from '../db/database';
 import type { Job } from './build';
 import { toJob } from './build-rows';
 import { toStoredText } from '../db/nul-safe-text';
+
+const OPEN_JOB_STATUSES = JOB_STATUSES.filter((status) => !isTerminalJobStatus(status));
 
 export interface JobChanges {
   readonly status?: JobStatus;
@@ -72,7 +74,7 @@ export class JobsRepository {
       .updateTable('jobs')
       .set({ status, finished_at: at })
       .where('build_id', '=', buildId)
-      .where('status', 'in', ['pending', 'queued', 'running'])
+      .where('status', 'in', OPEN_JOB_STATUSES)
       .execute();
   }
 

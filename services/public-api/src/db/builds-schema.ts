@@ -121,6 +121,18 @@ export interface BuildNotesTable {
   text: string;
 }
 
+/** A person's decision on a job marked for approval; outlives the build's re-queues. */
+export interface JobApprovalsTable {
+  build_id: string;
+  job_id: string;
+  /** `pending` from the job's first `job.waiting` until someone decides. */
+  decision: 'pending' | 'approved' | 'rejected';
+  decided_by: string | null;
+  decided_at: string | null;
+  comment: string | null;
+  requested_at: string;
+}
+
 export interface BuildTables {
   webhooks: WebhooksTable;
   deliveries: DeliveriesTable;
@@ -131,4 +143,5 @@ export interface BuildTables {
   leases: LeasesTable;
   log_chunks: LogChunksTable;
   build_notes: BuildNotesTable;
+  job_approvals: JobApprovalsTable;
 }

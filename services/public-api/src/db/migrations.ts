@@ -5,6 +5,7 @@ import { keyIdsMigration } from './key-ids-migration';
 import { repoUntrustedNetworkMigration } from './repo-untrusted-network-migration';
 import { logChunkTimesMigration } from './log-chunk-times-migration';
 import { webSessionsMigration } from './web-sessions-migration';
+import { jobApprovalsMigration } from './job-approvals-migration';
 
 /**
  * Migrations are code, kept in this one ordered table so the binary and the tests cannot
@@ -97,6 +98,7 @@ const migrations: Record<string, Migration> = {
   '0005_repo_untrusted_network': repoUntrustedNetworkMigration,
   '0006_web_sessions': webSessionsMigration,
   '0007_log_chunk_times': logChunkTimesMigration,
+  '0008_job_approvals': jobApprovalsMigration,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

@@ -35,10 +35,22 @@ export class RunnerReportsService {
 
   async heartbeat(buildId: string, leaseId: string): Promise<HeartbeatAnswer> {
     const leaseExpiresAt = new Date(Date.now() + this.options.leaseMs).toISOString();
-    const build = await withLease(this.store, buildId, leaseId, (_tx, b) => Promise.resolve(b), {
-      extendTo: leaseExpiresAt,
-    });
-    return { leaseExpiresAt, cancel: build.cancelRequested };
+    const { build, decided } = await withLease(
+      this.store,
+      buildId,
+      leaseId,
+      async (tx, b) => ({ build: b, decided: await tx.jobApprovals.decided(b.id) }),
+      { extendTo: leaseExpiresAt },
+    );
+    const approvals = decided.map(({ comment, ...decision }) => ({
+      ...decision,
+      ...(comment !== null && { comment }),
+    }));
+    return {
+      leaseExpiresAt,
+      cancel: build.cancelRequested,
+      ...(approvals.length > 0 && { approvals }),
+    };
   }
 
   async recordEvent(buildId: string, leaseId: string, event: RunnerEvent): Promise<void> {
@@ -119,6 +131,8 @@ export class RunnerReportsService {
         throw new UnprocessableError(`Job "${event.jobId}" was never declared with job.pending.`);
       }
       await jobs.update(build.id, event.jobId, jobChangesOf(event));
+      if (event.type === 'job.waiting')
+        await tx.jobApprovals.request(build.id, event.jobId, event.at);
     }
     const job = await jobs.find(build.id, event.jobId);
     return () => job && this.hub.publish(jobStatusEvent(build, job));
@@ -131,6 +145,8 @@ function jobChangesOf(event: JobEvent) {
   switch (event.type) {
     case 'job.queued':
       return { status: 'queued' as const };
+    case 'job.waiting':
+      return { status: 'waiting' as const };
     case 'job.started':
       return { status: 'running' as const, startedAt: event.at };
     case 'job.ended':

@@ -80,6 +80,15 @@ export class ApiTokensRepository {
     return { kind: 'org', id: row.id, org: row.org, role: row.role };
   }
 
+  async nameOf(id: string): Promise<string | undefined> {
+    const row = await this.db
+      .selectFrom('api_tokens')
+      .select('name')
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row?.name;
+  }
+
   async listOrgTokens(org: string): Promise<OrgToken[]> {
     const rows = await this.db
       .selectFrom('api_tokens')
