@@ -3,7 +3,7 @@
  * `dependson` is refused saying "did you mean dependsOn" instead of being dropped in silence
  * (the job would run without its dependency).
  */
-export const JOB_OPTION_FIELDS = ['dependsOn', 'timeout', 'retries', 'when'] as const;
+export const JOB_OPTION_FIELDS = ['dependsOn', 'timeout', 'retries', 'when', 'approval'] as const;
 
 export const CONTAINER_FIELDS = [
   'image',

@@ -59,7 +59,7 @@ function timeoutProblem(value: unknown, wholeSeconds: boolean): Problem {
 }
 
 function jobOptionProblems(options: Record<string, unknown>, wholeSeconds: boolean): Problem[] {
-  const { dependsOn, timeout, retries, when } = options;
+  const { dependsOn, timeout, retries, when, approval } = options;
   return [
     optional(dependsOn, (v) => stringList(v, 'dependsOn', true)),
     optional(timeout, (v) => timeoutProblem(v, wholeSeconds)),
@@ -70,6 +70,9 @@ function jobOptionProblems(options: Record<string, unknown>, wholeSeconds: boole
     ),
     optional(when, (v) =>
       typeof v === 'function' ? undefined : 'when must be a function of the build context',
+    ),
+    optional(approval, (v) =>
+      typeof v === 'boolean' ? undefined : 'approval must be true or false',
     ),
   ];
 }

@@ -41,6 +41,15 @@ export interface JobOptions {
   /** How many times (0–10) a failed or errored job is run again; never a canceled or timed-out one. */
   readonly retries?: number;
   readonly when?: WhenPredicate;
+  /**
+   * Wait for a person's decision before running: once its dependencies succeeded (and its
+   * `when` allowed it), the job is `waiting` until someone with an admin or org admin token
+   * approves it (`gibbon approve`, the web page's Approve button) or rejects it, which skips it
+   * and its dependents. It holds no container and no slot of `maxParallel` while it waits; the
+   * build's timeout keeps counting. A workflow gate, not a security boundary: whoever may edit
+   * the build script may remove it.
+   */
+  readonly approval?: boolean;
 }
 
 /**

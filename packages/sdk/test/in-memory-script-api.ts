@@ -3,7 +3,7 @@
  * parameters from a map, artifacts kept as buffers, everything sent recorded.
  */
 import { Readable } from 'node:stream';
-import { NotFoundError } from '@gibbon/contracts';
+import { NotFoundError, type ApprovalAnswer } from '@gibbon/contracts';
 import type { ScriptApi } from '../src/client/script-api-client';
 import type { ContainerRunAnswer, ContainerRunRequest, ScriptEvent } from '../src/client/types';
 import type { BuildContext } from '../src/context';
@@ -28,6 +28,9 @@ export class InMemoryScriptApi implements ScriptApi {
   readonly logs: { jobId: string; lines: readonly string[] }[] = [];
   readonly runs: { jobId: string; request: ContainerRunRequest }[] = [];
   readonly artifacts = new Map<string, Buffer>();
+  /** Decisions on jobs marked approval, as a person would make them; the rest stay pending. */
+  readonly decisions = new Map<string, ApprovalAnswer>();
+  readonly approvalRequests: string[] = [];
 
   constructor(
     private readonly paramValues: Record<string, string> = {},
@@ -77,5 +80,13 @@ export class InMemoryScriptApi implements ScriptApi {
     const stored = this.artifacts.get(id);
     if (!stored) return Promise.reject(new NotFoundError(`No artifact "${id}" in this build.`));
     return Promise.resolve(Readable.from([stored]));
+  }
+  /** Answers a decision once there is one; `pending` after a short wait otherwise. */
+  async getApproval(jobId: string): Promise<ApprovalAnswer> {
+    this.approvalRequests.push(jobId);
+    const decided = this.decisions.get(jobId);
+    if (decided) return decided;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    return { decision: 'pending' };
   }
 }

@@ -1,4 +1,5 @@
 import {
+  type ApprovalDecision,
   type BuildResult,
   type Claim,
   type HeartbeatAnswer,
@@ -28,6 +29,8 @@ export class FakeRunnerApi implements RunnerApi {
   readonly posted: Posted[] = [];
   readonly heartbeats = new Map<string, number>();
   readonly heartbeatMode = new Map<string, HeartbeatMode>();
+  /** Decisions on approval jobs each heartbeat of a build carries, as public-api sends them. */
+  readonly approvals = new Map<string, ApprovalDecision[]>();
   /** How many result posts fail with 503 before one succeeds. */
   resultFailures = 0;
   private wakeClaim: (() => void) | undefined;
@@ -80,7 +83,12 @@ class FakeBuildApi implements BuildApi {
     if (mode === 'conflict') return Promise.reject(new ConflictError('renew the lease: lapsed'));
     if (mode === 'unavailable') return Promise.reject(new UnavailableError('down'));
     const leaseExpiresAt = new Date(Date.now() + 600).toISOString();
-    return Promise.resolve({ leaseExpiresAt, cancel: mode === 'cancel' });
+    const approvals = server.approvals.get(buildId);
+    return Promise.resolve({
+      leaseExpiresAt,
+      cancel: mode === 'cancel',
+      ...(approvals ? { approvals } : {}),
+    });
   }
 
   postEvent(event: RunnerEvent): Promise<void> {

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BuildStatus, JobStatus } from '@gibbon/contracts';
+import type { Decision } from '../script-api/approvals';
 
 /**
  * What a scenario folder expects (`expected.json` beside its `.gibbon/`): the build status,
@@ -28,6 +29,11 @@ export interface ScenarioExpectation {
   needsRoot?: boolean;
   /** Run the script outside the box, as `gibbon run` does by default. */
   unsandboxed?: boolean;
+  /**
+   * Per job marked `approval`: the decision a person makes, given 300 ms after the job
+   * reported `job.waiting` (as a runner learns it from public-api). Others wait forever.
+   */
+  approvals?: Record<string, Decision>;
 }
 
 export async function readExpectation(folder: string): Promise<ScenarioExpectation> {

@@ -10,6 +10,7 @@ import { labelKeys } from '../containers/docker/labels';
 import { reapContainers } from '../containers/docker/reap';
 import { defaultContainerConfig } from '../containers/types';
 import { MemoryLogSink, type LogEntry } from '../logs/log-sink';
+import { ApprovalBoard } from '../script-api/approvals';
 import { StaticParamProvider } from '../script-api/params';
 import { SandboxUidPool } from '../sandbox/uid-pool';
 import { runBuild, type BuildOutcome } from '../script-host/run-build';
@@ -93,6 +94,11 @@ async function runScenario(
   const context = testBuildContext({ trusted, id: `${name}-${run}` });
   context.build.number = run;
   context.env = { ...context.env, TEST_IMAGE: image, RUNNER_FILE: join(root, 'runner-only') };
+  const approvals = new ApprovalBoard();
+  const decide = (jobId: string) => {
+    const decision = expected.approvals?.[jobId];
+    if (decision) setTimeout(() => approvals.record(jobId, decision), 300);
+  };
   const outcome: BuildOutcome = await runBuild({
     checkoutDir,
     context,
@@ -106,6 +112,8 @@ async function runScenario(
     store,
     scriptGraceMs: 2_000,
     stopGraceSeconds: 1,
+    approvals,
+    onEvent: (event) => event.type === 'job.waiting' && decide(event.jobId),
     ...(expected.timeoutSeconds ? { timeoutSeconds: expected.timeoutSeconds } : {}),
     ...(expected.unsandboxed ? {} : { sandbox }),
   });

@@ -24,6 +24,9 @@ export interface ScriptApiDeps {
 /** Action-job log batches and events are small; artifacts and caches are streamed, not parsed. */
 const JSON_LIMIT = '5mb';
 
+/** The document's default `wait` of `GET /v1/jobs/{jobId}/approval`. */
+const DEFAULT_APPROVAL_WAIT_SECONDS = 20;
+
 const validators = new Map<boolean, express.RequestHandler>();
 
 /**
@@ -98,6 +101,11 @@ export function createScriptApiApp({
   app.post('/v1/jobs/:jobId/run', scoped, async (req, res) => {
     const job = req.body as ContainerJob;
     res.json(await containerJobs.run(param(req, 'jobId'), job, callerGone(res)));
+  });
+  app.get('/v1/jobs/:jobId/approval', scoped, async (req, res) => {
+    const wait =
+      req.query.wait === undefined ? DEFAULT_APPROVAL_WAIT_SECONDS : Number(req.query.wait);
+    res.json(await session.awaitApproval(param(req, 'jobId'), wait, callerGone(res)));
   });
   app.post('/v1/events', scoped, (req, res) => {
     session.recordEvent(req.body as ScriptEvent);

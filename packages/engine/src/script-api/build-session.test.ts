@@ -1,7 +1,8 @@
-import type { ScriptEvent } from '@gibbon/contracts';
+import { NotFoundError, type ScriptEvent } from '@gibbon/contracts';
 import { testBuildContext } from '../../test/build-context';
 import { MemoryLogSink } from '../logs/log-sink';
 import { Masker } from '../masking/masker';
+import { ApprovalBoard } from './approvals';
 import { BuildSession } from './build-session';
 import { StaticParamProvider } from './params';
 
@@ -47,5 +48,71 @@ describe('BuildSession with a job log limit', () => {
     build.recordEvent({ type: 'job.ended', jobId: 'quiet', status: 'success', attempts: 1, at });
     expect(events.at(-1)).not.toHaveProperty('message');
     expect(build.jobRecord('quiet')).toEqual({ jobId: 'quiet', status: 'success', exitCode: null });
+  });
+});
+
+// The decision on a job marked approval comes from the approval source (the runner's from
+// public-api); the script only asks, and only for a job it reported waiting.
+describe('BuildSession approvals', () => {
+  const never = new AbortController().signal;
+  function session(board?: ApprovalBoard, masker = new Masker()) {
+    const sink = new MemoryLogSink();
+    const build = new BuildSession({
+      context: testBuildContext(),
+      masker,
+      params: new StaticParamProvider({}),
+      logSink: sink,
+      ...(board ? { approvals: board } : {}),
+    });
+    build.recordEvent({
+      type: 'job.pending',
+      jobId: 'deploy',
+      kind: 'container',
+      dependsOn: [],
+      at,
+    });
+    return { build, sink };
+  }
+  const decision = { decision: 'approved', by: 'ops', at, comment: 'go' } as const;
+
+  it('refuses to answer for a job that did not report job.waiting', async () => {
+    const { build } = session(new ApprovalBoard());
+    await expect(build.awaitApproval('deploy', 0, never)).rejects.toThrow(
+      'Job deploy is not waiting for approval (it is pending); report job.waiting first.',
+    );
+    await expect(build.awaitApproval('other', 0, never)).rejects.toThrow(NotFoundError);
+  });
+
+  it('says why where nothing can approve', async () => {
+    const { build } = session();
+    build.recordEvent({ type: 'job.waiting', jobId: 'deploy', at });
+    await expect(build.awaitApproval('deploy', 0, never)).rejects.toThrow(
+      /Nothing in this run can approve jobs/,
+    );
+  });
+
+  it('answers pending when no decision came in time, then the decision once made', async () => {
+    const board = new ApprovalBoard();
+    const { build, sink } = session(board);
+    build.recordEvent({ type: 'job.waiting', jobId: 'deploy', at });
+    expect(build.jobRecord('deploy')?.status).toBe('waiting');
+    expect(await build.awaitApproval('deploy', 0.05, never)).toEqual({ decision: 'pending' });
+    const asked = build.awaitApproval('deploy', 10, never);
+    board.record('deploy', decision);
+    board.record('deploy', { ...decision, decision: 'rejected' }); // the first decision stands
+    expect(await asked).toEqual(decision);
+    expect(await build.awaitApproval('deploy', 0, never)).toEqual(decision);
+    build.closeLogs();
+    expect(sink.linesOf('deploy')).toEqual([`Approved by ops at ${at}: go`]);
+  });
+
+  it('masks a registered secret in who decided and why', async () => {
+    const masker = new Masker();
+    masker.register('hunter2-secret');
+    const board = new ApprovalBoard();
+    board.record('deploy', { ...decision, comment: 'token hunter2-secret is fine' });
+    const { build } = session(board, masker);
+    build.recordEvent({ type: 'job.waiting', jobId: 'deploy', at });
+    expect((await build.awaitApproval('deploy', 0, never)).comment).toBe('token *** is fine');
   });
 });

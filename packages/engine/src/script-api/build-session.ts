@@ -1,8 +1,15 @@
-import type { BuildContext, JobKind, JobStatus, ScriptEvent } from '@gibbon/contracts';
+import type {
+  ApprovalAnswer,
+  BuildContext,
+  JobKind,
+  JobStatus,
+  ScriptEvent,
+} from '@gibbon/contracts';
 import { isTerminalJobStatus, NotFoundError, UnprocessableError } from '@gibbon/contracts';
 import { JobLog } from '../logs/job-log';
 import type { LogSink } from '../logs/log-sink';
 import type { Masker } from '../masking/masker';
+import { decisionLine, type ApprovalSource } from './approvals';
 import type { ParamProvider, ParamValue } from './params';
 
 /** What the build knows about one job, from the script's events and the runs it asked for. */
@@ -24,6 +31,8 @@ export interface BuildSessionOptions {
   onEvent?: ScriptEventListener;
   /** Bytes each job's log keeps (`JobLog`); the default is the engine's. */
   jobLogLimitBytes?: number;
+  /** Decisions on jobs marked `approval`; without it, asking for one is refused, saying why. */
+  approvals?: ApprovalSource;
 }
 
 /** Job statuses after which the reason is written to an action job's log as well. */
@@ -46,6 +55,7 @@ export class BuildSession {
   private readonly jobs = new Map<string, JobRecord>();
   private readonly kinds = new Map<string, JobKind>();
   private scriptEnded: Extract<ScriptEvent, { type: 'script.ended' }> | undefined;
+  private readonly decisionsLogged = new Set<string>();
 
   constructor(private readonly options: BuildSessionOptions) {
     this.context = options.context;
@@ -127,6 +137,8 @@ export class BuildSession {
     switch (event.type) {
       case 'job.queued':
         return this.setJob(event.jobId, 'queued');
+      case 'job.waiting':
+        return this.setJob(event.jobId, 'waiting');
       case 'job.started':
         return this.setJob(event.jobId, 'running');
       case 'job.ended':
@@ -147,6 +159,48 @@ export class BuildSession {
         ? message
         : `Job ${status === 'error' ? 'errored' : 'failed'}: ${message}`,
     );
+  }
+
+  /**
+   * The decision on a job the script reported `job.waiting`, waiting up to `waitSeconds` for
+   * one (`pending` when none came). The decision is written to the job's log once.
+   */
+  async awaitApproval(
+    jobId: string,
+    waitSeconds: number,
+    signal: AbortSignal,
+  ): Promise<ApprovalAnswer> {
+    const job = this.jobs.get(jobId);
+    if (!job) throw new NotFoundError(`No job ${jobId} was declared in this build.`);
+    if (job.status !== 'waiting') {
+      throw new UnprocessableError(
+        `Job ${jobId} is not waiting for approval (it is ${job.status}); report job.waiting first.`,
+      );
+    }
+    const source = this.options.approvals;
+    if (!source) {
+      throw new UnprocessableError(
+        'Nothing in this run can approve jobs: a build run by a runner takes decisions from the API, `gibbon run` from --approve.',
+      );
+    }
+    const timeout = AbortSignal.timeout(waitSeconds * 1000);
+    let decided;
+    try {
+      decided = await source.wait(jobId, AbortSignal.any([signal, timeout]));
+    } catch (error) {
+      if (signal.aborted) throw error;
+      return { decision: 'pending' };
+    }
+    if (!this.decisionsLogged.has(jobId)) {
+      this.decisionsLogged.add(jobId);
+      this.logOf(jobId).system(decisionLine(decided));
+    }
+    return {
+      decision: decided.decision,
+      by: this.masker.mask(decided.by),
+      at: decided.at,
+      ...(decided.comment === undefined ? {} : { comment: this.masker.mask(decided.comment) }),
+    };
   }
 
   /**

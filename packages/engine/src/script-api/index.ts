@@ -12,5 +12,6 @@ export {
 export { StaticParamProvider, type ParamProvider, type ParamValue } from './params';
 export type { BuildSession, JobRecord, ScriptEventListener } from './build-session';
 export type { JobFiles } from './job-files';
+export { ApprovalBoard, type ApprovalSource, type Decision } from './approvals';
 export type { ScriptApiListen } from './server';
 export { ScriptTokenKey, type ScriptTokenClaims } from './token';

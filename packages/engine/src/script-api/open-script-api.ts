@@ -7,6 +7,7 @@ import type { ContainerBackend } from '../containers/backend';
 import type { JobNetwork } from '../containers/types';
 import type { LogSink } from '../logs/log-sink';
 import type { Masker } from '../masking/masker';
+import type { ApprovalSource } from './approvals';
 import { BuildSession, type ScriptEventListener } from './build-session';
 import { BuildStorage } from './build-storage';
 import { ContainerJobService } from './container-jobs';
@@ -35,6 +36,7 @@ export interface OpenScriptApiOptions {
   files?: JobFiles;
   listen?: ScriptApiListen;
   onEvent?: ScriptEventListener;
+  approvals?: ApprovalSource;
   /** Validate answers against the Script API document as well (tests). */
   validateResponses?: boolean;
 }
@@ -117,6 +119,7 @@ export async function openScriptApi(options: OpenScriptApiOptions): Promise<Open
     params: options.params,
     logSink: options.logSink,
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+    ...(options.approvals ? { approvals: options.approvals } : {}),
     ...(options.jobLogLimitBytes ? { jobLogLimitBytes: options.jobLogLimitBytes } : {}),
   });
   const buildRef = { org: context.repo.org, repo: context.repo.name, build: context.build.number };

@@ -9,6 +9,7 @@ import type { JobNetwork } from '../containers/types';
 import { JobLog } from '../logs/job-log';
 import type { LogSink } from '../logs/log-sink';
 import { Masker } from '../masking/masker';
+import type { ApprovalSource } from '../script-api/approvals';
 import type { JobRecord, ScriptEventListener } from '../script-api/build-session';
 import type { JobFiles } from '../script-api/job-files';
 import {
@@ -56,6 +57,11 @@ export interface RunBuildOptions {
   stopGraceSeconds?: number;
   listen?: ScriptApiListen;
   onEvent?: ScriptEventListener;
+  /**
+   * Decisions on jobs marked `approval` (the runner's from public-api, `gibbon run`'s from its
+   * flags). Without it a job that waits for approval ends `error`, saying nothing can approve it.
+   */
+  approvals?: ApprovalSource;
   /** Bytes each job's log (and the script's) keeps; past it one line says so. Default 1 GiB. */
   jobLogLimitBytes?: number;
   /** The build's masker, when the caller wants to register secrets of its own. */
@@ -113,6 +119,7 @@ function apiOptions(
     ...(options.store ? { store: options.store } : {}),
     ...(options.files ? { files: options.files } : {}),
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+    ...(options.approvals ? { approvals: options.approvals } : {}),
   };
 }
 

@@ -20,6 +20,7 @@ export const REQUIRED_OPERATIONS: readonly Operation[] = [
   { method: 'POST', path: '/v1/jobs/{jobId}/logs' },
   { method: 'PUT', path: '/v1/artifacts/{id}' },
   { method: 'GET', path: '/v1/artifacts/{id}' },
+  { method: 'GET', path: '/v1/jobs/{jobId}/approval' },
 ];
 
 /** Path templates compare equal whatever their parameters are called (`{id}` vs `{jobId}`). */

@@ -12,6 +12,7 @@ import {
   type AnswerWording,
   type GeneratedScriptApiClient as GeneratedClient,
 } from '../contracts';
+import type { ApprovalAnswer } from '@gibbon/contracts';
 import type { BuildContext } from '../context';
 import { readApiConfig, type ApiConfig } from './config';
 import { baseUrlOf, describeEndpoint, endpointFetch } from './endpoint-fetch';
@@ -37,6 +38,8 @@ export interface ScriptApi {
   uploadArtifact(id: string, archive: Readable, signal?: AbortSignal): Promise<void>;
   /** The tar.gz of artifact `id`; rejects with `NotFoundError` when there is none. */
   downloadArtifact(id: string, signal?: AbortSignal): Promise<Readable>;
+  /** The decision on a job reported `job.waiting`, waiting up to `waitSeconds` for one. */
+  getApproval(jobId: string, waitSeconds: number, signal: AbortSignal): Promise<ApprovalAnswer>;
 }
 
 export class ScriptApiClient implements ScriptApi {
@@ -145,6 +148,18 @@ export class ScriptApiClient implements ScriptApi {
     );
     if (!body) return Readable.from([]);
     return Readable.fromWeb(body);
+  }
+
+  getApproval(jobId: string, waitSeconds: number, signal: AbortSignal): Promise<ApprovalAnswer> {
+    return answerOf(
+      `GET /v1/jobs/${jobId}/approval`,
+      this.api.GET('/v1/jobs/{jobId}/approval', {
+        params: { path: { jobId }, query: { wait: waitSeconds } },
+        signal,
+      }),
+      this.wording,
+      signal,
+    );
   }
 }
 

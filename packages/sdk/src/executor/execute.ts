@@ -1,17 +1,20 @@
 /**
  * The job-graph executor: starts every job whose dependencies all succeeded, up to
- * `maxParallel` at once, in the order the jobs were listed; skips the dependents of a job that
- * did not succeed; cancels everything on the build's signal. The graph must already be
+ * `maxParallel` at once, in the order the jobs were listed; a job marked `approval` first waits
+ * for its decision (taking no slot); skips the dependents of a job that did not succeed;
+ * cancels everything on the build's signal. The graph must already be
  * validated (`resolvePipeline`); `executeJobs` validates it again so a caller can't skip that.
  */
 import { InputError } from '../contracts';
 import { validateJobGraph } from '../graph';
 import type { Job } from '../jobs';
+import { awaitApproval } from './approval';
 import { runJob } from './run-job';
 import { buildStatusOf } from './status';
 import type { ExecuteOptions, ExecutionResult, ExecutorEvent, JobResult } from './types';
 
-type Phase = 'waiting' | 'queued' | 'running';
+/** blocked: a dependency has not ended; approval: waiting for a person's decision. */
+type Phase = 'blocked' | 'approval' | 'queued' | 'running';
 
 export async function executeJobs(
   jobs: readonly Job[],
@@ -29,7 +32,7 @@ export async function executeJobs(
       // A broken listener must not wedge the build; the runtime reports its own failures.
     }
   };
-  const phases = new Map<string, Phase>(jobs.map((job) => [job.id, 'waiting']));
+  const phases = new Map<string, Phase>(jobs.map((job) => [job.id, 'blocked']));
   const results = new Map<string, JobResult>();
   const queue: Job[] = [];
   let running = 0;
@@ -45,9 +48,26 @@ export async function executeJobs(
     const endWithoutRunning = (job: Job, status: 'skipped' | 'canceled', message: string): void =>
       finish({ jobId: job.id, status, message, attempts: 0, endedAt: new Date().toISOString() });
 
+    const enqueue = (job: Job): void => {
+      phases.set(job.id, 'queued');
+      queue.push(job);
+      emit({ type: 'job.queued', jobId: job.id });
+    };
+
+    const waitForApproval = (job: Job): void => {
+      phases.set(job.id, 'approval');
+      void awaitApproval(job, { ...options, buildSignal, emit }).then((notRun) => {
+        if (phases.get(job.id) !== 'approval') return; // canceled with the build meanwhile
+        if (notRun)
+          finish({ jobId: job.id, ...notRun, attempts: 0, endedAt: new Date().toISOString() });
+        else enqueue(job);
+        step();
+      });
+    };
+
     const promoteReadyJobs = (): void => {
       for (const job of jobs) {
-        if (phases.get(job.id) !== 'waiting') continue;
+        if (phases.get(job.id) !== 'blocked') continue;
         const deps = (job.dependsOn ?? []).map((id) => results.get(id));
         if (deps.some((dep) => dep === undefined)) continue;
         const notSucceeded = deps.find((dep) => dep?.status !== 'success');
@@ -59,9 +79,8 @@ export async function executeJobs(
           );
           continue;
         }
-        phases.set(job.id, 'queued');
-        queue.push(job);
-        emit({ type: 'job.queued', jobId: job.id });
+        if (job.approval) waitForApproval(job);
+        else enqueue(job);
       }
     };
 
@@ -82,7 +101,7 @@ export async function executeJobs(
       queue.length = 0;
       for (const job of jobs) {
         const phase = phases.get(job.id);
-        if (phase === 'waiting' || phase === 'queued')
+        if (phase === 'blocked' || phase === 'queued' || phase === 'approval')
           endWithoutRunning(job, 'canceled', 'The build was canceled.');
       }
     };

@@ -16,7 +16,7 @@ export interface RunJobDeps extends AttemptDeps {
 
 const retried = new Set<string>(['failure', 'error']);
 
-async function whenAllows(job: Job, ctx: BuildContext): Promise<AttemptOutcome | undefined> {
+export async function whenAllows(job: Job, ctx: BuildContext): Promise<AttemptOutcome | undefined> {
   if (!job.when) return undefined;
   try {
     return (await job.when(ctx))
@@ -27,9 +27,12 @@ async function whenAllows(job: Job, ctx: BuildContext): Promise<AttemptOutcome |
   }
 }
 
-/** Runs `job` to its end and returns its result; never rejects. */
+/**
+ * Runs `job` to its end and returns its result; never rejects. A job marked `approval` had its
+ * `when` checked before it waited (`awaitApproval`), so it is not asked again.
+ */
 export async function runJob(job: Job, deps: RunJobDeps): Promise<JobResult> {
-  const notRun = await whenAllows(job, deps.ctx);
+  const notRun = job.approval ? undefined : await whenAllows(job, deps.ctx);
   if (notRun) return { jobId: job.id, ...notRun, attempts: 0, endedAt: new Date().toISOString() };
 
   const startedAt = new Date().toISOString();

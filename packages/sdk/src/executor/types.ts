@@ -50,12 +50,15 @@ export interface ContainerJobRunner {
 export type JobApiFactory = (job: ActionJob, signal: AbortSignal) => JobApi;
 
 /**
- * Lifecycle events, in order per job: pending (every job, before any starts), queued (its
- * dependencies succeeded), started (attempt 1), then (retrying, started)* for each retry, and
- * ended. A job skipped or canceled before it started has no queued/started events.
+ * Lifecycle events, in order per job: pending (every job, before any starts), waiting (a job
+ * marked `approval` whose dependencies succeeded, until a decision), queued (its dependencies
+ * succeeded, and it was approved if it asked), started (attempt 1), then (retrying, started)*
+ * for each retry, and ended. A job skipped or canceled before it started has no queued/started
+ * events.
  */
 export type ExecutorEvent =
   | { readonly type: 'job.pending'; readonly jobId: string }
+  | { readonly type: 'job.waiting'; readonly jobId: string }
   | { readonly type: 'job.queued'; readonly jobId: string }
   | {
       readonly type: 'job.started';
@@ -83,6 +86,23 @@ export interface JobResult {
   readonly endedAt: string;
 }
 
+/** A person's decision on a job marked `approval`, as the build's runner learned it. */
+export interface ApprovalOutcome {
+  readonly decision: 'approved' | 'rejected';
+  readonly by: string;
+  readonly at: string;
+  readonly comment?: string;
+}
+
+/**
+ * Where decisions on `approval` jobs come from: `wait` settles with the decision, or rejects
+ * when `signal` aborts (the build was canceled) or the decision cannot be had (its error's
+ * message ends the job `error`).
+ */
+export interface Approvals {
+  wait(jobId: string, signal: AbortSignal): Promise<ApprovalOutcome>;
+}
+
 export interface ExecuteOptions {
   readonly ctx: BuildContext;
   readonly backend: ContainerJobRunner;
@@ -93,6 +113,8 @@ export interface ExecuteOptions {
   readonly signal?: AbortSignal;
   /** Called synchronously for each event; a throwing listener does not disturb the build. */
   readonly onEvent?: (event: ExecutorEvent) => void;
+  /** Decisions on jobs marked `approval`; without it such a job ends `error`, saying why. */
+  readonly approvals?: Approvals;
 }
 
 export interface ExecutionResult {

@@ -59,6 +59,9 @@ export class EventReporter {
       case 'job.queued':
         this.post({ type: 'job.queued', jobId: event.jobId, at });
         return;
+      case 'job.waiting':
+        this.post({ type: 'job.waiting', jobId: event.jobId, at });
+        return;
       case 'job.started':
         this.post({
           type: 'job.started',

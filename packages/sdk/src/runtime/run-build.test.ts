@@ -90,6 +90,51 @@ describe('runBuild', () => {
     expect(api.linesOf('report')).toEqual(['all green on main']);
   });
 
+  it('reports an approval job waiting, asks the runner for the decision, then runs it', async () => {
+    const api = new InMemoryScriptApi();
+    const definition = pipeline(() => [
+      container('deploy', { image: 'node:20', command: ['deploy'], approval: true }),
+    ]);
+    const postEvent = api.postEvent.bind(api);
+    // The decision is made once the runner heard of the wait, as a person would see it.
+    api.postEvent = async (event) => {
+      await postEvent(event);
+      if (event.type === 'job.waiting') {
+        setTimeout(() => api.decisions.set('deploy', { decision: 'approved', by: 'ops' }), 30);
+      }
+    };
+    const outcome = await runBuild({ default: definition }, deps(api));
+    expect(outcome.status).toBe('success');
+    expect(timeline(api)).toEqual([
+      'job.pending:deploy',
+      'job.waiting:deploy',
+      'job.queued:deploy',
+      'job.started:deploy:1',
+      'job.ended:deploy:success',
+      'script.ended:success',
+    ]);
+    // Asked again while pending, never before the runner had the job.waiting event.
+    expect(api.approvalRequests.length).toBeGreaterThan(1);
+    expect(api.runs.map((run) => run.jobId)).toEqual(['deploy']);
+  });
+
+  it('skips a rejected approval job, saying who rejected it and why', async () => {
+    const api = new InMemoryScriptApi();
+    api.decisions.set('deploy', {
+      decision: 'rejected',
+      by: 'ops',
+      at: '2026-12-07T10:00:00.000Z',
+      comment: 'freeze',
+    });
+    const definition = container('deploy', { image: 'node:20', command: ['x'], approval: true });
+    const outcome = await runBuild({ default: definition }, deps(api));
+    expect(outcome.jobs[0]).toMatchObject({
+      status: 'skipped',
+      message: 'Rejected by ops at 2026-12-07T10:00:00.000Z: freeze',
+    });
+    expect(api.runs).toEqual([]);
+  });
+
   it('sends an action job log before its job.ended event', async () => {
     const api = new InMemoryScriptApi();
     const order: string[] = [];

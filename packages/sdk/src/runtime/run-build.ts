@@ -17,6 +17,7 @@ import { withJobConsoles } from './console-capture';
 import { clip, EventReporter } from './event-reporter';
 import { loadDefinition, type ScriptModule, type ScriptModuleLoader } from './load-definition';
 import { ScriptApiContainerRunner } from './container-runner';
+import { ScriptApiApprovals } from './script-approvals';
 
 /** Jobs run at once when the runner does not say (`GIBBON_MAX_PARALLEL` in the build's env). */
 export const DEFAULT_MAX_PARALLEL = 4;
@@ -117,6 +118,7 @@ export async function runBuild(
       maxParallel: maxParallelOf(ctx),
       signal: deps.signal,
       onEvent: reporter.report,
+      approvals: new ScriptApiApprovals(api, outbox),
       createJobApi: (job, signal) =>
         new ScriptJobApi({
           api,

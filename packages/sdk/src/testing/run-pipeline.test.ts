@@ -151,4 +151,16 @@ describe('runPipeline', () => {
     const run = await runPipeline([hang], { signal: controller.signal });
     expect(run).toMatchObject({ status: 'canceled', statuses: { wait: 'canceled' } });
   });
+
+  it('runs an approval job approved in the approvals option and rejects one not in it', async () => {
+    const jobs = [
+      container('deploy', { image: 'alpine:3', command: ['deploy'], approval: true }),
+      container('promote', { image: 'alpine:3', command: ['promote'], approval: true }),
+    ];
+    const run = await runPipeline(jobs, { approvals: { deploy: 'approve' } });
+    expect(run.statuses).toEqual({ deploy: 'success', promote: 'skipped' });
+    expect(run.job('promote').message).toMatch(
+      /^Rejected by runPipeline at .*: no decision for it in the approvals option$/,
+    );
+  });
 });

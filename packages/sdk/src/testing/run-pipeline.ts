@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BuildContext } from '../context';
 import { executeJobs } from '../executor/execute';
-import type { ExecutorEvent, JobResult } from '../executor/types';
+import type { Approvals, ExecutorEvent, JobResult } from '../executor/types';
 import type { Job } from '../jobs';
 import { resolvePipeline } from '../resolve';
 import { withJobConsoles } from '../runtime/console-capture';
@@ -42,6 +42,29 @@ export interface RunPipelineOptions {
   readonly artifacts?: Readonly<Record<string, ArtifactFiles>>;
   /** Aborting it cancels the build, as SIGTERM does to a real one. */
   readonly signal?: AbortSignal;
+  /**
+   * The decision on each job marked `approval` (default: rejected, with a comment saying no
+   * decision was given), as a person would make it through the API.
+   */
+  readonly approvals?: Readonly<Record<string, 'approve' | 'reject'>>;
+}
+
+/** Decisions from `RunPipelineOptions.approvals`, made at once by `runPipeline`. */
+function decisionsOf(given: RunPipelineOptions['approvals'] = {}): Approvals {
+  return {
+    wait: (jobId) => {
+      const decision = given[jobId];
+      const at = new Date().toISOString();
+      if (decision === 'approve')
+        return Promise.resolve({ decision: 'approved', by: 'runPipeline', at });
+      return Promise.resolve({
+        decision: 'rejected',
+        by: 'runPipeline',
+        at,
+        ...(decision === undefined && { comment: `no decision for it in the approvals option` }),
+      });
+    },
+  };
 }
 
 function maxParallelOf(ctx: BuildContext): number {
@@ -89,6 +112,7 @@ export async function runPipeline(
           backend,
           maxParallel: maxParallelOf(ctx),
           onEvent,
+          approvals: decisionsOf(options.approvals),
           ...(options.signal ? { signal: options.signal } : {}),
           createJobApi: (job, signal) =>
             new TestJobApi({

@@ -1,4 +1,5 @@
 import type { BuildResult, Claim, RunnerEvent } from '@gibbon/contracts';
+import type { ApprovalSource } from '@gibbon/engine/script-api';
 import type { BuildApi } from '../runner-api/runner-api';
 
 /** Why a build's signal was aborted; the reason of its AbortController. */
@@ -30,6 +31,8 @@ export interface BuildRun {
   report(event: RunnerEvent, after?: Promise<void>): void;
   /** An executor's own reporting (logs) got a 409: stop the build, post nothing more. */
   leaseLost(): void;
+  /** Decisions on the build's jobs marked `approval`, as its heartbeats bring them. */
+  approvals: ApprovalSource;
 }
 
 /**

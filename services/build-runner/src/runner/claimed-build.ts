@@ -1,4 +1,5 @@
 import { ConflictError, type BuildResult, type Claim } from '@gibbon/contracts';
+import { ApprovalBoard } from '@gibbon/engine/script-api';
 import type { Logger } from '../logger';
 import type { BackoffPolicy } from '../reporting/backoff';
 import { EventReporter } from '../reporting/event-reporter';
@@ -28,6 +29,7 @@ export class ClaimedBuild {
   readonly done: Promise<void>;
   private readonly controller = new AbortController();
   private readonly reporting = new AbortController();
+  private readonly approvals = new ApprovalBoard();
   private leaseLost = false;
 
   constructor(
@@ -64,6 +66,9 @@ export class ClaimedBuild {
       backoff: this.deps.backoff,
       ...this.deps.heartbeat,
       onCancel: () => this.stop('canceled'),
+      onApprovals: (decisions) => {
+        for (const { jobId, ...decision } of decisions) this.approvals.record(jobId, decision);
+      },
       onLeaseLost: () => this.stop('lease-lost'),
       onFailure: (error) =>
         this.deps.logger.log('warn', 'heartbeat failed', { ...this.fields(), error }),
@@ -86,6 +91,7 @@ export class ClaimedBuild {
         reportingSignal: this.reporting.signal,
         report: (event, after) => events.post(event, after),
         leaseLost: () => this.stop('lease-lost'),
+        approvals: this.approvals,
       });
       return this.stoppedByRunner() ? withRunnerStopMessage(result) : result;
     } catch (error) {

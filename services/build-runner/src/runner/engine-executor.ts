@@ -152,6 +152,7 @@ export class EngineExecutor implements BuildExecutor {
       signal,
       store: this.options.store,
       onEvent: (event) => forwardEvent(run, event, shipper),
+      approvals: run.approvals,
       ...(this.options.sandbox ? { sandbox: this.options.sandbox } : {}),
       // The repository's choice; the engine applies it to untrusted builds only.
       untrustedNetwork: claim.repo.untrustedNetwork,

@@ -1,4 +1,4 @@
-import { ConflictError } from '@gibbon/contracts';
+import { ConflictError, type ApprovalDecision } from '@gibbon/contracts';
 import { backoffDelay, sleep, type BackoffPolicy } from '../reporting/backoff';
 import type { BuildApi } from '../runner-api/runner-api';
 
@@ -8,13 +8,15 @@ export interface LeaseKeeperOptions {
   backoff: BackoffPolicy;
   /**
    * Bounds of the time between heartbeats; between them it is a third of the lease left.
-   * The heartbeat is also how a cancel arrives, so the default upper bound (5 s) is what a
-   * user waits at most before the build starts stopping.
+   * The heartbeat is also how a cancel and an approval arrive, so the default upper bound
+   * (5 s) is what a user waits at most before the build starts stopping (or the job starts).
    */
   minIntervalMs?: number;
   maxIntervalMs?: number;
   /** The heartbeat answered `cancel: true` (called once). */
   onCancel(): void;
+  /** Decisions on the build's approval jobs, from every heartbeat that carries some (repeated). */
+  onApprovals?(decisions: readonly ApprovalDecision[]): void;
   /** The heartbeat answered 409: the lease was taken back (called once; the keeper stops). */
   onLeaseLost(error: ConflictError): void;
   /** A heartbeat failed for another reason; the next one is tried sooner. */
@@ -60,6 +62,7 @@ export class LeaseKeeper {
         const answer = await this.options.api.heartbeat(AbortSignal.any([signal, patience]));
         failures = 0;
         this.expiresAt = Date.parse(answer.leaseExpiresAt);
+        if (answer.approvals) this.options.onApprovals?.(answer.approvals);
         if (answer.cancel && !this.canceled) {
           this.canceled = true;
           this.options.onCancel();

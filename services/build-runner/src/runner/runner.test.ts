@@ -111,6 +111,17 @@ describe('Runner', () => {
     });
   });
 
+  it('hands the approval decisions of the heartbeat to the build', async () => {
+    startRunner();
+    api.enqueue(claimFixture({ id: 'b1' }));
+    await executor.untilRunning(1);
+    const { approvals } = executor.running.get('b1')!.run;
+    const waiting = approvals.wait('deploy', new AbortController().signal);
+    const at = new Date().toISOString();
+    api.approvals.set('b1', [{ jobId: 'deploy', decision: 'approved', by: 'ops', at }]);
+    await expect(waiting).resolves.toEqual({ decision: 'approved', by: 'ops', at });
+  });
+
   it('stops the build on a lost lease and posts nothing more for it', async () => {
     startRunner();
     api.enqueue(claimFixture({ id: 'b1' }));
