@@ -227,6 +227,34 @@ describe('build commands against the documented contract (a recording server)', 
           status: 200,
           body: { ...contractBuild(Number(path.split('/')[7]), 'canceled') },
         }),
+        'POST /v1/orgs/acme/repos/widgets/builds/4/jobs/deploy/approve': () => ({
+          status: 200,
+          body: {
+            ...contractBuild(4, 'running'),
+            jobs: [
+              {
+                ...contractBuild(4, 'running').jobs[0]!,
+                id: 'deploy',
+                status: 'waiting',
+                approval: {
+                  decision: 'approved',
+                  by: 'ops',
+                  at: '2026-12-07T10:00:00.000Z',
+                  comment: 'go',
+                },
+              },
+            ],
+          },
+        }),
+        'POST /v1/orgs/acme/repos/widgets/builds/4/jobs/deploy/reject': () => ({
+          status: 409,
+          body: {
+            error: {
+              code: 'conflict',
+              message: 'Job "deploy" was already approved by ops at 2026-12-07T10:00:00.000Z.',
+            },
+          },
+        }),
         'GET /v1/orgs/acme/repos/widgets/builds/9/jobs/:job/logs': () => ({
           status: 404,
           body: { error: { code: 'not_found', message: 'Build 9 does not exist.' } },
@@ -280,6 +308,24 @@ describe('build commands against the documented contract (a recording server)', 
       method: 'POST',
       path: '/v1/orgs/acme/repos/widgets/builds/2/cancel',
     });
+  }, 30_000);
+
+  it('gibbon approve posts the comment and prints who approved; a second decision says why not', async () => {
+    const approved = await runCliProcess(['approve', '4', 'deploy', '--comment', 'go'], {
+      cwd,
+      env,
+    });
+    expect(approved).toMatchObject({ code: 0, stderr: '' });
+    expect(approved.stdout).toContain('  deploy: approved by ops at 2026-12-07T10:00:00.000Z: go');
+    expect(server.requests.at(-1)).toMatchObject({
+      method: 'POST',
+      path: '/v1/orgs/acme/repos/widgets/builds/4/jobs/deploy/approve',
+      body: { comment: 'go' },
+    });
+    const rejected = await runCliProcess(['reject', '4', 'deploy'], { cwd, env });
+    expect(rejected.code).toBe(2);
+    expect(rejected.stderr).toContain('was already approved by ops');
+    expect(server.requests.at(-1)).toMatchObject({ body: {} });
   }, 30_000);
 
   it('gibbon logs prints the text, asks to follow with -f, and shows a 404 message', async () => {

@@ -59,6 +59,29 @@ export class GibbonClient extends SetupClient {
     );
   }
 
+  /** Approves or rejects job `jobId` of a build, which waits for that decision. */
+  decideJob(
+    { org, repo }: RepoRef,
+    number: number,
+    jobId: string,
+    action: 'approve' | 'reject',
+    comment?: string,
+  ): Promise<Build> {
+    const init = {
+      ...this.init({ path: { org, repo, number, jobId } }),
+      body: comment === undefined ? {} : { comment },
+    };
+    return action === 'approve'
+      ? this.answer(
+          `Approving job ${jobId} of build ${number}`,
+          this.api.POST('/v1/orgs/{org}/repos/{repo}/builds/{number}/jobs/{jobId}/approve', init),
+        )
+      : this.answer(
+          `Rejecting job ${jobId} of build ${number}`,
+          this.api.POST('/v1/orgs/{org}/repos/{repo}/builds/{number}/jobs/{jobId}/reject', init),
+        );
+  }
+
   retryBuild({ org, repo }: RepoRef, number: number): Promise<Build> {
     return this.answer(
       `Retrying build ${number}`,

@@ -10,6 +10,7 @@ import { buildDetail } from '../api/format';
 import { printable, renderTable } from '../api/table';
 import { writeLine, type ExitCode, type Io } from '../io';
 import { buildNumberOf, clientOf, environmentHelp, printJson, sleep } from './api-support';
+import { approvalNote } from './approve';
 import type { Command } from './command';
 
 /** Exit 0 for a successful build, 1 for one that ended any other way. */
@@ -38,6 +39,14 @@ export async function waitForEnd(
   return last;
 }
 
+/** The job's message, after what its approval says (once: a rejection's message says it). */
+function messageWithApproval(job: Build['jobs'][number], buildNumber: number): string {
+  const note = approvalNote(job, buildNumber);
+  const message = job.message ?? '';
+  if (!note || note.toLowerCase() === message.toLowerCase()) return message;
+  return message ? `${note}; ${message}` : note;
+}
+
 /** The build, its web page, each job with its status, exit code and message. */
 function jobLines(build: Build, page: string): string[] {
   const head = [...buildDetail(build).slice(0, build.message ? 2 : 1), `  page ${page}`];
@@ -47,7 +56,7 @@ function jobLines(build: Build, page: string): string[] {
       job.id,
       job.status,
       job.exitCode === null ? '-' : String(job.exitCode),
-      printable(job.message ?? ''),
+      printable(messageWithApproval(job, build.number)),
     ]),
   ).map((line) => `  ${line}`);
   const subject = printable((build.git.message ?? '').split('\n')[0]!);

@@ -1,4 +1,5 @@
 import { adminCommand } from './admin';
+import { approveCommand, rejectCommand } from './approve';
 import { buildsCommand, cancelCommand, logsCommand, triggerCommand } from './api-commands';
 import { artifactsCommand, buildCommand, retryCommand } from './build-commands';
 import type { Command } from './command';
@@ -22,6 +23,8 @@ export const commands: readonly Command[] = [
   logsCommand,
   triggerCommand,
   cancelCommand,
+  approveCommand,
+  rejectCommand,
   retryCommand,
   artifactsCommand,
   paramsCommand,

@@ -26,6 +26,9 @@ Options:
   --param-file FILE    parameters from a JSON object file (*.json) or a .env file (repeatable;
                        --param wins over a file)
   --job ID             run only this job and the jobs it depends on (repeatable)
+  --approve ID         approve job ID, which waits for approval (approval: true; repeatable)
+  --approve-all        approve every job that waits for approval. Without either, such a job
+                       is rejected (skipped, with its dependents), saying how to approve it
   --env NAME=VALUE     a build-level variable the script reads as ctx.env.NAME (repeatable;
                        not a secret: use --param for those)
   --branch NAME        build as if the checkout were on this branch
@@ -57,6 +60,8 @@ const options = {
   param: { type: 'string', multiple: true },
   'param-file': { type: 'string', multiple: true },
   job: { type: 'string', multiple: true },
+  approve: { type: 'string', multiple: true },
+  'approve-all': { type: 'boolean' },
   env: { type: 'string', multiple: true },
   branch: { type: 'string' },
   tag: { type: 'string' },
@@ -134,6 +139,7 @@ async function run(argv: string[], io: Io): Promise<ExitCode> {
       reporter,
       env: io.env,
       signal: io.signal,
+      approve: values['approve-all'] ? 'all' : (values.approve ?? []),
       ...(sandbox ? { sandbox } : {}),
     });
     reporter.finish(outcome);

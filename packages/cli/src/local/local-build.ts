@@ -12,7 +12,7 @@ import {
   type JobNetwork,
   type ScriptSandbox,
 } from '@gibbon/engine';
-import { StaticParamProvider } from '@gibbon/engine/script-api';
+import { StaticParamProvider, type ApprovalSource } from '@gibbon/engine/script-api';
 import { LocalDiskBlobStore } from '@gibbon/storage';
 import { localDocker } from './docker';
 import type { RunReporter } from './reporters';
@@ -31,6 +31,26 @@ export interface LocalBuildOptions {
   signal: AbortSignal;
   /** `--sandbox`: the script runs in the server's box; without, as a plain child process. */
   sandbox?: ScriptSandbox;
+  /** Jobs marked approval that `--approve` lets run (`all`: `--approve-all`); others are rejected. */
+  approve: readonly string[] | 'all';
+}
+
+/** `gibbon run`'s decisions: made at once from its flags, since no one else can make them here. */
+export function flagApprovals(approve: readonly string[] | 'all'): ApprovalSource {
+  return {
+    wait: (jobId) => {
+      const at = new Date().toISOString();
+      if (approve === 'all' || approve.includes(jobId)) {
+        return Promise.resolve({ decision: 'approved', by: 'gibbon run --approve', at });
+      }
+      return Promise.resolve({
+        decision: 'rejected',
+        by: 'gibbon run',
+        at,
+        comment: `run with --approve ${jobId} (or --approve-all) to approve it`,
+      });
+    },
+  };
 }
 
 const networks = ['bridge', 'host', 'none'] as const satisfies readonly JobNetwork[];
@@ -81,6 +101,7 @@ export async function runLocalBuild(options: LocalBuildOptions): Promise<BuildOu
       network,
       logSink: { write: (entry) => reporter.log(entry) },
       onEvent: (event) => reporter.event(event),
+      approvals: flagApprovals(options.approve),
       workDir: workspace.engineDir,
       compileCacheDir: compileCacheDir(env),
       signal: options.signal,
