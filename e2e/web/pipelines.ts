@@ -15,11 +15,11 @@ export const hostileLogLines = [
 
 function pipelineOf(
   image: string,
-  jobs: readonly { id: string; lines: string[]; dependsOn?: string[] }[],
+  jobs: readonly { id: string; lines: string[]; dependsOn?: string[]; approval?: boolean }[],
 ): string {
   const declared = jobs.map(
     (job) =>
-      `  container(${JSON.stringify(job.id)}, { image, script: ${JSON.stringify(job.lines)}, dependsOn: ${JSON.stringify(job.dependsOn ?? [])} }),`,
+      `  container(${JSON.stringify(job.id)}, { image, script: ${JSON.stringify(job.lines)}, dependsOn: ${JSON.stringify(job.dependsOn ?? [])}${job.approval ? ', approval: true' : ''} }),`,
   );
   return [
     `import { container, pipeline } from '@gibbon/sdk';`,
@@ -62,6 +62,15 @@ export function hostileScript(image: string): string {
         'echo hostile done',
       ],
     },
+  ]);
+}
+
+/** `build`, then `deploy`, which waits for a person's approval, then `announce`. */
+export function approvalScript(image: string): string {
+  return pipelineOf(image, [
+    { id: 'build', lines: ['echo built'] },
+    { id: 'deploy', lines: ['echo deployed'], dependsOn: ['build'], approval: true },
+    { id: 'announce', lines: ['echo announced'], dependsOn: ['deploy'] },
   ]);
 }
 

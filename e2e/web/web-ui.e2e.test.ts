@@ -14,7 +14,14 @@ import { Project, org, repoName } from '../build/harness/project';
 import { Stack } from '../build/harness/stack';
 import { withServiceLogs } from '../build/harness/with-logs';
 import { BrowserSession, buildWebPage, signIn, type PageGlobals } from './browser';
-import { hostileLogLines, hostileScript, liveScript, longScript, pushBuild } from './pipelines';
+import {
+  approvalScript,
+  hostileLogLines,
+  hostileScript,
+  liveScript,
+  longScript,
+  pushBuild,
+} from './pipelines';
 
 // The web page in a real Chromium against public-api and a build-runner as processes, used as
 // a person would: by labels and roles. Screenshots of every page go to test-output/.
@@ -195,6 +202,42 @@ describe('the web page in Chromium', () => {
       expect((await project.build(number + 1)).retryOf).toBe(number);
       await page.getByRole('button', { name: 'Cancel' }).click();
       await titleStatus(page).filter({ hasText: 'Canceled' }).waitFor({ timeout: 30_000 });
+    }),
+  );
+
+  test(
+    'a job that waits for approval runs once approved on the page, which says who approved it',
+    inStack(async () => {
+      const number = await pushBuild(project, approvalScript(image));
+      await page.goto(`${stack.url}${repoPage}/builds/${number}`);
+      await page.getByRole('link', { name: /^Job deploy: Awaiting approval/ }).waitFor({
+        timeout: 60_000,
+      });
+      await page.getByRole('link', { name: /^Job build: Passed/ }).waitFor();
+      await page.getByRole('link', { name: /^Job announce: Pending/ }).waitFor();
+      const { id } = await project.build(number);
+      // It holds no container while it waits.
+      expect(await containersWithLabel('gibbon.build', id)).toEqual([]);
+      await page.getByLabel('Comment (optional)').fill('Ship it');
+      await browser.screenshot(page, '11-build-awaiting-approval');
+      await page.getByRole('button', { name: 'Approve' }).click();
+      await page.getByText(/deploy · Approved by admin · /).waitFor({ timeout: 30_000 });
+      await titleStatus(page).filter({ hasText: 'Passed' }).waitFor({ timeout: 60_000 });
+      await page.getByText('“Ship it”').waitFor();
+      await browser.screenshot(page, '12-build-approved');
+      const approved = await project.build(number);
+      expect(approved.jobs.map((job) => [job.id, job.status])).toEqual([
+        ['build', 'success'],
+        ['deploy', 'success'],
+        ['announce', 'success'],
+      ]);
+      expect(approved.jobs[1]!.approval).toMatchObject({
+        decision: 'approved',
+        by: 'admin',
+        comment: 'Ship it',
+      });
+      const log = await project.jobLog(number, 'deploy');
+      expect(log).toMatch(/^Approved by admin at \S+: Ship it\n\+ echo deployed\ndeployed\n$/);
     }),
   );
 

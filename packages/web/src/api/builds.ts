@@ -29,6 +29,29 @@ export function cancelBuild(address: BuildAddress): Promise<Build> {
   );
 }
 
+/** Approves or rejects a job that waits for approval, with an optional comment. */
+export function decideJob(
+  address: BuildAddress,
+  jobId: string,
+  action: 'approve' | 'reject',
+  comment: string,
+): Promise<Build> {
+  const { org, repo, number } = address;
+  const init = {
+    params: { path: { org, repo, number, jobId } },
+    body: comment.trim() === '' ? {} : { comment: comment.trim() },
+  };
+  return action === 'approve'
+    ? call(
+        `Approving ${jobId}`,
+        api.POST('/v1/orgs/{org}/repos/{repo}/builds/{number}/jobs/{jobId}/approve', init),
+      )
+    : call(
+        `Rejecting ${jobId}`,
+        api.POST('/v1/orgs/{org}/repos/{repo}/builds/{number}/jobs/{jobId}/reject', init),
+      );
+}
+
 export function retryBuild(address: BuildAddress): Promise<Build> {
   return call(
     `Retrying build #${address.number}`,

@@ -31,7 +31,8 @@ export function Waterfall({ jobs, now, onOpen }: JobsViewProps) {
               )}
             </span>
             <span class="waterfall-time muted">
-              {durationBetween(job.startedAt, job.finishedAt, now) ?? 'not started'}
+              {durationBetween(job.startedAt, job.finishedAt, now) ??
+                (job.status === 'waiting' ? 'awaiting approval' : 'not started')}
             </span>
           </li>
         );

@@ -4,6 +4,7 @@ import { useLocation } from 'preact-iso';
 import { cancelBuild, listArtifacts, readBuild, retryBuild } from '../api/builds';
 import { canWrite } from '../api/session';
 import { isFinished, refLabel, shortSha, subjectOf, triggerLabel } from '../build-facts';
+import { Approvals } from '../components/approvals';
 import { JobGraph } from '../components/job-graph';
 import { Crumbs, ErrorNote, Loading } from '../components/notes';
 import { StatusBadge } from '../components/status';
@@ -47,7 +48,8 @@ function Facts({ build, now }: { readonly build: Build; readonly now: number }) 
 
 /**
  * `/orgs/{org}/repos/{repo}/builds/{number}`: the build's status and git facts, its job graph
- * and timing, its artifacts, and Cancel / Retry for a session that may change things. Live:
+ * and timing, its artifacts, its approvals, and Cancel / Retry / Approve / Reject for a session
+ * that may change things. Live:
  * every status change of the build arrives by server-sent events.
  */
 export function BuildPage({
@@ -77,6 +79,10 @@ export function BuildPage({
     } catch (error) {
       setActing(error as Error);
     }
+  };
+  const decided = (error?: Error): void => {
+    setActing(error);
+    if (!error) loaded.reload();
   };
   const retry = async (): Promise<void> => {
     try {
@@ -123,6 +129,12 @@ export function BuildPage({
             )}
           </div>
           {build.message && <p class="note note-build">{build.message}</p>}
+          <Approvals
+            jobs={build.jobs}
+            address={address}
+            canDecide={canWrite(session)}
+            onDecided={decided}
+          />
           <section class="card">
             <Facts build={build} now={now} />
           </section>

@@ -191,6 +191,12 @@ export function JobLogPage({
             </span>
           </div>
           {job?.message && <p class="note note-build">{job.message}</p>}
+          {job?.status === 'waiting' && (
+            <p class="note note-build">
+              This job waits for approval: approve or reject it on{' '}
+              <a href={paths.build(org, repo, number)}>the build's page</a>.
+            </p>
+          )}
           <ErrorNote error={loaded.error ?? timesProblem} />
           {log.problem && (
             <p class="note note-error" role="status">
