@@ -65,12 +65,26 @@ describe('parseDeclarative', () => {
       ],
     });
     const monkey = parseDeclarative(
-      '- id: a\n  image: x\n  blocked: true\n',
+      '- id: a\n  image: x\n  expose: [8080]\n',
       '.monkeyci/build.yml',
     );
     expect(!monkey.ok && monkey.problems[0]?.message).toBe(
-      '`blocked` (MonkeyCI: manual approval) is not supported by Gibbon yet; remove it, or the job would run without it',
+      '`expose` (MonkeyCI: service ports) is not supported by Gibbon yet; remove it, or the job would run without it',
     );
+  });
+
+  it("reads approval: true, and MonkeyCI's blocked: true as the same manual approval", () => {
+    const gibbon = parseDeclarative(
+      '- id: a\n  image: x\n  approval: true\n',
+      '.gibbon/build.yaml',
+    );
+    const monkey = parseDeclarative(
+      '- id: a\n  image: x\n  blocked: true\n',
+      '.monkeyci/build.yml',
+    );
+    for (const parsed of [gibbon, monkey]) {
+      expect(parsed.ok && parsed.jobs[0]?.spec).toEqual({ image: 'x', approval: true });
+    }
   });
 
   it('gives a syntax error its line and column', () => {

@@ -41,6 +41,8 @@ export const MONKEYCI_FIELD_NAMES: Readonly<Record<string, string>> = {
   'save-artifacts': 'saveArtifacts',
   'restore-artifacts': 'restoreArtifacts',
   'work-dir': 'workDir',
+  // MonkeyCI's blocked job waits until someone unblocks it: Gibbon's manual approval.
+  blocked: 'approval',
 };
 
 /** The SDK's name of a declarative field. */
@@ -74,7 +76,6 @@ function jobNodes(root: Node | null): Node[] | undefined {
  * run without them would not be the job the file describes.
  */
 const MONKEYCI_UNSUPPORTED: Readonly<Record<string, string>> = {
-  blocked: 'manual approval',
   expose: 'service ports',
   size: 'runner sizes',
   arch: 'a runner architecture',
