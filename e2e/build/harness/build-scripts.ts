@@ -74,6 +74,23 @@ export default pipeline(() => [
 `;
 }
 
+/** `build`, then `deploy`, which waits for a person's approval (`approval: true`). */
+export function approvalScript(image: string): string {
+  return `${header}
+const image = ${JSON.stringify(image)};
+
+export default pipeline(() => [
+  container('build', { image, script: ['echo built'] }),
+  container('deploy', {
+    image,
+    script: ['echo deployed'],
+    dependsOn: ['build'],
+    approval: true,
+  }),
+]);
+`;
+}
+
 /** One container job that prints `text`. */
 export function echoScript(image: string, text: string): string {
   return `${header}
