@@ -32,8 +32,11 @@ describe('the node-library pipeline', () => {
     ]);
   });
 
-  it('on main, releases with NPM_TOKEN after the build', async () => {
-    const run = await runPipeline(build, { params: { NPM_TOKEN: token } });
+  it('on main, releases with NPM_TOKEN after the build, once approved', async () => {
+    const run = await runPipeline(build, {
+      params: { NPM_TOKEN: token },
+      approvals: { release: 'approve' },
+    });
     expect(run.status).toBe('success');
     expect(run.started.at(-1)).toBe('release');
     const release = run.job('release');
@@ -41,6 +44,16 @@ describe('the node-library pipeline', () => {
     expect(release.commands).toEqual([
       { argv: ['node', 'tools/publish.mjs'], env: { NPM_TOKEN: token } },
     ]);
+  });
+
+  it('on main, does not release when the release is rejected', async () => {
+    const run = await runPipeline(build, {
+      params: { NPM_TOKEN: token },
+      approvals: { release: 'reject' },
+    });
+    expect(run.status).toBe('success');
+    expect(run.statuses).toMatchObject({ build: 'success', release: 'skipped' });
+    expect(run.job('release').paramsRead).toEqual([]);
   });
 
   it('on a feature branch, has no release and reads no token', async () => {
@@ -64,7 +77,7 @@ describe('the node-library pipeline', () => {
   });
 
   it('fails the release, with a clear message, when no NPM_TOKEN is set', async () => {
-    const run = await runPipeline(build);
+    const run = await runPipeline(build, { approvals: { release: 'approve' } });
     expect(run.job('release')).toMatchObject({ status: 'failure' });
     // job.param fails the job, saying where the parameter must come from.
     expect(run.job('release').message).toMatch(

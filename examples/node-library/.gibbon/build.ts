@@ -2,8 +2,9 @@ import { action, container, pipeline } from '@gibbon/sdk';
 
 /**
  * A Node library: install with a cache, lint and test in parallel, build an artifact, and
- * publish it only from the main branch. The image is `node:20` unless the build's env says
- * otherwise (`gibbon run --env NODE_IMAGE=...`).
+ * publish it only from the main branch, once a person approved the release (`gibbon approve`,
+ * or the build page's Approve button; `gibbon run --approve release` locally). The image is
+ * `node:20` unless the build's env says otherwise (`gibbon run --env NODE_IMAGE=...`).
  */
 export default pipeline((ctx) => {
   const image = ctx.env.NODE_IMAGE ?? 'node:20';
@@ -37,7 +38,7 @@ export default pipeline((ctx) => {
           await job.restoreArtifact('dist', 'dist');
           await job.sh(['node', 'tools/publish.mjs'], { env: { NPM_TOKEN: token } });
         },
-        { dependsOn: ['build'] },
+        { dependsOn: ['build'], approval: true },
       ),
   ];
 });

@@ -47,11 +47,19 @@ function jobLines(stdout: string): string[] {
 }
 
 describe('examples run with gibbon run', () => {
-  it('node-library on main: install, lint and test, build, release with a masked token', async () => {
+  it('node-library on main: install, lint and test, build, an approved release with a masked token', async () => {
     const dir = await exampleRepo('node-library');
     const token = 'npm_example_token_123';
     const result = await runCliProcess(
-      ['run', '--env', `NODE_IMAGE=${image}`, '--param', `NPM_TOKEN=${token}`],
+      [
+        'run',
+        '--env',
+        `NODE_IMAGE=${image}`,
+        '--param',
+        `NPM_TOKEN=${token}`,
+        '--approve',
+        'release',
+      ],
       { cwd: dir },
     );
     expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: '' });
@@ -68,6 +76,14 @@ describe('examples run with gibbon run', () => {
       /^release +\| publishing slugger@1\.0\.0 \(index\.js\) with token \*\*\*$/m,
     );
     expect(result.stdout).not.toContain(token);
+    // Without --approve the release waits for no one: it is rejected, saying how to approve it.
+    const unapproved = await runCliProcess(['run', '--env', `NODE_IMAGE=${image}`], { cwd: dir });
+    expect(unapproved.code).toBe(0);
+    expect(jobLines(unapproved.stdout).at(-1)).toBe('- release skipped');
+    expect(unapproved.stdout).toContain('Rejected by gibbon run at');
+    expect(unapproved.stdout).toContain(
+      'run with --approve release (or --approve-all) to approve it',
+    );
   }, 120_000);
 
   it('node-library on a feature branch has no release job', async () => {
@@ -107,7 +123,13 @@ describe('examples run with gibbon run', () => {
       '✓ build success',
       '✓ test success',
       '✓ package success',
+      '- publish skipped',
     ]);
+    // MonkeyCI's blocked job waits for a person: here, gibbon run --approve.
+    const approved = await runCliProcess(['run', '--approve', 'publish'], { cwd: dir });
+    expect(approved.code).toBe(0);
+    expect(jobLines(approved.stdout).at(-1)).toBe('✓ publish success');
+    expect(approved.stdout).toMatch(/^publish +\| published greet\.tar\.gz$/m);
     expect(result.stdout).toMatch(/^test +\| greet works$/m);
   }, 120_000);
 

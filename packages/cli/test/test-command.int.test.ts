@@ -67,7 +67,7 @@ describe('gibbon test', () => {
     await cp(join(examplesDir, 'node-library'), dir, { recursive: true });
     const result = await runCliProcess(['test'], { cwd: dir });
     expect({ code: result.code, stdout: result.stdout }).toEqual({ code: 0, stdout: '' });
-    expect(result.stderr).toMatch(/Tests: +6 passed, 6 total/);
+    expect(result.stderr).toMatch(/Tests: +7 passed, 7 total/);
   }, 60_000);
 
   it('exits 2 with what to write when the repository has no pipeline tests', async () => {
