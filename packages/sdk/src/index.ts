@@ -10,6 +10,7 @@ export type {
   ActionFn,
   ActionJob,
   ArtifactRef,
+  SavedArtifactRef,
   CacheSpec,
   CommandContainerSpec,
   ContainerJob,

@@ -36,10 +36,16 @@ function pathRefs(value: unknown, field: string): Problem {
   ) as Record<string, unknown>[];
   if (wellFormed.length !== refs.length)
     return `${field} entries need a non-empty string id and path`;
-  const keyProblems = wellFormed.map((ref) =>
+  const problems = wellFormed.flatMap((ref) => [
     optional(ref.key, (key) => stringList(key, `${field}[].key`, false)),
-  );
-  return keyProblems.find((problem) => problem !== undefined);
+    optional(ref.restoreKeys, (keys) => stringList(keys, `${field}[].restoreKeys`, false)),
+    optional(ref.when, (when) =>
+      when === 'success' || when === 'always'
+        ? undefined
+        : `${field}[].when must be 'success' or 'always'`,
+    ),
+  ]);
+  return problems.find((problem) => problem !== undefined);
 }
 
 /** The Script API's limits (`ContainerJob` schema); action jobs share the retry limit. */

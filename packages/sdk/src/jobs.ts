@@ -17,12 +17,24 @@ export interface ArtifactRef {
   readonly path: string;
 }
 
+/** An artifact a container job saves: after it succeeded, or with `when: 'always'` also after a failure. */
+export interface SavedArtifactRef extends ArtifactRef {
+  /** `success` (default): saved when the job succeeded; `always`: also when it failed or timed out. */
+  readonly when?: 'success' | 'always';
+}
+
 export interface CacheSpec {
   readonly id: string;
   /** Folder relative to the checkout. */
   readonly path: string;
   /** Files whose content hash keys the cache (e.g. `['package-lock.json']`). */
   readonly key?: readonly string[];
+  /**
+   * Fallbacks when no cache of this id and key exists yet: prefixes of stored caches'
+   * `{id}-{hash}` names (`['npm-']`: any earlier key of cache `npm`), newest first, the
+   * build's own branch before the main branch.
+   */
+  readonly restoreKeys?: readonly string[];
 }
 
 export interface Resources {
@@ -72,7 +84,7 @@ interface ContainerFields extends JobOptions {
   readonly env?: Readonly<Record<string, string | SecretRef>>;
   /** Relative to the checkout. */
   readonly workDir?: string;
-  readonly saveArtifacts?: readonly ArtifactRef[];
+  readonly saveArtifacts?: readonly SavedArtifactRef[];
   readonly restoreArtifacts?: readonly ArtifactRef[];
   readonly caches?: readonly CacheSpec[];
   readonly resources?: Resources;

@@ -13,6 +13,7 @@ export {
   artifactPrefix,
   buildPrefixes,
   cacheKey,
+  cachePrefix,
   logChunkKey,
   logPrefix,
   validateId,

@@ -161,6 +161,14 @@ export function cacheKey(ref: RepoRef & { id: string; hash: string }): string {
   return validateKey(`caches/${repoPath(ref)}/${name}.tar.gz`);
 }
 
+/**
+ * The prefix of the caches of a repository whose `{id}-{hash}` name starts with `start`
+ * (a cache's restore key): `caches/{org}/{repo}/{start}`.
+ */
+export function cachePrefix(ref: RepoRef & { start: string }): string {
+  return validatePrefix(`caches/${repoPath(ref)}/${validateId(ref.start, 'Cache restore key')}`);
+}
+
 /** `workspaces/{org}/{repo}/{build}/{id}.tar.gz`: a job's workspace handed to later jobs. */
 export function workspaceKey(ref: BuildRef & { id: string }): string {
   return validateKey(`workspaces/${buildPath(ref)}/${validateId(ref.id, 'Workspace id')}.tar.gz`);

@@ -282,12 +282,25 @@ export interface components {
             id: components["schemas"]["ArtifactId"];
             path: components["schemas"]["RelativePath"];
         };
+        SavedArtifactRef: {
+            id: components["schemas"]["ArtifactId"];
+            path: components["schemas"]["RelativePath"];
+            /**
+             * @description `success`: saved after the job succeeded; `always`: also after it failed or timed out (test reports, screenshots), when the folder exists then.
+             * @default success
+             * @enum {string}
+             */
+            when?: "success" | "always";
+        };
         CacheRef: {
             id: components["schemas"]["ArtifactId"];
             path: components["schemas"]["RelativePath"];
             /** @description Files whose content hash keys the cache (e.g. `package-lock.json`). */
             key?: components["schemas"]["RelativePath"][];
+            /** @description Fallbacks when no cache of this id and key exists yet: each a prefix of a stored cache's `{id}-{hash}` name (`npm-` matches every key of cache `npm`); the newest match of the first prefix that has one is restored, the build's own branch first, then the main branch. The job then saves under its exact key as usual. */
+            restoreKeys?: components["schemas"]["CacheRestoreKey"][];
         };
+        CacheRestoreKey: string;
         /** @description 8 to 128 lower-case hexadecimal digits. */
         CacheKey: string;
         ShellLine: string;
@@ -311,7 +324,7 @@ export interface components {
              */
             network?: "bridge" | "host" | "none";
             dependsOn?: components["schemas"]["JobId"][];
-            saveArtifacts?: components["schemas"]["ArtifactRef"][];
+            saveArtifacts?: components["schemas"]["SavedArtifactRef"][];
             restoreArtifacts?: components["schemas"]["ArtifactRef"][];
             caches?: components["schemas"]["CacheRef"][];
             /** @description Seconds before the job is stopped with status `timed_out`. */

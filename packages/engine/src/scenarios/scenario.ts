@@ -20,6 +20,8 @@ export interface ScenarioExpectation {
   trusted?: boolean;
   /** Per run (with `runs`), whether that build is trusted; overrides `trusted`. */
   trustedRuns?: boolean[];
+  /** Per run (with `runs`), the branch built (default `main`, the repository's main branch). */
+  branchRuns?: string[];
   /** Cancel the build when a log line equal to this appears. */
   cancelOnLine?: string;
   timeoutSeconds?: number;

@@ -93,6 +93,8 @@ async function runScenario(
   const trusted = expected.trustedRuns?.[run - 1] ?? expected.trusted ?? true;
   const context = testBuildContext({ trusted, id: `${name}-${run}` });
   context.build.number = run;
+  const branch = expected.branchRuns?.[run - 1];
+  if (branch) context.git = { ...context.git, branch, ref: `refs/heads/${branch}` };
   context.env = { ...context.env, TEST_IMAGE: image, RUNNER_FILE: join(root, 'runner-only') };
   const approvals = new ApprovalBoard();
   const decide = (jobId: string) => {

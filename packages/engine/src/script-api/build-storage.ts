@@ -1,9 +1,9 @@
 import type { Readable } from 'node:stream';
 import type { StoredArtifact, StoredCache } from '@gibbon/contracts';
 import { ConflictError, NotAllowedError, NotFoundError } from '@gibbon/contracts';
-import { artifactKey, cacheKey, type BlobStore, type BuildRef } from '@gibbon/storage';
-
-import { UNKEYED_CACHE as UNKEYED, UNTRUSTED_CACHE_READ } from './storage-job-files';
+import { artifactKey, type BlobStore, type BuildRef } from '@gibbon/storage';
+import type { CacheScope } from './cache-scope';
+import { UNTRUSTED_CACHE_READ } from './storage-job-files';
 
 /**
  * Artifacts and caches of one build in the BlobStore, at the keys of spec section 7. Ids
@@ -15,6 +15,7 @@ export class BuildStorage {
     private readonly store: BlobStore,
     private readonly build: BuildRef,
     private readonly trusted: boolean,
+    private readonly caches: CacheScope,
   ) {}
 
   /** Write-once: no job replaces an artifact another job (or an earlier attempt) saved. */
@@ -47,17 +48,19 @@ export class BuildStorage {
   /** Untrusted builds (pull requests from forks) restore caches but never write them. */
   async putCache(id: string, hash: string | undefined, body: Readable): Promise<StoredCache> {
     if (!this.trusted) throw new NotAllowedError('An untrusted build may not write caches.');
-    const key = cacheKey({ org: this.build.org, repo: this.build.repo, id, hash: hash ?? UNKEYED });
+    const key = this.caches.writeKey(id, hash);
     await this.store.put(key, body, { contentType: 'application/gzip' });
     return { id, key: hash ?? null, size: (await this.store.head(key)).size };
   }
 
-  /** Untrusted builds read no cache: what trusted builds stored may hold their secrets. */
-  getCache(id: string, hash: string | undefined): Promise<Readable> {
-    if (!this.trusted) {
-      return Promise.reject(new NotFoundError(`Cache ${id} not restored: ${UNTRUSTED_CACHE_READ}`));
-    }
-    const { org, repo } = this.build;
-    return this.store.get(cacheKey({ org, repo, id, hash: hash ?? UNKEYED }));
+  /**
+   * Untrusted builds read no cache: what trusted builds stored may hold their secrets. A
+   * trusted build reads its own branch's, else the main branch's (`CacheScope`).
+   */
+  async getCache(id: string, hash: string | undefined): Promise<Readable> {
+    if (!this.trusted) throw new NotFoundError(`Cache ${id} not restored: ${UNTRUSTED_CACHE_READ}`);
+    const found = await this.caches.find(this.store, id, hash);
+    if (!found) throw new NotFoundError(`No cache ${id}${hash ? ` of key ${hash}` : ''} yet.`);
+    return this.store.get(found.key);
   }
 }

@@ -112,13 +112,24 @@ export class ContainerJobService {
       signal,
       stopGraceSeconds: this.options.stopGraceSeconds,
     });
-    if (result.status !== 'success' || !this.options.files) return result;
-    try {
-      await this.options.files.save(job, log);
-      return result;
-    } catch (error) {
-      return failed(error);
+    if (!this.options.files) return result;
+    if (result.status === 'success') {
+      try {
+        await this.options.files.save(job, log, 'success');
+        return result;
+      } catch (error) {
+        return failed(error);
+      }
     }
+    if (result.status === 'failure' || result.status === 'timed_out') {
+      // What a failed job leaves for people to look at; the job's own failure stays its status.
+      await this.options.files.save(job, log, 'failed').catch((error: unknown) => {
+        log.system(
+          `Saving the artifacts of the failed job failed: ${error instanceof Error ? error.message : String(error)}`,
+        );
+      });
+    }
+    return result;
   }
 
   private async restore(job: ContainerJob, log: JobLog): Promise<void> {

@@ -2,7 +2,7 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import type { BuildContext } from '@gibbon/contracts';
 import { errorBodyOf, httpStatusOf } from '@gibbon/contracts';
 import type * as AppModule from './app';
-import type { BlobStore, BuildRef } from '@gibbon/storage';
+import type { BlobStore } from '@gibbon/storage';
 import type { ContainerBackend } from '../containers/backend';
 import type { JobNetwork } from '../containers/types';
 import type { LogSink } from '../logs/log-sink';
@@ -10,6 +10,7 @@ import type { Masker } from '../masking/masker';
 import type { ApprovalSource } from './approvals';
 import { BuildSession, type ScriptEventListener } from './build-session';
 import { BuildStorage } from './build-storage';
+import { CacheScope } from './cache-scope';
 import { ContainerJobService } from './container-jobs';
 import type { JobFiles } from './job-files';
 import { scopeFor } from './operations';
@@ -80,13 +81,20 @@ export async function preloadScriptApi(): Promise<void> {
 /** The build's artifact and cache services over its BlobStore. */
 function storageServices(
   store: BlobStore,
-  buildRef: BuildRef,
+  context: BuildContext,
   checkoutDir: string,
-  trusted: boolean,
 ): { storage: BuildStorage; files: JobFiles } {
+  const buildRef = { org: context.repo.org, repo: context.repo.name, build: context.build.number };
+  const { trusted } = context.build;
+  const caches = new CacheScope({
+    repo: buildRef,
+    branch: context.git.branch,
+    tag: context.git.tag,
+    mainBranch: context.repo.mainBranch,
+  });
   return {
-    storage: new BuildStorage(store, buildRef, trusted),
-    files: new StorageJobFiles(store, buildRef, checkoutDir, trusted),
+    storage: new BuildStorage(store, buildRef, trusted, caches),
+    files: new StorageJobFiles(store, buildRef, checkoutDir, trusted, caches),
   };
 }
 
@@ -122,9 +130,8 @@ export async function openScriptApi(options: OpenScriptApiOptions): Promise<Open
     ...(options.approvals ? { approvals: options.approvals } : {}),
     ...(options.jobLogLimitBytes ? { jobLogLimitBytes: options.jobLogLimitBytes } : {}),
   });
-  const buildRef = { org: context.repo.org, repo: context.repo.name, build: context.build.number };
   const stored = options.store
-    ? storageServices(options.store, buildRef, options.checkoutDir, context.build.trusted)
+    ? storageServices(options.store, context, options.checkoutDir)
     : undefined;
   const files = options.files ?? stored?.files;
   const containerJobs = new ContainerJobService({

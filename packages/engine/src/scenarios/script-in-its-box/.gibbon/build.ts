@@ -34,10 +34,16 @@ export default pipeline((ctx) => [
     async (job) => {
       const uid = process.getuid?.() ?? -1;
       job.log(`uid ${uid >= 200000 && uid <= 265535 ? 'of the build' : uid}`);
-      job.log(`groups ${process.getgroups?.().join(',') === String(process.getgid?.()) ? 'own only' : 'more'}`);
+      job.log(
+        `groups ${process.getgroups?.().join(',') === String(process.getgid?.()) ? 'own only' : 'more'}`,
+      );
       job.log(`runner file: ${attempt(ctx.env.RUNNER_FILE ?? '')}`);
-      job.log(`runner file by relative path: ${attempt(`../${basename(ctx.env.RUNNER_FILE ?? '')}`)}`);
-      job.log(`docker socket: ${existsSync('/var/run/docker.sock') || existsSync('/run/docker.sock') ? 'present' : 'absent'}`);
+      job.log(
+        `runner file by relative path: ${attempt(`../${basename(ctx.env.RUNNER_FILE ?? '')}`)}`,
+      );
+      job.log(
+        `docker socket: ${existsSync('/var/run/docker.sock') || existsSync('/run/docker.sock') ? 'present' : 'absent'}`,
+      );
       // Only the way to the build's own folders, where they lie under /tmp (as in tests).
       const ownPaths = [process.cwd(), process.env.HOME ?? ''];
       const strangers = readdirSync('/tmp').filter(
@@ -45,15 +51,28 @@ export default pipeline((ctx) => [
       );
       job.log(`tmp at start: ${strangers.length} other entries`);
       job.log(`processes outside the box: ${outsideProcesses().length}`);
-      job.log(`pid 1 environ has the runner's secret: ${attempt('/proc/1/environ').includes('runner-secret') ? 'yes' : 'no'}`);
+      job.log(
+        `pid 1 environ has the runner's secret: ${attempt('/proc/1/environ').includes('runner-secret') ? 'yes' : 'no'}`,
+      );
       job.log(`shadow: ${attempt('/etc/shadow')}`);
       writeFileSync('written-by-the-script.txt', 'the checkout is mine\n');
       writeFileSync(`${process.env.HOME}/note`, 'home is mine\n');
       await job.sh(['sh', '-c', 'cat written-by-the-script.txt "$HOME/note"']);
-      await job.sh(['sh', '-c', 'ls /proc | grep -c "^[0-9]" >/dev/null && echo "sh sees its box"; test -e "$RUNNER_FILE" || echo "sh: runner file absent"'], {
-        env: { RUNNER_FILE: ctx.env.RUNNER_FILE ?? '' },
-      });
-      await job.sh(['./suid-node', '-e', 'console.log("set-uid file runs as root:", process.geteuid() === 0)']);
+      await job.sh(
+        [
+          'sh',
+          '-c',
+          'ls /proc | grep -c "^[0-9]" >/dev/null && echo "sh sees its box"; test -e "$RUNNER_FILE" || echo "sh: runner file absent"',
+        ],
+        {
+          env: { RUNNER_FILE: ctx.env.RUNNER_FILE ?? '' },
+        },
+      );
+      await job.sh([
+        './suid-node',
+        '-e',
+        'console.log("set-uid file runs as root:", process.geteuid() === 0)',
+      ]);
     },
     { dependsOn: ['plant'] },
   ),
