@@ -19,6 +19,9 @@ export const CONTAINER_FIELDS = [
   ...JOB_OPTION_FIELDS,
 ] as const;
 
+/** The fields of a job in a declarative file: a container's, and `matrix` (`when` is a mapping there). */
+export const DECLARATIVE_FIELDS = [...CONTAINER_FIELDS, 'matrix'] as const;
+
 /** Edit distance of two names, letter case ignored (`dependson` is 0 from `dependsOn`). */
 function distance(a: string, b: string): number {
   const x = a.toLowerCase();

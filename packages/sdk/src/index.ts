@@ -30,6 +30,12 @@ export type { JobApi, ShOptions, ShResult } from './job-api/types';
 export { CommandFailedError } from './job-api/sh';
 export { validateJobGraph, findCycle, JobGraphError, type GraphProblem } from './graph';
 export { resolvePipeline } from './resolve';
-export { CONTAINER_FIELDS, nearestName, unknownFieldMessage } from './field-names';
+export {
+  CONTAINER_FIELDS,
+  DECLARATIVE_FIELDS,
+  nearestName,
+  unknownFieldMessage,
+} from './field-names';
+export { declaredJobs, type DeclaredJobSpec } from './declarative';
 export { selectJobs, selectedJobIds } from './select';
 export { SkipSignal, isSkipSignal } from './job-api/skip';

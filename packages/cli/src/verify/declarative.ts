@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { DeclaredJob } from '@gibbon/engine/declarative';
-import { container, type ContainerSpec, type Job } from '@gibbon/sdk';
+import { declaredJobs, type Job } from '@gibbon/sdk';
 import { located, ScriptProblems } from './problem';
 
 /** Where the key of the field an SDK message names (`... image ...`) is, to point at it. */
@@ -11,10 +11,10 @@ function fieldNamed(job: DeclaredJob, message: string) {
   return undefined;
 }
 
-/** The SDK's job, or a problem at the field (or the job) its message names. */
-function jobOf(job: DeclaredJob, file: string): Job {
+/** The SDK's jobs of one declared job (a matrix makes several), or a problem at the field (or the job) its message names. */
+function jobsOf(job: DeclaredJob, file: string): Job[] {
   try {
-    return container(job.id, job.spec as unknown as ContainerSpec);
+    return declaredJobs([job]);
   } catch (error) {
     const message = (error as Error).message;
     throw new Error(located(file, fieldNamed(job, message) ?? job.position, message), {
@@ -40,14 +40,14 @@ export async function loadDeclarative(path: string, file: string): Promise<Job[]
     );
   }
   const problems: string[] = [];
-  const jobs: Job[] = [];
   for (const job of parsed.jobs) {
     try {
-      jobs.push(jobOf(job, file));
+      jobsOf(job, file);
     } catch (error) {
       problems.push((error as Error).message);
     }
   }
   if (problems.length > 0) throw new ScriptProblems('schema', problems);
-  return jobs;
+  // Each job checked alone; together, a dependency on a matrix job names all it expanded into.
+  return declaredJobs(parsed.jobs);
 }

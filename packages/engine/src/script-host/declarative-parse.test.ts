@@ -1,4 +1,6 @@
-import { describeProblem, parseDeclarative } from './declarative-parse';
+import { readFileSync } from 'node:fs';
+import { DECLARATIVE_FIELDS } from '@gibbon/sdk';
+import { describeProblem, MONKEYCI_FIELD_NAMES, parseDeclarative } from './declarative-parse';
 
 describe('parseDeclarative', () => {
   it('reads MonkeyCI field names as the SDK’s, with where each job and field is', () => {
@@ -87,6 +89,21 @@ describe('parseDeclarative', () => {
     }
   });
 
+  it("reads MonkeyCI's memory (GB) and cpus as resources, and refuses them beside resources", () => {
+    const monkey = parseDeclarative('- id: a\n  image: x\n  memory: 2\n  cpus: 1.5\n', 'build.yml');
+    expect(monkey.ok && monkey.jobs[0]?.spec).toEqual({
+      image: 'x',
+      resources: { memoryMb: 2048, cpus: 1.5 },
+    });
+    const both = parseDeclarative(
+      '- id: a\n  image: x\n  memory: 2\n  resources: { cpus: 1 }\n',
+      'build.yml',
+    );
+    expect(!both.ok && describeProblem('build.yml', both.problems[0]!)).toBe(
+      'build.yml:3:3: give memory and cpus (MonkeyCI) or resources, not both',
+    );
+  });
+
   it('gives a syntax error its line and column', () => {
     const parsed = parseDeclarative('jobs:\n  - id: a\n    script: [echo\n', '.gibbon/build.yaml');
     expect(parsed.ok).toBe(false);
@@ -108,5 +125,25 @@ describe('parseDeclarative', () => {
     expect(!notList.ok && notList.problems[0]?.message).toMatch(
       /expected a list of container jobs/,
     );
+  });
+});
+
+// The published JSON Schema of build files (`@gibbon/contracts/schemas/build-file.schema.json`)
+// names exactly the fields this reader takes, so an editor completes what a run accepts.
+describe('the build file JSON Schema and the reader', () => {
+  it('name the same job fields', () => {
+    const path = require.resolve('@gibbon/contracts/schemas/build-file.schema.json');
+    const schema = JSON.parse(readFileSync(path, 'utf8')) as {
+      $defs: { job: { properties: Record<string, unknown> } };
+    };
+    const read = [
+      'id',
+      'secrets',
+      'memory',
+      'cpus',
+      ...DECLARATIVE_FIELDS,
+      ...Object.keys(MONKEYCI_FIELD_NAMES),
+    ];
+    expect(Object.keys(schema.$defs.job.properties).sort()).toEqual([...new Set(read)].sort());
   });
 });

@@ -1,4 +1,4 @@
-import { CONTAINER_FIELDS, unknownFieldMessage } from '@gibbon/sdk';
+import { DECLARATIVE_FIELDS, unknownFieldMessage } from '@gibbon/sdk';
 import * as Yaml from 'yaml';
 
 type Node = Yaml.Node;
@@ -79,8 +79,6 @@ const MONKEYCI_UNSUPPORTED: Readonly<Record<string, string>> = {
   expose: 'service ports',
   size: 'runner sizes',
   arch: 'a runner architecture',
-  memory: 'memory in GB (use resources: { memoryMb })',
-  cpus: 'CPUs (use resources: { cpus })',
   container: 'a container image (use image)',
 };
 
@@ -90,7 +88,7 @@ function fieldProblem(field: string): string {
   if (meaning !== undefined) {
     return `\`${field}\` (MonkeyCI: ${meaning}) is not supported by Gibbon yet; remove it, or the job would run without it`;
   }
-  return unknownFieldMessage(field, 'container', CONTAINER_FIELDS);
+  return unknownFieldMessage(field, 'container', DECLARATIVE_FIELDS);
 }
 
 /**
@@ -112,6 +110,28 @@ function moveSecretsIntoEnv(spec: Record<string, unknown>): string | undefined {
     secrets.map((name: string) => [name, { secret: name }]),
   );
   spec.env = { ...merged, ...(env as Record<string, unknown> | undefined) };
+  return undefined;
+}
+
+/**
+ * MonkeyCI's `memory` (GB) and `cpus` as the SDK's `resources: { memoryMb, cpus }`; both
+ * together with `resources` is refused, since one would silently win. Answers what is wrong.
+ */
+function moveMonkeyResources(spec: Record<string, unknown>): string | undefined {
+  const { memory, cpus } = spec;
+  if (memory === undefined && cpus === undefined) return undefined;
+  if (spec.resources !== undefined) {
+    return 'give memory and cpus (MonkeyCI) or resources, not both';
+  }
+  const positive = (value: unknown) => typeof value === 'number' && value > 0;
+  if (memory !== undefined && !positive(memory)) return 'memory must be a positive number of GB';
+  if (cpus !== undefined && !positive(cpus)) return 'cpus must be a positive number';
+  delete spec.memory;
+  delete spec.cpus;
+  spec.resources = {
+    ...(memory === undefined ? {} : { memoryMb: Math.round((memory as number) * 1024) }),
+    ...(cpus === undefined ? {} : { cpus }),
+  };
   return undefined;
 }
 
@@ -137,9 +157,14 @@ function declaredJob(node: Node, lines: LineCounter): DeclaredJob | DeclarativeP
   if (secretsProblem) {
     return problem('structure', secretsProblem, fieldPositions.secrets ?? position);
   }
+  const resourcesProblem = moveMonkeyResources(spec);
+  if (resourcesProblem) {
+    const at = fieldPositions.memory ?? fieldPositions.cpus ?? position;
+    return problem('structure', resourcesProblem, at);
+  }
   // A field no job has is refused where it is, never dropped (a misspelt dependsOn would let
   // the job run before what it needs).
-  const unknown = Object.keys(spec).find((field) => !CONTAINER_FIELDS.includes(field as never));
+  const unknown = Object.keys(spec).find((field) => !DECLARATIVE_FIELDS.includes(field as never));
   if (unknown !== undefined) {
     return problem('structure', fieldProblem(unknown), fieldPositions[unknown] ?? position);
   }

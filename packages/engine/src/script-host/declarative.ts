@@ -6,7 +6,8 @@ import type { BuildFile } from './locate';
 
 /**
  * Turns a declarative build file (`.gibbon/build.yaml|yml|json`, `.monkeyci/build.*`) into a
- * TypeScript module of `container()` jobs, written under `folder`, so it runs through the
+ * TypeScript module of container jobs (`declaredJobs`: matrices expanded, `when` conditions
+ * made predicates), written under `folder`, so it runs through the
  * same compile, runtime and graph checks as a script. The jobs travel as a JSON literal, so
  * nothing in the file is ever code. The SDK checks every field with a message naming the job.
  */
@@ -20,9 +21,9 @@ export async function declarativeModule(buildFile: BuildFile, folder: string): P
   }
   const jobs = parsed.jobs.map(({ id, spec }) => ({ id, spec }));
   const source = [
-    "import { container } from '@gibbon/sdk';",
+    "import { declaredJobs } from '@gibbon/sdk';",
     `const jobs = ${JSON.stringify(jobs)};`,
-    'export default jobs.map((job) => container(job.id, job.spec as never));',
+    'export default declaredJobs(jobs);',
     '',
   ].join('\n');
   const hash = createHash('sha256').update(source).digest('hex').slice(0, 16);
