@@ -16,6 +16,7 @@ import { withServiceLogs } from '../build/harness/with-logs';
 import { BrowserSession, buildWebPage, signIn, type PageGlobals } from './browser';
 import {
   approvalScript,
+  flakyScript,
   hostileLogLines,
   hostileScript,
   liveScript,
@@ -238,6 +239,35 @@ describe('the web page in Chromium', () => {
       });
       const log = await project.jobLog(number, 'deploy');
       expect(log).toMatch(/^Approved by admin at \S+: Ship it\n\+ echo deployed\ndeployed\n$/);
+    }),
+  );
+
+  test(
+    'retries only the failed job from the page: the passed one is reused, its artifact read from the first build',
+    inStack(async () => {
+      const number = await pushBuild(project, flakyScript(image));
+      await page.goto(`${stack.url}${repoPage}/builds/${number}`);
+      await titleStatus(page).filter({ hasText: 'Failed' }).waitFor({ timeout: 60_000 });
+      await page.getByRole('button', { name: 'Retry failed jobs' }).click();
+      await page.waitForURL(`**${repoPage}/builds/${number + 1}`);
+      await titleStatus(page).filter({ hasText: 'Passed' }).waitFor({ timeout: 60_000 });
+      await page.getByText(`lint (from #${number})`).waitFor();
+      await browser.screenshot(page, '13-build-retried-failed-jobs');
+      const again = await project.build(number + 1);
+      expect(again).toMatchObject({ retryOf: number, reusedJobs: ['lint'] });
+      expect(again.jobs.map((job) => [job.id, job.status, job.message])).toEqual([
+        ['lint', 'success', `Reused from build #${number}, where it succeeded.`],
+        ['test', 'success', null],
+      ]);
+      const log = await project.jobLog(number + 1, 'test');
+      expect(log).toContain(
+        `Restored artifact dist into dist (saved by build #${number}, whose job this build reuses)\n`,
+      );
+      expect(log).toContain('linted\n');
+      expect(log).toContain('passed this time\n');
+      expect(await project.jobLog(number + 1, '_script')).toContain(
+        `Re-running the failed jobs of build #${number}: reusing lint; running test.`,
+      );
     }),
   );
 

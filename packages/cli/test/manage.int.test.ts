@@ -145,6 +145,11 @@ describe('management and build commands against a real public-api', () => {
     const retried = await gibbon(['retry', '1', ...repo, '--json']);
     expect(retried.code).toBe(0);
     expect(JSON.parse(retried.stdout) as Build).toMatchObject({ number: 2, retryOf: 1 });
+    // Build 1 declared no jobs: a re-run of its failed jobs only has nothing to reuse, and says so.
+    const failedOnly = await gibbon(['retry', '1', '--failed', ...repo]);
+    expect(failedOnly.code).toBe(2);
+    expect(failedOnly.stderr).toContain('Build #1 has no jobs to reuse');
+    expect(failedOnly.stderr).toContain('retry it without failed=true');
     const artifacts = await gibbon(['artifacts', '1', ...repo]);
     expect(artifacts).toMatchObject({ code: 0, stdout: 'ID  BYTES  CREATED\n' });
     const missing = await gibbon([

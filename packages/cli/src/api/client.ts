@@ -82,12 +82,16 @@ export class GibbonClient extends SetupClient {
         );
   }
 
-  retryBuild({ org, repo }: RepoRef, number: number): Promise<Build> {
+  /** A new build of the same commit; with `failedOnly`, reusing the jobs that succeeded. */
+  retryBuild({ org, repo }: RepoRef, number: number, failedOnly = false): Promise<Build> {
     return this.answer(
-      `Retrying build ${number}`,
+      `Retrying ${failedOnly ? 'the failed jobs of ' : ''}build ${number}`,
       this.api.POST(
         '/v1/orgs/{org}/repos/{repo}/builds/{number}/retry',
-        this.init({ path: { org, repo, number } }),
+        this.init({
+          path: { org, repo, number },
+          ...(failedOnly ? { query: { failed: true } } : {}),
+        }),
       ),
     );
   }

@@ -88,11 +88,17 @@ const oneBuildOptions = {
   json: { type: 'boolean' },
 } as const;
 
-/** `gibbon <command> BUILD [--repo] [--wait] [--json]`: its arguments, or its help printed. */
-function oneBuildArgs(argv: string[], io: Io, help: string, usage: string) {
-  const { values, positionals } = parseCommandArgs(argv, oneBuildOptions);
+/**
+ * `gibbon <command> BUILD [--repo] [--wait] [--json]` (and `--failed`, where `takesFailed`):
+ * its arguments, or its help printed.
+ */
+function oneBuildArgs(argv: string[], io: Io, help: string, usage: string, takesFailed = false) {
+  const { values, positionals } = parseCommandArgs(argv, {
+    ...oneBuildOptions,
+    failed: { type: 'boolean' },
+  });
   if (values.help) return (writeLine(io.stdout, help), undefined);
-  if (positionals.length !== 1) throw new InputError(usage);
+  if (positionals.length !== 1 || (values.failed && !takesFailed)) throw new InputError(usage);
   const repo = repoRefOf(values.repo, io.env);
   return { values, repo, client: clientOf(io), number: buildNumberOf(positionals[0]) };
 }
@@ -113,11 +119,14 @@ export const buildCommand: Command = {
   },
 };
 
-const retryHelp = `Usage: gibbon retry BUILD [--repo ORG/REPO] [--wait] [--json]
+const retryHelp = `Usage: gibbon retry BUILD [--failed] [--repo ORG/REPO] [--wait] [--json]
 
 Queues a new build of the same commit and parameters as build number BUILD and prints it.
+With --failed only what did not succeed runs again: the jobs that succeeded in BUILD (matched
+by id) end success at once in the new build, their artifacts read from BUILD.
 
 Options:
+  --failed          re-run only the jobs that did not succeed (and what depends on them)
   --repo ORG/REPO   the repository (default: GIBBON_REPO)
   --wait            wait for the new build to end; the exit status is the build's
   --json            print the API's JSON
@@ -130,12 +139,24 @@ export const retryCommand: Command = {
   summary: 'Build the same commit again as a new build',
   help: retryHelp,
   async run(argv, io) {
-    const args = oneBuildArgs(argv, io, retryHelp, 'Usage: gibbon retry BUILD [--repo ORG/REPO]');
+    const args = oneBuildArgs(
+      argv,
+      io,
+      retryHelp,
+      'Usage: gibbon retry BUILD [--failed] [--repo ORG/REPO]',
+      true,
+    );
     if (!args) return 0;
     const { values, repo, client, number } = args;
-    let build = await client.retryBuild(repo, number);
+    let build = await client.retryBuild(repo, number, values.failed ?? false);
     if (!values.json) {
       writeLine(io.stdout, buildDetail(build)[0]);
+      if (build.reusedJobs) {
+        writeLine(
+          io.stdout,
+          `  reuses ${build.reusedJobs.join(', ') || 'no job'} of build #${number}`,
+        );
+      }
       writeLine(io.stdout, `  page ${client.buildPageUrl(build)}`);
     }
     if (values.wait) build = await waitForEnd(client, io, repo, build);

@@ -350,7 +350,7 @@ export interface paths {
         put?: never;
         /**
          * Re-run a finished build as a new build
-         * @description The new build has the same source, commit and trust; retrying an unfinished build is a conflict.
+         * @description The new build has the same source, commit, trust and parameters; retrying an unfinished build is a conflict. With `failed=true` only what did not succeed runs again: the jobs that succeeded (matched by id) end `success` at once in the new build (`reusedJobs`), their artifacts read from this build; a build with no job that failed is a conflict. If the pipeline now makes other jobs, the new build's `_script` log says which.
          */
         post: operations["retryBuild"];
         delete?: never;
@@ -927,6 +927,8 @@ export interface components {
             message: string | null;
             /** @description The number of the build this one re-runs. */
             retryOf: number | null;
+            /** @description A re-run of failed jobs only (`retry?failed=true`): the jobs of `retryOf` that succeeded and are not run again. Each ends `success` at once, its artifacts read from build `retryOf`. Absent for every other build. */
+            reusedJobs?: components["schemas"]["JobId"][];
             jobs: components["schemas"]["Job"][];
         };
         BuildList: {
@@ -1928,7 +1930,10 @@ export interface operations {
     };
     retryBuild: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Re-run only the jobs that did not succeed (and what depends on them). */
+                failed?: boolean;
+            };
             header?: never;
             path: {
                 /** @description The organisation's slug. */

@@ -424,6 +424,8 @@ export interface components {
             message: string | null;
             /** @description The number of the build this one re-runs. */
             retryOf: number | null;
+            /** @description A re-run of failed jobs only (`retry?failed=true`): the jobs of `retryOf` that succeeded and are not run again. Each ends `success` at once, its artifacts read from build `retryOf`. Absent for every other build. */
+            reusedJobs?: components["schemas"]["JobId"][];
             jobs: components["schemas"]["Job"][];
         };
     };

@@ -243,6 +243,11 @@ export interface components {
                 number: number;
                 source: components["schemas"]["BuildSource"];
                 trusted: boolean;
+                /** @description A re-run of failed jobs only: the jobs of build `fromBuild` that succeeded (they end `success` without running; their artifacts are read from that build). */
+                reuse?: {
+                    fromBuild: number;
+                    jobs: components["schemas"]["JobId"][];
+                };
             };
             repo: {
                 org: components["schemas"]["Slug"];

@@ -16,6 +16,8 @@ export class BuildStorage {
     private readonly build: BuildRef,
     private readonly trusted: boolean,
     private readonly caches: CacheScope,
+    /** A re-run of failed jobs only: the build whose artifacts the reused jobs saved. */
+    private readonly reusedFrom?: number,
   ) {}
 
   /** Write-once: no job replaces an artifact another job (or an earlier attempt) saved. */
@@ -41,8 +43,11 @@ export class BuildStorage {
     }
   }
 
-  getArtifact(id: string): Promise<Readable> {
-    return this.store.get(artifactKey({ ...this.build, id }));
+  /** This build's artifact, else (a re-run of failed jobs) the one a reused job saved. */
+  async getArtifact(id: string): Promise<Readable> {
+    const own = artifactKey({ ...this.build, id });
+    if (this.reusedFrom === undefined || (await this.exists(own))) return this.store.get(own);
+    return this.store.get(artifactKey({ ...this.build, build: this.reusedFrom, id }));
   }
 
   /** Untrusted builds (pull requests from forks) restore caches but never write them. */

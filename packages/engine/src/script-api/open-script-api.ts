@@ -92,9 +92,10 @@ function storageServices(
     tag: context.git.tag,
     mainBranch: context.repo.mainBranch,
   });
+  const reusedFrom = context.build.reuse?.fromBuild;
   return {
-    storage: new BuildStorage(store, buildRef, trusted, caches),
-    files: new StorageJobFiles(store, buildRef, checkoutDir, trusted, caches),
+    storage: new BuildStorage(store, buildRef, trusted, caches, reusedFrom),
+    files: new StorageJobFiles(store, buildRef, checkoutDir, trusted, caches, reusedFrom),
   };
 }
 

@@ -45,20 +45,17 @@ export class StorageJobFiles implements JobFiles {
     private readonly checkoutDir: string,
     private readonly trusted: boolean,
     private readonly caches: CacheScope,
+    /** A re-run of failed jobs only: the build whose artifacts the reused jobs saved. */
+    private readonly reusedFrom?: number,
   ) {}
 
   async restore(job: ContainerJob, log: JobLog): Promise<void> {
     for (const ref of job.restoreArtifacts ?? []) {
       const dest = await checkoutPath(this.checkoutDir, ref.path);
-      try {
-        await restoreDirectory(this.store, artifactKey({ ...this.build, id: ref.id }), dest);
-      } catch (error) {
-        if (!(error instanceof NotFoundError)) throw error;
-        throw new NotFoundError(
-          `Artifact ${ref.id} was not saved by an earlier job of this build.`,
-        );
-      }
-      log.system(`Restored artifact ${ref.id} into ${ref.path}`);
+      const from = await this.restoreArtifact(ref.id, dest);
+      log.system(
+        `Restored artifact ${ref.id} into ${ref.path}${from === undefined ? '' : ` (saved by build #${from}, whose job this build reuses)`}`,
+      );
     }
     for (const cache of job.caches ?? []) {
       const dest = await checkoutPath(this.checkoutDir, cache.path);
@@ -80,6 +77,20 @@ export class StorageJobFiles implements JobFiles {
         log.system(`No cache ${cache.id} yet`);
       }
     }
+  }
+
+  /** Restores an artifact of this build, else of the build it reuses jobs of; answers which. */
+  private async restoreArtifact(id: string, dest: string): Promise<number | undefined> {
+    const builds = [this.build.build, ...(this.reusedFrom === undefined ? [] : [this.reusedFrom])];
+    for (const build of builds) {
+      try {
+        await restoreDirectory(this.store, artifactKey({ ...this.build, build, id }), dest);
+        return build === this.build.build ? undefined : build;
+      } catch (error) {
+        if (!(error instanceof NotFoundError)) throw error;
+      }
+    }
+    throw new NotFoundError(`Artifact ${id} was not saved by an earlier job of this build.`);
   }
 
   async save(job: ContainerJob, log: JobLog, outcome: JobOutcome): Promise<void> {

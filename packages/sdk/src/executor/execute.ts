@@ -1,7 +1,8 @@
 /**
  * The job-graph executor: starts every job whose dependencies all succeeded, up to
  * `maxParallel` at once, in the order the jobs were listed; a job marked `approval` first waits
- * for its decision (taking no slot); skips the dependents of a job that did not succeed;
+ * for its decision (taking no slot); a job the build reuses (`ctx.build.reuse`, a re-run of
+ * failed jobs) ends `success` without running once its dependencies did; skips the dependents of a job that did not succeed;
  * cancels everything on the build's signal. The graph must already be
  * validated (`resolvePipeline`); `executeJobs` validates it again so a caller can't skip that.
  */
@@ -34,6 +35,9 @@ export async function executeJobs(
   };
   const phases = new Map<string, Phase>(jobs.map((job) => [job.id, 'blocked']));
   const results = new Map<string, JobResult>();
+  // A re-run of failed jobs only: these succeeded in the build it re-runs, and don't run again.
+  const reuse = options.ctx.build.reuse;
+  const reused = new Set(reuse?.jobs ?? []);
   const queue: Job[] = [];
   let running = 0;
 
@@ -79,7 +83,15 @@ export async function executeJobs(
           );
           continue;
         }
-        if (job.approval) waitForApproval(job);
+        if (reused.has(job.id)) {
+          finish({
+            jobId: job.id,
+            status: 'success',
+            message: `Reused from build #${reuse?.fromBuild ?? '?'}, where it succeeded.`,
+            attempts: 0,
+            endedAt: new Date().toISOString(),
+          });
+        } else if (job.approval) waitForApproval(job);
         else enqueue(job);
       }
     };

@@ -30,6 +30,30 @@ export interface RunBuildDeps {
   readonly baseEnv: NodeJS.ProcessEnv;
   /** The build's cancellation (SIGTERM). */
   readonly signal: AbortSignal;
+  /** A line of the script's own log (`_script`); default stdout. */
+  readonly note?: (line: string) => void;
+}
+
+/**
+ * What a re-run of failed jobs reuses and runs, and which reused jobs the pipeline no longer
+ * makes (matched by id): the lines of the script's log that say so.
+ */
+export function reuseNotes(ctx: BuildContext, jobs: readonly Job[]): string[] {
+  const reuse = ctx.build.reuse;
+  if (!reuse) return [];
+  const ids = new Set(jobs.map((job) => job.id));
+  const reused = reuse.jobs.filter((id) => ids.has(id));
+  const gone = reuse.jobs.filter((id) => !ids.has(id));
+  const running = jobs.filter((job) => !reuse.jobs.includes(job.id)).map((job) => job.id);
+  const list = (items: readonly string[]) => (items.length > 0 ? items.join(', ') : 'none');
+  return [
+    `Re-running the failed jobs of build #${reuse.fromBuild}: reusing ${list(reused)}; running ${list(running)}.`,
+    ...(gone.length > 0
+      ? [
+          `The pipeline no longer makes ${gone.join(', ')}, which succeeded in build #${reuse.fromBuild}; the jobs are matched by id.`,
+        ]
+      : []),
+  ];
 }
 
 export interface BuildOutcome {
@@ -108,6 +132,8 @@ export async function runBuild(
     return finish(api, outbox, { status: 'error', message: prepared.error, jobs: [] });
 
   const { ctx, jobs } = prepared;
+  const note = deps.note ?? ((line: string) => process.stdout.write(`${line}\n`));
+  for (const line of reuseNotes(ctx, jobs)) note(line);
   const reporter = new EventReporter(jobs, api, outbox);
   // Action jobs' console output goes to their own logs (once `installConsoleCapture` ran).
   const result = await executeJobs(

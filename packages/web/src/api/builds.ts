@@ -52,10 +52,14 @@ export function decideJob(
       );
 }
 
-export function retryBuild(address: BuildAddress): Promise<Build> {
+/** A new build of the same commit; with `failedOnly`, reusing the jobs that succeeded. */
+export function retryBuild(address: BuildAddress, failedOnly = false): Promise<Build> {
+  const { org, repo, number } = address;
   return call(
-    `Retrying build #${address.number}`,
-    api.POST('/v1/orgs/{org}/repos/{repo}/builds/{number}/retry', where(address)),
+    `Retrying ${failedOnly ? 'the failed jobs of ' : ''}build #${number}`,
+    api.POST('/v1/orgs/{org}/repos/{repo}/builds/{number}/retry', {
+      params: { path: { org, repo, number }, ...(failedOnly ? { query: { failed: true } } : {}) },
+    }),
   );
 }
 

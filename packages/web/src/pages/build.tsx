@@ -25,12 +25,26 @@ function formatBytes(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 }
 
+/** Some job succeeded and some did not: a re-run of the failed jobs only has something to reuse. */
+function hasFailedAndPassed(build: Build): boolean {
+  const passed = build.jobs.filter((job) => job.status === 'success').length;
+  return passed > 0 && passed < build.jobs.length;
+}
+
 function Facts({ build, now }: { readonly build: Build; readonly now: number }) {
   const rows: [string, string][] = [
     ['Ref', refLabel(build)],
     ['Commit', shortSha(build.git.commit)],
     ['Author', build.git.author ? `${build.git.author.name} <${build.git.author.email}>` : '—'],
     ['Trigger', triggerLabel(build) + (build.trusted ? '' : ' (untrusted: from a fork)')],
+    ...(build.reusedJobs && build.retryOf !== null
+      ? [
+          ['Reused', `${build.reusedJobs.join(', ') || 'no job'} (from #${build.retryOf})`] as [
+            string,
+            string,
+          ],
+        ]
+      : []),
     ['Queued', `${formatRelative(build.createdAt, now)} · ${formatAbsolute(build.createdAt)}`],
     ['Duration', durationBetween(build.startedAt, build.finishedAt, now) ?? 'not started'],
   ];
@@ -84,9 +98,9 @@ export function BuildPage({
     setActing(error);
     if (!error) loaded.reload();
   };
-  const retry = async (): Promise<void> => {
+  const retry = async (failedOnly = false): Promise<void> => {
     try {
-      const again = await retryBuild(address);
+      const again = await retryBuild(address, failedOnly);
       route(paths.build(org, repo, again.number));
     } catch (error) {
       setActing(error as Error);
@@ -118,6 +132,11 @@ export function BuildPage({
                 {!isFinished(build) && (
                   <button type="button" class="button button-danger" onClick={() => void cancel()}>
                     Cancel
+                  </button>
+                )}
+                {isFinished(build) && hasFailedAndPassed(build) && (
+                  <button type="button" class="button" onClick={() => void retry(true)}>
+                    Retry failed jobs
                   </button>
                 )}
                 {isFinished(build) && (

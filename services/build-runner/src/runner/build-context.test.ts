@@ -35,4 +35,11 @@ describe('buildContextOf', () => {
     expect(env).toMatchObject({ GIBBON_PULL_REQUEST: '7', GIBBON_REF: 'refs/pull/7/head' });
     expect(env).not.toHaveProperty('GIBBON_BRANCH');
   });
+
+  it('names the jobs a re-run of failed jobs reuses, and their build', () => {
+    const claim = claimFixture({ number: 5 });
+    const rerun = { ...claim, build: { ...claim.build, retryOf: 4, reusedJobs: ['lint'] } };
+    expect(buildContextOf(rerun, checkedOut).build.reuse).toEqual({ fromBuild: 4, jobs: ['lint'] });
+    expect(buildContextOf(claim, checkedOut).build).not.toHaveProperty('reuse');
+  });
 });

@@ -27,8 +27,18 @@ export function buildContextOf(claim: Claim, checkedOut: CheckedOutCommit): Buil
   if (build.git.tag !== null) env.GIBBON_TAG = build.git.tag;
   const pullRequest = pullRequestOfRef(build.git.ref);
   if (pullRequest !== undefined) env.GIBBON_PULL_REQUEST = pullRequest;
+  const reuse =
+    build.reusedJobs && build.retryOf !== null
+      ? { reuse: { fromBuild: build.retryOf, jobs: [...build.reusedJobs] } }
+      : {};
   return {
-    build: { id: build.id, number: build.number, source: build.source, trusted: build.trusted },
+    build: {
+      id: build.id,
+      number: build.number,
+      source: build.source,
+      trusted: build.trusted,
+      ...reuse,
+    },
     repo: {
       org: repo.org,
       name: repo.name,

@@ -25,6 +25,7 @@ export function buildJson(build: BuildWithJobs): Api.Build {
     finishedAt: build.finishedAt,
     message: build.message,
     retryOf: build.retryOf,
+    ...(build.reusedJobs && { reusedJobs: [...build.reusedJobs] }),
     jobs: build.jobs.map(jobJson),
   };
 }

@@ -31,6 +31,7 @@ export function toBuild(row: BuildsTable): Build {
     finishedAt: row.finished_at,
     message: fromDb(row.end_message),
     retryOf: row.retry_of === null ? null : Number(row.retry_of),
+    reusedJobs: row.reused_jobs === null ? null : (JSON.parse(row.reused_jobs) as string[]),
     cancelRequested: Number(row.cancel_requested) === 1,
     claims: Number(row.claims),
     paramsSealed: row.params_sealed,
@@ -61,6 +62,7 @@ export function buildRowOf(id: string, number: number, build: NewBuild, at: stri
     finished_at: null,
     end_message: null,
     retry_of: build.retryOf,
+    reused_jobs: build.reusedJobs === undefined ? null : JSON.stringify(build.reusedJobs),
     cancel_requested: 0,
     claims: 0,
   };

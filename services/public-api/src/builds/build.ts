@@ -29,6 +29,8 @@ export interface Build {
   readonly finishedAt: string | null;
   readonly message: string | null;
   readonly retryOf: number | null;
+  /** A re-run of failed jobs only: the jobs of `retryOf` that succeeded, not run again. */
+  readonly reusedJobs: readonly string[] | null;
   readonly cancelRequested: boolean;
   /** How many times runners claimed it; a lost lease re-queues once, then fails the build. */
   readonly claims: number;
@@ -69,6 +71,7 @@ export interface NewBuild {
   readonly trusted: boolean;
   readonly git: GitFacts;
   readonly retryOf: number | null;
+  readonly reusedJobs?: readonly string[];
   readonly paramsSealed: string | null;
 }
 

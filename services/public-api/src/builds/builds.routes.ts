@@ -55,6 +55,7 @@ export function buildsRoutes(services: Services): Router {
       pathParam(req, 'org'),
       pathParam(req, 'repo'),
       buildNumberOf(req),
+      req.query.failed === 'true' || (req.query.failed as unknown) === true,
     );
     res.status(201).json(buildJson(build));
   });

@@ -114,12 +114,29 @@ export class BuildsService {
     return this.get(org, repoName, number);
   }
 
-  /** Re-runs a finished build as a new build with the same git facts, trust and parameters. */
-  async retry(org: string, repoName: string, number: number): Promise<BuildWithJobs> {
-    const build = await this.find(org, repoName, number);
+  /**
+   * Re-runs a finished build as a new build with the same git facts, trust and parameters.
+   * With `failedOnly`, the jobs that succeeded are reused (they end `success` at once), so only
+   * the rest runs; a build none of whose jobs failed has nothing to re-run that way.
+   */
+  async retry(
+    org: string,
+    repoName: string,
+    number: number,
+    failedOnly = false,
+  ): Promise<BuildWithJobs> {
+    const build = await this.get(org, repoName, number);
     if (!isFinished(build)) {
       throw new ConflictError(
         `Build #${number} has not finished yet (${build.status}); cancel it first.`,
+      );
+    }
+    const reused = build.jobs.filter((job) => job.status === 'success').map((job) => job.id);
+    if (failedOnly && (build.jobs.length === 0 || reused.length === build.jobs.length)) {
+      throw new ConflictError(
+        build.jobs.length === 0
+          ? `Build #${number} has no jobs to reuse (its script ended before declaring any); retry it without failed=true.`
+          : `Every job of build #${number} succeeded; retry it without failed=true to run them all again.`,
       );
     }
     return this.enqueue({
@@ -131,6 +148,7 @@ export class BuildsService {
       git: build.git,
       retryOf: build.number,
       paramsSealed: build.paramsSealed,
+      ...(failedOnly ? { reusedJobs: reused } : {}),
     });
   }
 

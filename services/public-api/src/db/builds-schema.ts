@@ -63,6 +63,8 @@ export interface BuildsTable {
   finished_at: string | null;
   end_message: string | null;
   retry_of: number | null;
+  /** A re-run of failed jobs only: the JSON list of the jobs of `retry_of` it reuses. */
+  reused_jobs: string | null;
   cancel_requested: number;
   /** How many times a runner claimed it (a lost lease re-queues once, then fails it). */
   claims: number;

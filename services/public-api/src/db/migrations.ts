@@ -6,6 +6,7 @@ import { repoUntrustedNetworkMigration } from './repo-untrusted-network-migratio
 import { logChunkTimesMigration } from './log-chunk-times-migration';
 import { webSessionsMigration } from './web-sessions-migration';
 import { jobApprovalsMigration } from './job-approvals-migration';
+import { reusedJobsMigration } from './reused-jobs-migration';
 
 /**
  * Migrations are code, kept in this one ordered table so the binary and the tests cannot
@@ -99,6 +100,7 @@ const migrations: Record<string, Migration> = {
   '0006_web_sessions': webSessionsMigration,
   '0007_log_chunk_times': logChunkTimesMigration,
   '0008_job_approvals': jobApprovalsMigration,
+  '0009_reused_jobs': reusedJobsMigration,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

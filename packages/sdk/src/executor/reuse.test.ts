@@ -1,0 +1,47 @@
+import { testContext } from '../../test/context';
+import { FakeContainerRunner } from '../../test/fake-runner';
+import { InMemoryJobApi } from '../../test/fake-job-api';
+import type { BuildContext } from '../context';
+import { container, type Job, type JobOptions } from '../jobs';
+import { reuseNotes } from '../runtime/run-build';
+import { executeJobs } from './execute';
+
+function box(id: string, options: JobOptions = {}): Job {
+  return container(id, { image: 'alpine:3', command: ['true'], ...options });
+}
+
+const rerun = (jobs: string[]): BuildContext => {
+  const ctx = testContext();
+  return { ...ctx, build: { ...ctx.build, number: 5, reuse: { fromBuild: 4, jobs } } };
+};
+
+// A re-run of failed jobs only: what succeeded in the build it re-runs ends success at once.
+describe('a re-run of failed jobs', () => {
+  it('runs only what did not succeed; the reused jobs end success without running', async () => {
+    const ctx = rerun(['lint', 'build']);
+    const backend = new FakeContainerRunner();
+    const jobs = [box('lint'), box('build'), box('test', { dependsOn: ['build'] })];
+    const result = await executeJobs(jobs, {
+      ctx,
+      backend,
+      maxParallel: 2,
+      createJobApi: (job, signal) => new InMemoryJobApi(job.id, ctx, signal),
+    });
+    expect(result.status).toBe('success');
+    expect(backend.started).toEqual(['test']);
+    expect(result.jobs[0]).toMatchObject({
+      jobId: 'lint',
+      status: 'success',
+      attempts: 0,
+      message: 'Reused from build #4, where it succeeded.',
+    });
+  });
+
+  it('says what it reuses and runs, and which reused jobs the pipeline no longer makes', () => {
+    expect(reuseNotes(rerun(['lint', 'old-check']), [box('lint'), box('test')])).toEqual([
+      'Re-running the failed jobs of build #4: reusing lint; running test.',
+      'The pipeline no longer makes old-check, which succeeded in build #4; the jobs are matched by id.',
+    ]);
+    expect(reuseNotes(testContext(), [box('lint')])).toEqual([]);
+  });
+});

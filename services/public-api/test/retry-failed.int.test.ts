@@ -1,0 +1,80 @@
+import type { Build, Claim } from '@gibbon/contracts';
+import { startAppOn } from './backend-app';
+import { backends } from './backends';
+import { createBuildWorld, nowIso, type BuildWorld } from './build-world';
+import type { TestApp } from './harness';
+
+// retry?failed=true makes a new build of the same commit that reuses the jobs which
+// succeeded: it names them (reusedJobs) in the build and in its runner's claim. SQLite and Postgres.
+describe.each(backends)('retry of failed jobs only on $name', (backend) => {
+  let app: TestApp;
+  let world: BuildWorld;
+  let runner: string;
+  beforeAll(async () => {
+    app = await startAppOn(backend);
+    world = await createBuildWorld(app);
+    runner = await world.registerRunner('retry-1');
+  });
+  afterAll(() => app.close());
+
+  const retry = (number: number, query = '?failed=true') =>
+    app.call('POST', `/v1/orgs/acme/repos/web/builds/${number}/retry${query}`, {
+      token: app.adminToken,
+    });
+
+  /** A build whose jobs end as given, finished with `status`. */
+  async function finishedBuild(
+    jobs: Record<string, 'success' | 'failure' | 'skipped'>,
+    status: 'success' | 'failure',
+  ) {
+    const build = await world.trigger();
+    const claim = (await world.claim(runner)).claim!;
+    const post = (body: Record<string, unknown>) =>
+      world.runner(claim, 'POST', '/events', { body: { at: nowIso(), ...body } });
+    for (const [jobId, ended] of Object.entries(jobs)) {
+      await post({ type: 'job.pending', jobId, kind: 'container', dependsOn: [] });
+      await post({
+        type: 'job.ended',
+        jobId,
+        status: ended,
+        attempts: ended === 'skipped' ? 0 : 1,
+      });
+    }
+    await world.runner(claim, 'POST', '/result', { body: { status } });
+    return build;
+  }
+
+  it('reuses the jobs that succeeded, in the build and in the claim of its runner', async () => {
+    const failed = await finishedBuild(
+      { lint: 'success', test: 'failure', deploy: 'skipped' },
+      'failure',
+    );
+    const answer = await retry(failed.number);
+    expect(answer.status).toBe(201);
+    const again = answer.body as Build;
+    expect(again).toMatchObject({ retryOf: failed.number, reusedJobs: ['lint'], status: 'queued' });
+    const claim = (await world.claim(runner)).claim as Claim;
+    expect(claim.build).toMatchObject({
+      number: again.number,
+      retryOf: failed.number,
+      reusedJobs: ['lint'],
+    });
+    await world.runner(claim, 'POST', '/result', { body: { status: 'success' } });
+    // A plain retry reuses nothing.
+    const plain = (await retry(failed.number, '')).body as Build;
+    expect(plain.reusedJobs).toBeUndefined();
+    const plainClaim = (await world.claim(runner)).claim as Claim;
+    await world.runner(plainClaim, 'POST', '/result', { body: { status: 'success' } });
+  });
+
+  it('refuses a build with nothing failed, or not finished', async () => {
+    const passed = await finishedBuild({ lint: 'success' }, 'success');
+    const all = await retry(passed.number);
+    expect(all.status).toBe(409);
+    expect(all.text).toContain('Every job of build');
+    const running = await world.trigger();
+    const claim = (await world.claim(runner)).claim!;
+    expect((await retry(running.number)).status).toBe(409);
+    await world.runner(claim, 'POST', '/result', { body: { status: 'success' } });
+  });
+});
