@@ -2,6 +2,13 @@ import { waterfallBars } from '../graph';
 import { durationBetween } from '../time';
 import type { JobsViewProps } from './jobs-view';
 
+/** Why a job has no bar: it waits for approval, it was reused (a success never started), or not yet. */
+function notRunWord(job: JobsViewProps['jobs'][number]): string {
+  if (job.status === 'waiting') return 'awaiting approval';
+  if (job.status === 'success') return 'reused';
+  return 'not started';
+}
+
 /** When each job ran, on one time axis from the first start to the last end (or now). */
 export function Waterfall({ jobs, now, onOpen }: JobsViewProps) {
   const bars = new Map(waterfallBars(jobs, now).map((bar) => [bar.id, bar]));
@@ -31,8 +38,7 @@ export function Waterfall({ jobs, now, onOpen }: JobsViewProps) {
               )}
             </span>
             <span class="waterfall-time muted">
-              {durationBetween(job.startedAt, job.finishedAt, now) ??
-                (job.status === 'waiting' ? 'awaiting approval' : 'not started')}
+              {durationBetween(job.startedAt, job.finishedAt, now) ?? notRunWord(job)}
             </span>
           </li>
         );
