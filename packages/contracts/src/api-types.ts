@@ -50,6 +50,7 @@ export type GitAuthor = PublicSchemas['GitAuthor'];
 export type GitInfo = PublicSchemas['GitInfo'];
 export type Job = PublicSchemas['Job'];
 export type JobApproval = PublicSchemas['JobApproval'];
+export type JobOutputs = PublicSchemas['JobOutputs'];
 export type ApprovalRequest = PublicSchemas['ApprovalRequest'];
 export type Build = PublicSchemas['Build'];
 export type BuildList = PublicSchemas['BuildList'];

@@ -10,7 +10,13 @@
  * a contract test feeds samples to both and expects the same verdict.
  */
 import { z } from 'zod';
-import { COMMIT_SHA_PATTERN, ID_PATTERN, JOB_ID_PATTERN, SLUG_PATTERN } from './patterns';
+import {
+  COMMIT_SHA_PATTERN,
+  ID_PATTERN,
+  JOB_ID_PATTERN,
+  JOB_OUTPUT_NAME_PATTERN,
+  SLUG_PATTERN,
+} from './patterns';
 import {
   BUILD_STATUSES,
   JOB_STATUSES,
@@ -65,6 +71,11 @@ export const jobStartedEventSchema = z.strictObject({
   at: timestamp,
 });
 
+/** Names and values a job set: at most 100 names; the engine keeps the total under 64 KiB. */
+export const jobOutputsSchema = z
+  .record(z.string().regex(JOB_OUTPUT_NAME_PATTERN), z.string().max(65536))
+  .refine((outputs) => Object.keys(outputs).length <= 100, 'at most 100 outputs');
+
 export const jobEndedEventSchema = z.strictObject({
   type: z.literal('job.ended'),
   jobId,
@@ -73,6 +84,7 @@ export const jobEndedEventSchema = z.strictObject({
   attempts: z.int().min(0).max(MAX_ATTEMPTS),
   exitCode: z.int().optional(),
   message: message.optional(),
+  outputs: jobOutputsSchema.optional(),
   at: timestamp,
 });
 

@@ -10,6 +10,9 @@ export const SLUG_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
 /** Job ids: they name containers, log keys and SSE events, so no path or shell characters. */
 export const JOB_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/;
 
+/** Names of a job's outputs (`job.setOutput`, `$GIBBON_OUTPUT` lines): shell-variable-like. */
+export const JOB_OUTPUT_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]{0,99}$/;
+
 /**
  * The log id of the build script's own output (checkout and compile errors, console output
  * outside jobs). Job ids start with a letter or digit, so no job can take it.

@@ -12,6 +12,7 @@ export {
   hiddenFilesWarning,
   InputError,
   JOB_ID_PATTERN,
+  JOB_OUTPUT_NAME_PATTERN,
   jobTimedOutMessage,
   NotAllowedError,
   NotFoundError,

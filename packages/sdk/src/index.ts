@@ -22,10 +22,11 @@ export type {
   PipelineDefinition,
   Resources,
   ScriptContainerSpec,
+  OutputRef,
   SecretRef,
   WhenPredicate,
 } from './jobs';
-export { action, container, pipeline, secret } from './jobs';
+export { action, container, output, pipeline, secret } from './jobs';
 export type { JobApi, ShOptions, ShResult } from './job-api/types';
 export { CommandFailedError } from './job-api/sh';
 export { validateJobGraph, findCycle, JobGraphError, type GraphProblem } from './graph';

@@ -3,7 +3,7 @@
  * editor; these checks catch them in plain JavaScript scripts and in values computed at run time,
  * with a message naming the job and the field.
  */
-import { PARAM_NAME_PATTERN, UnprocessableError } from './contracts';
+import { JOB_OUTPUT_NAME_PATTERN, PARAM_NAME_PATTERN, UnprocessableError } from './contracts';
 import { CONTAINER_FIELDS, JOB_OPTION_FIELDS, unknownFieldMessage } from './field-names';
 
 type Problem = string | undefined;
@@ -91,21 +91,28 @@ function resourceProblem(value: unknown): Problem {
     : 'resources.cpus and resources.memoryMb must be positive numbers';
 }
 
+function isOutputRef(value: Record<string, unknown>): boolean {
+  const ref = value.output;
+  return (
+    isRecord(ref) &&
+    typeof ref.job === 'string' &&
+    typeof ref.name === 'string' &&
+    JOB_OUTPUT_NAME_PATTERN.test(ref.name)
+  );
+}
+
 function isEnvValue(value: unknown): boolean {
   if (typeof value === 'string') return true;
-  return (
-    isRecord(value) &&
-    Object.keys(value).length === 1 &&
-    typeof value.secret === 'string' &&
-    PARAM_NAME_PATTERN.test(value.secret)
-  );
+  if (!isRecord(value) || Object.keys(value).length !== 1) return false;
+  if ('output' in value) return isOutputRef(value);
+  return typeof value.secret === 'string' && PARAM_NAME_PATTERN.test(value.secret);
 }
 
 function envProblem(value: unknown): Problem {
   const ok = isRecord(value) && Object.values(value).every(isEnvValue);
   return ok
     ? undefined
-    : "env must map names to strings or to secret('NAME') (a parameter name: A-Z, 0-9, _)";
+    : "env must map names to strings, to secret('NAME') (a parameter name: A-Z, 0-9, _) or to output('job', 'name')";
 }
 
 function commandProblem(spec: Record<string, unknown>): Problem {

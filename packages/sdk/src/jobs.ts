@@ -78,10 +78,26 @@ export function secret(name: string): SecretRef {
   return Object.freeze({ secret: name });
 }
 
+/**
+ * An output of a job this container job depends on, in its `env`:
+ * `env: { VERSION: output('build', 'version') }`. The value is put in when the job starts;
+ * a job that set no such output fails this one (`error`), saying which it set.
+ */
+export interface OutputRef {
+  readonly output: { readonly job: string; readonly name: string };
+}
+
+export function output(job: string, name: string): OutputRef {
+  return Object.freeze({ output: Object.freeze({ job, name }) });
+}
+
 interface ContainerFields extends JobOptions {
   readonly image: string;
-  /** Plain values, or `secret('NAME')`: a parameter the runner puts in for this job only. */
-  readonly env?: Readonly<Record<string, string | SecretRef>>;
+  /**
+   * Plain values, `secret('NAME')` (a parameter the runner puts in for this job only), or
+   * `output('job', 'name')` (an output of a job it depends on).
+   */
+  readonly env?: Readonly<Record<string, string | SecretRef | OutputRef>>;
   /** Relative to the checkout. */
   readonly workDir?: string;
   readonly saveArtifacts?: readonly SavedArtifactRef[];

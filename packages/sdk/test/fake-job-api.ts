@@ -1,3 +1,4 @@
+import { OutputBoard, type JobOutputs } from '../src/executor/outputs';
 /** A JobApi for executor unit tests: logs kept in memory, no runner behind it. */
 import type { BuildContext } from '../src/context';
 import { SkipSignal } from '../src/job-api/skip';
@@ -10,6 +11,7 @@ export class InMemoryJobApi implements JobApi {
     readonly jobId: string,
     readonly ctx: BuildContext,
     readonly signal: AbortSignal,
+    private readonly jobOutputs: JobOutputs = new OutputBoard().collector(),
   ) {}
 
   param(name: string): Promise<string>;
@@ -38,5 +40,11 @@ export class InMemoryJobApi implements JobApi {
   }
   skip(reason: string): never {
     throw new SkipSignal(reason);
+  }
+  setOutput(name: string, value: string): void {
+    this.jobOutputs.set(name, value);
+  }
+  outputs(jobId: string): Readonly<Record<string, string>> {
+    return this.jobOutputs.of(jobId);
   }
 }

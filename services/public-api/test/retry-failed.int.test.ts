@@ -5,7 +5,8 @@ import { createBuildWorld, nowIso, type BuildWorld } from './build-world';
 import type { TestApp } from './harness';
 
 // retry?failed=true makes a new build of the same commit that reuses the jobs which
-// succeeded: it names them (reusedJobs) in the build and in its runner's claim. SQLite and Postgres.
+// succeeded: it names them (reusedJobs) in the build and in its runner's claim; the outputs
+// of jobs are stored and shown. SQLite and Postgres.
 describe.each(backends)('retry of failed jobs only on $name', (backend) => {
   let app: TestApp;
   let world: BuildWorld;
@@ -38,6 +39,7 @@ describe.each(backends)('retry of failed jobs only on $name', (backend) => {
         jobId,
         status: ended,
         attempts: ended === 'skipped' ? 0 : 1,
+        ...(ended === 'success' ? { outputs: { from: jobId } } : {}),
       });
     }
     await world.runner(claim, 'POST', '/result', { body: { status } });
@@ -59,12 +61,41 @@ describe.each(backends)('retry of failed jobs only on $name', (backend) => {
       retryOf: failed.number,
       reusedJobs: ['lint'],
     });
+    // What the reused job set there, for the jobs after it.
+    expect(claim.reusedOutputs).toEqual({ lint: { from: 'lint' } });
     await world.runner(claim, 'POST', '/result', { body: { status: 'success' } });
     // A plain retry reuses nothing.
     const plain = (await retry(failed.number, '')).body as Build;
     expect(plain.reusedJobs).toBeUndefined();
     const plainClaim = (await world.claim(runner)).claim as Claim;
     await world.runner(plainClaim, 'POST', '/result', { body: { status: 'success' } });
+  });
+
+  it("stores a job's outputs from its job.ended and shows them with the job", async () => {
+    const build = await world.trigger();
+    const claim = (await world.claim(runner)).claim!;
+    const post = (body: Record<string, unknown>) =>
+      world.runner(claim, 'POST', '/events', { body: { at: nowIso(), ...body } });
+    await post({ type: 'job.pending', jobId: 'build', kind: 'container', dependsOn: [] });
+    const ended = await post({
+      type: 'job.ended',
+      jobId: 'build',
+      status: 'success',
+      attempts: 1,
+      outputs: { version: '1.2.3', note: 'NUL \u0000 kept' },
+    });
+    expect(ended.status).toBe(204);
+    const badName = await post({
+      type: 'job.ended',
+      jobId: 'build',
+      status: 'success',
+      attempts: 1,
+      outputs: { 'not-a-name': 'x' },
+    });
+    expect(badName.status).toBe(400);
+    const shown = (await world.getBuild(build.number)).jobs[0]!;
+    expect(shown.outputs).toEqual({ version: '1.2.3', note: 'NUL \u0000 kept' });
+    await world.runner(claim, 'POST', '/result', { body: { status: 'success' } });
   });
 
   it('refuses a build with nothing failed, or not finished', async () => {

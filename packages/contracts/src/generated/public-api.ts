@@ -895,8 +895,14 @@ export interface components {
             dependsOn: components["schemas"]["JobId"][];
             /** @description Why the job ended as it did (the error of a failed action, the skip reason). */
             message: string | null;
+            /** @description The named values the job set (present once it set any). */
+            outputs?: components["schemas"]["JobOutputs"];
             /** @description Present on a job that waits or waited for approval (`approval: true` in the pipeline): `pending` while it waits, then who decided, when, and their comment. */
             approval?: components["schemas"]["JobApproval"];
+        };
+        /** @description Named values a job set (`job.setOutput` in an action, `name=value` lines in the file `$GIBBON_OUTPUT` in a container), masked, at most 100 names and 64 KiB in all. */
+        JobOutputs: {
+            [key: string]: string;
         };
         JobApproval: {
             /** @enum {string} */

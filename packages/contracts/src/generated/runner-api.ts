@@ -188,6 +188,10 @@ export interface components {
             /** @description The JWT for every later call about this build. */
             buildToken: string;
             repo: components["schemas"]["ClaimedRepo"];
+            /** @description A re-run of failed jobs only: the outputs each reused job (`build.reusedJobs`) set in build `build.retryOf`, by job id, for the jobs after it to read. */
+            reusedOutputs?: {
+                [key: string]: components["schemas"]["JobOutputs"];
+            };
         };
         HeartbeatAnswer: {
             leaseExpiresAt: components["schemas"]["Timestamp"];
@@ -304,7 +308,12 @@ export interface components {
             exitCode?: number;
             /** @description Why the job ended as it did (the error of a failed action, a skip reason). */
             message?: string;
+            outputs?: components["schemas"]["JobOutputs"];
             at: components["schemas"]["Timestamp"];
+        };
+        /** @description Named values a job set (`job.setOutput` in an action, `name=value` lines in the file `$GIBBON_OUTPUT` in a container), masked, at most 100 names and 64 KiB in all. */
+        JobOutputs: {
+            [key: string]: string;
         };
         /**
          * @description `container` jobs run in a container; `action` jobs run in the script process.
@@ -396,6 +405,8 @@ export interface components {
             dependsOn: components["schemas"]["JobId"][];
             /** @description Why the job ended as it did (the error of a failed action, the skip reason). */
             message: string | null;
+            /** @description The named values the job set (present once it set any). */
+            outputs?: components["schemas"]["JobOutputs"];
             /** @description Present on a job that waits or waited for approval (`approval: true` in the pipeline): `pending` while it waits, then who decided, when, and their comment. */
             approval?: components["schemas"]["JobApproval"];
         };

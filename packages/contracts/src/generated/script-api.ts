@@ -247,6 +247,10 @@ export interface components {
                 reuse?: {
                     fromBuild: number;
                     jobs: components["schemas"]["JobId"][];
+                    /** @description The outputs each reused job set there, by job id. */
+                    outputs?: {
+                        [key: string]: components["schemas"]["JobOutputs"];
+                    };
                 };
             };
             repo: {
@@ -357,6 +361,7 @@ export interface components {
             attempt: number;
             /** @description Why the job ended as it did (image missing, out of memory, timeout). */
             message: string | null;
+            outputs?: components["schemas"]["JobOutputs"];
         };
         LogLines: {
             lines: string[];
@@ -450,7 +455,12 @@ export interface components {
             exitCode?: number;
             /** @description Why the job ended as it did (the error of a failed action, a skip reason). */
             message?: string;
+            outputs?: components["schemas"]["JobOutputs"];
             at: components["schemas"]["Timestamp"];
+        };
+        /** @description Named values a job set (`job.setOutput` in an action, `name=value` lines in the file `$GIBBON_OUTPUT` in a container), masked, at most 100 names and 64 KiB in all. */
+        JobOutputs: {
+            [key: string]: string;
         };
         /**
          * @description `container` jobs run in a container; `action` jobs run in the script process.

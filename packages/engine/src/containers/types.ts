@@ -18,6 +18,8 @@ export interface ContainerJobSpec {
   workDir?: string;
   /** The host folder bind-mounted as the work folder. */
   checkoutDir: string;
+  /** A host folder bind-mounted at `/gibbon/output`, for `$GIBBON_OUTPUT` (the job's outputs). */
+  outputDir?: string;
   /** A job may only narrow the engine's network, to `none`. */
   network?: 'none';
   resources?: { cpus?: number; memoryMb?: number };

@@ -117,11 +117,19 @@ export class BuildSession {
     this.options.onEvent?.(event);
   }
 
-  /** The event with its message masked (the other fields are ids, numbers and times). */
+  /** The event with its message and outputs masked (the other fields are ids, numbers and times). */
   private masked(event: ScriptEvent): ScriptEvent {
     if (event.type !== 'job.ended' && event.type !== 'script.ended') return event;
-    if (event.message === undefined) return event;
-    return { ...event, message: this.masker.mask(event.message) };
+    const outputs =
+      event.type === 'job.ended' && event.outputs
+        ? {
+            outputs: Object.fromEntries(
+              Object.entries(event.outputs).map(([name, value]) => [name, this.masker.mask(value)]),
+            ),
+          }
+        : {};
+    const message = event.message === undefined ? {} : { message: this.masker.mask(event.message) };
+    return { ...event, ...message, ...outputs };
   }
 
   /** A job's end says when its log was cut: the failure may be in what was dropped. */

@@ -14,6 +14,13 @@ import type { ContainerJobResult, ContainerJobSpec, JobNetwork } from '../contai
 import type { JobLog } from '../logs/job-log';
 import type { BuildSession } from './build-session';
 import { usesFiles, type JobFiles } from './job-files';
+import {
+  OUTPUT_FILE,
+  OUTPUT_MOUNT,
+  outputFolder,
+  readOutputs,
+  removeOutputFolder,
+} from './job-outputs';
 import { registryAuthFromParams, type RegistryAuth } from './registry-auth';
 
 export interface ContainerJobServiceOptions {
@@ -29,6 +36,8 @@ export interface ContainerJobServiceOptions {
   /** The build's cancellation. */
   signal: AbortSignal;
   files?: JobFiles;
+  /** Build-private scratch space for each attempt's `$GIBBON_OUTPUT` folder; no outputs without it. */
+  outputsRoot?: string;
 }
 
 /**
@@ -74,6 +83,7 @@ export class ContainerJobService {
       finishedAt: result.endedAt.toISOString(),
       attempt,
       message: result.message ?? null,
+      ...(result.outputs ? { outputs: result.outputs } : {}),
     };
   }
 
@@ -86,10 +96,33 @@ export class ContainerJobService {
     await Promise.allSettled([...this.inFlight]);
   }
 
+  /**
+   * One attempt, with a folder of its own for `$GIBBON_OUTPUT` when the build has scratch
+   * space: read after a success (the outputs dependents see), removed in every case.
+   */
   private async once(
     job: ContainerJob,
     log: JobLog,
     signal: AbortSignal,
+  ): Promise<ContainerJobResult & { outputs?: Record<string, string> }> {
+    const root = this.options.outputsRoot;
+    if (!root) return this.attempt(job, log, signal, undefined);
+    const folder = await outputFolder(root);
+    try {
+      const result = await this.attempt(job, log, signal, folder);
+      if (result.status !== 'success') return result;
+      const outputs = await readOutputs(folder, this.options.session.masker, log);
+      return outputs && Object.keys(outputs).length > 0 ? { ...result, outputs } : result;
+    } finally {
+      await removeOutputFolder(folder);
+    }
+  }
+
+  private async attempt(
+    job: ContainerJob,
+    log: JobLog,
+    signal: AbortSignal,
+    outputDir: string | undefined,
   ): Promise<ContainerJobResult> {
     const startedAt = new Date();
     const failed = (error: unknown): ContainerJobResult => {
@@ -106,7 +139,14 @@ export class ContainerJobService {
     } catch (error) {
       return failed(error);
     }
-    const spec = { ...this.specOf(job, env), ...(registryAuth ? { registryAuth } : {}) };
+    const spec = {
+      ...this.specOf(
+        job,
+        outputDir ? { GIBBON_OUTPUT: `${OUTPUT_MOUNT}/${OUTPUT_FILE}`, ...env } : env,
+      ),
+      ...(registryAuth ? { registryAuth } : {}),
+      ...(outputDir ? { outputDir } : {}),
+    };
     const result = await runContainerJob(this.options.backend, spec, {
       log,
       signal,

@@ -38,6 +38,8 @@ export interface OpenScriptApiOptions {
   listen?: ScriptApiListen;
   onEvent?: ScriptEventListener;
   approvals?: ApprovalSource;
+  /** Build-private scratch space for container jobs' `$GIBBON_OUTPUT` folders. */
+  outputsRoot?: string;
   /** Validate answers against the Script API document as well (tests). */
   validateResponses?: boolean;
 }
@@ -143,6 +145,7 @@ export async function openScriptApi(options: OpenScriptApiOptions): Promise<Open
     stopGraceSeconds: options.stopGraceSeconds,
     signal: options.signal,
     ...(files ? { files } : {}),
+    ...(options.outputsRoot ? { outputsRoot: options.outputsRoot } : {}),
   });
   const storage = stored?.storage;
   let app: Promise<RequestListener> | undefined;

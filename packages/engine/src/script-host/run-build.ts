@@ -120,6 +120,8 @@ function apiOptions(
     ...(options.files ? { files: options.files } : {}),
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),
     ...(options.approvals ? { approvals: options.approvals } : {}),
+    // Not the script's HOME: the box sees HOME, never the rest of workDir.
+    outputsRoot: options.workDir,
   };
 }
 

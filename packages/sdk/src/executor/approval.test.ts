@@ -38,7 +38,7 @@ function start(jobs: readonly Job[], options: Partial<ExecuteOptions> = {}) {
     backend,
     maxParallel: 1,
     onEvent: (event) => events.push(event),
-    createJobApi: (job, signal) => new InMemoryJobApi(job.id, ctx, signal),
+    createJobApi: (job, signal, outputs) => new InMemoryJobApi(job.id, ctx, signal, outputs),
     ...options,
   });
   return { running, events, backend };

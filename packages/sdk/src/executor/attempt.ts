@@ -7,28 +7,38 @@ import type { ActionJob, ContainerJob, Job } from '../jobs';
 import { jobTimedOutMessage } from '../contracts';
 import { isSkipSignal } from '../job-api/skip';
 import { messageOf } from '../message-of';
+import { withOutputsInEnv } from './output-env';
+import type { OutputBoard } from './outputs';
 import type { ContainerJobRunner, FinalJobStatus, JobApiFactory } from './types';
 
 export interface AttemptOutcome {
   readonly status: FinalJobStatus;
   readonly exitCode?: number;
   readonly message?: string;
+  readonly outputs?: Readonly<Record<string, string>>;
 }
 
 export interface AttemptDeps {
   readonly backend: ContainerJobRunner;
   readonly createJobApi: JobApiFactory;
   readonly buildSignal: AbortSignal;
+  readonly outputs: OutputBoard;
 }
 
 async function runContainerJob(
   job: ContainerJob,
   attempt: number,
   signal: AbortSignal,
-  backend: ContainerJobRunner,
+  deps: AttemptDeps,
 ): Promise<AttemptOutcome> {
+  let resolved: ContainerJob;
   try {
-    return await backend.runContainer(job, { signal, attempt });
+    resolved = withOutputsInEnv(job, deps.outputs);
+  } catch (error) {
+    return { status: 'error', message: messageOf(error) };
+  }
+  try {
+    return await deps.backend.runContainer(resolved, { signal, attempt });
   } catch (error) {
     return { status: 'error', message: `The container backend failed: ${messageOf(error)}` };
   }
@@ -47,12 +57,16 @@ async function runActionJob(
   signal: AbortSignal,
   deps: AttemptDeps,
 ): Promise<AttemptOutcome> {
-  const run = Promise.resolve().then(() => job.fn(deps.createJobApi(job, signal)));
+  const outputs = deps.outputs.collector();
+  const run = Promise.resolve().then(() => job.fn(deps.createJobApi(job, signal, outputs)));
   // An action that ignores its signal keeps running detached; its late rejection is dropped.
   run.catch(() => undefined);
   try {
     await Promise.race([run, abortion(signal)]);
-    return { status: 'success' };
+    const collected = outputs.collected();
+    return Object.keys(collected).length > 0
+      ? { status: 'success', outputs: collected }
+      : { status: 'success' };
   } catch (error) {
     if (isSkipSignal(error)) return { status: 'skipped', message: error.reason };
     if (signal.aborted) return { status: 'canceled', message: messageOf(signal.reason) };
@@ -88,7 +102,7 @@ export async function runAttempt(
   try {
     const outcome =
       job.kind === 'container'
-        ? await runContainerJob(job, attempt, controller.signal, deps.backend)
+        ? await runContainerJob(job, attempt, controller.signal, deps)
         : await runActionJob(job, controller.signal, deps);
     if (outcome.status === 'success' || outcome.status === 'skipped') return outcome;
     if (timedOut && timeout !== undefined) {

@@ -40,8 +40,8 @@ async function run(
     backend,
     maxParallel: 4,
     onEvent: (event) => events.push(event),
-    createJobApi: (job, signal) => {
-      const api = new InMemoryJobApi(job.id, ctx, signal);
+    createJobApi: (job, signal, outputs) => {
+      const api = new InMemoryJobApi(job.id, ctx, signal, outputs);
       apis.push(api);
       return api;
     },

@@ -10,6 +10,7 @@ import { InputError } from '../contracts';
 import { validateJobGraph } from '../graph';
 import type { Job } from '../jobs';
 import { awaitApproval } from './approval';
+import { OutputBoard } from './outputs';
 import { runJob } from './run-job';
 import { buildStatusOf } from './status';
 import type { ExecuteOptions, ExecutionResult, ExecutorEvent, JobResult } from './types';
@@ -35,6 +36,7 @@ export async function executeJobs(
   };
   const phases = new Map<string, Phase>(jobs.map((job) => [job.id, 'blocked']));
   const results = new Map<string, JobResult>();
+  const outputs = new OutputBoard();
   // A re-run of failed jobs only: these succeeded in the build it re-runs, and don't run again.
   const reuse = options.ctx.build.reuse;
   const reused = new Set(reuse?.jobs ?? []);
@@ -46,6 +48,8 @@ export async function executeJobs(
   return new Promise<ExecutionResult>((resolve) => {
     const finish = (result: JobResult): void => {
       phases.delete(result.jobId);
+      // Before dependents are promoted: they may read what it set.
+      if (result.status === 'success') outputs.record(result.jobId, result.outputs);
       results.set(result.jobId, result);
       emit({ type: 'job.ended', ...result });
     };
@@ -84,9 +88,11 @@ export async function executeJobs(
           continue;
         }
         if (reused.has(job.id)) {
+          const kept = reuse?.outputs?.[job.id];
           finish({
             jobId: job.id,
             status: 'success',
+            ...(kept ? { outputs: kept } : {}),
             message: `Reused from build #${reuse?.fromBuild ?? '?'}, where it succeeded.`,
             attempts: 0,
             endedAt: new Date().toISOString(),
@@ -101,7 +107,7 @@ export async function executeJobs(
         const job = queue.shift() as Job;
         phases.set(job.id, 'running');
         running += 1;
-        void runJob(job, { ...options, buildSignal, emit }).then((result) => {
+        void runJob(job, { ...options, buildSignal, emit, outputs }).then((result) => {
           running -= 1;
           finish(result);
           step();

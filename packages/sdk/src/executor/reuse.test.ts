@@ -2,7 +2,7 @@ import { testContext } from '../../test/context';
 import { FakeContainerRunner } from '../../test/fake-runner';
 import { InMemoryJobApi } from '../../test/fake-job-api';
 import type { BuildContext } from '../context';
-import { container, type Job, type JobOptions } from '../jobs';
+import { action, container, type Job, type JobOptions } from '../jobs';
 import { reuseNotes } from '../runtime/run-build';
 import { executeJobs } from './execute';
 
@@ -10,9 +10,10 @@ function box(id: string, options: JobOptions = {}): Job {
   return container(id, { image: 'alpine:3', command: ['true'], ...options });
 }
 
-const rerun = (jobs: string[]): BuildContext => {
+const rerun = (jobs: string[], outputs?: Record<string, Record<string, string>>): BuildContext => {
   const ctx = testContext();
-  return { ...ctx, build: { ...ctx.build, number: 5, reuse: { fromBuild: 4, jobs } } };
+  const reuse = { fromBuild: 4, jobs, ...(outputs ? { outputs } : {}) };
+  return { ...ctx, build: { ...ctx.build, number: 5, reuse } };
 };
 
 // A re-run of failed jobs only: what succeeded in the build it re-runs ends success at once.
@@ -25,7 +26,7 @@ describe('a re-run of failed jobs', () => {
       ctx,
       backend,
       maxParallel: 2,
-      createJobApi: (job, signal) => new InMemoryJobApi(job.id, ctx, signal),
+      createJobApi: (job, signal, outputs) => new InMemoryJobApi(job.id, ctx, signal, outputs),
     });
     expect(result.status).toBe('success');
     expect(backend.started).toEqual(['test']);
@@ -35,6 +36,27 @@ describe('a re-run of failed jobs', () => {
       attempts: 0,
       message: 'Reused from build #4, where it succeeded.',
     });
+  });
+
+  it('gives the jobs after a reused job the outputs it set in the first build', async () => {
+    const ctx = rerun(['plan'], { plan: { targets: 'eu' } });
+    const seen: string[] = [];
+    const result = await executeJobs(
+      [
+        box('plan'),
+        action('deploy', (job) => void seen.push(job.outputs('plan').targets!), {
+          dependsOn: ['plan'],
+        }),
+      ],
+      {
+        ctx,
+        backend: new FakeContainerRunner(),
+        maxParallel: 2,
+        createJobApi: (job, signal, outputs) => new InMemoryJobApi(job.id, ctx, signal, outputs),
+      },
+    );
+    expect(result.status).toBe('success');
+    expect(seen).toEqual(['eu']);
   });
 
   it('says what it reuses and runs, and which reused jobs the pipeline no longer makes', () => {

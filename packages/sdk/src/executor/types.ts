@@ -5,6 +5,7 @@
 import type { BuildContext } from '../context';
 import type { ActionJob, ContainerJob } from '../jobs';
 import type { JobApi } from '../job-api/types';
+import type { JobOutputs } from './outputs';
 import type { JobStatus } from '@gibbon/contracts';
 
 /** Every status a job can have (spec section 2): the one list of the contracts. */
@@ -29,6 +30,8 @@ export interface ContainerRunResult {
   readonly status: 'success' | 'failure' | 'error' | 'canceled' | 'timed_out';
   readonly exitCode?: number;
   readonly message?: string;
+  /** The `name=value` lines the job wrote to `$GIBBON_OUTPUT` (after a success). */
+  readonly outputs?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -46,8 +49,8 @@ export interface ContainerJobRunner {
   ): Promise<ContainerRunResult>;
 }
 
-/** Creates the API an action job's function receives, once per attempt. */
-export type JobApiFactory = (job: ActionJob, signal: AbortSignal) => JobApi;
+/** Creates the API an action job's function receives, once per attempt, with its outputs. */
+export type JobApiFactory = (job: ActionJob, signal: AbortSignal, outputs: JobOutputs) => JobApi;
 
 /**
  * Lifecycle events, in order per job: pending (every job, before any starts), waiting (a job
@@ -80,6 +83,8 @@ export interface JobResult {
   readonly status: FinalJobStatus;
   readonly exitCode?: number;
   readonly message?: string;
+  /** What a job that succeeded set (`setOutput`, `$GIBBON_OUTPUT`); absent when nothing. */
+  readonly outputs?: Readonly<Record<string, string>>;
   /** How many times the job ran (0 when it never started). */
   readonly attempts: number;
   readonly startedAt?: string;

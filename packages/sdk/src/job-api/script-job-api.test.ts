@@ -1,3 +1,4 @@
+import { OutputBoard } from '../executor/outputs';
 import { randomInt } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
@@ -20,6 +21,7 @@ let log: BatchedJobLog;
 function jobApi(signal = new AbortController().signal): ScriptJobApi {
   return new ScriptJobApi({
     api,
+    outputs: new OutputBoard().collector(),
     jobId: 'job',
     ctx: testContext(),
     signal,

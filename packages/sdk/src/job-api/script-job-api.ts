@@ -1,3 +1,4 @@
+import type { JobOutputs } from '../executor/outputs';
 /**
  * The `JobApi` an action job's function receives, implemented over the Script API. Lifecycle:
  * the runtime creates one per attempt with the attempt's signal and the job's log sink; calls
@@ -18,6 +19,8 @@ import type { JobApi, ShOptions, ShResult } from './types';
 export const MIN_MASK_LENGTH = 4;
 
 export interface ScriptJobApiDeps {
+  /** This attempt's outputs, and those of the jobs before it (the executor's). */
+  readonly outputs: JobOutputs;
   readonly api: ScriptApi;
   readonly jobId: string;
   readonly ctx: BuildContext;
@@ -95,6 +98,14 @@ export class ScriptJobApi implements JobApi {
 
   skip(reason: string): never {
     throw new SkipSignal(reason);
+  }
+
+  setOutput(name: string, value: string): void {
+    this.deps.outputs.set(name, value);
+  }
+
+  outputs(jobId: string): Readonly<Record<string, string>> {
+    return this.deps.outputs.of(jobId);
   }
 
   private artifactDeps() {

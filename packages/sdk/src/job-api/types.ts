@@ -52,4 +52,12 @@ export interface JobApi {
   mask(value: string): Promise<void>;
   /** Stop the job here and mark it `skipped` with `reason`. Never returns. */
   skip(reason: string): never;
+  /**
+   * Set output `name` of this job (letters, digits and `_`; at most 100 outputs and 64 KiB in
+   * all): the jobs after it read it, and the API shows it with the job, masked. Kept only when
+   * this attempt succeeds.
+   */
+  setOutput(name: string, value: string): void;
+  /** The outputs of job `jobId`, which succeeded before this one (depend on it); throws otherwise. */
+  outputs(jobId: string): Readonly<Record<string, string>>;
 }

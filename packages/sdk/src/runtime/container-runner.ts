@@ -37,6 +37,7 @@ function resultOf(answer: ContainerRunAnswer): ContainerRunResult {
   const extra = {
     ...(answer.exitCode === null ? {} : { exitCode: answer.exitCode }),
     ...(answer.message === null ? {} : { message: answer.message }),
+    ...(answer.outputs ? { outputs: answer.outputs } : {}),
   };
   if (answer.status === 'skipped') {
     return {

@@ -81,6 +81,7 @@ export class EventReporter {
           status: event.status,
           attempts: event.attempts,
           ...(event.exitCode === undefined ? {} : { exitCode: event.exitCode }),
+          ...(event.outputs ? { outputs: { ...event.outputs } } : {}),
           ...(event.message === undefined ? {} : { message: clip(event.message) }),
           at: event.endedAt,
         });

@@ -145,8 +145,9 @@ export async function runBuild(
       signal: deps.signal,
       onEvent: reporter.report,
       approvals: new ScriptApiApprovals(api, outbox),
-      createJobApi: (job, signal) =>
+      createJobApi: (job, signal, outputs) =>
         new ScriptJobApi({
+          outputs,
           api,
           jobId: job.id,
           ctx,

@@ -3,7 +3,7 @@
  * script or command, env, artifacts, caches) and the options every job has. Functions (`fn`,
  * `when`) are left out; `when` is given as its answer for the context under test.
  */
-import type { ArtifactRef, CacheSpec, Job, Resources, SecretRef } from '../jobs';
+import type { ArtifactRef, CacheSpec, Job, Resources, SecretRef, OutputRef } from '../jobs';
 
 interface CommonDescription {
   readonly id: string;
@@ -20,7 +20,7 @@ export interface ContainerJobDescription extends CommonDescription {
   readonly script?: readonly string[];
   readonly command?: readonly string[];
   /** As the pipeline gave it: `secret('NAME')` stays a reference (the runner resolves it). */
-  readonly env: Readonly<Record<string, string | SecretRef>>;
+  readonly env: Readonly<Record<string, string | SecretRef | OutputRef>>;
   readonly workDir?: string;
   readonly saveArtifacts: readonly ArtifactRef[];
   readonly restoreArtifacts: readonly ArtifactRef[];

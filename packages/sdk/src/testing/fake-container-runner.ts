@@ -5,7 +5,7 @@
  * test's `artifacts` files (an empty folder when the test gives none).
  */
 import type { ContainerJobRunner, ContainerRunResult } from '../executor/types';
-import type { ContainerJob, SecretRef } from '../jobs';
+import type { ContainerJob, OutputRef, SecretRef } from '../jobs';
 import type { ArtifactFiles, ArtifactStore } from './artifact-store';
 import type { CapturedLogs } from './captured-logs';
 
@@ -32,7 +32,7 @@ export interface ContainerRun {
   readonly script?: readonly string[];
   readonly command?: readonly string[];
   /** As the pipeline gave it: `secret('NAME')` stays a reference (the runner resolves it). */
-  readonly env: Readonly<Record<string, string | SecretRef>>;
+  readonly env: Readonly<Record<string, string | SecretRef | OutputRef>>;
 }
 
 function resultFor(results: ContainerResults, jobId: string, attempt: number): ContainerResult {

@@ -114,8 +114,9 @@ export async function runPipeline(
           onEvent,
           approvals: decisionsOf(options.approvals),
           ...(options.signal ? { signal: options.signal } : {}),
-          createJobApi: (job, signal) =>
+          createJobApi: (job, signal, outputs) =>
             new TestJobApi({
+              outputs,
               jobId: job.id,
               ctx,
               signal,

@@ -1,3 +1,4 @@
+import type { JobOutputs } from '../executor/outputs';
 /**
  * The `JobApi` an action job gets in a pipeline test. Parameters come from the test (none for
  * an untrusted build, as on the server); every read, mask and command is recorded for the
@@ -45,6 +46,8 @@ export interface ActionRecord {
 }
 
 export interface TestJobApiDeps {
+  /** This attempt's outputs, and those of the jobs before it (the executor's). */
+  readonly outputs: JobOutputs;
   readonly jobId: string;
   readonly ctx: BuildContext;
   readonly signal: AbortSignal;
@@ -137,6 +140,14 @@ export class TestJobApi implements JobApi {
 
   skip(reason: string): never {
     throw new SkipSignal(reason);
+  }
+
+  setOutput(name: string, value: string): void {
+    this.deps.outputs.set(name, value);
+  }
+
+  outputs(jobId: string): Readonly<Record<string, string>> {
+    return this.deps.outputs.of(jobId);
   }
 
   /** Settles with `compute()`, or rejects with what it throws or the signal's reason. */

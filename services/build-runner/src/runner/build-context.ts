@@ -29,7 +29,13 @@ export function buildContextOf(claim: Claim, checkedOut: CheckedOutCommit): Buil
   if (pullRequest !== undefined) env.GIBBON_PULL_REQUEST = pullRequest;
   const reuse =
     build.reusedJobs && build.retryOf !== null
-      ? { reuse: { fromBuild: build.retryOf, jobs: [...build.reusedJobs] } }
+      ? {
+          reuse: {
+            fromBuild: build.retryOf,
+            jobs: [...build.reusedJobs],
+            ...(claim.reusedOutputs ? { outputs: claim.reusedOutputs } : {}),
+          },
+        }
       : {};
   return {
     build: {

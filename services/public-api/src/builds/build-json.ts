@@ -40,6 +40,7 @@ export function jobJson(job: Job): Api.Job {
     finishedAt: job.finishedAt,
     dependsOn: [...job.dependsOn],
     message: job.message,
+    ...(job.outputs && { outputs: { ...job.outputs } }),
     ...(job.approval && { approval: approvalJson(job.approval) }),
   };
 }

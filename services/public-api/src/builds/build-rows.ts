@@ -78,6 +78,9 @@ export function toJob(row: JobsTable): Job {
     finishedAt: row.finished_at,
     dependsOn: JSON.parse(row.depends_on) as string[],
     message: fromDb(row.message),
+    ...(row.outputs === null || row.outputs === undefined
+      ? {}
+      : { outputs: JSON.parse(fromDb(row.outputs)) as Record<string, string> }),
   };
 }
 

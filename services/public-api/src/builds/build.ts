@@ -49,6 +49,8 @@ export interface Job {
   readonly message: string | null;
   /** Set on a job marked for approval once it waited: the decision, who made it and when. */
   readonly approval?: JobApproval;
+  /** The named values the job set, once it set any. */
+  readonly outputs?: Readonly<Record<string, string>>;
 }
 
 export interface JobApproval {

@@ -12,6 +12,7 @@ export interface JobChanges {
   readonly startedAt?: string;
   readonly finishedAt?: string;
   readonly message?: string | null;
+  readonly outputs?: Readonly<Record<string, string>>;
 }
 
 /** The jobs of builds, as their runner reports them. */
@@ -48,6 +49,7 @@ export class JobsRepository {
         depends_on: JSON.stringify(dependsOn),
         message: null,
         position: Number(count),
+        outputs: null,
       })
       .onConflict((oc) => oc.columns(['build_id', 'job_id']).doNothing())
       .execute();
@@ -62,6 +64,8 @@ export class JobsRepository {
         started_at: changes.startedAt,
         finished_at: changes.finishedAt,
         message: changes.message === undefined ? undefined : toStoredText(changes.message),
+        outputs:
+          changes.outputs === undefined ? undefined : toStoredText(JSON.stringify(changes.outputs)),
       })
       .where('build_id', '=', buildId)
       .where('job_id', '=', jobId)

@@ -89,6 +89,8 @@ export interface JobsTable {
   depends_on: string;
   message: string | null;
   position: number;
+  /** JSON object of the job's outputs (names to masked values), NUL-safe; null until it set any. */
+  outputs: string | null;
 }
 
 export type LeaseState = 'active' | 'ended' | 'lost';

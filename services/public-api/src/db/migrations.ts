@@ -7,6 +7,7 @@ import { logChunkTimesMigration } from './log-chunk-times-migration';
 import { webSessionsMigration } from './web-sessions-migration';
 import { jobApprovalsMigration } from './job-approvals-migration';
 import { reusedJobsMigration } from './reused-jobs-migration';
+import { jobOutputsMigration } from './job-outputs-migration';
 
 /**
  * Migrations are code, kept in this one ordered table so the binary and the tests cannot
@@ -101,6 +102,7 @@ const migrations: Record<string, Migration> = {
   '0007_log_chunk_times': logChunkTimesMigration,
   '0008_job_approvals': jobApprovalsMigration,
   '0009_reused_jobs': reusedJobsMigration,
+  '0010_job_outputs': jobOutputsMigration,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

@@ -111,7 +111,23 @@ export class ClaimsService {
         cloneToken: await this.repos.githubTokenOf(repo),
         untrustedNetwork: repo.untrustedNetwork,
       },
+      ...(await this.reusedOutputs(build)),
     };
+  }
+
+  /** A re-run of failed jobs only: what the reused jobs set in the build it re-runs. */
+  private async reusedOutputs(build: Build): Promise<Pick<ClaimAnswer, 'reusedOutputs'>> {
+    if (!build.reusedJobs || build.retryOf === null) return {};
+    const first = await this.store.builds.findByNumber(build.repoId, build.retryOf);
+    if (!first) return {};
+    const [withJobs] = await this.store.builds.withJobs([first]);
+    const reused = new Set(build.reusedJobs);
+    const outputs = Object.fromEntries(
+      (withJobs?.jobs ?? [])
+        .filter((job) => reused.has(job.id) && job.outputs)
+        .map((job) => [job.id, { ...job.outputs }]),
+    );
+    return Object.keys(outputs).length > 0 ? { reusedOutputs: outputs } : {};
   }
 
   /** Resolves when a build was queued since `generation`, after `ms`, or on abort. */

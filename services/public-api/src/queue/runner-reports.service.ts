@@ -155,6 +155,9 @@ function jobChangesOf(event: JobEvent) {
         exitCode: event.exitCode ?? null,
         finishedAt: event.at,
         message: event.message ?? null,
+        ...(event.outputs && Object.keys(event.outputs).length > 0
+          ? { outputs: event.outputs }
+          : {}),
       };
   }
 }

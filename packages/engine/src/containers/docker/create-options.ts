@@ -1,3 +1,4 @@
+import { OUTPUT_MOUNT } from '../../script-api/job-outputs';
 import type { ContainerCreateOptions } from 'dockerode';
 import type { ContainerConfig, ContainerJobSpec } from '../types';
 import { checkCommand, containerEnv, containerWorkDir } from '../validate';
@@ -35,7 +36,12 @@ export function createOptions(
     AttachStderr: true,
     HostConfig: {
       // A Mount, not a `Binds` string: a checkout path with a colon can't change its meaning.
-      Mounts: [{ Type: 'bind', Source: spec.checkoutDir, Target: config.workFolder }],
+      Mounts: [
+        { Type: 'bind', Source: spec.checkoutDir, Target: config.workFolder },
+        ...(spec.outputDir
+          ? [{ Type: 'bind' as const, Source: spec.outputDir, Target: OUTPUT_MOUNT }]
+          : []),
+      ],
       NetworkMode: spec.network ?? config.network,
       Privileged: false,
       SecurityOpt: ['no-new-privileges'],
