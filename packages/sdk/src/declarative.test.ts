@@ -95,3 +95,25 @@ describe('declaredEventOf', () => {
     expect(declaredEventOf(testContext())).toBe('push');
   });
 });
+
+describe('services of a container job', () => {
+  it('are checked: a hostname id, no ports to map, a healthcheck with a command', () => {
+    const withServices = (services: unknown[]) => () => declaredJobs([job('j', { services })]);
+    expect(
+      withServices([{ id: 'db', image: 'postgres:16', healthcheck: { command: ['pg_isready'] } }]),
+    ).not.toThrow();
+    expect(withServices([{ id: 'DB', image: 'x' }])).toThrow('a service id is a hostname');
+    expect(withServices([{ id: 'db', image: 'x', ports: [5432] }])).toThrow(
+      'service db: no ports to map: the job and its services share one network, so the job reaches db on the port it listens on',
+    );
+    expect(withServices([{ id: 'db', image: 'x', healthcheck: {} }])).toThrow(
+      'service db: healthcheck needs a command',
+    );
+    expect(
+      withServices([
+        { id: 'db', image: 'x' },
+        { id: 'db', image: 'y' },
+      ]),
+    ).toThrow('service ids must differ; db is there twice');
+  });
+});

@@ -16,6 +16,7 @@ export const CONTAINER_FIELDS = [
   'caches',
   'resources',
   'network',
+  'services',
   ...JOB_OPTION_FIELDS,
 ] as const;
 

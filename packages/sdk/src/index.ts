@@ -24,6 +24,7 @@ export type {
   ScriptContainerSpec,
   OutputRef,
   SecretRef,
+  ServiceSpec,
   WhenPredicate,
 } from './jobs';
 export { action, container, output, pipeline, secret } from './jobs';

@@ -108,6 +108,54 @@ function isEnvValue(value: unknown): boolean {
   return typeof value.secret === 'string' && PARAM_NAME_PATTERN.test(value.secret);
 }
 
+const SERVICE_ID_PATTERN = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+const SERVICE_FIELDS = ['id', 'image', 'command', 'env', 'healthcheck'];
+
+function serviceProblem(service: unknown): Problem {
+  if (!isRecord(service))
+    return 'services entries must be { id, image, command?, env?, healthcheck? }';
+  const { id, image, command, env, healthcheck } = service;
+  if (typeof id !== 'string' || !SERVICE_ID_PATTERN.test(id)) {
+    return 'a service id is a hostname: lower-case letters, digits and -';
+  }
+  if ('ports' in service) {
+    return `service ${id}: no ports to map: the job and its services share one network, so the job reaches ${id} on the port it listens on`;
+  }
+  const unknown = Object.keys(service).find((field) => !SERVICE_FIELDS.includes(field));
+  if (unknown !== undefined)
+    return `service ${id}: \`${unknown}\` is not a field of a service; the fields are ${SERVICE_FIELDS.join(', ')}`;
+  if (!isNonEmptyString(image)) return `service ${id} needs an image`;
+  const commandProblem = optional(command, (v) => stringList(v, `service ${id}: command`, false));
+  if (commandProblem) return commandProblem;
+  const envOk =
+    env === undefined ||
+    (isRecord(env) &&
+      Object.values(env).every(
+        (value) => isEnvValue(value) && !(isRecord(value) && 'output' in value),
+      ));
+  if (!envOk) return `service ${id}: env must map names to strings or to secret('NAME')`;
+  if (healthcheck === undefined) return undefined;
+  if (
+    !isRecord(healthcheck) ||
+    !Array.isArray(healthcheck.command) ||
+    healthcheck.command.length === 0
+  ) {
+    return `service ${id}: healthcheck needs a command (an argv: ['pg_isready', '-U', 'postgres'])`;
+  }
+  return undefined;
+}
+
+function servicesProblem(value: unknown): Problem {
+  if (!Array.isArray(value)) return 'services must be an array of { id, image, ... }';
+  if (value.length > 10) return 'a job has at most 10 services';
+  const ids = value.map((service: unknown) =>
+    isRecord(service) && typeof service.id === 'string' ? service.id : undefined,
+  );
+  const repeated = ids.find((id, index) => id !== undefined && ids.indexOf(id) !== index);
+  if (repeated !== undefined) return `service ids must differ; ${repeated} is there twice`;
+  return value.map(serviceProblem).find((problem) => problem !== undefined);
+}
+
 function envProblem(value: unknown): Problem {
   const ok = isRecord(value) && Object.values(value).every(isEnvValue);
   return ok
@@ -156,6 +204,7 @@ export function checkContainerSpec(id: unknown, spec: unknown): void {
     optional(spec.caches, (v) => pathRefs(v, 'caches')),
     optional(spec.resources, resourceProblem),
     optional(spec.network, (v) => (v === 'none' ? undefined : "network may only be 'none'")),
+    optional(spec.services, servicesProblem),
     ...jobOptionProblems(spec, true),
   ]);
 }

@@ -91,6 +91,27 @@ export function output(job: string, name: string): OutputRef {
   return Object.freeze({ output: Object.freeze({ job, name }) });
 }
 
+/**
+ * A container started before the job and removed with it: a database, a cache. The job and its
+ * services share one network namespace, so the job reaches a service at its `id` (a hostname)
+ * or 127.0.0.1, on the port the service listens on.
+ */
+export interface ServiceSpec {
+  /** Lower-case letters, digits and `-`: the service's hostname. */
+  readonly id: string;
+  readonly image: string;
+  /** Instead of the image's own command. */
+  readonly command?: readonly string[];
+  /** Plain values, or `secret('NAME')` (not for untrusted builds). */
+  readonly env?: Readonly<Record<string, string | SecretRef>>;
+  /** Run in the service until it exits 0 before the job starts (default: every 1 s, up to 60 s). */
+  readonly healthcheck?: {
+    readonly command: readonly string[];
+    readonly intervalSeconds?: number;
+    readonly timeoutSeconds?: number;
+  };
+}
+
 interface ContainerFields extends JobOptions {
   readonly image: string;
   /**
@@ -106,6 +127,8 @@ interface ContainerFields extends JobOptions {
   readonly resources?: Resources;
   /** Ask for no network at all; otherwise the runner's default network is used. */
   readonly network?: 'none';
+  /** Containers the job needs running beside it (at most 10), health-checked before it starts. */
+  readonly services?: readonly ServiceSpec[];
 }
 
 /** Shell lines run in order by `/bin/sh -e`. */

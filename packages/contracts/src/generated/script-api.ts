@@ -310,6 +310,29 @@ export interface components {
             restoreKeys?: components["schemas"]["CacheRestoreKey"][];
         };
         CacheRestoreKey: string;
+        ServiceContainer: {
+            id: components["schemas"]["ServiceId"];
+            image: string;
+            /** @description The argv to run instead of the image's own command. */
+            command?: components["schemas"]["ShellLine"][];
+            /** @description The service's environment; a value is a string or `{ "secret": "NAME" }`. */
+            env?: {
+                [key: string]: string | components["schemas"]["SecretRef"];
+            };
+            healthcheck?: {
+                /** @description Run in the service (no shell) until it exits 0; the job waits until then. */
+                command: components["schemas"]["ShellLine"][];
+                /** @default 1 */
+                intervalSeconds?: number;
+                /**
+                 * @description How long the job waits for the service to be healthy before it errors.
+                 * @default 60
+                 */
+                timeoutSeconds?: number;
+            };
+        };
+        /** @description A hostname label (lower-case letters, digits and `-`), also the service's hostname. */
+        ServiceId: string;
         /** @description 8 to 128 lower-case hexadecimal digits. */
         CacheKey: string;
         ShellLine: string;
@@ -326,6 +349,8 @@ export interface components {
             env?: {
                 [key: string]: string | components["schemas"]["SecretRef"];
             };
+            /** @description Containers started before the job and removed with it (a database, a cache). They and the job share one network namespace, so the job reaches a service at its `id` (or 127.0.0.1) on the port it listens on; with a `healthcheck` the job starts only once it passes. Their output becomes a section of the job's log. */
+            services?: components["schemas"]["ServiceContainer"][];
             workDir?: components["schemas"]["RelativePath"];
             /**
              * @description The container's network; the runner's `GIBBON_JOB_NETWORK` when absent.

@@ -1,5 +1,5 @@
 import type { JobLog } from '../logs/job-log';
-import type { ContainerJobSpec } from './types';
+import type { ContainerJobSpec, ServiceContainerSpec } from './types';
 
 /** A created container; opaque to callers. */
 export interface ContainerHandle {
@@ -26,9 +26,31 @@ export interface ContainerHandle {
  * container is fine), and `wait` then resolves with the exit status.
  */
 export interface ContainerBackend {
+  /** Service containers of jobs; a backend without them refuses a job that has services. */
+  readonly services?: ServiceBackend;
   create(spec: ContainerJobSpec, log: JobLog): Promise<ContainerHandle>;
   start(handle: ContainerHandle, log: JobLog): Promise<{ outputDone: Promise<void> }>;
   wait(handle: ContainerHandle): Promise<number>;
   stop(handle: ContainerHandle, graceSeconds: number): Promise<void>;
   remove(handle: ContainerHandle): Promise<void>;
+}
+
+/**
+ * A job's service containers. Lifecycle: `start` (image pulled, created with the job's labels
+ * and the service's, started), `waitHealthy` while the job waits, `logLines` and `remove` (the
+ * container handle's, above) once the job ended, whatever happened.
+ */
+export interface ServiceBackend {
+  start(spec: ServiceContainerSpec, log: JobLog): Promise<ContainerHandle>;
+  /**
+   * Runs `command` in the service every `intervalMs` until it exits 0; rejects with a message a
+   * user can act on when the service exits, `timeoutMs` passes, or `signal` aborts.
+   */
+  waitHealthy(
+    handle: ContainerHandle,
+    check: { command: string[]; intervalMs: number; timeoutMs: number },
+    signal: AbortSignal,
+  ): Promise<void>;
+  /** The service's output so far (stdout and stderr), its last `maxLines` lines. */
+  logLines(handle: ContainerHandle, maxLines: number): Promise<string[]>;
 }

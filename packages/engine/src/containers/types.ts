@@ -22,9 +22,30 @@ export interface ContainerJobSpec {
   outputDir?: string;
   /** A job may only narrow the engine's network, to `none`. */
   network?: 'none';
+  /** Join the network namespace of this container (the job's first service) instead. */
+  networkOwner?: string;
   resources?: { cpus?: number; memoryMb?: number };
   timeoutSeconds?: number;
   /** Registry credentials for pulling `image`, when a parameter gave them. */
+  registryAuth?: { username: string; password: string; serveraddress?: string };
+}
+
+/** One service container of a job (a database, a cache), started before the job. */
+export interface ServiceContainerSpec {
+  buildId: string;
+  jobId: string;
+  serviceId: string;
+  image: string;
+  /** Instead of the image's own command. */
+  command?: string[];
+  env: Record<string, string>;
+  /**
+   * The job's network, for the first service, which holds the namespace the job and its
+   * services share; `{ owner }` for the others, which join it.
+   */
+  network: JobNetwork | { owner: string };
+  /** Names the shared namespace resolves to 127.0.0.1 (every service's id); the holder's. */
+  hosts?: string[];
   registryAuth?: { username: string; password: string; serveraddress?: string };
 }
 

@@ -21,6 +21,7 @@ import {
   readOutputs,
   removeOutputFolder,
 } from './job-outputs';
+import { RunningServices } from './job-services';
 import { registryAuthFromParams, type RegistryAuth } from './registry-auth';
 
 export interface ContainerJobServiceOptions {
@@ -139,6 +140,21 @@ export class ContainerJobService {
     } catch (error) {
       return failed(error);
     }
+    let services: RunningServices | undefined;
+    try {
+      services = job.services?.length ? await this.startServices(job, log, signal) : undefined;
+    } catch (error) {
+      if (!signal.aborted) return failed(error);
+      log.system('Job canceled.');
+      const at = new Date();
+      return {
+        status: 'canceled',
+        exitCode: null,
+        startedAt: at,
+        endedAt: at,
+        message: 'Job canceled.',
+      };
+    }
     const spec = {
       ...this.specOf(
         job,
@@ -146,12 +162,13 @@ export class ContainerJobService {
       ),
       ...(registryAuth ? { registryAuth } : {}),
       ...(outputDir ? { outputDir } : {}),
+      ...(services ? { networkOwner: services.owner } : {}),
     };
     const result = await runContainerJob(this.options.backend, spec, {
       log,
       signal,
       stopGraceSeconds: this.options.stopGraceSeconds,
-    });
+    }).finally(() => services?.close());
     if (!this.options.files) return result;
     if (result.status === 'success') {
       try {
@@ -182,6 +199,26 @@ export class ContainerJobService {
     await this.options.files.restore(job, log);
   }
 
+  private startServices(
+    job: ContainerJob,
+    log: JobLog,
+    signal: AbortSignal,
+  ): Promise<RunningServices> {
+    const { session, network } = this.options;
+    return RunningServices.start(
+      this.options.backend,
+      job,
+      {
+        buildId: session.context.build.id,
+        jobId: job.id,
+        network: job.network === 'none' || network === 'none' ? 'none' : network,
+        envOf: (env) => this.ownEnv(job.id, env),
+      },
+      log,
+      signal,
+    );
+  }
+
   private checkNetwork(job: ContainerJob): void {
     if (job.network === undefined || job.network === 'none') return;
     if (job.network === this.options.network) return;
@@ -199,19 +236,25 @@ export class ContainerJobService {
    */
   private async envOf(job: ContainerJob): Promise<Record<string, string>> {
     const { session } = this.options;
-    const env = jobEnvOf(session.context, job.id);
-    for (const [name, value] of Object.entries(job.env ?? {})) {
+    return { ...jobEnvOf(session.context, job.id), ...(await this.ownEnv(job.id, job.env)) };
+  }
+
+  /** A job's or service's own `env`, each `{ secret }` fetched for this container only. */
+  private async ownEnv(jobId: string, own: ContainerJob['env']): Promise<Record<string, string>> {
+    const { session } = this.options;
+    const env: Record<string, string> = {};
+    for (const [name, value] of Object.entries(own ?? {})) {
       if (typeof value === 'string') {
         env[name] = value;
         continue;
       }
       if (!session.trusted) {
         throw new NotAllowedError(
-          `Job ${job.id} needs the secret ${value.secret} (as ${name}), and untrusted builds ` +
+          `Job ${jobId} needs the secret ${value.secret} (as ${name}), and untrusted builds ` +
             '(pull requests from forks) get no secrets; the job did not run.',
         );
       }
-      env[name] = await secretFor(session, job.id, name, value.secret);
+      env[name] = await secretFor(session, jobId, name, value.secret);
     }
     return env;
   }

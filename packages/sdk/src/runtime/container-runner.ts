@@ -23,6 +23,7 @@ const requestFields = [
   'timeout',
   'retries',
   'resources',
+  'services',
 ] as const satisfies readonly (keyof ContainerJob & keyof ContainerRunRequest)[];
 
 /** The job's fields as the Script API takes them: no `kind`, no `when`, nothing unknown. */

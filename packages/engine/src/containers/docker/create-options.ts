@@ -1,8 +1,8 @@
 import { OUTPUT_MOUNT } from '../../script-api/job-outputs';
 import type { ContainerCreateOptions } from 'dockerode';
-import type { ContainerConfig, ContainerJobSpec } from '../types';
+import type { ContainerConfig, ContainerJobSpec, ServiceContainerSpec } from '../types';
 import { checkCommand, containerEnv, containerWorkDir } from '../validate';
-import { jobLabels } from './labels';
+import { jobLabels, labelKeys } from './labels';
 import { scriptInvocation } from './script';
 
 /**
@@ -42,18 +42,56 @@ export function createOptions(
           ? [{ Type: 'bind' as const, Source: spec.outputDir, Target: OUTPUT_MOUNT }]
           : []),
       ],
-      NetworkMode: spec.network ?? config.network,
-      Privileged: false,
-      SecurityOpt: ['no-new-privileges'],
-      CapDrop: ['ALL'],
-      CapAdd: keptCapabilities,
-      Memory: Math.round(memoryMb * 1024 * 1024),
-      NanoCpus: Math.round(cpus * 1e9),
-      PidsLimit: config.defaults.pidsLimit,
-      AutoRemove: false,
-      // Docker's init as PID 1: the job's shell would otherwise be PID 1, which ignores SIGTERM,
-      // so every cancel and timeout would wait out the whole stop grace before SIGKILL.
-      Init: true,
+      NetworkMode: spec.networkOwner
+        ? `container:${spec.networkOwner}`
+        : (spec.network ?? config.network),
+      ...confined(memoryMb, cpus, config),
+    },
+  };
+}
+
+/** How every job and service container is confined: no privileges, few capabilities, limits. */
+function confined(memoryMb: number, cpus: number, config: ContainerConfig) {
+  return {
+    Privileged: false,
+    SecurityOpt: ['no-new-privileges'],
+    CapDrop: ['ALL'],
+    CapAdd: keptCapabilities,
+    Memory: Math.round(memoryMb * 1024 * 1024),
+    NanoCpus: Math.round(cpus * 1e9),
+    PidsLimit: config.defaults.pidsLimit,
+    AutoRemove: false,
+    // Docker's init as PID 1: the job's shell would otherwise be PID 1, which ignores SIGTERM,
+    // so every cancel and timeout would wait out the whole stop grace before SIGKILL.
+    Init: true,
+  };
+}
+
+/**
+ * The Docker create request of a job's service: confined as a job is (no privileges, the same
+ * capabilities and limits), without the checkout. The first service holds the network
+ * namespace the job and the other services join; its hosts file names every service.
+ */
+export function createServiceOptions(
+  spec: ServiceContainerSpec,
+  config: ContainerConfig,
+): ContainerCreateOptions {
+  const network =
+    typeof spec.network === 'string' ? spec.network : `container:${spec.network.owner}`;
+  return {
+    Image: spec.image,
+    ...(spec.command ? { Cmd: spec.command } : {}),
+    Env: containerEnv(spec.env),
+    Labels: {
+      ...jobLabels(config.runnerId, spec.buildId, spec.jobId),
+      [labelKeys.service]: spec.serviceId,
+    },
+    Tty: false,
+    OpenStdin: false,
+    HostConfig: {
+      NetworkMode: network,
+      ...(spec.hosts?.length ? { ExtraHosts: spec.hosts.map((host) => `${host}:127.0.0.1`) } : {}),
+      ...confined(config.defaults.memoryMb, config.defaults.cpus, config),
     },
   };
 }

@@ -6,6 +6,7 @@ import type { ContainerBackend, ContainerHandle } from '../backend';
 import type { ContainerConfig, ContainerJobSpec } from '../types';
 import { createOptions } from './create-options';
 import { ensureImage } from './pull';
+import { DockerServices } from './services';
 
 function statusCodeOf(error: unknown): number | undefined {
   return (error as { statusCode?: number } | undefined)?.statusCode;
@@ -24,10 +25,14 @@ function lineWriter(log: JobLog, stream: 'stdout' | 'stderr'): Writable {
 
 /** The dockerode implementation of ContainerBackend (lifecycle in backend.ts). */
 export class DockerBackend implements ContainerBackend {
+  readonly services: DockerServices;
+
   constructor(
     private readonly docker: Docker,
     readonly config: ContainerConfig,
-  ) {}
+  ) {
+    this.services = new DockerServices(docker, config);
+  }
 
   async create(spec: ContainerJobSpec, log: JobLog): Promise<ContainerHandle> {
     const options = createOptions(spec, this.config);

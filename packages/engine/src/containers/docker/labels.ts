@@ -3,6 +3,8 @@ export const labelKeys = {
   runner: 'gibbon.runner',
   build: 'gibbon.build',
   job: 'gibbon.job',
+  /** On a job's service containers: the service's id. */
+  service: 'gibbon.service',
 } as const;
 
 export function jobLabels(

@@ -48,7 +48,7 @@ async function isPresent(docker: Docker, image: string): Promise<boolean> {
  */
 export async function ensureImage(
   docker: Docker,
-  spec: ContainerJobSpec,
+  spec: Pick<ContainerJobSpec, 'image' | 'registryAuth'>,
   log: JobLog,
 ): Promise<void> {
   if (await isPresent(docker, spec.image)) return;
