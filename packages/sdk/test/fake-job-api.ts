@@ -1,4 +1,6 @@
-import { OutputBoard, type JobOutputs } from '../src/executor/outputs';
+import { OutputBoard } from '../src/executor/outputs';
+import type { AttemptHooks } from '../src/executor/types';
+import type { Job } from '../src/jobs';
 /** A JobApi for executor unit tests: logs kept in memory, no runner behind it. */
 import type { BuildContext } from '../src/context';
 import { SkipSignal } from '../src/job-api/skip';
@@ -11,7 +13,12 @@ export class InMemoryJobApi implements JobApi {
     readonly jobId: string,
     readonly ctx: BuildContext,
     readonly signal: AbortSignal,
-    private readonly jobOutputs: JobOutputs = new OutputBoard().collector(),
+    private readonly hooks: AttemptHooks = {
+      ...new OutputBoard().collector(),
+      addJobs: () => {
+        throw new Error('this fake adds no jobs');
+      },
+    },
   ) {}
 
   param(name: string): Promise<string>;
@@ -42,9 +49,12 @@ export class InMemoryJobApi implements JobApi {
     throw new SkipSignal(reason);
   }
   setOutput(name: string, value: string): void {
-    this.jobOutputs.set(name, value);
+    this.hooks.set(name, value);
   }
   outputs(jobId: string): Readonly<Record<string, string>> {
-    return this.jobOutputs.of(jobId);
+    return this.hooks.of(jobId);
+  }
+  addJobs(jobs: readonly Job[]): void {
+    this.hooks.addJobs(jobs);
   }
 }

@@ -23,6 +23,7 @@ export interface AttemptDeps {
   readonly createJobApi: JobApiFactory;
   readonly buildSignal: AbortSignal;
   readonly outputs: OutputBoard;
+  readonly addJobs: (jobs: readonly Job[]) => void;
 }
 
 async function runContainerJob(
@@ -58,7 +59,8 @@ async function runActionJob(
   deps: AttemptDeps,
 ): Promise<AttemptOutcome> {
   const outputs = deps.outputs.collector();
-  const run = Promise.resolve().then(() => job.fn(deps.createJobApi(job, signal, outputs)));
+  const hooks = { ...outputs, addJobs: deps.addJobs };
+  const run = Promise.resolve().then(() => job.fn(deps.createJobApi(job, signal, hooks)));
   // An action that ignores its signal keeps running detached; its late rejection is dropped.
   run.catch(() => undefined);
   try {

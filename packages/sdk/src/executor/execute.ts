@@ -34,6 +34,8 @@ export async function executeJobs(
       // A broken listener must not wedge the build; the runtime reports its own failures.
     }
   };
+  // Grows when a running action adds jobs (`job.addJobs`): a graph made from outputs.
+  const graph: Job[] = [...jobs];
   const phases = new Map<string, Phase>(jobs.map((job) => [job.id, 'blocked']));
   const results = new Map<string, JobResult>();
   const outputs = new OutputBoard();
@@ -74,7 +76,7 @@ export async function executeJobs(
     };
 
     const promoteReadyJobs = (): void => {
-      for (const job of jobs) {
+      for (const job of graph) {
         if (phases.get(job.id) !== 'blocked') continue;
         const deps = (job.dependsOn ?? []).map((id) => results.get(id));
         if (deps.some((dep) => dep === undefined)) continue;
@@ -107,7 +109,7 @@ export async function executeJobs(
         const job = queue.shift() as Job;
         phases.set(job.id, 'running');
         running += 1;
-        void runJob(job, { ...options, buildSignal, emit, outputs }).then((result) => {
+        void runJob(job, { ...options, buildSignal, emit, outputs, addJobs }).then((result) => {
           running -= 1;
           finish(result);
           step();
@@ -115,9 +117,30 @@ export async function executeJobs(
       }
     };
 
+    /**
+     * Jobs a running action adds; they start once their dependencies succeeded, like the
+     * others. The whole graph is validated again first: a bad addition adds nothing and fails
+     * the action that made it, with the graph's problems named.
+     */
+    const addJobs = (added: readonly Job[]): void => {
+      if (buildSignal.aborted) throw new InputError('The build was canceled; no job can be added.');
+      const prepared = added.map((job) => options.prepareJob?.(job) ?? job);
+      validateJobGraph([...graph, ...prepared]);
+      for (const job of prepared) {
+        graph.push(job);
+        phases.set(job.id, 'blocked');
+        emit({
+          type: 'job.pending',
+          jobId: job.id,
+          kind: job.kind,
+          dependsOn: [...(job.dependsOn ?? [])],
+        });
+      }
+    };
+
     const cancelNotStarted = (): void => {
       queue.length = 0;
-      for (const job of jobs) {
+      for (const job of graph) {
         const phase = phases.get(job.id);
         if (phase === 'blocked' || phase === 'queued' || phase === 'approval')
           endWithoutRunning(job, 'canceled', 'The build was canceled.');
@@ -134,9 +157,9 @@ export async function executeJobs(
         promoteReadyJobs();
       }
       startQueuedJobs();
-      if (results.size === jobs.length) {
+      if (results.size === graph.length) {
         buildSignal.removeEventListener('abort', step);
-        const ordered = jobs.map((job) => results.get(job.id) as JobResult);
+        const ordered = graph.map((job) => results.get(job.id) as JobResult);
         resolve({ status: buildStatusOf(ordered, buildSignal.aborted), jobs: ordered });
       }
     };

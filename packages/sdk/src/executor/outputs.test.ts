@@ -117,3 +117,62 @@ describe('job outputs', () => {
     expect(result.jobs[0]).toMatchObject({ status: 'success', outputs: { attempt2: 'set' } });
   });
 });
+
+describe('jobs added while the build runs', () => {
+  it('an action makes a matrix from outputs: the added jobs run once their dependencies did', async () => {
+    const backend = new FakeContainerRunner();
+    const { result, events } = await run(
+      [
+        action('plan', (job) => job.setOutput('targets', 'eu,us')),
+        action(
+          'fan-out',
+          (job) => {
+            const targets = job.outputs('plan').targets!.split(',');
+            job.addJobs(
+              targets.map((target) =>
+                container(`deploy-${target}`, {
+                  image: 'x',
+                  command: ['deploy', target],
+                  dependsOn: ['plan'],
+                }),
+              ),
+            );
+          },
+          { dependsOn: ['plan'] },
+        ),
+      ],
+      backend,
+    );
+    expect(result.status).toBe('success');
+    expect(result.jobs.map((job) => [job.jobId, job.status])).toEqual([
+      ['plan', 'success'],
+      ['fan-out', 'success'],
+      ['deploy-eu', 'success'],
+      ['deploy-us', 'success'],
+    ]);
+    expect(backend.started.sort()).toEqual(['deploy-eu', 'deploy-us']);
+    expect(events.find((e) => e.type === 'job.pending' && e.jobId === 'deploy-eu')).toEqual({
+      type: 'job.pending',
+      jobId: 'deploy-eu',
+      kind: 'container',
+      dependsOn: ['plan'],
+    });
+  });
+
+  it('adds nothing and fails the action when the graph would be wrong', async () => {
+    const { result } = await run([
+      action('a', () => undefined),
+      action('adder', (job) =>
+        job.addJobs([
+          container('a', { image: 'x', command: ['x'] }),
+          container('b', { image: 'x', command: ['x'], dependsOn: ['nope'] }),
+        ]),
+      ),
+    ]);
+    expect(result.jobs.map((job) => job.jobId)).toEqual(['a', 'adder']);
+    expect(result.jobs[1]).toMatchObject({ status: 'failure' });
+    expect(result.jobs[1]!.message).toBe(
+      'The build\'s job graph is invalid: job id "a" is used by 2 jobs; job "b" depends on "nope", which is not a job of this build.',
+    );
+  });
+});

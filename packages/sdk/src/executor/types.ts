@@ -3,7 +3,7 @@
  * results it returns.
  */
 import type { BuildContext } from '../context';
-import type { ActionJob, ContainerJob } from '../jobs';
+import type { ActionJob, ContainerJob, Job } from '../jobs';
 import type { JobApi } from '../job-api/types';
 import type { JobOutputs } from './outputs';
 import type { JobStatus } from '@gibbon/contracts';
@@ -49,8 +49,13 @@ export interface ContainerJobRunner {
   ): Promise<ContainerRunResult>;
 }
 
-/** Creates the API an action job's function receives, once per attempt, with its outputs. */
-export type JobApiFactory = (job: ActionJob, signal: AbortSignal, outputs: JobOutputs) => JobApi;
+/** What an attempt of an action may do to the build: set and read outputs, add jobs. */
+export interface AttemptHooks extends JobOutputs {
+  addJobs(jobs: readonly Job[]): void;
+}
+
+/** Creates the API an action job's function receives, once per attempt, with its hooks. */
+export type JobApiFactory = (job: ActionJob, signal: AbortSignal, hooks: AttemptHooks) => JobApi;
 
 /**
  * Lifecycle events, in order per job: pending (every job, before any starts), waiting (a job
@@ -60,7 +65,13 @@ export type JobApiFactory = (job: ActionJob, signal: AbortSignal, outputs: JobOu
  * events.
  */
 export type ExecutorEvent =
-  | { readonly type: 'job.pending'; readonly jobId: string }
+  | {
+      readonly type: 'job.pending';
+      readonly jobId: string;
+      /** Given for a job an action added while the build ran (`job.addJobs`). */
+      readonly kind?: 'container' | 'action';
+      readonly dependsOn?: readonly string[];
+    }
   | { readonly type: 'job.waiting'; readonly jobId: string }
   | { readonly type: 'job.queued'; readonly jobId: string }
   | {
@@ -120,6 +131,8 @@ export interface ExecuteOptions {
   readonly onEvent?: (event: ExecutorEvent) => void;
   /** Decisions on jobs marked `approval`; without it such a job ends `error`, saying why. */
   readonly approvals?: Approvals;
+  /** Applied to each job an action adds while the build runs (as the caller did to `jobs`). */
+  readonly prepareJob?: (job: Job) => Job;
 }
 
 export interface ExecutionResult {

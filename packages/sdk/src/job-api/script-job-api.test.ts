@@ -21,7 +21,7 @@ let log: BatchedJobLog;
 function jobApi(signal = new AbortController().signal): ScriptJobApi {
   return new ScriptJobApi({
     api,
-    outputs: new OutputBoard().collector(),
+    hooks: { ...new OutputBoard().collector(), addJobs: () => undefined },
     jobId: 'job',
     ctx: testContext(),
     signal,

@@ -1,4 +1,5 @@
-import type { JobOutputs } from '../executor/outputs';
+import type { AttemptHooks } from '../executor/types';
+import type { Job } from '../jobs';
 /**
  * The `JobApi` an action job's function receives, implemented over the Script API. Lifecycle:
  * the runtime creates one per attempt with the attempt's signal and the job's log sink; calls
@@ -19,8 +20,8 @@ import type { JobApi, ShOptions, ShResult } from './types';
 export const MIN_MASK_LENGTH = 4;
 
 export interface ScriptJobApiDeps {
-  /** This attempt's outputs, and those of the jobs before it (the executor's). */
-  readonly outputs: JobOutputs;
+  /** This attempt's outputs, those of the jobs before it, and adding jobs (the executor's). */
+  readonly hooks: AttemptHooks;
   readonly api: ScriptApi;
   readonly jobId: string;
   readonly ctx: BuildContext;
@@ -101,11 +102,15 @@ export class ScriptJobApi implements JobApi {
   }
 
   setOutput(name: string, value: string): void {
-    this.deps.outputs.set(name, value);
+    this.deps.hooks.set(name, value);
   }
 
   outputs(jobId: string): Readonly<Record<string, string>> {
-    return this.deps.outputs.of(jobId);
+    return this.deps.hooks.of(jobId);
+  }
+
+  addJobs(jobs: readonly Job[]): void {
+    this.deps.hooks.addJobs(jobs);
   }
 
   private artifactDeps() {

@@ -1,5 +1,6 @@
 import type { ParamOptions } from './params';
 import type { BuildContext } from '../context';
+import type { Job } from '../jobs';
 
 /** Options of `job.sh`. */
 export interface ShOptions {
@@ -60,4 +61,11 @@ export interface JobApi {
   setOutput(name: string, value: string): void;
   /** The outputs of job `jobId`, which succeeded before this one (depend on it); throws otherwise. */
   outputs(jobId: string): Readonly<Record<string, string>>;
+  /**
+   * Add jobs to the running build, made from what is known only now (a matrix from this
+   * job's or an earlier job's outputs). They start once their dependencies succeeded; the
+   * whole graph is checked first (ids, dependencies, cycles), and a bad addition adds nothing
+   * and throws. Jobs that depend on this one do not wait for them unless they say so.
+   */
+  addJobs(jobs: readonly Job[]): void;
 }

@@ -50,8 +50,8 @@ export class EventReporter {
         this.post({
           type: 'job.pending',
           jobId: event.jobId,
-          kind: job?.kind ?? 'container',
-          dependsOn: [...(job?.dependsOn ?? [])],
+          kind: event.kind ?? job?.kind ?? 'container',
+          dependsOn: [...(event.dependsOn ?? job?.dependsOn ?? [])],
           at,
         });
         return;

@@ -145,9 +145,10 @@ export async function runBuild(
       signal: deps.signal,
       onEvent: reporter.report,
       approvals: new ScriptApiApprovals(api, outbox),
+      prepareJob: (job) => withJobConsoles([job], (id) => reporter.logOf(id))[0] ?? job,
       createJobApi: (job, signal, outputs) =>
         new ScriptJobApi({
-          outputs,
+          hooks: outputs,
           api,
           jobId: job.id,
           ctx,

@@ -163,4 +163,19 @@ describe('runPipeline', () => {
       /^Rejected by runPipeline at .*: no decision for it in the approvals option$/,
     );
   });
+
+  it('runs and reports the jobs an action adds while the build runs', async () => {
+    const jobs = [
+      action('fan-out', (job) =>
+        job.addJobs([
+          container('deploy-eu', { image: 'alpine:3', command: ['deploy'] }),
+          action('note', (inner) => inner.log('noted')),
+        ]),
+      ),
+    ];
+    const run = await runPipeline(jobs);
+    expect(run.statuses).toEqual({ 'fan-out': 'success', 'deploy-eu': 'success', note: 'success' });
+    expect(run.job('deploy-eu').containerRuns).toHaveLength(1);
+    expect(run.job('note')).toMatchObject({ kind: 'action', log: ['noted'] });
+  });
 });

@@ -97,9 +97,17 @@ export async function runPipeline(
       artifacts,
       options.artifacts ?? {},
     );
-    const records = new Map<string, ActionRecord>(
-      jobs.map((job) => [job.id, { paramsRead: [], commands: [], masked: [] }]),
-    );
+    // Every job run, also those an action added while the build ran (`job.addJobs`).
+    const kinds = new Map<string, Job['kind']>(jobs.map((job) => [job.id, job.kind]));
+    const records = new Map<string, ActionRecord>();
+    const recordOf = (jobId: string): ActionRecord => {
+      let record = records.get(jobId);
+      if (!record) {
+        record = { paramsRead: [], commands: [], masked: [] };
+        records.set(jobId, record);
+      }
+      return record;
+    };
     const started: string[] = [];
     const onEvent = (event: ExecutorEvent): void => {
       if (event.type === 'job.started' && event.attempt === 1) started.push(event.jobId);
@@ -113,10 +121,14 @@ export async function runPipeline(
           maxParallel: maxParallelOf(ctx),
           onEvent,
           approvals: decisionsOf(options.approvals),
+          prepareJob: (job) => {
+            kinds.set(job.id, job.kind);
+            return withJobConsoles([job], (id) => logs.sinkOf(id))[0] ?? job;
+          },
           ...(options.signal ? { signal: options.signal } : {}),
           createJobApi: (job, signal, outputs) =>
             new TestJobApi({
-              outputs,
+              hooks: outputs,
               jobId: job.id,
               ctx,
               signal,
@@ -126,22 +138,22 @@ export async function runPipeline(
               artifacts,
               shResults: options.shResults ?? {},
               runCommands: options.runCommands ?? false,
-              record: records.get(job.id) as ActionRecord,
+              record: recordOf(job.id),
               onMask: (value) => logs.addSecret(value),
             }),
         },
       ),
     );
-    const jobRuns = result.jobs.map((jobResult, index): JobRun => {
-      const job = jobs[index] as Job;
-      const record = records.get(job.id) as ActionRecord;
+    const jobRuns = result.jobs.map((jobResult): JobRun => {
+      const id = jobResult.jobId;
+      const record = recordOf(id);
       return {
         ...summaryOf(jobResult),
-        kind: job.kind,
-        log: logs.linesOf(job.id),
+        kind: kinds.get(id) ?? 'container',
+        log: logs.linesOf(id),
         paramsRead: record.paramsRead,
         commands: record.commands,
-        containerRuns: backend.runs.filter((run) => run.jobId === job.id),
+        containerRuns: backend.runs.filter((run) => run.jobId === id),
       };
     });
     return new PipelineRun(result.status, jobRuns, started);

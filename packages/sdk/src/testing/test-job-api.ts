@@ -1,4 +1,5 @@
-import type { JobOutputs } from '../executor/outputs';
+import type { AttemptHooks } from '../executor/types';
+import type { Job } from '../jobs';
 /**
  * The `JobApi` an action job gets in a pipeline test. Parameters come from the test (none for
  * an untrusted build, as on the server); every read, mask and command is recorded for the
@@ -46,8 +47,8 @@ export interface ActionRecord {
 }
 
 export interface TestJobApiDeps {
-  /** This attempt's outputs, and those of the jobs before it (the executor's). */
-  readonly outputs: JobOutputs;
+  /** This attempt's outputs, those of the jobs before it, and adding jobs (the executor's). */
+  readonly hooks: AttemptHooks;
   readonly jobId: string;
   readonly ctx: BuildContext;
   readonly signal: AbortSignal;
@@ -143,11 +144,15 @@ export class TestJobApi implements JobApi {
   }
 
   setOutput(name: string, value: string): void {
-    this.deps.outputs.set(name, value);
+    this.deps.hooks.set(name, value);
   }
 
   outputs(jobId: string): Readonly<Record<string, string>> {
-    return this.deps.outputs.of(jobId);
+    return this.deps.hooks.of(jobId);
+  }
+
+  addJobs(jobs: readonly Job[]): void {
+    this.deps.hooks.addJobs(jobs);
   }
 
   /** Settles with `compute()`, or rejects with what it throws or the signal's reason. */
