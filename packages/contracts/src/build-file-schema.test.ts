@@ -40,7 +40,8 @@ describe('the build file JSON Schema', () => {
     expect(validate(file)).toBe(false);
   });
 
-  it('takes { jobs: [...] } as well as a list', () => {
+  it('takes { jobs: [...] } as well as a list, and one job on its own', () => {
     expect(errorsOf({ jobs: [{ id: 'a', image: 'x', approval: true }] })).toEqual([]);
+    expect(errorsOf({ id: 'a', image: 'x', blocked: true })).toEqual([]);
   });
 });

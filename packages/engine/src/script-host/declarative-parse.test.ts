@@ -104,6 +104,11 @@ describe('parseDeclarative', () => {
     );
   });
 
+  it('takes one job on its own, as MonkeyCI does', () => {
+    const single = parseDeclarative('id: build\nimage: x\nscript: [make]\n', '.monkeyci/build.yml');
+    expect(single.ok && single.jobs.map((job) => job.id)).toEqual(['build']);
+  });
+
   it('gives a syntax error its line and column', () => {
     const parsed = parseDeclarative('jobs:\n  - id: a\n    script: [echo\n', '.gibbon/build.yaml');
     expect(parsed.ok).toBe(false);

@@ -65,10 +65,13 @@ function problem(
   return position ? { kind, message, position } : { kind, message };
 }
 
+/** A list of jobs, `{ jobs: [...] }`, or (as MonkeyCI takes it) one job on its own. */
 function jobNodes(root: Node | null): Node[] | undefined {
   if (Yaml.isSeq(root)) return root.items as Node[];
-  const jobs = Yaml.isMap(root) ? root.get('jobs', true) : undefined;
-  return Yaml.isSeq(jobs) ? (jobs.items as Node[]) : undefined;
+  if (!Yaml.isMap(root)) return undefined;
+  const jobs = root.get('jobs', true);
+  if (Yaml.isSeq(jobs)) return jobs.items as Node[];
+  return jobs === undefined && root.has('id') ? [root] : undefined;
 }
 
 /**
@@ -197,7 +200,7 @@ export function parseDeclarative(text: string, fileName: string): DeclarativePar
   }
   const nodes = jobNodes(document.contents);
   if (!nodes) {
-    const message = 'expected a list of container jobs (or { jobs: [...] })';
+    const message = 'expected a list of container jobs (or { jobs: [...] }, or one job with an id)';
     return {
       ok: false,
       problems: [problem('structure', message, positionOf(document.contents, lines))],
