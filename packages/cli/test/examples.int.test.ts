@@ -133,6 +133,18 @@ describe('examples run with gibbon run', () => {
     expect(result.stdout).toMatch(/^test +\| greet works$/m);
   }, 120_000);
 
+  it('deploy-matrix adds one deploy job per region its plan job found, each given the version', async () => {
+    const dir = await exampleRepo('deploy-matrix');
+    const result = await runCliProcess(['run', '--env', `NODE_IMAGE=${image}`], { cwd: dir });
+    expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: '' });
+    const lines = jobLines(result.stdout);
+    expect(lines.slice(0, 2)).toEqual(['✓ plan success', '✓ fan-out success']);
+    // The two deploys run at once; either may end first.
+    expect(lines.slice(2).sort()).toEqual(['✓ deploy-eu-west success', '✓ deploy-us-east success']);
+    expect(result.stdout).toMatch(/^fan-out +\| deploying to eu-west, us-east$/m);
+    expect(result.stdout).toMatch(/^deploy-us-east +\| deploying version 1\.4\.1 to us-east$/m);
+  }, 120_000);
+
   it('the monorepo tests only the packages a commit changed', async () => {
     const dir = await exampleRepo('monorepo');
     await writeFile(
