@@ -180,7 +180,8 @@ function confinedContainer(job: string): CreatedContainer {
     networkMode: 'none',
     privileged: false,
     binds: [],
-    mounts: ['bind:/workspace'],
+    // The checkout, and the job's own empty folder for $GIBBON_OUTPUT: nothing of the machine.
+    mounts: ['bind:/workspace', 'bind:/gibbon/output'],
     capAdd: ['CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'SETGID', 'SETUID'],
     capDrop: ['ALL'],
     securityOpt: ['no-new-privileges'],
