@@ -53,4 +53,6 @@ export interface ServiceBackend {
   ): Promise<void>;
   /** The service's output so far (stdout and stderr), its last `maxLines` lines. */
   logLines(handle: ContainerHandle, maxLines: number): Promise<string[]>;
+  /** Whether the service's main process still runs. */
+  isRunning(handle: ContainerHandle): Promise<boolean>;
 }

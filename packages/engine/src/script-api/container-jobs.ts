@@ -21,7 +21,7 @@ import {
   readOutputs,
   removeOutputFolder,
 } from './job-outputs';
-import { RunningServices } from './job-services';
+import { RunningServices, type ServiceContext } from './job-services';
 import { registryAuthFromParams, type RegistryAuth } from './registry-auth';
 
 export interface ContainerJobServiceOptions {
@@ -142,18 +142,13 @@ export class ContainerJobService {
     }
     let services: RunningServices | undefined;
     try {
-      services = job.services?.length ? await this.startServices(job, log, signal) : undefined;
+      if (job.services?.length) {
+        const context = this.serviceContext(job);
+        services = await RunningServices.start(this.options.backend, job, context, log, signal);
+      }
     } catch (error) {
       if (!signal.aborted) return failed(error);
-      log.system('Job canceled.');
-      const at = new Date();
-      return {
-        status: 'canceled',
-        exitCode: null,
-        startedAt: at,
-        endedAt: at,
-        message: 'Job canceled.',
-      };
+      return { ...failed(new Error('Job canceled.')), status: 'canceled' };
     }
     const spec = {
       ...this.specOf(
@@ -164,11 +159,13 @@ export class ContainerJobService {
       ...(outputDir ? { outputDir } : {}),
       ...(services ? { networkOwner: services.owner } : {}),
     };
-    const result = await runContainerJob(this.options.backend, spec, {
+    const ran = await runContainerJob(this.options.backend, spec, {
       log,
       signal,
       stopGraceSeconds: this.options.stopGraceSeconds,
-    }).finally(() => services?.close());
+    });
+    const result = services ? await services.explain(ran) : ran;
+    await services?.close();
     if (!this.options.files) return result;
     if (result.status === 'success') {
       try {
@@ -199,24 +196,14 @@ export class ContainerJobService {
     await this.options.files.restore(job, log);
   }
 
-  private startServices(
-    job: ContainerJob,
-    log: JobLog,
-    signal: AbortSignal,
-  ): Promise<RunningServices> {
+  private serviceContext(job: ContainerJob): ServiceContext {
     const { session, network } = this.options;
-    return RunningServices.start(
-      this.options.backend,
-      job,
-      {
-        buildId: session.context.build.id,
-        jobId: job.id,
-        network: job.network === 'none' || network === 'none' ? 'none' : network,
-        envOf: (env) => this.ownEnv(job.id, env),
-      },
-      log,
-      signal,
-    );
+    return {
+      buildId: session.context.build.id,
+      jobId: job.id,
+      network: job.network === 'none' || network === 'none' ? 'none' : network,
+      envOf: (env) => this.ownEnv(job.id, env),
+    };
   }
 
   private checkNetwork(job: ContainerJob): void {

@@ -1,7 +1,7 @@
 import type { ContainerJob } from '@gibbon/contracts';
 import { UnprocessableError } from '@gibbon/contracts';
 import type { ContainerBackend, ContainerHandle, ServiceBackend } from '../containers/backend';
-import type { JobNetwork } from '../containers/types';
+import type { ContainerJobResult, JobNetwork } from '../containers/types';
 import type { JobLog } from '../logs/job-log';
 
 type Service = NonNullable<ContainerJob['services']>[number];
@@ -96,6 +96,21 @@ export class RunningServices {
       await running.close();
       throw error;
     }
+  }
+
+  /**
+   * A job that errored because a service stopped (the first holds the job's network) says
+   * which, where Docker's own words would only name a container id.
+   */
+  async explain(result: ContainerJobResult): Promise<ContainerJobResult> {
+    if (result.status !== 'error') return result;
+    for (const { service, handle } of this.started) {
+      if (await this.services.isRunning(handle)) continue;
+      const message = `Service ${service.id} stopped before the job ended; its output is below.`;
+      this.log.system(message);
+      return { ...result, message };
+    }
+    return result;
   }
 
   /** Each service's output as a section of the job's log, then every container removed. */

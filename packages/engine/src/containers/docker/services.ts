@@ -55,6 +55,14 @@ export class DockerServices implements ServiceBackend {
     }
   }
 
+  async isRunning(handle: ContainerHandle): Promise<boolean> {
+    try {
+      return (await this.docker.getContainer(handle.id).inspect()).State.Running;
+    } catch {
+      return false;
+    }
+  }
+
   async logLines(handle: ContainerHandle, maxLines: number): Promise<string[]> {
     const output: Buffer = await this.docker
       .getContainer(handle.id)

@@ -2,7 +2,7 @@ import { container, pipeline } from '@gibbon/sdk';
 
 // A job with a service: started first, health-checked, reached by its id as hostname on the
 // port it listens on, its output a section of the job's log, removed with the job. A service
-// that never gets healthy fails its job before the job runs.
+// that never gets healthy, or is gone before the job starts, fails its job, saying which.
 const server =
   "require('net').createServer((s) => s.on('error', () => {}).end('pong\\n')).listen(6379, () => console.log('listening on 6379'))";
 const probe =
@@ -23,6 +23,11 @@ export default pipeline((ctx) => {
           healthcheck: { command: ['node', '-e', probe], intervalSeconds: 0.2 },
         },
       ],
+    }),
+    container('gone', {
+      image,
+      script: ['echo "this must not run either"'],
+      services: [{ id: 'quitter', image, command: ['sh', '-c', 'echo bye; exit 0'] }],
     }),
     container('broken', {
       image,
