@@ -75,7 +75,7 @@ export function approvalScript(image: string): string {
 }
 
 /**
- * `lint` saves artifact `dist`; `test` restores it and fails, except in a re-run of the failed
+ * `lint` saves artifact `dist` and sets output `warnings`; `test` restores it and fails, except in a re-run of the failed
  * jobs (`ctx.build.reuse`), where it passes: a flaky test, fixed by retrying only it.
  */
 export function flakyScript(image: string): string {
@@ -83,7 +83,7 @@ export function flakyScript(image: string): string {
     `import { container, pipeline } from '@gibbon/sdk';`,
     `const image = ${JSON.stringify(image)};`,
     `export default pipeline((ctx) => [`,
-    `  container('lint', { image, script: ['mkdir -p dist', 'echo linted > dist/lint.txt'], saveArtifacts: [{ id: 'dist', path: 'dist' }] }),`,
+    `  container('lint', { image, script: ['mkdir -p dist', 'echo linted > dist/lint.txt', 'echo "warnings=3" >> "$GIBBON_OUTPUT"'], saveArtifacts: [{ id: 'dist', path: 'dist' }] }),`,
     `  container('test', { image, dependsOn: ['lint'], restoreArtifacts: [{ id: 'dist', path: 'dist' }], script: ['cat dist/lint.txt', ctx.build.reuse ? 'echo passed this time' : 'exit 1'] }),`,
     `]);`,
     '',

@@ -268,6 +268,12 @@ describe('the web page in Chromium', () => {
       expect(await project.jobLog(number + 1, '_script')).toContain(
         `Re-running the failed jobs of build #${number}: reusing lint; running test.`,
       );
+      // The first build's lint job shows the output it set.
+      await page.goto(`${stack.url}${repoPage}/builds/${number}/jobs/lint`);
+      const outputs = page.getByRole('definition').filter({ hasText: /^3$/ });
+      await page.getByLabel('Outputs').getByText('warnings', { exact: true }).waitFor();
+      await outputs.waitFor();
+      await browser.screenshot(page, '14-job-outputs');
     }),
   );
 

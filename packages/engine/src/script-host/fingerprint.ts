@@ -32,12 +32,17 @@ async function packageStamp(folder: string): Promise<string> {
 
 /**
  * The packages the engine bundles into every script besides the script's own files: the SDK,
- * the contracts it imports, and their one runtime dependency, the generated clients' fetch
- * library.
+ * the contracts it imports, the generated clients' fetch library, and the glob matcher of
+ * declarative `when` conditions.
  */
 export async function bundledPackageFolders(sdkFolder: string): Promise<string[]> {
   const contracts = await packageFolder('@gibbon/contracts', sdkFolder);
-  return [sdkFolder, contracts, await packageFolder('openapi-fetch', contracts)];
+  return [
+    sdkFolder,
+    contracts,
+    await packageFolder('openapi-fetch', contracts),
+    await packageFolder('picomatch', sdkFolder),
+  ];
 }
 
 const bundledCode = new Map<string, Promise<string>>();

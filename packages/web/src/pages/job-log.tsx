@@ -5,6 +5,7 @@ import { followLog, logUrl } from '../api/log-stream';
 import { isFinished } from '../build-facts';
 import { LogViewer } from '../components/log-viewer';
 import { Crumbs, ErrorNote } from '../components/notes';
+import { JobOutputs } from '../components/job-outputs';
 import { StatusBadge } from '../components/status';
 import { useLiveBuild, useNow, useThrottled } from '../hooks';
 import {
@@ -191,6 +192,7 @@ export function JobLogPage({
             </span>
           </div>
           {job?.message && <p class="note note-build">{job.message}</p>}
+          {job && <JobOutputs job={job} />}
           {job?.status === 'waiting' && (
             <p class="note note-build">
               This job waits for approval: approve or reject it on{' '}

@@ -1,0 +1,17 @@
+import type { Job } from '@gibbon/contracts';
+
+/** The outputs a job set (`job.setOutput`, `$GIBBON_OUTPUT`), masked as the API gives them. */
+export function JobOutputs({ job }: { readonly job: Job }) {
+  const entries = Object.entries(job.outputs ?? {});
+  if (entries.length === 0) return null;
+  return (
+    <dl class="job-outputs" aria-label="Outputs">
+      {entries.map(([name, value]) => (
+        <div key={name}>
+          <dt class="mono">{name}</dt>
+          <dd class="mono">{value}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
