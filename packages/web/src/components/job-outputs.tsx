@@ -5,13 +5,16 @@ export function JobOutputs({ job }: { readonly job: Job }) {
   const entries = Object.entries(job.outputs ?? {});
   if (entries.length === 0) return null;
   return (
-    <dl class="job-outputs" aria-label="Outputs">
-      {entries.map(([name, value]) => (
-        <div key={name}>
-          <dt class="mono">{name}</dt>
-          <dd class="mono">{value}</dd>
-        </div>
-      ))}
-    </dl>
+    <section class="job-outputs" aria-label="Outputs">
+      <h2 class="job-outputs-title">Outputs</h2>
+      <dl>
+        {entries.map(([name, value]) => (
+          <div key={name}>
+            <dt class="mono">{name}</dt>
+            <dd class="mono">{value}</dd>
+          </div>
+        ))}
+      </dl>
+    </section>
   );
 }
