@@ -1,4 +1,4 @@
-import { ConflictError, NotFoundError } from '@gibbon/contracts';
+import { ConflictError, NotAllowedError, NotFoundError } from '@gibbon/contracts';
 import type { Principal } from '../auth';
 import { jobStatusEvent, type BuildHub } from '../events';
 import { nowIso } from '../ids';
@@ -60,7 +60,9 @@ export class JobApprovalsService {
   /** The name of the token that decided (a web session decides with its token's name). */
   private async nameOf(principal: Principal): Promise<string> {
     if (principal.kind !== 'admin' && principal.kind !== 'org') {
-      throw new ConflictError('Only a person with an admin or org admin token can decide.');
+      throw new NotAllowedError(
+        'Only an admin or org admin token (or its web session) can decide.',
+      );
     }
     return (await this.store.apiTokens.nameOf(principal.tokenId)) ?? principal.tokenId;
   }
