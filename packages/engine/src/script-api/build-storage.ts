@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import type { StoredArtifact, StoredCache } from '@gibbon/contracts';
 import { ConflictError, NotAllowedError, NotFoundError } from '@gibbon/contracts';
 import { artifactKey, type BlobStore, type BuildRef } from '@gibbon/storage';
-import type { CacheScope } from './cache-scope';
+import { blobExists, type CacheScope } from './cache-scope';
 import { UNTRUSTED_CACHE_READ } from './storage-job-files';
 
 /**
@@ -23,7 +23,7 @@ export class BuildStorage {
   /** Write-once: no job replaces an artifact another job (or an earlier attempt) saved. */
   async putArtifact(id: string, body: Readable): Promise<StoredArtifact> {
     const key = artifactKey({ ...this.build, id });
-    if (await this.exists(key)) {
+    if (await blobExists(this.store, key)) {
       body.resume();
       throw new ConflictError(
         `Artifact ${id} was already saved by this build; artifact ids are written once per build, so save under another id.`,
@@ -33,20 +33,11 @@ export class BuildStorage {
     return { id, size: (await this.store.head(key)).size };
   }
 
-  private async exists(key: string): Promise<boolean> {
-    try {
-      await this.store.head(key);
-      return true;
-    } catch (error) {
-      if (error instanceof NotFoundError) return false;
-      throw error;
-    }
-  }
-
   /** This build's artifact, else (a re-run of failed jobs) the one a reused job saved. */
   async getArtifact(id: string): Promise<Readable> {
     const own = artifactKey({ ...this.build, id });
-    if (this.reusedFrom === undefined || (await this.exists(own))) return this.store.get(own);
+    if (this.reusedFrom === undefined || (await blobExists(this.store, own)))
+      return this.store.get(own);
     return this.store.get(artifactKey({ ...this.build, build: this.reusedFrom, id }));
   }
 

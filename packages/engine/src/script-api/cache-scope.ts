@@ -60,10 +60,10 @@ export class CacheScope {
     restoreKeys: readonly string[] = [],
   ): Promise<FoundCache | undefined> {
     const own = this.writeKey(id, hash);
-    if (await exists(store, own)) return { key: own };
+    if (await blobExists(store, own)) return { key: own };
     if (this.marker !== undefined) {
       const main = this.keyIn(undefined, id, hash);
-      if (await exists(store, main)) return { key: main, from: 'main branch' };
+      if (await blobExists(store, main)) return { key: main, from: 'main branch' };
     }
     for (const start of restoreKeys) {
       const found = await this.newestMatch(store, start);
@@ -104,7 +104,8 @@ export class CacheScope {
   }
 }
 
-async function exists(store: BlobStore, key: string): Promise<boolean> {
+/** Whether `key` is stored (a missing one is no error). */
+export async function blobExists(store: BlobStore, key: string): Promise<boolean> {
   try {
     await store.head(key);
     return true;

@@ -1,8 +1,5 @@
 import type { Db } from '../db/database';
-import type { JobApprovalsTable } from '../db/builds-schema';
 import { fromStoredText, toStoredText } from '../db/nul-safe-text';
-
-export type JobApprovalRecord = Readonly<JobApprovalsTable>;
 
 export interface DecidedApproval extends ApprovalDecision {
   readonly jobId: string;
@@ -51,15 +48,6 @@ export class JobApprovalsRepository {
       .where('decision', '=', 'pending')
       .executeTakeFirst();
     return Number(result.numUpdatedRows) === 1;
-  }
-
-  find(buildId: string, jobId: string): Promise<JobApprovalRecord | undefined> {
-    return this.db
-      .selectFrom('job_approvals')
-      .selectAll()
-      .where('build_id', '=', buildId)
-      .where('job_id', '=', jobId)
-      .executeTakeFirst();
   }
 
   /** The decisions made on a build's jobs, for its runner's heartbeat. */
