@@ -135,7 +135,8 @@ function watchContainers(buildId: string): { stop(): Promise<CreatedContainer[]>
         networkMode: c.HostConfig.NetworkMode,
         privileged: c.HostConfig.Privileged,
         binds: c.HostConfig.Binds ?? [],
-        mounts: (c.Mounts ?? []).map((m) => `${m.Type}:${m.Destination}`),
+        // Docker lists mounts in no fixed order.
+        mounts: (c.Mounts ?? []).map((m) => `${m.Type}:${m.Destination}`).sort(),
         capAdd: c.HostConfig.CapAdd ?? [],
         capDrop: c.HostConfig.CapDrop ?? [],
         securityOpt: c.HostConfig.SecurityOpt ?? [],
@@ -181,7 +182,7 @@ function confinedContainer(job: string): CreatedContainer {
     privileged: false,
     binds: [],
     // The checkout, and the job's own empty folder for $GIBBON_OUTPUT: nothing of the machine.
-    mounts: ['bind:/workspace', 'bind:/gibbon/output'],
+    mounts: ['bind:/gibbon/output', 'bind:/workspace'],
     capAdd: ['CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'SETGID', 'SETUID'],
     capDrop: ['ALL'],
     securityOpt: ['no-new-privileges'],
