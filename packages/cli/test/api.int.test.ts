@@ -1,6 +1,5 @@
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { startRecordingServer, type RecordingServer } from '@gibbon/test-kit';
+import { startRecordingServer, unusedPort, type RecordingServer } from '@gibbon/test-kit';
 import type { Build, KeyStatus } from '@gibbon/contracts';
 import { runCliProcess, startCli, waitForOutput } from './cli-process';
 import { startPublicApi, type PublicApiProcess } from './public-api-process';
@@ -137,15 +136,6 @@ describe('API commands against a real public-api', () => {
   }, 30_000);
 });
 
-/** A loopback port nothing listens on (taken, then released). */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 describe('API commands without a server', () => {
   it('says which variables to set, and when the server is unreachable', async () => {
     const unset = await runCliProcess(['repos'], {
@@ -154,7 +144,7 @@ describe('API commands without a server', () => {
     });
     expect(unset.code).toBe(2);
     expect(unset.stderr).toContain('Set GIBBON_SERVER_URL');
-    const port = await closedPort();
+    const port = await unusedPort();
     const down = await runCliProcess(['builds', '--repo', 'acme/widgets'], {
       cwd,
       env: { GIBBON_SERVER_URL: `http://127.0.0.1:${port}`, GIBBON_TOKEN: 'x' },

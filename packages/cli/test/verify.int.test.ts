@@ -156,6 +156,24 @@ export default [
     );
   }, 60_000);
 
+  it("reads every file of .monkeyci/ as one pipeline, each problem at its own file's line", async () => {
+    const ok = await verify({
+      '.monkeyci/build.yaml': '- image: x\n  script: [make]\n',
+      '.monkeyci/build.json':
+        '[{"id": "test", "image": "x", "script": ["t"], "depends-on": ["job-1"]}]',
+    });
+    expect(ok.stdout).toContain('job-1  container x\n└── test  container x\n');
+    const bad = await verify({
+      '.monkeyci/build.yaml': '- id: a\n  image: x\n  script: [make]\n',
+      '.monkeyci/build.json':
+        '[\n  {"id": "b", "image": "x", "script": ["t"], "depends-on": ["c"]}\n]',
+    });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain(
+      '.monkeyci/build.json:2:3: the job graph is invalid: job "b" depends on "c"',
+    );
+  }, 60_000);
+
   it('exits 2 when there is no build file, and verifies a folder that is not a checkout', async () => {
     const plain = await mkdtemp(join(tmpdir(), 'gibbon-cli-verify-'));
     dirs.push(plain);

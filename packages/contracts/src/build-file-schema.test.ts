@@ -9,7 +9,9 @@ const repoRoot = join(__dirname, '..', '..', '..');
 const schema = JSON.parse(
   readFileSync(join(__dirname, '..', 'schemas', 'build-file.schema.json'), 'utf8'),
 ) as object;
-const validate = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true }).compile(schema);
+const validate = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true }).compile(
+  schema,
+);
 const read = (path: string): unknown => parse(readFileSync(join(repoRoot, path), 'utf8'));
 const errorsOf = (file: unknown) => (validate(file) ? [] : validate.errors);
 
@@ -19,6 +21,8 @@ describe('the build file JSON Schema', () => {
     'examples/yaml-pipeline/.gibbon/build.yaml',
     'packages/engine/src/scenarios/monkeyci-blocked/.monkeyci/build.yml',
     'packages/engine/src/scenarios/monkeyci-yaml/.monkeyci/build.yaml',
+    'packages/engine/src/scenarios/monkeyci-folder/.monkeyci/build.yaml',
+    'packages/engine/src/scenarios/monkeyci-folder/.monkeyci/build.json',
     'packages/engine/src/scenarios/declarative-json/.gibbon/build.json',
     'packages/engine/src/scenarios/declarative-when-matrix/.gibbon/build.yaml',
     'packages/engine/src/scenarios/declarative-secrets/.gibbon/build.yaml',

@@ -17,6 +17,8 @@ export const CONTAINER_FIELDS = [
   'resources',
   'network',
   'services',
+  'expose',
+  'arch',
   ...JOB_OPTION_FIELDS,
 ] as const;
 

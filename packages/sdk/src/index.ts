@@ -14,6 +14,7 @@ export type {
   CacheSpec,
   CommandContainerSpec,
   ContainerJob,
+  ContainerArch,
   ContainerSpec,
   Job,
   JobEntry,

@@ -156,6 +156,17 @@ function servicesProblem(value: unknown): Problem {
   return value.map(serviceProblem).find((problem) => problem !== undefined);
 }
 
+function exposeProblem(value: unknown, spec: Record<string, unknown>): Problem {
+  const port = (v: unknown) => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 65535;
+  if (!Array.isArray(value) || value.length === 0 || value.length > 20 || !value.every(port)) {
+    return 'expose must list 1 to 20 port numbers (1-65535) the job listens on';
+  }
+  if (new Set(value).size !== value.length) return 'expose lists a port twice';
+  return spec.services === undefined
+    ? undefined
+    : "expose and services together are not supported: the job shares its services' network, so publish the port from a job without services";
+}
+
 function envProblem(value: unknown): Problem {
   const ok = isRecord(value) && Object.values(value).every(isEnvValue);
   return ok
@@ -205,6 +216,10 @@ export function checkContainerSpec(id: unknown, spec: unknown): void {
     optional(spec.resources, resourceProblem),
     optional(spec.network, (v) => (v === 'none' ? undefined : "network may only be 'none'")),
     optional(spec.services, servicesProblem),
+    optional(spec.expose, (v) => exposeProblem(v, spec)),
+    optional(spec.arch, (v) =>
+      v === 'amd64' || v === 'arm64' ? undefined : "arch must be 'amd64' or 'arm64'",
+    ),
     ...jobOptionProblems(spec, true),
   ]);
 }

@@ -129,7 +129,18 @@ interface ContainerFields extends JobOptions {
   readonly network?: 'none';
   /** Containers the job needs running beside it (at most 10), health-checked before it starts. */
   readonly services?: readonly ServiceSpec[];
+  /**
+   * Ports the job listens on, made reachable from the runner's machine while it runs (to look
+   * at a preview, or attach a debugger); the job's log says at which address. Not for jobs
+   * with services; a job without a network (an untrusted build's) runs unexposed, saying so.
+   */
+  readonly expose?: readonly number[];
+  /** The CPU architecture the job's image must be built for; the runner's when absent. */
+  readonly arch?: ContainerArch;
 }
+
+/** CPU architectures a container job can ask for (Docker's platform names). */
+export type ContainerArch = 'amd64' | 'arm64';
 
 /** Shell lines run in order by `/bin/sh -e`. */
 export interface ScriptContainerSpec extends ContainerFields {

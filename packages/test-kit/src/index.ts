@@ -4,6 +4,7 @@ export * from './postgres';
 export { dockerClient, isDockerAvailable } from './docker-client';
 export { ensureTestImage, testImageRepository } from './docker-image';
 export { withFileLock } from './file-lock';
+export { unusedPort } from './unused-port';
 export type { FileLockOptions } from './file-lock';
 export { startGitRemote } from './git-remote';
 export { githubStandInProgram } from './github-stand-in';

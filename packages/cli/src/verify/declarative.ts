@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { DeclaredJob } from '@gibbon/engine/declarative';
+import type { BuildFile } from '@gibbon/engine/locate';
 import { declaredJobs, type Job } from '@gibbon/sdk';
 import { located, ScriptProblems } from './problem';
 
@@ -12,37 +13,34 @@ function fieldNamed(job: DeclaredJob, message: string) {
 }
 
 /** The SDK's jobs of one declared job (a matrix makes several), or a problem at the field (or the job) its message names. */
-function jobsOf(job: DeclaredJob, file: string): Job[] {
+function jobsOf(job: DeclaredJob & { file: string }): Job[] {
   try {
     return declaredJobs([job]);
   } catch (error) {
     const message = (error as Error).message;
-    throw new Error(located(file, fieldNamed(job, message) ?? job.position, message), {
+    throw new Error(located(job.file, fieldNamed(job, message) ?? job.position, message), {
       cause: error,
     });
   }
 }
 
 /**
- * Reads a declarative build file (`.gibbon/build.yaml|yml|json`, `.monkeyci/build.*`) into SDK
- * jobs with the engine's own reader (the same field names a run accepts). Syntax errors, a
- * file that is not a list of jobs and each bad job come back as ScriptProblems with
- * `file:line:column`.
+ * Reads a build's declarative files (`.gibbon/build.yaml|yml|json`, or every
+ * `.monkeyci/build.*` together) into SDK jobs with the engine's own reader (the same field
+ * names a run accepts). Syntax errors, a file that is not a list of jobs and each bad job come
+ * back as ScriptProblems with `file:line:column`.
  */
-export async function loadDeclarative(path: string, file: string): Promise<Job[]> {
-  const { describeProblem, parseDeclarative } = await import('@gibbon/engine/declarative');
-  const parsed = parseDeclarative(await readFile(path, 'utf8'), file);
-  if (!parsed.ok) {
-    const kind = parsed.problems.some((problem) => problem.kind === 'syntax') ? 'syntax' : 'schema';
-    throw new ScriptProblems(
-      kind,
-      parsed.problems.map((problem) => describeProblem(file, problem)),
-    );
-  }
+export async function loadDeclarative(files: BuildFile['files']): Promise<Job[]> {
+  const { parseDeclarativeFiles } = await import('@gibbon/engine/declarative');
+  const sources = await Promise.all(
+    files.map(async ({ path, name }) => ({ name, text: await readFile(path, 'utf8') })),
+  );
+  const parsed = parseDeclarativeFiles(sources);
+  if (!parsed.ok) throw new ScriptProblems(parsed.syntax ? 'syntax' : 'schema', parsed.problems);
   const problems: string[] = [];
   for (const job of parsed.jobs) {
     try {
-      jobsOf(job, file);
+      jobsOf(job);
     } catch (error) {
       problems.push((error as Error).message);
     }

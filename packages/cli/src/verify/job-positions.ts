@@ -24,13 +24,21 @@ function scriptPosition(source: string, id: string): Position | undefined {
   return found ? positionAt(source, found.index) : undefined;
 }
 
-/** Each job's position in a declarative file, by the engine's own reader. */
-async function declarativePositions(source: string, file: string) {
-  const { parseDeclarative } = await import('@gibbon/engine/declarative');
-  const parsed = parseDeclarative(source, file);
-  const positions = new Map<string, Position>();
+/** Where each job of a build's declarative files is, by the engine's own reader. */
+async function declarativePositions(files: BuildFile['files']) {
+  const { parseDeclarativeFiles } = await import('@gibbon/engine/declarative');
+  const sources = await Promise.all(
+    files.map(async ({ path, name }) => ({ name, text: await readFile(path, 'utf8') })),
+  );
+  const parsed = parseDeclarativeFiles(sources);
+  const positions = new Map<string, { file: string; position?: Position }>();
   if (parsed.ok) {
-    for (const job of parsed.jobs) if (job.position) positions.set(job.id, job.position);
+    for (const job of parsed.jobs) {
+      positions.set(job.id, {
+        file: job.file,
+        ...(job.position ? { position: job.position } : {}),
+      });
+    }
   }
   return positions;
 }
@@ -43,17 +51,17 @@ export async function locatedGraphProblems(
   buildFile: BuildFile,
   problems: readonly GraphProblem[],
 ): Promise<string[]> {
-  const source = await readFile(buildFile.path, 'utf8');
   const declared =
-    buildFile.kind === 'declarative'
-      ? await declarativePositions(source, buildFile.name)
-      : undefined;
-  const positionOf = (id: string) => declared?.get(id) ?? scriptPosition(source, id);
-  return problems.map((problem) =>
-    located(
-      buildFile.name,
-      problem.jobId === undefined ? undefined : positionOf(problem.jobId),
+    buildFile.kind === 'declarative' ? await declarativePositions(buildFile.files) : undefined;
+  const source = declared ? '' : await readFile(buildFile.path, 'utf8');
+  const whereIs = (id: string) =>
+    declared ? declared.get(id) : { file: buildFile.name, position: scriptPosition(source, id) };
+  return problems.map((problem) => {
+    const where = problem.jobId === undefined ? undefined : whereIs(problem.jobId);
+    return located(
+      where?.file ?? buildFile.name,
+      where?.position,
       `the job graph is invalid: ${problem.message}`,
-    ),
-  );
+    );
+  });
 }

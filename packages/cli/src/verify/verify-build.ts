@@ -24,7 +24,7 @@ async function definitionOf(
   cache: TypeCheckCache,
   progress: VerifyProgress,
 ): Promise<unknown> {
-  if (buildFile.kind === 'declarative') return loadDeclarative(buildFile.path, buildFile.name);
+  if (buildFile.kind === 'declarative') return loadDeclarative(buildFile.files);
   const root = await realpath(checkoutDir);
   const compiled = await compileForVerify(buildFile.path, root);
   if (buildFile.kind === 'typescript') {

@@ -374,6 +374,13 @@ export interface components {
                 cpus?: number;
                 memoryMb?: number;
             };
+            /** @description Ports the job listens on, published on the runner's loopback address while it runs (the job's log names the address of each). On the host network a port is the runner's own; a job without a network runs unexposed, and its log says so. Not with `services`. */
+            expose?: number[];
+            /**
+             * @description The CPU architecture the image must be for (Docker's platform `linux/<arch>`). A job asking for another architecture than the runner's fails without running.
+             * @enum {string}
+             */
+            arch?: "amd64" | "arm64";
         } & (unknown | unknown);
         JobRunResult: {
             jobId: components["schemas"]["JobId"];

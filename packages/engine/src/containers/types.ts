@@ -28,6 +28,10 @@ export interface ContainerJobSpec {
   timeoutSeconds?: number;
   /** Registry credentials for pulling `image`, when a parameter gave them. */
   registryAuth?: { username: string; password: string; serveraddress?: string };
+  /** Ports published on the runner's loopback address while the job runs (bridge network). */
+  expose?: number[];
+  /** The CPU architecture the image must be for; the job errors on a runner of another. */
+  arch?: 'amd64' | 'arm64';
 }
 
 /** One service container of a job (a database, a cache), started before the job. */

@@ -22,6 +22,7 @@ import {
   removeOutputFolder,
 } from './job-outputs';
 import { RunningServices, type ServiceContext } from './job-services';
+import { exposureOf } from './job-exposure';
 import { registryAuthFromParams, type RegistryAuth } from './registry-auth';
 
 export interface ContainerJobServiceOptions {
@@ -264,6 +265,8 @@ export class ContainerJobService {
         : {}),
       ...(job.resources ? { resources: job.resources } : {}),
       ...(job.timeout ? { timeoutSeconds: job.timeout } : {}),
+      ...(job.arch ? { arch: job.arch } : {}),
+      ...exposureOf(job, this.options.network, session.logOf(job.id)),
     };
   }
 }

@@ -67,12 +67,56 @@ describe('parseDeclarative', () => {
       ],
     });
     const monkey = parseDeclarative(
-      '- id: a\n  image: x\n  expose: [8080]\n',
+      '- id: a\n  image: x\n  container/mounts: [/etc]\n',
       '.monkeyci/build.yml',
     );
-    expect(!monkey.ok && monkey.problems[0]?.message).toBe(
-      '`expose` (MonkeyCI: service ports) is not supported by Gibbon yet; remove it, or the job would run without it',
+    expect(!monkey.ok && describeProblem('b', monkey.problems[0]!)).toBe(
+      'b:3:3: `container/mounts` (MonkeyCI) is not supported: a job sees its checkout and nothing else of the machine',
     );
+  });
+
+  it("maps MonkeyCI's expose, size, arch and container/ keys to the SDK's fields", () => {
+    const text = [
+      '- image: x',
+      '  script: [serve]',
+      '  expose: [8080]',
+      '  size: 2',
+      '  arch: arm',
+      '- container/image: y',
+      '  container/env: { A: b }',
+      '  container/cmd: [node, serve.js]',
+      '  container/args: [--port, "1"]',
+      '  container/platform: linux/amd64',
+      '',
+    ].join('\n');
+    const parsed = parseDeclarative(text, '.monkeyci/build.yaml', 3);
+    expect(parsed.ok && parsed.jobs.map(({ id, spec }) => ({ id, spec }))).toEqual([
+      {
+        id: 'job-4',
+        spec: {
+          image: 'x',
+          script: ['serve'],
+          expose: [8080],
+          resources: { memoryMb: 4096, cpus: 2 },
+          arch: 'arm64',
+        },
+      },
+      {
+        id: 'job-5',
+        spec: {
+          image: 'y',
+          env: { A: 'b' },
+          command: ['node', 'serve.js', '--port', '1'],
+          arch: 'amd64',
+        },
+      },
+    ]);
+    const twoWays = parseDeclarative('- id: a\n  image: x\n  size: 2\n  memory: 8\n', 'b.yml');
+    expect(!twoWays.ok && describeProblem('b.yml', twoWays.problems[0]!)).toBe(
+      'b.yml:3:3: give one of size, memory and cpus (MonkeyCI) or resources, not several',
+    );
+    const noId = parseDeclarative('- image: x\n  script: [make]\n', '.gibbon/build.yml');
+    expect(!noId.ok && noId.problems[0]?.message).toBe('this job needs a string id');
   });
 
   it("reads approval: true, and MonkeyCI's blocked: true as the same manual approval", () => {
@@ -100,7 +144,7 @@ describe('parseDeclarative', () => {
       'build.yml',
     );
     expect(!both.ok && describeProblem('build.yml', both.problems[0]!)).toBe(
-      'build.yml:3:3: give memory and cpus (MonkeyCI) or resources, not both',
+      'build.yml:3:3: give one of size, memory and cpus (MonkeyCI) or resources, not several',
     );
   });
 
@@ -126,7 +170,7 @@ describe('parseDeclarative', () => {
       'build.yml:1:3: this job needs a string id',
       'build.yml:2:3: this job needs a string id',
     ]);
-    const notList = parseDeclarative('image: x\n', 'build.yml');
+    const notList = parseDeclarative('just: text\n', 'build.yml');
     expect(!notList.ok && notList.problems[0]?.message).toMatch(
       /expected a list of container jobs/,
     );
@@ -146,6 +190,9 @@ describe('the build file JSON Schema and the reader', () => {
       'secrets',
       'memory',
       'cpus',
+      'size',
+      'container/platform',
+      'container/args',
       ...DECLARATIVE_FIELDS,
       ...Object.keys(MONKEYCI_FIELD_NAMES),
     ];

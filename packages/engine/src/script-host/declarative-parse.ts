@@ -1,5 +1,8 @@
 import { DECLARATIVE_FIELDS, unknownFieldMessage } from '@gibbon/sdk';
 import * as Yaml from 'yaml';
+import { fromMonkeyci, refusedMonkeyciField, sdkFieldName } from './monkeyci-fields';
+
+export { MONKEYCI_FIELD_NAMES, sdkFieldName } from './monkeyci-fields';
 
 type Node = Yaml.Node;
 type LineCounter = Yaml.LineCounter;
@@ -31,25 +34,6 @@ export interface DeclaredJob {
 export type DeclarativeParse =
   { ok: true; jobs: DeclaredJob[] } | { ok: false; problems: DeclarativeProblem[] };
 
-/**
- * MonkeyCI's kebab-case field names and the SDK's; any other field (camelCase included) is
- * taken as is. The one table both `gibbon verify` and the engine's runs read.
- */
-export const MONKEYCI_FIELD_NAMES: Readonly<Record<string, string>> = {
-  dependencies: 'dependsOn',
-  'depends-on': 'dependsOn',
-  'save-artifacts': 'saveArtifacts',
-  'restore-artifacts': 'restoreArtifacts',
-  'work-dir': 'workDir',
-  // MonkeyCI's blocked job waits until someone unblocks it: Gibbon's manual approval.
-  blocked: 'approval',
-};
-
-/** The SDK's name of a declarative field. */
-export function sdkFieldName(field: string): string {
-  return MONKEYCI_FIELD_NAMES[field] ?? field;
-}
-
 function positionOf(node: Node | null | undefined, lines: LineCounter): SourcePosition | undefined {
   const offset = node?.range?.[0];
   if (offset === undefined) return undefined;
@@ -71,27 +55,13 @@ function jobNodes(root: Node | null): Node[] | undefined {
   if (!Yaml.isMap(root)) return undefined;
   const jobs = root.get('jobs', true);
   if (Yaml.isSeq(jobs)) return jobs.items as Node[];
-  return jobs === undefined && root.has('id') ? [root] : undefined;
+  const oneJob = ['id', 'image', 'container/image'].some((key) => root.has(key));
+  return jobs === undefined && oneJob ? [root] : undefined;
 }
-
-/**
- * MonkeyCI keys Gibbon has no meaning for yet: refused by name rather than dropped, as a job
- * run without them would not be the job the file describes.
- */
-const MONKEYCI_UNSUPPORTED: Readonly<Record<string, string>> = {
-  expose: 'service ports',
-  size: 'runner sizes',
-  arch: 'a runner architecture',
-  container: 'a container image (use image)',
-};
 
 /** Why a field of a declarative job is refused, naming the nearest valid one. */
 function fieldProblem(field: string): string {
-  const meaning = MONKEYCI_UNSUPPORTED[field];
-  if (meaning !== undefined) {
-    return `\`${field}\` (MonkeyCI: ${meaning}) is not supported by Gibbon yet; remove it, or the job would run without it`;
-  }
-  return unknownFieldMessage(field, 'container', DECLARATIVE_FIELDS);
+  return refusedMonkeyciField(field) ?? unknownFieldMessage(field, 'container', DECLARATIVE_FIELDS);
 }
 
 /**
@@ -116,35 +86,18 @@ function moveSecretsIntoEnv(spec: Record<string, unknown>): string | undefined {
   return undefined;
 }
 
-/**
- * MonkeyCI's `memory` (GB) and `cpus` as the SDK's `resources: { memoryMb, cpus }`; both
- * together with `resources` is refused, since one would silently win. Answers what is wrong.
- */
-function moveMonkeyResources(spec: Record<string, unknown>): string | undefined {
-  const { memory, cpus } = spec;
-  if (memory === undefined && cpus === undefined) return undefined;
-  if (spec.resources !== undefined) {
-    return 'give memory and cpus (MonkeyCI) or resources, not both';
-  }
-  const positive = (value: unknown) => typeof value === 'number' && value > 0;
-  if (memory !== undefined && !positive(memory)) return 'memory must be a positive number of GB';
-  if (cpus !== undefined && !positive(cpus)) return 'cpus must be a positive number';
-  delete spec.memory;
-  delete spec.cpus;
-  spec.resources = {
-    ...(memory === undefined ? {} : { memoryMb: Math.round((memory as number) * 1024) }),
-    ...(cpus === undefined ? {} : { cpus }),
-  };
-  return undefined;
-}
-
-function declaredJob(node: Node, lines: LineCounter): DeclaredJob | DeclarativeProblem {
+function declaredJob(
+  node: Node,
+  lines: LineCounter,
+  defaultId: string | undefined,
+): DeclaredJob | DeclarativeProblem {
   const position = positionOf(node, lines);
   const value: unknown = node.toJSON();
   if (!Yaml.isMap(node) || typeof value !== 'object' || value === null || Array.isArray(value)) {
     return problem('structure', 'a job must be a mapping with id, image and script', position);
   }
-  const { id, ...fields } = value as Record<string, unknown>;
+  const { id: ownId, ...fields } = value as Record<string, unknown>;
+  const id = ownId ?? defaultId;
   if (typeof id !== 'string') {
     return problem('structure', 'this job needs a string id', position);
   }
@@ -160,10 +113,11 @@ function declaredJob(node: Node, lines: LineCounter): DeclaredJob | DeclarativeP
   if (secretsProblem) {
     return problem('structure', secretsProblem, fieldPositions.secrets ?? position);
   }
-  const resourcesProblem = moveMonkeyResources(spec);
-  if (resourcesProblem) {
-    const at = fieldPositions.memory ?? fieldPositions.cpus ?? position;
-    return problem('structure', resourcesProblem, at);
+  const monkeyProblem = fromMonkeyci(spec);
+  if (monkeyProblem) {
+    const { field, message } = monkeyProblem;
+    const at = fieldPositions[field] ?? fieldPositions.memory ?? fieldPositions.cpus ?? position;
+    return problem('structure', message, at);
   }
   // A field no job has is refused where it is, never dropped (a misspelt dependsOn would let
   // the job run before what it needs).
@@ -179,9 +133,11 @@ function declaredJob(node: Node, lines: LineCounter): DeclaredJob | DeclarativeP
  * of container jobs, or `{ jobs: [...] }`. JSON is read as YAML (its superset) so its problems
  * get positions too, with repeated keys allowed as `JSON.parse` allows them. The shape and the
  * field names are checked here (a misspelt one with its position and the name it most likely
- * meant); each field's value is the SDK's `container()` to check. Never throws.
+ * meant); each field's value is the SDK's `container()` to check. A MonkeyCI file's job
+ * without an id is `job-N`, N its place among the folder's jobs (`jobsBefore` came in the
+ * files read before this one), as MonkeyCI names it. Never throws.
  */
-export function parseDeclarative(text: string, fileName: string): DeclarativeParse {
+export function parseDeclarative(text: string, fileName: string, jobsBefore = 0): DeclarativeParse {
   const { LineCounter, parseDocument } = Yaml;
   const lines = new LineCounter();
   const json = fileName.endsWith('.json');
@@ -208,12 +164,48 @@ export function parseDeclarative(text: string, fileName: string): DeclarativePar
   }
   const jobs: DeclaredJob[] = [];
   const problems: DeclarativeProblem[] = [];
-  for (const node of nodes) {
-    const parsed = declaredJob(node, lines);
+  // MonkeyCI names a job without an id by its place among all of the folder's jobs.
+  const monkeyci = fileName.startsWith('.monkeyci/');
+  for (const [index, node] of nodes.entries()) {
+    const defaultId = monkeyci ? `job-${jobsBefore + index + 1}` : undefined;
+    const parsed = declaredJob(node, lines, defaultId);
     if ('kind' in parsed) problems.push(parsed);
     else jobs.push(parsed);
   }
   return problems.length > 0 ? { ok: false, problems } : { ok: true, jobs };
+}
+
+/** One file of a build's declarative jobs (`.monkeyci/` may hold several). */
+export interface DeclarativeSource {
+  name: string;
+  text: string;
+}
+
+export type DeclarativeFilesParse =
+  | { ok: true; jobs: (DeclaredJob & { file: string })[] }
+  | { ok: false; problems: string[]; syntax: boolean };
+
+/**
+ * The jobs of every file of a build, in order (MonkeyCI reads `build.yaml`, `build.yml` and
+ * `build.json` of `.monkeyci/` as one pipeline), each knowing its file; problems are described
+ * with `file:line:column`.
+ */
+export function parseDeclarativeFiles(
+  sources: readonly DeclarativeSource[],
+): DeclarativeFilesParse {
+  const jobs: (DeclaredJob & { file: string })[] = [];
+  const problems: string[] = [];
+  let syntax = false;
+  for (const { name, text } of sources) {
+    const parsed = parseDeclarative(text, name, jobs.length);
+    if (parsed.ok) {
+      jobs.push(...parsed.jobs.map((job) => ({ ...job, file: name })));
+      continue;
+    }
+    syntax ||= parsed.problems.some((found) => found.kind === 'syntax');
+    problems.push(...parsed.problems.map((found) => describeProblem(name, found)));
+  }
+  return problems.length > 0 ? { ok: false, problems, syntax } : { ok: true, jobs };
 }
 
 /** `file:line:column: message` (or `file: message`), the form editors jump to. */

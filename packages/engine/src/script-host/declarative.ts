@@ -5,7 +5,8 @@ import { UnprocessableError } from '@gibbon/contracts';
 import type { BuildFile } from './locate';
 
 /**
- * Turns a declarative build file (`.gibbon/build.yaml|yml|json`, `.monkeyci/build.*`) into a
+ * Turns a declarative build file (`.gibbon/build.yaml|yml|json`, or every `.monkeyci/build.*`
+ * together) into a
  * TypeScript module of container jobs (`declaredJobs`: matrices expanded, `when` conditions
  * made predicates), written under `folder`, so it runs through the
  * same compile, runtime and graph checks as a script. The jobs travel as a JSON literal, so
@@ -13,11 +14,14 @@ import type { BuildFile } from './locate';
  */
 export async function declarativeModule(buildFile: BuildFile, folder: string): Promise<string> {
   // The YAML parser loads with the first declarative file; scripts in TypeScript never need it.
-  const { describeProblem, parseDeclarative } = await import('./declarative-parse.js');
-  const parsed = parseDeclarative(await readFile(buildFile.path, 'utf8'), buildFile.name);
+  const { parseDeclarativeFiles } = await import('./declarative-parse.js');
+  const sources = await Promise.all(
+    buildFile.files.map(async ({ path, name }) => ({ name, text: await readFile(path, 'utf8') })),
+  );
+  const parsed = parseDeclarativeFiles(sources);
   if (!parsed.ok) {
-    const details = parsed.problems.map((problem) => describeProblem(buildFile.name, problem));
-    throw new UnprocessableError(`${buildFile.name} is not valid: ${details.join('; ')}`);
+    const names = buildFile.files.map((file) => file.name).join(' and ');
+    throw new UnprocessableError(`${names} is not valid: ${parsed.problems.join('; ')}`);
   }
   const jobs = parsed.jobs.map(({ id, spec }) => ({ id, spec }));
   const source = [

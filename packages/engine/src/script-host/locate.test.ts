@@ -40,6 +40,33 @@ describe('locateBuildFile', () => {
     expect(await locateBuildFile(checkout)).toMatchObject({ kind: 'declarative' });
   });
 
+  it("reads MonkeyCI's yaml, yml and json files as one pipeline, in MonkeyCI's order", async () => {
+    await put('.monkeyci/build.json');
+    await put('.monkeyci/build.yaml');
+    const found = await locateBuildFile(checkout);
+    expect(found.name).toBe('.monkeyci/build.yaml');
+    expect(found.files.map((file) => file.name)).toEqual([
+      '.monkeyci/build.yaml',
+      '.monkeyci/build.json',
+    ]);
+  });
+
+  it.each(['.monkeyci/build.clj', '.monkeyci/build.edn'])(
+    'refuses %s, alone or beside a YAML file, saying what to write instead',
+    async (code) => {
+      await put(code);
+      await expect(locateBuildFile(checkout)).rejects.toThrow(
+        `${code} is MonkeyCI's Clojure or EDN form, which Gibbon does not run; write its jobs in .monkeyci/build.yaml`,
+      );
+      await put('.monkeyci/build.yaml');
+      await expect(locateBuildFile(checkout)).rejects.toThrow(
+        'which Gibbon does not run, and the folder is one pipeline with it;',
+      );
+      await put('.gibbon/build.ts');
+      expect((await locateBuildFile(checkout)).name).toBe('.gibbon/build.ts');
+    },
+  );
+
   it('says which files it looked for when there is none', async () => {
     await expect(locateBuildFile(checkout)).rejects.toThrow(
       /No build file found.*\.gibbon\/build\.ts/,

@@ -24,6 +24,8 @@ const requestFields = [
   'retries',
   'resources',
   'services',
+  'expose',
+  'arch',
 ] as const satisfies readonly (keyof ContainerJob & keyof ContainerRunRequest)[];
 
 /** The job's fields as the Script API takes them: no `kind`, no `when`, nothing unknown. */

@@ -1,11 +1,10 @@
-import { createServer } from 'node:net';
 import {
   AuthenticationError,
   ConflictError,
   InputError,
   UnavailableError,
 } from '@gibbon/contracts';
-import { startRecordingServer, type RecordingServer } from '@gibbon/test-kit';
+import { startRecordingServer, unusedPort, type RecordingServer } from '@gibbon/test-kit';
 import { claimFixture } from '../../test/claim-fixture';
 import { RunnerApiClient } from './client';
 
@@ -19,14 +18,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await server.close();
 });
-
-async function unusedPort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 describe('RunnerApiClient', () => {
   it('claims with the runner token and the wait, and reads a 200 as the claim', async () => {

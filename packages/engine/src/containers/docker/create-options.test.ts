@@ -46,6 +46,29 @@ describe('createOptions', () => {
     });
   });
 
+  it('publishes exposed ports on loopback only, on a bridge network', () => {
+    const options = createOptions({ ...spec, expose: [8080, 5005] }, defaultContainerConfig);
+    expect(options.ExposedPorts).toEqual({ '8080/tcp': {}, '5005/tcp': {} });
+    expect(options.HostConfig?.PortBindings).toEqual({
+      '8080/tcp': [{ HostIp: '127.0.0.1', HostPort: '' }],
+      '5005/tcp': [{ HostIp: '127.0.0.1', HostPort: '' }],
+    });
+  });
+
+  it.each([
+    ['host', {}],
+    ['none', {}],
+    ['bridge', { network: 'none' as const }],
+    ['bridge', { networkOwner: 'c0ffee' }],
+  ] as const)('publishes nothing on network %s with %j', (network, fields) => {
+    const options = createOptions(
+      { ...spec, ...fields, expose: [8080] },
+      { ...defaultContainerConfig, network },
+    );
+    expect(options.ExposedPorts).toBeUndefined();
+    expect(options.HostConfig?.PortBindings).toBeUndefined();
+  });
+
   it('passes script lines as arguments of a fixed driver, never inside the program text', () => {
     const options = createOptions(
       { ...spec, script: ['echo "$(id)"; rm -rf /'] },

@@ -24,9 +24,16 @@ export function createOptions(
   const cpus = spec.resources?.cpus ?? config.defaults.cpus;
   const memoryMb = spec.resources?.memoryMb ?? config.defaults.memoryMb;
   const invocation = spec.script ? scriptInvocation(spec.script) : { Cmd: spec.command };
+  const network = spec.networkOwner
+    ? `container:${spec.networkOwner}`
+    : (spec.network ?? config.network);
+  const published = network === 'bridge' ? (spec.expose ?? []) : [];
   return {
     Image: spec.image,
     ...invocation,
+    ...(published.length > 0
+      ? { ExposedPorts: Object.fromEntries(published.map((port) => [`${port}/tcp`, {}])) }
+      : {}),
     Env: containerEnv(spec.env),
     WorkingDir: containerWorkDir(config.workFolder, spec.workDir),
     Labels: jobLabels(config.runnerId, spec.buildId, spec.jobId),
@@ -42,9 +49,15 @@ export function createOptions(
           ? [{ Type: 'bind' as const, Source: spec.outputDir, Target: OUTPUT_MOUNT }]
           : []),
       ],
-      NetworkMode: spec.networkOwner
-        ? `container:${spec.networkOwner}`
-        : (spec.network ?? config.network),
+      NetworkMode: network,
+      // Loopback only, on a port Docker picks: reachable from the runner's machine, not beyond.
+      ...(published.length > 0
+        ? {
+            PortBindings: Object.fromEntries(
+              published.map((port) => [`${port}/tcp`, [{ HostIp: '127.0.0.1', HostPort: '' }]]),
+            ),
+          }
+        : {}),
       ...confined(memoryMb, cpus, config),
     },
   };

@@ -5,6 +5,7 @@ import type { JobLog } from '../../logs/job-log';
 import type { ContainerBackend, ContainerHandle } from '../backend';
 import type { ContainerConfig, ContainerJobSpec } from '../types';
 import { createOptions } from './create-options';
+import { checkImageArch, checkRunnerArch, logExposedPorts } from './placement';
 import { ensureImage } from './pull';
 import { DockerServices } from './services';
 
@@ -26,6 +27,8 @@ function lineWriter(log: JobLog, stream: 'stdout' | 'stderr'): Writable {
 /** The dockerode implementation of ContainerBackend (lifecycle in backend.ts). */
 export class DockerBackend implements ContainerBackend {
   readonly services: DockerServices;
+  /** The jobs with exposed ports, by container id, to say where they are once started. */
+  private readonly exposing = new Map<string, ContainerJobSpec>();
 
   constructor(
     private readonly docker: Docker,
@@ -36,8 +39,11 @@ export class DockerBackend implements ContainerBackend {
 
   async create(spec: ContainerJobSpec, log: JobLog): Promise<ContainerHandle> {
     const options = createOptions(spec, this.config);
+    checkRunnerArch(spec);
     await ensureImage(this.docker, spec, log);
+    await checkImageArch(this.docker, spec);
     const container = await this.docker.createContainer(options);
+    if (spec.expose?.length) this.exposing.set(container.id, spec);
     return { id: container.id };
   }
 
@@ -52,6 +58,10 @@ export class DockerBackend implements ContainerBackend {
       .catch(() => undefined)
       .then(() => undefined);
     await container.start();
+    const exposing = this.exposing.get(handle.id);
+    if (exposing) {
+      await logExposedPorts(this.docker, handle.id, exposing, this.config.network, log);
+    }
     return { outputDone };
   }
 
@@ -71,6 +81,7 @@ export class DockerBackend implements ContainerBackend {
   }
 
   async remove(handle: ContainerHandle): Promise<void> {
+    this.exposing.delete(handle.id);
     try {
       await this.docker.getContainer(handle.id).remove({ force: true, v: true });
     } catch (error) {
