@@ -1,8 +1,8 @@
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ensureTestImage } from '@gibbon/test-kit';
-import { runCliProcess } from './cli-process';
+import { ensureTestImage, unusedPort } from '@gibbon/test-kit';
+import { runCliProcess, startCli, waitForOutput } from './cli-process';
 import { git } from './temp-repo';
 
 const examplesDir = join(__dirname, '..', '..', '..', 'examples');
@@ -115,22 +115,53 @@ describe('examples run with gibbon run', () => {
     expect(result.stdout).toMatch(/^verify +\| the published page names the site$/m);
   }, 120_000);
 
-  it('the MonkeyCI pipeline runs unchanged (but for the image)', async () => {
+  it('the MonkeyCI pipeline runs unchanged (but for the image), its preview open on the runner', async () => {
     const dir = await exampleRepo('monkeyci', '.monkeyci/build.yaml');
-    const result = await runCliProcess(['run'], { cwd: dir });
+    // The preview listens on the host network here (no bridge), on a port nothing else holds,
+    // for as long as the test needs to look at it.
+    const port = await unusedPort();
+    const file = join(dir, '.monkeyci/build.yaml');
+    const text = await readFile(file, 'utf8');
+    await writeFile(
+      file,
+      text
+        .replaceAll('8080', String(port))
+        .replace('PREVIEW_SECONDS: "120"', 'PREVIEW_SECONDS: "4"'),
+    );
+    git(dir, ['commit', '-q', '-am', 'preview port']);
+    const run = startCli(['run'], { cwd: dir, env: { GIBBON_JOB_NETWORK: 'host' } });
+    await waitForOutput(run.output, (out) => out.includes('previewing for 4 s'), 60_000);
+    expect(run.output()).toContain(
+      `preview | Port ${port} is the runner's own port ${port} (the job uses the host network).`,
+    );
+    let page = '';
+    for (let tries = 0; tries < 40 && page === ''; tries += 1) {
+      page = await fetch(`http://127.0.0.1:${port}/`)
+        .then((answer) => answer.text())
+        .catch(() => new Promise<string>((resolve) => setTimeout(() => resolve(''), 100)));
+    }
+    expect(page).toBe('Hello, Reviewer!\n');
+    const result = await run.result;
     expect(result.code).toBe(0);
-    expect(jobLines(result.stdout)).toEqual([
+    expect(jobLines(result.stdout).slice(0, 3)).toEqual([
       '✓ build success',
       '✓ test success',
       '✓ package success',
-      '- publish skipped',
     ]);
-    // MonkeyCI's blocked job waits for a person: here, gibbon run --approve.
+    expect(jobLines(result.stdout).slice(3).sort()).toEqual([
+      '- publish skipped',
+      '✓ preview success',
+    ]);
+    expect(result.stdout).toMatch(/^test +\| greet works$/m);
+    // MonkeyCI's blocked job waits for a person: here, gibbon run --approve. Without a network
+    // the preview runs unexposed, saying so.
     const approved = await runCliProcess(['run', '--approve', 'publish'], { cwd: dir });
     expect(approved.code).toBe(0);
-    expect(jobLines(approved.stdout).at(-1)).toBe('✓ publish success');
+    expect(jobLines(approved.stdout)).toContain('✓ publish success');
     expect(approved.stdout).toMatch(/^publish +\| published greet\.tar\.gz$/m);
-    expect(result.stdout).toMatch(/^test +\| greet works$/m);
+    expect(approved.stdout).toContain(
+      `preview | Port ${port} not exposed: this job has no network`,
+    );
   }, 120_000);
 
   it('deploy-matrix adds one deploy job per region its plan job found, each given the version', async () => {
