@@ -11,7 +11,8 @@ describe('parseDeclarative', () => {
       jobs: [
         {
           id: 'build',
-          spec: { image: 'node:20', script: ['make'], dependsOn: ['lint'] },
+          // MonkeyCI's default timeout of a container job: 20 minutes.
+          spec: { image: 'node:20', script: ['make'], dependsOn: ['lint'], timeout: 1200 },
           position: { line: 1, column: 3 },
           fieldPositions: {
             id: { line: 1, column: 3 },
@@ -94,6 +95,7 @@ describe('parseDeclarative', () => {
       {
         id: 'job-4',
         spec: {
+          timeout: 1200,
           image: 'x',
           script: ['serve'],
           expose: [8080],
@@ -104,6 +106,7 @@ describe('parseDeclarative', () => {
       {
         id: 'job-5',
         spec: {
+          timeout: 1200,
           image: 'y',
           env: { A: 'b' },
           command: ['node', 'serve.js', '--port', '1'],
@@ -111,6 +114,14 @@ describe('parseDeclarative', () => {
         },
       },
     ]);
+    const timeouts = parseDeclarative(
+      '- {id: a, image: x, timeout: 90500}\n- {id: b, image: x, timeout: 99999999}\n',
+      '.monkeyci/build.yml',
+    );
+    // MonkeyCI's milliseconds, at most its 6 hours; in a .gibbon file timeout stays seconds.
+    expect(timeouts.ok && timeouts.jobs.map((job) => job.spec.timeout)).toEqual([91, 21600]);
+    const gibbon = parseDeclarative('- {id: a, image: x, timeout: 90}\n', '.gibbon/build.yml');
+    expect(gibbon.ok && gibbon.jobs[0]?.spec.timeout).toBe(90);
     const twoWays = parseDeclarative('- id: a\n  image: x\n  size: 2\n  memory: 8\n', 'b.yml');
     expect(!twoWays.ok && describeProblem('b.yml', twoWays.problems[0]!)).toBe(
       'b.yml:3:3: give one of size, memory and cpus (MonkeyCI) or resources, not several',
@@ -129,7 +140,7 @@ describe('parseDeclarative', () => {
       '.monkeyci/build.yml',
     );
     for (const parsed of [gibbon, monkey]) {
-      expect(parsed.ok && parsed.jobs[0]?.spec).toEqual({ image: 'x', approval: true });
+      expect(parsed.ok && parsed.jobs[0]?.spec).toMatchObject({ image: 'x', approval: true });
     }
   });
 

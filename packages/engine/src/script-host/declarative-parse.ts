@@ -89,7 +89,8 @@ function moveSecretsIntoEnv(spec: Record<string, unknown>): string | undefined {
 function declaredJob(
   node: Node,
   lines: LineCounter,
-  defaultId: string | undefined,
+  /** In a MonkeyCI file: the id of a job without one, and MonkeyCI's units. */
+  monkeyci: { defaultId: string } | undefined,
 ): DeclaredJob | DeclarativeProblem {
   const position = positionOf(node, lines);
   const value: unknown = node.toJSON();
@@ -97,7 +98,7 @@ function declaredJob(
     return problem('structure', 'a job must be a mapping with id, image and script', position);
   }
   const { id: ownId, ...fields } = value as Record<string, unknown>;
-  const id = ownId ?? defaultId;
+  const id = ownId ?? monkeyci?.defaultId;
   if (typeof id !== 'string') {
     return problem('structure', 'this job needs a string id', position);
   }
@@ -113,7 +114,7 @@ function declaredJob(
   if (secretsProblem) {
     return problem('structure', secretsProblem, fieldPositions.secrets ?? position);
   }
-  const monkeyProblem = fromMonkeyci(spec);
+  const monkeyProblem = fromMonkeyci(spec, monkeyci !== undefined);
   if (monkeyProblem) {
     const { field, message } = monkeyProblem;
     const at = fieldPositions[field] ?? fieldPositions.memory ?? fieldPositions.cpus ?? position;
@@ -167,8 +168,8 @@ export function parseDeclarative(text: string, fileName: string, jobsBefore = 0)
   // MonkeyCI names a job without an id by its place among all of the folder's jobs.
   const monkeyci = fileName.startsWith('.monkeyci/');
   for (const [index, node] of nodes.entries()) {
-    const defaultId = monkeyci ? `job-${jobsBefore + index + 1}` : undefined;
-    const parsed = declaredJob(node, lines, defaultId);
+    const ids = monkeyci ? { defaultId: `job-${jobsBefore + index + 1}` } : undefined;
+    const parsed = declaredJob(node, lines, ids);
     if ('kind' in parsed) problems.push(parsed);
     else jobs.push(parsed);
   }

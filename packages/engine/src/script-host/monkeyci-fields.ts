@@ -106,17 +106,40 @@ function moveArgs(spec: Record<string, unknown>): string | undefined {
   return undefined;
 }
 
+/** MonkeyCI's default and longest container job timeouts, in its unit (milliseconds). */
+const MONKEYCI_TIMEOUT_MS = { default: 20 * 60 * 1000, max: 6 * 60 * 60 * 1000 };
+
+/**
+ * A MonkeyCI file's `timeout` is in milliseconds, MonkeyCI gives a job without one 20 minutes
+ * and none more than 6 hours: the same here, in the SDK's seconds.
+ */
+function monkeyciTimeout(spec: Record<string, unknown>): string | undefined {
+  const { timeout } = spec;
+  if (timeout !== undefined && !(Number.isInteger(timeout) && positive(timeout))) {
+    return 'timeout (MonkeyCI) must be a whole number of milliseconds';
+  }
+  const ms = Math.min(
+    (timeout as number | undefined) ?? MONKEYCI_TIMEOUT_MS.default,
+    MONKEYCI_TIMEOUT_MS.max,
+  );
+  spec.timeout = Math.ceil(ms / 1000);
+  return undefined;
+}
+
 /**
  * Turns a job's MonkeyCI fields (already renamed) into the SDK's, in place; answers what is
- * wrong, and with which field, if anything.
+ * wrong, and with which field, if anything. `monkeyciFile`: the job is in `.monkeyci/`, where
+ * `timeout` means what it means to MonkeyCI.
  */
 export function fromMonkeyci(
   spec: Record<string, unknown>,
+  monkeyciFile: boolean,
 ): { field: string; message: string } | undefined {
   const steps: [string, (spec: Record<string, unknown>) => string | undefined][] = [
     ['size', moveResources],
     ['arch', moveArch],
     ['container/args', moveArgs],
+    ...(monkeyciFile ? [['timeout', monkeyciTimeout] as [string, typeof monkeyciTimeout]] : []),
   ];
   for (const [field, step] of steps) {
     const message = step(spec);
