@@ -118,7 +118,7 @@ export function createServices(
     webhooks: new WebhooksService(store, repos, dataKeys, builds, options.publicUrl),
     builds,
     jobApprovals: new JobApprovalsService(store, builds, hub),
-    artifacts: new ArtifactsService(options.blobStore),
+    artifacts: new ArtifactsService(options.blobStore, store.builds),
     hub,
     claims: new ClaimsService(store, hub, repos, signingKeys, timing),
     runnerReports: new RunnerReportsService(store, hub, builds, repos, params, dataKeys, timing),

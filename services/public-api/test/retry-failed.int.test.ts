@@ -71,6 +71,57 @@ describe.each(backends)('retry of failed jobs only on $name', (backend) => {
     await world.runner(plainClaim, 'POST', '/result', { body: { status: 'success' } });
   });
 
+  it('a re-run of a re-run reads artifacts back through every build its reused jobs ran in', async () => {
+    const first = await finishedBuild({ lint: 'success', test: 'failure' }, 'failure');
+    const put = (number: number, id: string, byte: number) =>
+      app.blobStore.put(
+        `artifacts/acme/web/${number}/${id}.tar.gz`,
+        Buffer.from([0x1f, 0x8b, byte]),
+      );
+    await put(first.number, 'lint-report', 1);
+    await put(first.number, 'test-report', 2);
+    const second = (await retry(first.number)).body as Build;
+    const secondClaim = (await world.claim(runner)).claim as Claim;
+    expect(secondClaim.reusedFrom).toEqual([first.number]);
+    const post = (body: Record<string, unknown>) =>
+      world.runner(secondClaim, 'POST', '/events', { body: { at: nowIso(), ...body } });
+    for (const [jobId, status] of [
+      ['lint', 'success'],
+      ['test', 'success'],
+      ['deploy', 'failure'],
+    ]) {
+      await post({ type: 'job.pending', jobId, kind: 'container', dependsOn: [] });
+      await post({ type: 'job.ended', jobId, status, attempts: 1 });
+    }
+    // The re-run's test job saved its own report again.
+    await put(second.number, 'test-report', 3);
+    await world.runner(secondClaim, 'POST', '/result', { body: { status: 'failure' } });
+    const third = (await retry(second.number)).body as Build;
+    expect(third.reusedJobs).toEqual(['lint', 'test']);
+    const thirdClaim = (await world.claim(runner)).claim as Claim;
+    // lint last ran in the first build: its artifacts are two builds back.
+    expect(thirdClaim.reusedFrom).toEqual([second.number, first.number]);
+    const base = `/v1/orgs/acme/repos/web/builds/${third.number}/artifacts`;
+    const list = await app.call('GET', base, { token: app.adminToken });
+    const items = (list.body as { items: { id: string; fromBuild?: number }[] }).items;
+    expect(
+      items
+        .map(({ id, fromBuild }) => ({ id, fromBuild }))
+        .sort((a, b) => a.id.localeCompare(b.id)),
+    ).toEqual([
+      { id: 'lint-report', fromBuild: first.number },
+      { id: 'test-report', fromBuild: second.number },
+    ]);
+    const download = await fetch(`${app.baseUrl}${base}/lint-report`, {
+      headers: { authorization: `Bearer ${app.adminToken}` },
+    });
+    expect(Buffer.from(await download.arrayBuffer())).toEqual(Buffer.from([0x1f, 0x8b, 1]));
+    const missing = await app.call('GET', `${base}/nothing`, { token: app.adminToken });
+    expect(missing.status).toBe(404);
+    expect(missing.text).toContain(`Build #${third.number} has no artifact nothing.`);
+    await world.runner(thirdClaim, 'POST', '/result', { body: { status: 'success' } });
+  });
+
   it("stores a job's outputs from its job.ended and shows them with the job", async () => {
     const build = await world.trigger();
     const claim = (await world.claim(runner)).claim!;

@@ -199,8 +199,16 @@ export const artifactsCommand: Command = {
     if (action === 'list' && id === undefined) {
       const list = await client.listArtifacts(repo, number);
       if (values.json) return printJson(io, list);
-      const rows = list.items.map((item) => [item.id, String(item.size), item.createdAt]);
-      for (const line of renderTable(['ID', 'BYTES', 'CREATED'], rows)) writeLine(io.stdout, line);
+      // A re-run of failed jobs lists what its reused jobs saved in earlier builds too.
+      const reused = list.items.some((item) => item.fromBuild !== undefined);
+      const rows = list.items.map((item) => [
+        item.id,
+        String(item.size),
+        item.createdAt,
+        ...(reused ? [item.fromBuild === undefined ? '' : `build #${item.fromBuild}`] : []),
+      ]);
+      const header = ['ID', 'BYTES', 'CREATED', ...(reused ? ['SAVED BY'] : [])];
+      for (const line of renderTable(header, rows)) writeLine(io.stdout, line);
       return 0;
     }
     if ((action !== 'download' && action !== 'extract') || !id || extra.length > 0) {

@@ -961,6 +961,8 @@ export interface components {
             /** @description Size of the tar.gz in bytes. */
             size: number;
             createdAt: components["schemas"]["Timestamp"];
+            /** @description A re-run of failed jobs only: the earlier build the artifact was saved in, by a job this build reuses (downloading it through this build gives that one). */
+            fromBuild?: number;
         };
         ArtifactList: {
             items: components["schemas"]["Artifact"][];

@@ -192,6 +192,8 @@ export interface components {
             reusedOutputs?: {
                 [key: string]: components["schemas"]["JobOutputs"];
             };
+            /** @description A re-run of failed jobs only: the builds whose artifacts the reused jobs saved, nearest first (`build.retryOf`, then the build it re-ran when it was a re-run too, …), where the build's jobs restore an artifact it has not saved itself. */
+            reusedFrom?: number[];
         };
         HeartbeatAnswer: {
             leaseExpiresAt: components["schemas"]["Timestamp"];

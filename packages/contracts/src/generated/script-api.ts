@@ -246,6 +246,8 @@ export interface components {
                 /** @description A re-run of failed jobs only: the jobs of build `fromBuild` that succeeded (they end `success` without running; their artifacts are read from that build). */
                 reuse?: {
                     fromBuild: number;
+                    /** @description Where artifacts this build has not saved are read from, nearest first: `fromBuild`, then the build it re-ran when it was a re-run too, and so on. */
+                    artifactsFrom?: number[];
                     jobs: components["schemas"]["JobId"][];
                     /** @description The outputs each reused job set there, by job id. */
                     outputs?: {

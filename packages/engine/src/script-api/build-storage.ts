@@ -16,8 +16,11 @@ export class BuildStorage {
     private readonly build: BuildRef,
     private readonly trusted: boolean,
     private readonly caches: CacheScope,
-    /** A re-run of failed jobs only: the build whose artifacts the reused jobs saved. */
-    private readonly reusedFrom?: number,
+    /**
+     * A re-run of failed jobs only: the builds whose artifacts the reused jobs saved, nearest
+     * first (a job reused twice saved them two builds back).
+     */
+    private readonly reusedFrom: readonly number[] = [],
   ) {}
 
   /** Write-once: no job replaces an artifact another job (or an earlier attempt) saved. */
@@ -35,10 +38,12 @@ export class BuildStorage {
 
   /** This build's artifact, else (a re-run of failed jobs) the one a reused job saved. */
   async getArtifact(id: string): Promise<Readable> {
-    const own = artifactKey({ ...this.build, id });
-    if (this.reusedFrom === undefined || (await blobExists(this.store, own)))
-      return this.store.get(own);
-    return this.store.get(artifactKey({ ...this.build, build: this.reusedFrom, id }));
+    const builds = [this.build.build, ...this.reusedFrom];
+    for (const build of builds.slice(0, -1)) {
+      const key = artifactKey({ ...this.build, build, id });
+      if (await blobExists(this.store, key)) return this.store.get(key);
+    }
+    return this.store.get(artifactKey({ ...this.build, build: builds.at(-1)!, id }));
   }
 
   /** Untrusted builds (pull requests from forks) restore caches but never write them. */

@@ -94,7 +94,9 @@ function storageServices(
     tag: context.git.tag,
     mainBranch: context.repo.mainBranch,
   });
-  const reusedFrom = context.build.reuse?.fromBuild;
+  const reuse = context.build.reuse;
+  // Older public-api answers name only the build re-run; its artifacts are then the only ones.
+  const reusedFrom = reuse ? (reuse.artifactsFrom ?? [reuse.fromBuild]) : [];
   return {
     storage: new BuildStorage(store, buildRef, trusted, caches, reusedFrom),
     files: new StorageJobFiles(store, buildRef, checkoutDir, trusted, caches, reusedFrom),

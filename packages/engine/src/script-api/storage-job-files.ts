@@ -45,8 +45,11 @@ export class StorageJobFiles implements JobFiles {
     private readonly checkoutDir: string,
     private readonly trusted: boolean,
     private readonly caches: CacheScope,
-    /** A re-run of failed jobs only: the build whose artifacts the reused jobs saved. */
-    private readonly reusedFrom?: number,
+    /**
+     * A re-run of failed jobs only: the builds whose artifacts the reused jobs saved, nearest
+     * first (a job reused twice saved them two builds back).
+     */
+    private readonly reusedFrom: readonly number[] = [],
   ) {}
 
   async restore(job: ContainerJob, log: JobLog): Promise<void> {
@@ -81,7 +84,7 @@ export class StorageJobFiles implements JobFiles {
 
   /** Restores an artifact of this build, else of the build it reuses jobs of; answers which. */
   private async restoreArtifact(id: string, dest: string): Promise<number | undefined> {
-    const builds = [this.build.build, ...(this.reusedFrom === undefined ? [] : [this.reusedFrom])];
+    const builds = [this.build.build, ...this.reusedFrom];
     for (const build of builds) {
       try {
         await restoreDirectory(this.store, artifactKey({ ...this.build, build, id }), dest);

@@ -192,7 +192,13 @@ export function BuildPage({
                     >
                       {artifact.id}.tar.gz
                     </a>
-                    <span class="muted"> {formatBytes(artifact.size)}</span>
+                    <span class="muted">
+                      {' '}
+                      {formatBytes(artifact.size)}
+                      {artifact.fromBuild === undefined
+                        ? ''
+                        : ` · saved by build #${artifact.fromBuild} (a reused job)`}
+                    </span>
                   </li>
                 ))}
               </ul>

@@ -39,7 +39,14 @@ describe('buildContextOf', () => {
   it('names the jobs a re-run of failed jobs reuses, and their build', () => {
     const claim = claimFixture({ number: 5 });
     const rerun = { ...claim, build: { ...claim.build, retryOf: 4, reusedJobs: ['lint'] } };
-    expect(buildContextOf(rerun, checkedOut).build.reuse).toEqual({ fromBuild: 4, jobs: ['lint'] });
+    expect(buildContextOf(rerun, checkedOut).build.reuse).toEqual({
+      fromBuild: 4,
+      jobs: ['lint'],
+      artifactsFrom: [4],
+    });
+    // A re-run of a re-run: the artifacts of a job reused twice are two builds back.
+    const chained = { ...rerun, reusedFrom: [4, 2] };
+    expect(buildContextOf(chained, checkedOut).build.reuse?.artifactsFrom).toEqual([4, 2]);
     expect(buildContextOf(claim, checkedOut).build).not.toHaveProperty('reuse');
   });
 });

@@ -33,6 +33,7 @@ export function buildContextOf(claim: Claim, checkedOut: CheckedOutCommit): Buil
           reuse: {
             fromBuild: build.retryOf,
             jobs: [...build.reusedJobs],
+            artifactsFrom: claim.reusedFrom ? [...claim.reusedFrom] : [build.retryOf],
             ...(claim.reusedOutputs ? { outputs: claim.reusedOutputs } : {}),
           },
         }

@@ -6,5 +6,6 @@ export { BuildsRepository } from './builds.repository';
 export { buildNumberOf, buildsRoutes } from './builds.routes';
 export { buildParamsContext, BuildsService, newBuildOf } from './builds.service';
 export { JobsRepository } from './jobs.repository';
+export { reuseChain } from './reuse-chain';
 export { JobApprovalsRepository } from './job-approvals.repository';
 export { JobApprovalsService } from './job-approvals.service';

@@ -1,7 +1,7 @@
 import type { Claim } from '@gibbon/contracts';
 import { signJwt, buildTokenProfile } from '../auth';
 import { newId } from '../ids';
-import { type Build, buildJson } from '../builds';
+import { type Build, buildJson, reuseChain } from '../builds';
 import type { ReposService } from '../repos';
 import type { SigningKeysService } from '../keys';
 import { buildStatusEvent, type BuildHub } from '../events';
@@ -115,11 +115,17 @@ export class ClaimsService {
     };
   }
 
-  /** A re-run of failed jobs only: what the reused jobs set in the build it re-runs. */
-  private async reusedOutputs(build: Build): Promise<Pick<ClaimAnswer, 'reusedOutputs'>> {
+  /**
+   * A re-run of failed jobs only: what the reused jobs set in the build it re-runs, and every
+   * build their artifacts may be in (a job reused twice saved them two builds back).
+   */
+  private async reusedOutputs(
+    build: Build,
+  ): Promise<Pick<ClaimAnswer, 'reusedOutputs' | 'reusedFrom'>> {
     if (!build.reusedJobs || build.retryOf === null) return {};
+    const reusedFrom = { reusedFrom: await reuseChain(this.store.builds, build) };
     const first = await this.store.builds.findByNumber(build.repoId, build.retryOf);
-    if (!first) return {};
+    if (!first) return reusedFrom;
     const [withJobs] = await this.store.builds.withJobs([first]);
     const reused = new Set(build.reusedJobs);
     const outputs = Object.fromEntries(
@@ -127,7 +133,7 @@ export class ClaimsService {
         .filter((job) => reused.has(job.id) && job.outputs)
         .map((job) => [job.id, { ...job.outputs }]),
     );
-    return Object.keys(outputs).length > 0 ? { reusedOutputs: outputs } : {};
+    return Object.keys(outputs).length > 0 ? { ...reusedFrom, reusedOutputs: outputs } : reusedFrom;
   }
 
   /** Resolves when a build was queued since `generation`, after `ms`, or on abort. */
