@@ -126,7 +126,7 @@ describe('examples run with gibbon run', () => {
       file,
       text
         .replaceAll('8080', String(port))
-        .replace('PREVIEW_SECONDS: "120"', 'PREVIEW_SECONDS: "4"'),
+        .replace(/PREVIEW_SECONDS: (['"])120\1/, 'PREVIEW_SECONDS: "4"'),
     );
     git(dir, ['commit', '-q', '-am', 'preview port']);
     const run = startCli(['run'], { cwd: dir, env: { GIBBON_JOB_NETWORK: 'host' } });

@@ -204,6 +204,7 @@ export class ContainerJobService {
       jobId: job.id,
       network: job.network === 'none' || network === 'none' ? 'none' : network,
       envOf: (env) => this.ownEnv(job.id, env),
+      registryAuthOf: (image) => registryAuthFromParams(session, image),
     };
   }
 

@@ -3,6 +3,7 @@ import { UnprocessableError } from '@gibbon/contracts';
 import type { ContainerBackend, ContainerHandle, ServiceBackend } from '../containers/backend';
 import type { ContainerJobResult, JobNetwork } from '../containers/types';
 import type { JobLog } from '../logs/job-log';
+import type { RegistryAuth } from './registry-auth';
 
 type Service = NonNullable<ContainerJob['services']>[number];
 
@@ -16,6 +17,13 @@ export interface ServiceContext {
   readonly network: JobNetwork;
   /** A service's environment with its `{ secret }` values fetched (as a job's env). */
   readonly envOf: (env: Service['env']) => Promise<Record<string, string>>;
+  /** Credentials for pulling a service's image, as for the job's (`DOCKER_AUTH_CONFIG`). */
+  readonly registryAuthOf: (image: string) => Promise<RegistryAuth | undefined>;
+}
+
+async function registryAuthOf(context: ServiceContext, image: string) {
+  const registryAuth = await context.registryAuthOf(image);
+  return registryAuth ? { registryAuth } : {};
 }
 
 /**
@@ -65,6 +73,7 @@ export class RunningServices {
             image: service.image,
             ...(service.command ? { command: service.command } : {}),
             env: await context.envOf(service.env),
+            ...(await registryAuthOf(context, service.image)),
             network: first ? context.network : { owner: running.owner },
             ...(first ? { hosts: services.map((each) => each.id) } : {}),
           },

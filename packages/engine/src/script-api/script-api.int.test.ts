@@ -6,6 +6,7 @@ import { LocalDiskBlobStore } from '@gibbon/storage';
 import { dockerClient, ensureTestImage } from '@gibbon/test-kit';
 import { testBuildContext } from '../../test/build-context';
 import { httpCall, type HttpAnswer } from '../../test/http-call';
+import { testApiSettings } from '../../test/script-api-settings';
 import { DockerBackend } from '../containers/docker/docker-backend';
 import { reapContainers } from '../containers/docker/reap';
 import { defaultContainerConfig } from '../containers/types';
@@ -63,12 +64,8 @@ async function start(trusted = true, params: Record<string, string> = defaultPar
     params: new StaticParamProvider(params),
     logSink: sink,
     backend,
-    network: 'none',
-    stopGraceSeconds: 1,
-    signal: new AbortController().signal,
-    tokenLifetimeSeconds: 600,
     store,
-    validateResponses: true,
+    ...testApiSettings(),
   });
   open.push(api);
   const call = (method: string, path: string, body?: unknown) =>
