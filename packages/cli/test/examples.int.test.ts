@@ -184,7 +184,7 @@ describe('examples run with gibbon run', () => {
     const dir = await exampleRepo('node-service');
     // What `npm ci` would have installed (the job has no registry, the test image no npm),
     // committed as the build's checkout then holds it; .gitignore names node_modules, hence -f.
-    expect(await installLockedFromWorkspace(dir)).toContain('pg@8.23.1');
+    expect(await installLockedFromWorkspace(dir)).toContainEqual(expect.stringMatching(/^pg@8\./));
     git(dir, ['add', '-f', 'node_modules']);
     git(dir, ['commit', '-q', '-m', 'node_modules as npm ci lays them out']);
     const run = startCli(
@@ -205,7 +205,7 @@ describe('examples run with gibbon run', () => {
       expect(result.stdout).toMatch(new RegExp(`^test +\\| ok \\d+ - ${name}$`, 'm'));
     }
     expect(result.stdout).toMatch(/^test +\| # fail 0$/m);
-    // The service's output is a section of the job's log: the database it created, then ready.
+    // The service's output is a section of the job's log, after the job's own.
     expect(result.stdout).toContain(`Service db (${postgresImage}): its output`);
     expect(result.stdout).toMatch(
       /^test +\| db \| .*database system is ready to accept connections$/m,
