@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import {
+  ensurePostgresImage,
   ensureTestImage,
   githubDelivery,
   githubStandInProgram,
@@ -21,12 +22,7 @@ import { readTarGz } from '../build/harness/tarball';
 import { containerLogs, docker, pruneTestBuildImages, waitUntilHealthy } from './docker-cli';
 import { GithubStandInContainer } from './github-stand-in-container';
 import { ensureServiceImages, type ServiceImages } from './service-images';
-import {
-  buildGithubStandIn,
-  buildPostgresStandIn,
-  buildS3StandIn,
-  githubStandIn,
-} from './stand-in-images';
+import { buildGithubStandIn, buildS3StandIn, githubStandIn } from './stand-in-images';
 import { repoRoot } from './start-process';
 
 // `docker-compose -f docker-compose.yml -f docker-compose.test.yml up` with the images built
@@ -85,7 +81,7 @@ async function withStackLogs(work: () => Promise<void>): Promise<void> {
 beforeAll(async () => {
   images = await ensureServiceImages();
   testImage = await ensureTestImage();
-  await buildPostgresStandIn(testImage);
+  await ensurePostgresImage();
   await buildS3StandIn(testImage, repoRoot);
   await buildGithubStandIn(testImage, githubStandInProgram);
   remote = await startGitRemote();

@@ -1,17 +1,21 @@
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ensureTestImage, unusedPort } from '@gibbon/test-kit';
+import { dockerClient, ensurePostgresImage, ensureTestImage, unusedPort } from '@gibbon/test-kit';
 import { runCliProcess, startCli, waitForOutput } from './cli-process';
+import { installLockedFromWorkspace } from './example-node-modules';
 import { git } from './temp-repo';
 
 const examplesDir = join(__dirname, '..', '..', '..', 'examples');
 let image: string;
+let postgresImage: string;
 const dirs: string[] = [];
 
 beforeAll(async () => {
   image = await ensureTestImage();
-}, 120_000);
+  // A cold build copies this machine's Postgres into an image: a minute on a busy machine.
+  postgresImage = await ensurePostgresImage();
+}, 300_000);
 
 afterAll(async () => {
   await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
@@ -175,6 +179,48 @@ describe('examples run with gibbon run', () => {
     expect(result.stdout).toMatch(/^fan-out +\| deploying to eu-west, us-east$/m);
     expect(result.stdout).toMatch(/^deploy-us-east +\| deploying version 1\.4\.1 to us-east$/m);
   }, 120_000);
+
+  it('node-service passes its tests against a Postgres service container, gone with the job', async () => {
+    const dir = await exampleRepo('node-service');
+    // What `npm ci` would have installed (the job has no registry, the test image no npm),
+    // committed as the build's checkout then holds it; .gitignore names node_modules, hence -f.
+    expect(await installLockedFromWorkspace(dir)).toContainEqual(expect.stringMatching(/^pg@8\./));
+    git(dir, ['add', '-f', 'node_modules']);
+    git(dir, ['commit', '-q', '-m', 'node_modules as npm ci lays them out']);
+    const run = startCli(
+      ['run', '--env', `NODE_IMAGE=${image}`, '--env', `POSTGRES_IMAGE=${postgresImage}`],
+      { cwd: dir },
+    );
+    const result = await run.result;
+    expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(jobLines(result.stdout)).toEqual(['✓ install success', '✓ test success']);
+    expect(result.stdout).toMatch(/^install +\| no npm in the image: npm ci skipped/m);
+    expect(result.stdout).toMatch(/^test +\| Service db is healthy$/m);
+    for (const name of [
+      'a link is created and read back',
+      'a short link redirects to its url',
+      'a taken slug is refused with 409',
+      'a url the schema does not allow is refused with 400',
+    ]) {
+      expect(result.stdout).toMatch(new RegExp(`^test +\\| ok \\d+ - ${name}$`, 'm'));
+    }
+    expect(result.stdout).toMatch(/^test +\| # fail 0$/m);
+    // The service's output is a section of the job's log, after the job's own.
+    expect(result.stdout).toContain(`Service db (${postgresImage}): its output`);
+    expect(result.stdout).toMatch(
+      /^test +\| db \| .*database system is ready to accept connections$/m,
+    );
+    // The 409 was Postgres's unique constraint, answered by the service.
+    expect(result.stdout).toMatch(/^test +\| db \| .*violates unique constraint "links_pkey"$/m);
+    // The engine removed the service with the job (the CLI's own last sweep would say nothing).
+    expect(result.stdout).not.toContain('Could not remove service container');
+    const left = await dockerClient().listContainers({
+      all: true,
+      filters: { label: ['gibbon.service'] },
+    });
+    const runner = `gibbon-cli-${run.child.pid}-`;
+    expect(left.filter((each) => each.Labels['gibbon.runner']?.startsWith(runner))).toEqual([]);
+  }, 180_000);
 
   it('the monorepo tests only the packages a commit changed', async () => {
     const dir = await exampleRepo('monorepo');

@@ -3,6 +3,8 @@ export * from './s3-fault-proxy';
 export * from './postgres';
 export { dockerClient, isDockerAvailable } from './docker-client';
 export { ensureTestImage, testImageRepository } from './docker-image';
+export { ensurePostgresImage, postgresImage } from './postgres-image';
+export { buildStandInImage, copyWithLibraries, standInLabel } from './stand-in-image';
 export { withFileLock } from './file-lock';
 export { unusedPort } from './unused-port';
 export type { FileLockOptions } from './file-lock';
