@@ -10,6 +10,7 @@ import { CommitStatusReporter, type CommitStatusNotifier } from './github';
 import { createMasterKeys, KeysService, SigningKeysService, type MasterKeysService } from './keys';
 import type { Logger } from './logger';
 import { LogChunksService, LogReader } from './logs';
+import { ApiMetrics } from './metrics';
 import { OrgsService } from './orgs';
 import { ParamsService } from './params';
 import {
@@ -29,8 +30,8 @@ import { WebhooksService } from './webhooks';
 /**
  * Every service of public-api, wired to one database and one master key: the composition root.
  * Lifecycle: `start` starts the lease sweeper and the commit status reporter; `stop` ends
- * waiting claims (204), event streams and log follows, then stops both (safe to call twice or
- * without `start`). The database and the blob store belong to the caller.
+ * waiting claims (204), event streams and log follows, then stops both and the metrics' hub
+ * subscription (safe to call twice or without `start`). The database and the blob store belong to the caller.
  */
 export interface Services {
   readonly auth: AuthService;
@@ -56,6 +57,8 @@ export interface Services {
   readonly sweeper: LeaseSweeper;
   readonly logChunks: LogChunksService;
   readonly logReader: LogReader;
+  /** This instance's Prometheus registry and what feeds it (`GET /metrics`). */
+  readonly metrics: ApiMetrics;
   start(): void;
   stop(): Promise<void>;
 }
@@ -104,6 +107,8 @@ export function createServices(
       options.logger,
     );
   const auth = new AuthService(store.apiTokens, store.runners, signingKeys);
+  const metrics = new ApiMetrics(store);
+  metrics.watch(hub);
   return {
     auth,
     sessions: new SessionsService(store.webSessions, auth),
@@ -125,6 +130,7 @@ export function createServices(
     sweeper,
     logChunks: new LogChunksService(store, options.blobStore, hub),
     logReader: new LogReader(store, options.blobStore, hub),
+    metrics,
     start() {
       sweeper.start();
       reporter?.start();
@@ -133,6 +139,7 @@ export function createServices(
       hub.close();
       await sweeper.stop();
       await reporter?.stop();
+      metrics.close();
     },
   };
 }

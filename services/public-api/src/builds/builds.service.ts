@@ -108,6 +108,7 @@ export class BuildsService {
     );
     if (canceledWhileQueued) {
       this.hub.publish(buildStatusEvent({ ...build, status: 'canceled' }));
+      this.hub.buildFinished({ ...build, status: 'canceled', finishedAt: at });
     } else {
       await this.store.builds.requestCancel(build.id);
     }
