@@ -11,6 +11,7 @@ import { createMasterKeys, KeysService, SigningKeysService, type MasterKeysServi
 import type { Logger } from './logger';
 import { LogChunksService, LogReader } from './logs';
 import { ApiMetrics } from './metrics';
+import { AuditService } from './audit';
 import { OrgsService } from './orgs';
 import { ParamsService } from './params';
 import {
@@ -57,6 +58,8 @@ export interface Services {
   readonly sweeper: LeaseSweeper;
   readonly logChunks: LogChunksService;
   readonly logReader: LogReader;
+  /** Who changed what: written by the services that make the changes, read by the audit routes. */
+  readonly audit: AuditService;
   /** This instance's Prometheus registry and what feeds it (`GET /metrics`). */
   readonly metrics: ApiMetrics;
   start(): void;
@@ -90,11 +93,12 @@ export function createServices(
   const signingKeys = new SigningKeysService(store.signingKeys, masterKeys, {
     tokenLifetimeSeconds: timing.buildTimeoutSeconds,
   });
+  const audit = new AuditService(store);
   const orgs = new OrgsService(store.orgs, dataKeys);
-  const repos = new ReposService(store.repos, orgs, dataKeys, options.gitHosts);
-  const params = new ParamsService(store.paramSets, orgs, dataKeys);
+  const repos = new ReposService(store.repos, orgs, dataKeys, options.gitHosts, audit);
+  const params = new ParamsService(store.paramSets, orgs, dataKeys, audit);
   const hub = new BuildHub();
-  const builds = new BuildsService(store, repos, dataKeys, hub);
+  const builds = new BuildsService(store, repos, dataKeys, hub, audit);
   const sweeper = new LeaseSweeper(store, hub, options.logger, timing.sweepMs, timing.leaseMs);
   const reporter =
     options.statusNotifier &&
@@ -115,14 +119,14 @@ export function createServices(
     orgs,
     repos,
     params,
-    tokens: new TokensService(store.apiTokens, orgs),
-    runners: new RunnersService(store.runners, store.leases),
+    tokens: new TokensService(store.apiTokens, orgs, audit),
+    runners: new RunnersService(store.runners, store.leases, audit),
     signingKeys,
     masterKeys,
     keys: new KeysService(masterKeys, signingKeys),
-    webhooks: new WebhooksService(store, repos, dataKeys, builds, options.publicUrl),
+    webhooks: new WebhooksService(store, repos, dataKeys, builds, options.publicUrl, audit),
     builds,
-    jobApprovals: new JobApprovalsService(store, builds, hub),
+    jobApprovals: new JobApprovalsService(store, builds, hub, audit),
     artifacts: new ArtifactsService(options.blobStore),
     hub,
     claims: new ClaimsService(store, hub, repos, signingKeys, timing),
@@ -131,6 +135,7 @@ export function createServices(
     logChunks: new LogChunksService(store, options.blobStore, hub),
     logReader: new LogReader(store, options.blobStore, hub),
     metrics,
+    audit,
     start() {
       sweeper.start();
       reporter?.start();

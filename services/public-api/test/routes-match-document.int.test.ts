@@ -79,6 +79,8 @@ function requests(ids: Seeded): Record<string, Sample> {
     createRunner: { path: '/v1/runners', body: { name: 'r' } },
     listRunners: { path: '/v1/runners' },
     deleteRunner: { path: `/v1/runners/${ids.runnerId}` },
+    listOrgAudit: { path: '/v1/orgs/acme/audit' },
+    listAudit: { path: '/v1/audit?limit=5' },
     getKeyStatus: { path: '/v1/admin/keys' },
     rotateSigningKey: { path: '/v1/admin/keys/signing/rotate' },
     rotateMasterKey: { path: '/v1/admin/keys/master/rotate' },

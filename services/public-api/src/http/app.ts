@@ -22,6 +22,7 @@ import { runnersRoutes } from '../runners';
 import { tokensRoutes } from '../tokens';
 import { buildOutputRoutes } from '../logs';
 import { buildsRoutes } from '../builds';
+import { auditRoutes } from '../audit';
 import { eventsRoutes } from '../events';
 import { runnerApiRoutes } from '../queue';
 import { webhookDeliveryRoutes, webhooksRoutes } from '../webhooks';
@@ -70,6 +71,7 @@ function routers(deps: AppDeps): Router[] {
     buildOutputRoutes(deps.services),
     eventsRoutes(deps.services, deps.sseKeepAliveMs ?? 15_000),
     runnerApiRoutes(deps.services),
+    auditRoutes(deps.services),
   ];
 }
 

@@ -3,6 +3,7 @@ import { Router } from 'express';
 import type { Services } from '../services';
 import { buildJson } from '../builds';
 import { rawBody } from '../http/body/body-parsers';
+import { principalOf } from '../http/auth.middleware';
 import { pathParam } from '../http/mappers';
 import { deliveryMetrics, setDeliveryResult } from '../metrics';
 
@@ -60,7 +61,11 @@ export function webhookDeliveryRoutes(services: Services, bodyTimeoutMs: number)
 export function webhooksRoutes(services: Services): Router {
   const router = Router();
   router.post('/v1/orgs/:org/repos/:repo/webhooks', async (req, res) => {
-    const created = await services.webhooks.create(pathParam(req, 'org'), pathParam(req, 'repo'));
+    const created = await services.webhooks.create(
+      pathParam(req, 'org'),
+      pathParam(req, 'repo'),
+      principalOf(res),
+    );
     res.status(201).json(created satisfies Api.WebhookCreated);
   });
   return router;
