@@ -1,4 +1,4 @@
-import type { Build } from '@gibbon/contracts';
+import type { Claim } from '@gibbon/contracts';
 import { loadWebhookExamples } from '@gibbon/test-kit';
 import { startAppOn } from './backend-app';
 import { backends } from './backends';
@@ -78,7 +78,8 @@ describe.each(backends)('GET /metrics on $name', (backend) => {
       token: runner,
       body: { capacity: 3 },
     });
-    const claim = answer.body as { build: Build; lease: { id: string }; buildToken: string };
+    expect(answer.status).toBe(200);
+    const claim = answer.body as Claim;
     const running = await scrape();
     expect(sample(running, 'gibbon_queue_depth')).toBe(sample(before, 'gibbon_queue_depth'));
     expect(sample(running, 'gibbon_runner_busy_slots')).toBe(1);
@@ -86,7 +87,7 @@ describe.each(backends)('GET /metrics on $name', (backend) => {
     const waits = 'gibbon_queue_wait_seconds_count';
     expect(sample(running, waits)).toBe(sample(before, waits) + 1);
 
-    await world.runner(claim as never, 'POST', '/result', { body: { status: 'failure' } });
+    await world.runner(claim, 'POST', '/result', { body: { status: 'failure' } });
     const finished = '{status="failure"}';
     await eventually(async () => {
       const after = await scrape();
