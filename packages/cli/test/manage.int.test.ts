@@ -166,9 +166,43 @@ describe('management and build commands against a real public-api', () => {
     await expect(readFile(join(cwd, 'c.tgz'))).rejects.toThrow();
   }, 60_000);
 
+  it('gibbon audit pages through who changed what in the organisation, newest first', async () => {
+    const first = await gibbon(['audit', 'umbrella', '--limit', '2']);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/^AT +WHO +ACTION +OBJECT$/m);
+    const lines = first.stdout.trim().split('\n');
+    expect(lines).toHaveLength(4);
+    expect(lines[1]).toMatch(/^\S+Z +admin \(admin\) +\S+/);
+    const cursor = /^Older entries: --cursor (\S+)$/m.exec(first.stdout)?.[1];
+    expect(cursor).toBeDefined();
+    const all = await gibbon(['audit', 'umbrella', '--limit', '100', '--json']);
+    const actions = (JSON.parse(all.stdout) as { items: { action: string }[] }).items.map(
+      (entry) => entry.action,
+    );
+    expect(actions.slice().reverse().slice(0, 3)).toEqual([
+      'repo.created',
+      'webhook.created',
+      'repo.deleted',
+    ]);
+    const next = await gibbon(['audit', 'umbrella', '--limit', '2', '--cursor', cursor!, '--json']);
+    const page = JSON.parse(next.stdout) as { items: { action: string }[] };
+    expect(page.items.map((entry) => entry.action)).toEqual(actions.slice(2, 4));
+    const usage = await gibbon(['audit']);
+    expect(usage.code).toBe(2);
+  }, 30_000);
+
   it('lists every command in gibbon --help', async () => {
     const help = await gibbon(['--help']);
-    for (const name of ['orgs', 'repos', 'build', 'retry', 'artifacts', 'tokens', 'runners']) {
+    for (const name of [
+      'orgs',
+      'repos',
+      'build',
+      'retry',
+      'artifacts',
+      'tokens',
+      'runners',
+      'audit',
+    ]) {
       expect(help.stdout).toMatch(new RegExp(`^  ${name} +\\S`, 'm'));
     }
   }, 30_000);

@@ -151,4 +151,24 @@ describe('loadConfig', () => {
     expect((error as Error).message).toMatch(message);
     expect((error as Error).message).not.toContain('\n');
   });
+
+  it('serves metrics only when GIBBON_METRICS_PORT is set, on loopback, with a token', () => {
+    expect(loadConfig(base).metrics).toBeUndefined();
+    const token = 'a'.repeat(32);
+    expect(
+      loadConfig({ ...base, GIBBON_METRICS_PORT: '9464', GIBBON_METRICS_TOKEN: token }).metrics,
+    ).toEqual({ port: 9464, host: '127.0.0.1', token });
+    const host = {
+      GIBBON_METRICS_PORT: '0',
+      GIBBON_METRICS_TOKEN: token,
+      GIBBON_METRICS_HOST: '0.0.0.0',
+    };
+    expect(loadConfig({ ...base, ...host }).metrics?.host).toBe('0.0.0.0');
+    expect(() => loadConfig({ ...base, GIBBON_METRICS_PORT: '9464' })).toThrow(
+      /needs GIBBON_METRICS_TOKEN/,
+    );
+    expect(() =>
+      loadConfig({ ...base, GIBBON_METRICS_PORT: 'x', GIBBON_METRICS_TOKEN: token }),
+    ).toThrow(/not a port/);
+  });
 });

@@ -14,6 +14,7 @@ import {
   type UidRange,
 } from '@gibbon/engine';
 import { blobStoreConfigFromEnv, type BlobStoreConfig } from '@gibbon/storage';
+import { metricsConfigFromEnv, type MetricsConfig } from './metrics/metrics-config';
 
 /**
  * The build-runner's settings, read once from the environment (spec section 9). Every bad
@@ -51,6 +52,8 @@ export interface RunnerConfig {
   readonly gitHosts: GitHostAllowlist;
   /** How build scripts are boxed (docs/adr/0004-script-sandbox.md). */
   readonly sandbox: SandboxConfig;
+  /** `GIBBON_METRICS_PORT` (with `_HOST`, `_TOKEN`): the metrics server; none when unset. */
+  readonly metrics: MetricsConfig | undefined;
 }
 
 export interface SandboxConfig {
@@ -251,5 +254,12 @@ export function loadConfig(
     storage,
     gitHosts: gitHosts(env),
     sandbox: sandboxConfig(env),
+    metrics: metrics(env),
   };
+}
+
+function metrics(env: Env): MetricsConfig | undefined {
+  const config = metricsConfigFromEnv(env);
+  if (typeof config === 'string') throw new ConfigError(config);
+  return config;
 }

@@ -24,6 +24,7 @@ async function main(): Promise<void> {
     runnerId: config.runnerId,
     capacity: config.capacity,
     network: config.jobNetwork,
+    metrics: service.metrics ? `${service.metrics.url}/metrics` : 'off',
     sandbox: config.sandbox.unsandboxed
       ? 'none'
       : process.getuid?.() === 0

@@ -11,6 +11,8 @@ import { defaultBackoff } from './reporting/backoff';
 import { RunnerApiClient } from './runner-api/client';
 import { EngineExecutor } from './runner/engine-executor';
 import { Runner } from './runner/runner';
+import { RunnerMetrics } from './metrics/runner-metrics';
+import { startMetricsServer, type MetricsServer } from './metrics/metrics-server';
 import { checkBoxUsersPass, prepareSandbox } from './sandbox-check';
 
 /** How long the end of a build keeps trying to deliver its last logs, events and result. */
@@ -18,7 +20,9 @@ const REPORT_TIMEOUT_MS = 10 * 60_000;
 
 export interface RunnerService {
   runner: Runner;
-  /** Closes the storage client; call after `runner.run()` resolved. */
+  /** The metrics server (`GIBBON_METRICS_PORT`), when one was asked for. */
+  metrics: MetricsServer | undefined;
+  /** Closes the metrics server and the storage client; call after `runner.run()` resolved. */
   close(): Promise<void>;
 }
 
@@ -62,6 +66,7 @@ export async function createRunnerService(
     gitHosts: config.gitHosts,
     ...(sandbox ? { sandbox } : {}),
   });
+  const metrics = config.metrics && new RunnerMetrics(config.capacity);
   const runner = new Runner({
     api: new RunnerApiClient(config.serverUrl, config.runnerToken),
     executor,
@@ -70,8 +75,35 @@ export async function createRunnerService(
     drainTimeoutMs: config.drainTimeoutSeconds * 1000,
     backoff: defaultBackoff,
     reportTimeoutMs: REPORT_TIMEOUT_MS,
+    ...(metrics ? { metrics } : {}),
   });
-  return { runner, close: () => store.close() };
+  const server = config.metrics && metrics && (await serveMetrics(metrics, config.metrics, store));
+  return {
+    runner,
+    metrics: server,
+    async close() {
+      await server?.close();
+      await store.close();
+    },
+  };
+}
+
+/** Listens for scrapes; a port in use stops the start with one line (and closes storage). */
+async function serveMetrics(
+  metrics: RunnerMetrics,
+  config: NonNullable<RunnerConfig['metrics']>,
+  store: BlobStore,
+): Promise<MetricsServer> {
+  try {
+    return await startMetricsServer(metrics.registry, config);
+  } catch (error) {
+    await store.close();
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new ConfigError(
+      `The metrics server cannot listen on ${config.host}:${config.port} (${code}); set GIBBON_METRICS_PORT to a free port or GIBBON_METRICS_HOST to an address of this machine.`,
+      { cause: error },
+    );
+  }
 }
 
 async function pingDocker(docker: Docker): Promise<void> {

@@ -39,6 +39,8 @@ export interface Config {
    * (built by `pnpm build`). `GIBBON_WEB_DIR=` (empty) serves no page.
    */
   readonly webDir: string | undefined;
+  /** `GIBBON_METRICS_TOKEN`: the bearer token of `GET /metrics`; unset, metrics are off (404). */
+  readonly metricsToken: string | undefined;
 }
 
 export type StorageConfig =
@@ -191,6 +193,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     bodyTimeoutSeconds: bodyTimeoutSeconds(env),
     gitHosts: gitHosts(env),
     webDir: webDir(env, cwd),
+    metricsToken: metricsToken(env),
   };
 }
 
@@ -199,4 +202,16 @@ function webDir(env: Env, cwd: string): string | undefined {
   if (setting === '') return undefined;
   if (setting !== undefined) return resolve(cwd, setting);
   return join(dirname(require.resolve('@gibbon/web/package.json')), 'dist');
+}
+
+/** At least 16 characters of no white space: it is a bearer secret, sent in a header. */
+function metricsToken(env: Env): string | undefined {
+  const token = env.GIBBON_METRICS_TOKEN;
+  if (token === undefined || token === '') return undefined;
+  if (!/^\S{16,}$/.test(token)) {
+    throw new ConfigError(
+      'GIBBON_METRICS_TOKEN must be at least 16 characters without spaces; generate one with `openssl rand -hex 32`.',
+    );
+  }
+  return token;
 }

@@ -110,6 +110,7 @@ export async function startServer(config: Config, options: StartOptions): Promis
       bodyTimeoutMs,
       webDir: config.webDir,
       secureCookies: new URL(config.publicUrl).protocol === 'https:',
+      metricsToken: config.metricsToken,
     });
     const server = createHttpServer(app, { bodyTimeoutMs });
     await listen(server, config.port, options.host ?? '127.0.0.1');

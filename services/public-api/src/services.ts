@@ -10,6 +10,8 @@ import { CommitStatusReporter, type CommitStatusNotifier } from './github';
 import { createMasterKeys, KeysService, SigningKeysService, type MasterKeysService } from './keys';
 import type { Logger } from './logger';
 import { LogChunksService, LogReader } from './logs';
+import { ApiMetrics } from './metrics';
+import { AuditService } from './audit';
 import { OrgsService } from './orgs';
 import { ParamsService } from './params';
 import {
@@ -29,8 +31,8 @@ import { WebhooksService } from './webhooks';
 /**
  * Every service of public-api, wired to one database and one master key: the composition root.
  * Lifecycle: `start` starts the lease sweeper and the commit status reporter; `stop` ends
- * waiting claims (204), event streams and log follows, then stops both (safe to call twice or
- * without `start`). The database and the blob store belong to the caller.
+ * waiting claims (204), event streams and log follows, then stops both and the metrics' hub
+ * subscription (safe to call twice or without `start`). The database and the blob store belong to the caller.
  */
 export interface Services {
   readonly auth: AuthService;
@@ -56,6 +58,10 @@ export interface Services {
   readonly sweeper: LeaseSweeper;
   readonly logChunks: LogChunksService;
   readonly logReader: LogReader;
+  /** Who changed what: written by the services that make the changes, read by the audit routes. */
+  readonly audit: AuditService;
+  /** This instance's Prometheus registry and what feeds it (`GET /metrics`). */
+  readonly metrics: ApiMetrics;
   start(): void;
   stop(): Promise<void>;
 }
@@ -87,11 +93,12 @@ export function createServices(
   const signingKeys = new SigningKeysService(store.signingKeys, masterKeys, {
     tokenLifetimeSeconds: timing.buildTimeoutSeconds,
   });
+  const audit = new AuditService(store);
   const orgs = new OrgsService(store.orgs, dataKeys);
-  const repos = new ReposService(store.repos, orgs, dataKeys, options.gitHosts);
-  const params = new ParamsService(store.paramSets, orgs, dataKeys);
+  const repos = new ReposService(store.repos, orgs, dataKeys, options.gitHosts, audit);
+  const params = new ParamsService(store.paramSets, orgs, dataKeys, audit);
   const hub = new BuildHub();
-  const builds = new BuildsService(store, repos, dataKeys, hub);
+  const builds = new BuildsService(store, repos, dataKeys, hub, audit);
   const sweeper = new LeaseSweeper(store, hub, options.logger, timing.sweepMs, timing.leaseMs);
   const reporter =
     options.statusNotifier &&
@@ -104,20 +111,22 @@ export function createServices(
       options.logger,
     );
   const auth = new AuthService(store.apiTokens, store.runners, signingKeys);
+  const metrics = new ApiMetrics(store);
+  metrics.watch(hub);
   return {
     auth,
     sessions: new SessionsService(store.webSessions, auth),
     orgs,
     repos,
     params,
-    tokens: new TokensService(store.apiTokens, orgs),
-    runners: new RunnersService(store.runners, store.leases),
+    tokens: new TokensService(store.apiTokens, orgs, audit),
+    runners: new RunnersService(store.runners, store.leases, audit),
     signingKeys,
     masterKeys,
     keys: new KeysService(masterKeys, signingKeys),
-    webhooks: new WebhooksService(store, repos, dataKeys, builds, options.publicUrl),
+    webhooks: new WebhooksService(store, repos, dataKeys, builds, options.publicUrl, audit),
     builds,
-    jobApprovals: new JobApprovalsService(store, builds, hub),
+    jobApprovals: new JobApprovalsService(store, builds, hub, audit),
     artifacts: new ArtifactsService(options.blobStore, store.builds),
     hub,
     claims: new ClaimsService(store, hub, repos, signingKeys, timing),
@@ -125,6 +134,8 @@ export function createServices(
     sweeper,
     logChunks: new LogChunksService(store, options.blobStore, hub),
     logReader: new LogReader(store, options.blobStore, hub),
+    metrics,
+    audit,
     start() {
       sweeper.start();
       reporter?.start();
@@ -133,6 +144,7 @@ export function createServices(
       hub.close();
       await sweeper.stop();
       await reporter?.stop();
+      metrics.close();
     },
   };
 }

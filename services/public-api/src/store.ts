@@ -16,6 +16,7 @@ import { RunnersRepository } from './runners';
 import { WebSessionsRepository } from './sessions';
 import { ApiTokensRepository } from './tokens';
 import { WebhooksRepository } from './webhooks';
+import { AuditRepository } from './audit';
 
 /**
  * The repository of every feature over one database handle: the pool, or one transaction.
@@ -41,6 +42,7 @@ export interface Repositories {
   readonly leases: LeasesRepository;
   readonly logChunks: LogChunksRepository;
   readonly webhooks: WebhooksRepository;
+  readonly audit: AuditRepository;
 }
 
 /** The repositories bound to one transaction, and the transaction for those that take it. */
@@ -82,6 +84,7 @@ function repositoriesOn(handle: Db, backend: GibbonDatabase['backend']): Reposit
     leases: new LeasesRepository(handle),
     logChunks: new LogChunksRepository(handle),
     webhooks: new WebhooksRepository(handle),
+    audit: new AuditRepository(handle),
   };
 }
 

@@ -2,20 +2,12 @@ import type { Build, Claim, RunnerList } from '@gibbon/contracts';
 import { startAppOn } from './backend-app';
 import { backends } from './backends';
 import { createBuildWorld, nowIso, type BuildWorld } from './build-world';
+import { eventually } from './eventually';
 import type { TestApp } from './harness';
 
 const leaseMs = 2000;
 /** Long, so that a claim answered within a second can only have been woken by the queue. */
 const recheckMs = 10_000;
-
-/** Waits until `check` holds, or fails after `timeoutMs`. */
-async function eventually(check: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('The condition did not hold in time.');
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 // Spec section 6 over HTTP, on SQLite and on Postgres, with a short lease.
 describe.each(backends)('dispatch on $name', (backend) => {

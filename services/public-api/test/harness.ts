@@ -29,6 +29,8 @@ export interface TestAppOptions {
   readonly wrapBlobStore?: (store: BlobStore) => BlobStore;
   /** A built web page to serve at `/` (none by default). */
   readonly webDir?: string;
+  /** `GIBBON_METRICS_TOKEN` of the app (metrics off without it). */
+  readonly metricsToken?: string;
 }
 
 export interface CallOptions {
@@ -85,6 +87,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     sseKeepAliveMs: options.sseKeepAliveMs,
     bodyTimeoutMs: options.bodyTimeoutMs,
     webDir: options.webDir,
+    metricsToken: options.metricsToken,
   });
   const server = createHttpServer(app, {
     bodyTimeoutMs: options.bodyTimeoutMs ?? defaultBodyTimeoutMs,

@@ -24,6 +24,7 @@ interface Seeded {
   readonly adminToken: string;
 }
 
+const metricsToken = 'walk-metrics-token-0123456789';
 const ranBuild = '/v1/orgs/acme/repos/web/builds/1';
 const waitingBuild = '/v1/orgs/acme/repos/web/builds/2';
 const triggeredBuild = '/v1/orgs/acme/repos/web/builds/3';
@@ -34,6 +35,7 @@ function requests(ids: Seeded): Record<string, Sample> {
   return {
     getHealth: { path: '/healthz' },
     getOpenApiDocument: { path: '/v1/openapi.json' },
+    getMetrics: { path: '/metrics', token: metricsToken },
     createSession: { path: '/v1/session', body: { token: ids.adminToken } },
     getSession: { path: '/v1/session' },
     deleteSession: { path: '/v1/session' },
@@ -77,6 +79,8 @@ function requests(ids: Seeded): Record<string, Sample> {
     createRunner: { path: '/v1/runners', body: { name: 'r' } },
     listRunners: { path: '/v1/runners' },
     deleteRunner: { path: `/v1/runners/${ids.runnerId}` },
+    listOrgAudit: { path: '/v1/orgs/acme/audit' },
+    listAudit: { path: '/v1/audit?limit=5' },
     getKeyStatus: { path: '/v1/admin/keys' },
     rotateSigningKey: { path: '/v1/admin/keys/signing/rotate' },
     rotateMasterKey: { path: '/v1/admin/keys/master/rotate' },
@@ -92,7 +96,7 @@ describe('the OpenAPI document and the routes agree', () => {
     // A previous master key beside the current one, as GIBBON_MASTER_KEY_PREVIOUS gives it:
     // the master key rotation then has a key to rotate from.
     const keys = masterKeyFromEnvironment(randomBytes(32), [randomBytes(32)]);
-    app = await startTestApp({ masterKey: await MasterKeyRing.open(keys) });
+    app = await startTestApp({ masterKey: await MasterKeyRing.open(keys), metricsToken });
     await app.services.orgs.create({ slug: 'acme' });
     await app.services.repos.create('acme', {
       name: 'web',

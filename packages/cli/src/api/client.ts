@@ -1,5 +1,6 @@
 import type {
   ArtifactList,
+  AuditList,
   Build,
   BuildList,
   BuildTrigger,
@@ -121,6 +122,18 @@ export class GibbonClient extends SetupClient {
     );
     if (!body) throw new UnprocessableError('The server sent an empty artifact answer.');
     return body as ReadableStream<Uint8Array>;
+  }
+
+  /** One page of the audit log, newest first: an org's, or (`org` undefined) the whole log. */
+  listAudit(org: string | undefined, limit: number, cursor?: string): Promise<AuditList> {
+    const query = { limit, ...(cursor === undefined ? {} : { cursor }) };
+    if (org === undefined) {
+      return this.answer('Reading the audit log', this.api.GET('/v1/audit', this.init({ query })));
+    }
+    return this.answer(
+      `Reading the audit log of ${org}`,
+      this.api.GET('/v1/orgs/{org}/audit', this.init({ path: { org }, query })),
+    );
   }
 
   keyStatus(): Promise<KeyStatus> {

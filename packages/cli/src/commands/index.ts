@@ -1,6 +1,7 @@
 import { adminCommand } from './admin';
 import { approveCommand, rejectCommand } from './approve';
 import { buildsCommand, cancelCommand, logsCommand, triggerCommand } from './api-commands';
+import { auditCommand } from './audit';
 import { artifactsCommand, buildCommand, retryCommand } from './build-commands';
 import type { Command } from './command';
 import { orgsCommand, runnersCommand, tokensCommand } from './manage';
@@ -30,6 +31,7 @@ export const commands: readonly Command[] = [
   paramsCommand,
   tokensCommand,
   runnersCommand,
+  auditCommand,
   adminCommand,
   serverCommand,
 ];

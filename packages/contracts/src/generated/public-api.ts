@@ -36,6 +36,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Prometheus metrics of this public-api process
+         * @description The Prometheus text format (prom-client). Guarded by its own token, `GIBBON_METRICS_TOKEN`, not by an API token: until it is set, metrics are off and the answer is 404 saying how to turn them on; a scrape must send it as `Authorization: Bearer <token>`, and without it, or with another token, is 401. Labels hold only bounded values (statuses, results, methods, route templates).
+         */
+        get: operations["getMetrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/session": {
         parameters: {
             query?: never;
@@ -596,6 +616,49 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/orgs/{org}/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organisation's slug. */
+                org: components["parameters"]["Org"];
+            };
+            cookie?: never;
+        };
+        /**
+         * The audit log of an organisation, newest first
+         * @description Who changed what in the organisation, and when: repositories, webhooks, parameter sets (never their values), tokens, and the builds and jobs people canceled, retried, approved or rejected. The admin token reads every organisation's; an org admin token only its own.
+         */
+        get: operations["listOrgAudit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The whole audit log, newest first (admin)
+         * @description Every organisation's entries and those outside any organisation (runners registered or deleted), newest first.
+         */
+        get: operations["listAudit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/runners": {
         parameters: {
             query?: never;
@@ -1076,6 +1139,41 @@ export interface components {
         TokenList: {
             items: components["schemas"]["Token"][];
         };
+        AuditEntry: {
+            id: components["schemas"]["Id"];
+            at: components["schemas"]["Timestamp"];
+            /** @description The organisation of the object; `null` for runners. */
+            org: components["schemas"]["Slug"] | null;
+            /** @description The token that made the change (a web session's is the token it stands for). */
+            actor: {
+                /** @enum {string} */
+                kind: "admin" | "org-admin" | "org-read" | "runner" | "build";
+                /** @description The token's id. */
+                id: string;
+                /** @description The token's name when the change was made. */
+                name: string;
+            };
+            /**
+             * @description What was done: `repo.created`, `repo.updated`, `repo.deleted`, `webhook.created`, `params.created`, `params.updated`, `params.deleted`, `token.created`, `token.deleted`, `runner.created`, `runner.deleted`, `build.canceled`, `build.retried`, `job.approved`, `job.rejected`.
+             * @example repo.updated
+             */
+            action: string;
+            object: {
+                /** @enum {string} */
+                type: "repo" | "webhook" | "param_set" | "token" | "runner" | "build" | "job";
+                /** @description Its id: `org/repo` for a repository, `org/repo#number` for a build, `org/repo#number/job` for a job, the server-made id otherwise. */
+                id: string;
+            };
+            /** @description What changed, without values (the fields a change set, the build a retry made); `null` when there is nothing to add. */
+            detail: {
+                [key: string]: unknown;
+            } | null;
+        };
+        AuditList: {
+            items: components["schemas"]["AuditEntry"][];
+            /** @description Pass as `cursor` for the next (older) page; `null` on the last page. */
+            nextCursor: string | null;
+        };
         Runner: {
             id: components["schemas"]["Id"];
             name: string;
@@ -1284,6 +1382,29 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+        };
+    };
+    getMetrics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The metrics, one sample a line. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
         };
     };
     getSession: {
@@ -2293,6 +2414,66 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+        };
+    };
+    listOrgAudit: {
+        parameters: {
+            query?: {
+                /** @description The most items one page holds. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `nextCursor` of the previous page; absent for the first page. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path: {
+                /** @description The organisation's slug. */
+                org: components["parameters"]["Org"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of entries, newest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    listAudit: {
+        parameters: {
+            query?: {
+                /** @description The most items one page holds. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `nextCursor` of the previous page; absent for the first page. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of entries, newest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
         };
     };
     listRunners: {

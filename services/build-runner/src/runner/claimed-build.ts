@@ -7,6 +7,7 @@ import { retryWhileUnavailable } from '../reporting/retry';
 import type { BuildApi, RunnerApi } from '../runner-api/runner-api';
 import { BuildStop, type BuildExecutor, type BuildStopReason } from './build-executor';
 import { LeaseKeeper } from './lease-keeper';
+import type { BuildOutcome } from '../metrics/runner-metrics';
 
 export interface ClaimedBuildDeps {
   api: RunnerApi;
@@ -31,6 +32,7 @@ export class ClaimedBuild {
   private readonly reporting = new AbortController();
   private readonly approvals = new ApprovalBoard();
   private leaseLost = false;
+  private result: BuildResult['status'] | undefined;
 
   constructor(
     readonly claim: Claim,
@@ -41,6 +43,11 @@ export class ClaimedBuild {
 
   get id(): string {
     return this.claim.build.id;
+  }
+
+  /** How the build ended, once `done` resolved: its result, or `lease_lost`. */
+  get outcome(): BuildOutcome {
+    return this.leaseLost || this.result === undefined ? 'lease_lost' : this.result;
   }
 
   /** Aborts the build; the first reason counts. A lost lease also stops all reporting. */
@@ -76,6 +83,7 @@ export class ClaimedBuild {
     keeper.start();
     try {
       const result = await this.execute(api, events);
+      this.result = result.status;
       if (!this.leaseLost) await this.finish(api, events, result);
     } finally {
       await keeper.stop();

@@ -16,6 +16,8 @@ import { RunnerApiServer } from '../../test/runner-api-server';
 import { createMemoryLogger } from '../logger';
 import { RunnerApiClient } from '../runner-api/client';
 import { EngineExecutor } from './engine-executor';
+import { startMetricsServer, type MetricsServer } from '../metrics/metrics-server';
+import { RunnerMetrics } from '../metrics/runner-metrics';
 import { Runner } from './runner';
 
 const CANARY = 'canary-Zq8x-31337';
@@ -31,6 +33,8 @@ let store: LocalDiskBlobStore;
 let server: RunnerApiServer;
 let runner: Runner;
 let running: Promise<void>;
+let metricsServer: MetricsServer;
+const metricsToken = 'runner-metrics-token-0123456789';
 
 function buildScript(jobScript: string[]): string {
   return `import { action, container, pipeline } from '@gibbon/sdk';
@@ -88,7 +92,14 @@ beforeAll(async () => {
   await server.start();
   const logger = createMemoryLogger();
   const backoff = { initialMs: 50, maxMs: 500 };
+  const metrics = new RunnerMetrics(2);
+  metricsServer = await startMetricsServer(metrics.registry, {
+    port: 0,
+    host: '127.0.0.1',
+    token: metricsToken,
+  });
   runner = new Runner({
+    metrics,
     api: new RunnerApiClient(server.url, server.runnerToken),
     executor: new EngineExecutor({
       workDir,
@@ -131,6 +142,7 @@ afterAll(async () => {
   runner.cancelAll();
   await running;
   await server.close();
+  await metricsServer.close();
   await remote.close();
   await store.close();
   await reapContainers(docker, { runner: runnerId });
@@ -248,5 +260,40 @@ describe('Runner with the engine (real git, Docker, HTTP)', () => {
     expect(state.result).toBeUndefined();
     expect(state.events).toHaveLength(eventsBefore);
     expect(await runnerContainers()).toBe(0);
+  }, 120_000);
+});
+
+/** One sample of the runner's `GET /metrics` (0 when absent). */
+async function scrape(name: string, labels = ''): Promise<number> {
+  const response = await fetch(`${metricsServer.url}/metrics`, {
+    headers: { authorization: `Bearer ${metricsToken}` },
+  });
+  expect(response.status).toBe(200);
+  const line = (await response.text()).split('\n').find((l) => l.startsWith(`${name}${labels} `));
+  return line === undefined ? 0 : Number(line.split(' ').at(-1));
+}
+
+describe('the runner’s GET /metrics', () => {
+  it('needs the metrics token and serves nothing else', async () => {
+    expect((await fetch(`${metricsServer.url}/metrics`)).status).toBe(401);
+    const wrong = { headers: { authorization: `Bearer ${server.runnerToken}` } };
+    expect((await fetch(`${metricsServer.url}/metrics`, wrong)).status).toBe(401);
+    expect((await fetch(`${metricsServer.url}/`)).status).toBe(404);
+  });
+
+  it('counts a build it ran, its duration and its slots', async () => {
+    const success = '{result="success"}';
+    const before = await scrape('gibbon_runner_builds_total', success);
+    const durations = await scrape('gibbon_runner_build_duration_seconds_count', success);
+    expect(await scrape('gibbon_runner_capacity_slots')).toBe(2);
+    const repo = await repository('metrics', ['true']);
+    server.enqueue(claimFixture({ id: 'metrics1', url: repo.url }));
+    await until(() => runner.running === 1);
+    expect(await scrape('gibbon_runner_busy_slots')).toBe(1);
+    await until(() => server.build('metrics1').result !== undefined && runner.running === 0);
+    expect(await scrape('gibbon_runner_builds_total', success)).toBe(before + 1);
+    expect(await scrape('gibbon_runner_build_duration_seconds_count', success)).toBe(durations + 1);
+    expect(await scrape('gibbon_runner_build_duration_seconds_sum', success)).toBeGreaterThan(0);
+    expect(await scrape('gibbon_runner_busy_slots')).toBe(0);
   }, 120_000);
 });

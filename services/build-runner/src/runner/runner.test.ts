@@ -3,6 +3,8 @@ import { FakeExecutor } from '../../test/fake-executor';
 import { FakeRunnerApi, type Posted } from '../../test/fake-runner-api';
 import { createMemoryLogger } from '../logger';
 import { BuildStop } from './build-executor';
+import { RunnerMetrics } from '../metrics/runner-metrics';
+import { RunnerApiClient } from '../runner-api/client';
 import { Runner, type RunnerOptions } from './runner';
 
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -213,5 +215,17 @@ describe('Runner', () => {
     runner.cancelAll();
     await done;
     expect(api.postedFor('b1').at(-1)?.body).toMatchObject({ status: 'canceled' });
+  });
+
+  it('counts the claim polls that fail (public-api not listening)', async () => {
+    const metrics = new RunnerMetrics(2);
+    startRunner({ api: new RunnerApiClient('http://127.0.0.1:9', 'gbn_runner_x'), metrics });
+    const failures = async () => {
+      const text = await metrics.registry.metrics();
+      return Number(/^gibbon_runner_claim_errors_total (\d+)$/m.exec(text)?.[1] ?? 0);
+    };
+    const deadline = Date.now() + 3000;
+    while ((await failures()) < 2 && Date.now() < deadline) await delay(20);
+    expect(await failures()).toBeGreaterThanOrEqual(2);
   });
 });

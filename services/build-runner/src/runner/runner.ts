@@ -1,5 +1,6 @@
 import { AuthenticationError, NotAllowedError } from '@gibbon/contracts';
 import { backoffDelay, sleep } from '../reporting/backoff';
+import type { RunnerMetrics } from '../metrics/runner-metrics';
 import { ClaimedBuild, type ClaimedBuildDeps } from './claimed-build';
 
 export interface RunnerOptions extends ClaimedBuildDeps {
@@ -16,6 +17,8 @@ export interface RunnerOptions extends ClaimedBuildDeps {
    * that was on the wire without a runner until its lease ran out.
    */
   claimGraceMs?: number;
+  /** Counts builds, slots and failed claims (`GET /metrics`); none without it. */
+  metrics?: RunnerMetrics;
 }
 
 type RunnerState = 'idle' | 'running' | 'draining' | 'stopped';
@@ -91,6 +94,7 @@ export class Runner {
       } catch (error) {
         if (this.claiming.signal.aborted) return;
         failures += 1;
+        this.options.metrics?.claimFailed();
         this.logClaimFailure(error);
         await sleep(backoffDelay(this.options.backoff, failures), this.claiming.signal).catch(
           () => undefined,
@@ -100,13 +104,17 @@ export class Runner {
   }
 
   private start(build: ClaimedBuild): void {
+    const claimedAt = performance.now();
     this.builds.set(build.id, build);
+    this.options.metrics?.running(this.builds.size);
     this.options.logger.log('info', 'build claimed', {
       buildId: build.id,
       running: this.builds.size,
     });
     void build.done.then(() => {
       this.builds.delete(build.id);
+      this.options.metrics?.running(this.builds.size);
+      this.options.metrics?.buildEnded(build.outcome, (performance.now() - claimedAt) / 1000);
       this.slotFreed?.();
     });
   }

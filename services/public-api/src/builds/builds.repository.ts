@@ -70,6 +70,16 @@ export class BuildsRepository {
     return Number(count);
   }
 
+  /** The queue's depth: builds waiting for a runner (one COUNT, read at each metrics scrape). */
+  async countQueued(): Promise<number> {
+    const { count } = await this.db
+      .selectFrom('builds')
+      .select((eb) => eb.fn.countAll<string | number>().as('count'))
+      .where('status', '=', 'queued')
+      .executeTakeFirstOrThrow();
+    return Number(count);
+  }
+
   async withJobs(builds: readonly Build[]): Promise<BuildWithJobs[]> {
     if (builds.length === 0) return [];
     const rows = await this.db

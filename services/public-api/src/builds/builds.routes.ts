@@ -46,7 +46,12 @@ export function buildsRoutes(services: Services): Router {
   router.post(`${base}/:number/cancel`, async (req, res) => {
     res.json(
       buildJson(
-        await builds.cancel(pathParam(req, 'org'), pathParam(req, 'repo'), buildNumberOf(req)),
+        await builds.cancel(
+          pathParam(req, 'org'),
+          pathParam(req, 'repo'),
+          buildNumberOf(req),
+          principalOf(res),
+        ),
       ),
     );
   });
@@ -56,6 +61,7 @@ export function buildsRoutes(services: Services): Router {
       pathParam(req, 'repo'),
       buildNumberOf(req),
       req.query.failed === 'true' || (req.query.failed as unknown) === true,
+      principalOf(res),
     );
     res.status(201).json(buildJson(build));
   });

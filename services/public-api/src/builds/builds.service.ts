@@ -14,6 +14,8 @@ import { assertParamValues } from '../validation';
 import { isFinished, type Build, type BuildWithJobs, type NewBuild } from './build';
 import { buildStatusEvent, type BuildHub } from '../events';
 import { gitFactsOfTrigger } from './manual-trigger';
+import { buildObjectId, type AuditRow, type AuditService } from '../audit';
+import type { Principal } from '../auth';
 
 export interface BuildPage {
   readonly items: BuildWithJobs[];
@@ -35,6 +37,7 @@ export class BuildsService {
     private readonly repos: ReposService,
     private readonly dataKeys: DataKeys,
     private readonly hub: BuildHub,
+    private readonly audit: AuditService,
   ) {}
 
   async trigger(org: string, repoName: string, body: TriggerBody): Promise<BuildWithJobs> {
@@ -52,9 +55,13 @@ export class BuildsService {
     return this.enqueue(newBuildOf(repo, { source: 'api', trusted: true, git, paramsSealed }));
   }
 
-  /** Stores a queued build in its own transaction and announces it. */
-  async enqueue(build: NewBuild): Promise<BuildWithJobs> {
-    const stored = await this.store.transaction((tx) => tx.builds.insertQueued(build, nowIso()));
+  /** Stores a queued build (and its audit row, when given) in one transaction; announces it. */
+  async enqueue(build: NewBuild, auditRow?: (stored: Build) => AuditRow): Promise<BuildWithJobs> {
+    const stored = await this.store.transaction(async (tx) => {
+      const inserted = await tx.builds.insertQueued(build, nowIso());
+      if (auditRow) await tx.audit.insert(auditRow(inserted));
+      return inserted;
+    });
     this.announceQueued(stored);
     return { ...stored, jobs: [] };
   }
@@ -91,7 +98,12 @@ export class BuildsService {
    * A queued build is canceled at once; a running one is marked, and its runner learns it
    * from its next heartbeat (then posts the result `canceled`).
    */
-  async cancel(org: string, repoName: string, number: number): Promise<BuildWithJobs> {
+  async cancel(
+    org: string,
+    repoName: string,
+    number: number,
+    actor?: Principal,
+  ): Promise<BuildWithJobs> {
     const build = await this.find(org, repoName, number);
     if (isFinished(build)) {
       throw new ConflictError(`Build #${number} already finished (${build.status}).`);
@@ -108,9 +120,15 @@ export class BuildsService {
     );
     if (canceledWhileQueued) {
       this.hub.publish(buildStatusEvent({ ...build, status: 'canceled' }));
+      this.hub.buildFinished({ ...build, status: 'canceled', finishedAt: at });
     } else {
       await this.store.builds.requestCancel(build.id);
     }
+    await this.audit.record(actor, {
+      action: 'build.canceled',
+      org,
+      object: { type: 'build', id: buildObjectId(org, repoName, number) },
+    });
     return this.get(org, repoName, number);
   }
 
@@ -124,6 +142,7 @@ export class BuildsService {
     repoName: string,
     number: number,
     failedOnly = false,
+    actor?: Principal,
   ): Promise<BuildWithJobs> {
     const build = await this.get(org, repoName, number);
     if (!isFinished(build)) {
@@ -139,7 +158,14 @@ export class BuildsService {
           : `Every job of build #${number} succeeded; retry it without failed=true to run them all again.`,
       );
     }
-    return this.enqueue({
+    const row =
+      actor &&
+      (await this.audit.rowOf(actor, {
+        action: 'build.retried',
+        org,
+        object: { type: 'build', id: buildObjectId(org, repoName, number) },
+      }));
+    const newBuild: NewBuild = {
       repoId: build.repoId,
       org: build.org,
       repo: build.repo,
@@ -149,7 +175,12 @@ export class BuildsService {
       retryOf: build.number,
       paramsSealed: build.paramsSealed,
       ...(failedOnly ? { reusedJobs: reused } : {}),
-    });
+    };
+    return this.enqueue(
+      newBuild,
+      row &&
+        ((stored) => ({ ...row, detail: JSON.stringify({ build: stored.number, failedOnly }) })),
+    );
   }
 
   private async find(org: string, repoName: string, number: number): Promise<Build> {

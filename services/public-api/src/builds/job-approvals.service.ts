@@ -5,6 +5,7 @@ import { nowIso } from '../ids';
 import type { Store } from '../store';
 import { isFinished, type BuildWithJobs } from './build';
 import type { BuildsService } from './builds.service';
+import { buildObjectId, type AuditService } from '../audit';
 
 export type ApprovalVerdict = 'approved' | 'rejected';
 
@@ -18,6 +19,7 @@ export class JobApprovalsService {
     private readonly store: Store,
     private readonly builds: BuildsService,
     private readonly hub: BuildHub,
+    private readonly audit: AuditService,
   ) {}
 
   async decide(
@@ -53,6 +55,12 @@ export class JobApprovalsService {
       comment: comment ?? null,
     });
     if (!decided) throw new ConflictError(`Job "${jobId}" was decided by someone else just now.`);
+    await this.audit.record(principal, {
+      action: verdict === 'approved' ? 'job.approved' : 'job.rejected',
+      org,
+      object: { type: 'job', id: `${buildObjectId(org, repoName, number)}/${jobId}` },
+      ...(comment === undefined ? {} : { detail: { comment } }),
+    });
     this.hub.publish(jobStatusEvent(build, job));
     return this.builds.get(org, repoName, number);
   }

@@ -99,6 +99,20 @@ export interface SigningKeysTable {
   master_key_id: string | null;
 }
 
+/** One change made through the API; `detail` is JSON of what changed, never a secret value. */
+export interface AuditLogTable {
+  id: string;
+  at: string;
+  org: string | null;
+  actor_kind: string;
+  actor_id: string;
+  actor_name: string;
+  action: string;
+  object_type: string;
+  object_id: string;
+  detail: string | null;
+}
+
 /** One row, slot `current`: the master key new keys are wrapped by (a rotation switches it). */
 export interface MasterKeyStateTable {
   slot: string;
@@ -117,4 +131,5 @@ export interface GibbonTables extends BuildTables {
   runners: RunnersTable;
   signing_keys: SigningKeysTable;
   master_key_state: MasterKeyStateTable;
+  audit_log: AuditLogTable;
 }

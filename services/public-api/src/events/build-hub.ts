@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { OrgEvent } from '@gibbon/contracts';
+import type { Build } from '../builds';
 
 type Unsubscribe = () => void;
 
@@ -59,6 +60,24 @@ export class BuildHub {
 
   onStatus(listener: (event: OrgEvent) => void): Unsubscribe {
     return this.subscribe('status', listener);
+  }
+
+  /** A runner took `build` (status `running`, `claims` counting this claim), after the commit. */
+  buildClaimed(build: Build): void {
+    this.emitter.emit('claimed', build);
+  }
+
+  onClaimed(listener: (build: Build) => void): Unsubscribe {
+    return this.subscribe('claimed', listener);
+  }
+
+  /** `build` reached its final status (with `finishedAt`), after the commit; once per build. */
+  buildFinished(build: Build): void {
+    this.emitter.emit('finished', build);
+  }
+
+  onFinished(listener: (build: Build) => void): Unsubscribe {
+    return this.subscribe('finished', listener);
   }
 
   logAppended(buildId: string, jobId: string): void {

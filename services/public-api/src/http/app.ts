@@ -1,6 +1,6 @@
 import { NotFoundError, type OpenApiDocument } from '@gibbon/contracts';
 import { validateRequests } from '@gibbon/contracts/validation';
-import express, { type Express, type RequestHandler, type Router } from 'express';
+import express, { type Express, type RequestHandler, type Response, type Router } from 'express';
 import type { Logger } from '../logger';
 import type { Services } from '../services';
 import { authenticate } from './auth.middleware';
@@ -9,6 +9,8 @@ import { defaultBodyTimeoutMs } from './http-server';
 import { errorHandler } from './error.middleware';
 import { OperationMatcher, operationsOf } from './operations';
 import { requestLog } from './request-log.middleware';
+import { contextOf } from './auth.middleware';
+import { metricsRoutes, requestMetrics } from '../metrics';
 import { webUi } from './web-ui';
 import { sessionsRoutes } from '../sessions';
 import { healthRoutes } from './health.routes';
@@ -20,6 +22,7 @@ import { runnersRoutes } from '../runners';
 import { tokensRoutes } from '../tokens';
 import { buildOutputRoutes } from '../logs';
 import { buildsRoutes } from '../builds';
+import { auditRoutes } from '../audit';
 import { eventsRoutes } from '../events';
 import { runnerApiRoutes } from '../queue';
 import { webhookDeliveryRoutes, webhooksRoutes } from '../webhooks';
@@ -41,6 +44,8 @@ export interface AppDeps {
   readonly webDir?: string;
   /** The service is reached over https (`GIBBON_PUBLIC_URL`): session cookies are Secure. */
   readonly secureCookies?: boolean;
+  /** `GIBBON_METRICS_TOKEN`: the bearer token of `GET /metrics`; without it metrics are off. */
+  readonly metricsToken?: string;
 }
 
 /** The words of the answer to a documented operation that has no handler yet. */
@@ -53,6 +58,7 @@ export const jsonBodyLimitBytes = 1024 * 1024;
 function routers(deps: AppDeps): Router[] {
   return [
     healthRoutes(deps.document),
+    metricsRoutes(deps.services.metrics, deps.metricsToken),
     sessionsRoutes(deps.services, deps.secureCookies === true),
     orgsRoutes(deps.services),
     reposRoutes(deps.services),
@@ -65,7 +71,13 @@ function routers(deps: AppDeps): Router[] {
     buildOutputRoutes(deps.services),
     eventsRoutes(deps.services, deps.sseKeepAliveMs ?? 15_000),
     runnerApiRoutes(deps.services),
+    auditRoutes(deps.services),
   ];
+}
+
+/** The documented template of a request (`/v1/orgs/{org}/repos`), never its raw path. */
+function routeOf(res: Response): string {
+  return contextOf(res).matched?.operation.path ?? 'unmatched';
 }
 
 function isRunnerPath(path: string): boolean {
@@ -95,6 +107,7 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(requestLog(deps.logger));
+  app.use(requestMetrics(deps.services.metrics, routeOf));
   if (deps.webDir !== undefined) app.use(webUi(deps.webDir));
   app.use(authenticate(matcher, deps.services.auth, deps.services.sessions));
   const deadlineMs = deps.bodyTimeoutMs ?? defaultBodyTimeoutMs;

@@ -7,6 +7,8 @@ import { labelFiltersMatch } from './label-filters';
 import type { ParamSetsRepository, SealedParamValue } from './param-sets.repository';
 import { assertLabels, assertParamValues } from '../validation';
 import type { OrgsService } from '../orgs';
+import { changedFields, type AuditService } from '../audit';
+import type { Principal } from '../auth';
 
 export interface ParamSetInput {
   readonly description?: string;
@@ -24,9 +26,11 @@ export class ParamsService {
     private readonly sets: ParamSetsRepository,
     private readonly orgs: OrgsService,
     private readonly dataKeys: DataKeys,
+    private readonly audit: AuditService,
   ) {}
 
-  async create(org: string, input: ParamSetInput): Promise<ParamSet> {
+  /** `actor`: who asks (recorded in the audit log, never with values). */
+  async create(org: string, input: ParamSetInput, actor?: Principal): Promise<ParamSet> {
     const values = input.values ?? [];
     this.check(input, values);
     await this.orgs.get(org);
@@ -41,6 +45,7 @@ export class ParamsService {
       updatedAt: now,
     };
     await this.sets.insert(record, await this.sealAll(org, id, values));
+    await this.audit.record(actor, { action: 'params.created', ...auditObject(org, id) });
     return { ...record, names: values.map((v) => v.name).sort() };
   }
 
@@ -55,7 +60,12 @@ export class ParamsService {
     return entry.set;
   }
 
-  async replace(org: string, id: string, input: ParamSetInput): Promise<ParamSet> {
+  async replace(
+    org: string,
+    id: string,
+    input: ParamSetInput,
+    actor?: Principal,
+  ): Promise<ParamSet> {
     this.check(input, input.values ?? []);
     const sealed =
       input.values === undefined ? undefined : await this.sealAll(org, id, input.values);
@@ -67,13 +77,19 @@ export class ParamsService {
     if (!(await this.sets.replace(org, id, changes, sealed))) {
       throw new NotFoundError(`No parameter set "${id}" in the organisation "${org}".`);
     }
+    await this.audit.record(actor, {
+      action: 'params.updated',
+      ...auditObject(org, id),
+      detail: changedFields(input),
+    });
     return this.get(org, id);
   }
 
-  async delete(org: string, id: string): Promise<void> {
+  async delete(org: string, id: string, actor?: Principal): Promise<void> {
     if (!(await this.sets.delete(org, id))) {
       throw new NotFoundError(`No parameter set "${id}" in the organisation "${org}".`);
     }
+    await this.audit.record(actor, { action: 'params.deleted', ...auditObject(org, id) });
   }
 
   /**
@@ -113,4 +129,8 @@ export class ParamsService {
       sealedValue: seal(key, v.value, paramValueContext(org, setId, v.name)),
     }));
   }
+}
+
+function auditObject(org: string, id: string) {
+  return { org, object: { type: 'param_set' as const, id } };
 }

@@ -88,6 +88,7 @@ export class ClaimsService {
     });
     if (!build) return undefined;
     this.hub.publish(buildStatusEvent(build));
+    this.hub.buildClaimed(build);
     return this.answer(build, leaseId, leaseExpiresAt);
   }
 

@@ -84,7 +84,7 @@ export class LeaseSweeper {
           finishedAt: now,
           message: 'Canceled; the runner stopped answering before it confirmed.',
         });
-        return { ...build, status: 'canceled' as const };
+        return { ...build, status: 'canceled' as const, finishedAt: now };
       }
       const lost = await leases.lostOf(build.id);
       const renewedLosses = lost.filter((each) => this.wasRenewed(each)).length;
@@ -100,7 +100,7 @@ export class LeaseSweeper {
           ? `The runner stopped renewing its lease ${renewedLosses} times (last: runner ${lease.runner_id}); the build was given up.`
           : `The build was handed to a runner ${lost.length} times and never taken up (last: runner ${lease.runner_id}); the build was given up.`;
       await builds.transition(build.id, ['running'], 'error', { finishedAt: now, message });
-      return { ...build, status: 'error' as const };
+      return { ...build, status: 'error' as const, finishedAt: now };
     });
     if (!outcome) return false;
     this.logger.log('warn', 'lease taken back', {
@@ -111,6 +111,7 @@ export class LeaseSweeper {
     if (outcome.status === 'queued') this.hub.buildQueued();
     if ('requeued' in outcome) this.hub.publish(outcome.requeued);
     this.hub.publish(buildStatusEvent(outcome));
+    if (outcome.status !== 'queued') this.hub.buildFinished(outcome);
     return true;
   }
 }

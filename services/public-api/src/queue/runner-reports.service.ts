@@ -83,6 +83,7 @@ export class RunnerReportsService {
       return { ...build, status: result.status, finishedAt: at };
     });
     this.hub.publish(buildStatusEvent(finished));
+    this.hub.buildFinished(finished);
     return this.builds.getById(buildId);
   }
 

@@ -36,8 +36,12 @@ export function runnerApiRoutes(services: Services): Router {
     const waitSeconds = Math.min(Number(req.query.wait ?? maxWaitSeconds), maxWaitSeconds);
     const hangUp = new AbortController();
     res.on('close', () => hangUp.abort());
+    const request = bodyOf<Api.ClaimRequest | undefined>(req);
+    if (request?.capacity !== undefined) {
+      await services.metrics.reportSlots(principal.runnerId, request.capacity);
+    }
     const labels =
-      bodyOf<Api.ClaimRequest | undefined>(req)?.labels ??
+      request?.labels ??
       (await services.runners.list()).find((r) => r.id === principal.runnerId)?.labels ??
       [];
     const runner = { id: principal.runnerId, labels };

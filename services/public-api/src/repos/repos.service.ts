@@ -6,6 +6,8 @@ import { newId, nowIso } from '../ids';
 import type { ReposRepository } from './repos.repository';
 import { assertAllowedGitHost, assertCloneUrl, assertLabels, assertSlug } from '../validation';
 import type { OrgsService } from '../orgs';
+import { changedFields, type AuditService } from '../audit';
+import type { Principal } from '../auth';
 
 export interface RepoInput {
   readonly name: string;
@@ -34,9 +36,11 @@ export class ReposService {
     private readonly dataKeys: DataKeys,
     /** The hosts a clone URL may name (`Config.gitHosts`). */
     private readonly gitHosts: GitHostAllowlist,
+    private readonly audit: AuditService,
   ) {}
 
-  async create(org: string, input: RepoInput): Promise<Repo> {
+  /** `actor`: who asks (recorded in the audit log); set-up code without one records nothing. */
+  async create(org: string, input: RepoInput, actor?: Principal): Promise<Repo> {
     assertSlug(input.name, 'The repository name');
     assertCloneUrl(input.url);
     assertAllowedGitHost(input.url, this.gitHosts);
@@ -44,7 +48,7 @@ export class ReposService {
     await this.orgs.get(org);
     const id = newId('repo');
     const now = nowIso();
-    return this.repos.insert({
+    const repo = await this.repos.insert({
       id,
       org,
       name: input.name,
@@ -57,6 +61,8 @@ export class ReposService {
       createdAt: now,
       updatedAt: now,
     });
+    await this.audit.record(actor, { action: 'repo.created', ...auditObject(repo) });
+    return repo;
   }
 
   async list(org: string): Promise<Repo[]> {
@@ -77,7 +83,7 @@ export class ReposService {
     return this.repos.findById(id);
   }
 
-  async update(org: string, name: string, patch: RepoPatch): Promise<Repo> {
+  async update(org: string, name: string, patch: RepoPatch, actor?: Principal): Promise<Repo> {
     if (patch.url !== undefined) {
       assertCloneUrl(patch.url);
       assertAllowedGitHost(patch.url, this.gitHosts);
@@ -97,13 +103,19 @@ export class ReposService {
       updatedAt: nowIso(),
     });
     if (!updated) throw new NotFoundError(`No repository "${name}" in the organisation "${org}".`);
+    await this.audit.record(actor, {
+      action: 'repo.updated',
+      ...auditObject(updated),
+      detail: changedFields(patch),
+    });
     return updated;
   }
 
-  async delete(org: string, name: string): Promise<void> {
+  async delete(org: string, name: string, actor?: Principal): Promise<void> {
     if (!(await this.repos.delete(org, name))) {
       throw new NotFoundError(`No repository "${name}" in the organisation "${org}".`);
     }
+    await this.audit.record(actor, { action: 'repo.deleted', ...auditObject({ org, name }) });
   }
 
   /** The repository's GitHub token in clear, for commit statuses and clones; `null` if none. */
@@ -125,4 +137,8 @@ export class ReposService {
     if (token === undefined || token === null) return null;
     return seal(await this.dataKeys.keyOf(org), token, githubTokenContext(org, repoId));
   }
+}
+
+function auditObject(repo: Pick<Repo, 'org' | 'name'>) {
+  return { org: repo.org, object: { type: 'repo' as const, id: `${repo.org}/${repo.name}` } };
 }

@@ -4,6 +4,8 @@ import type { Label, Runner } from '../domain';
 import { newId, nowIso } from '../ids';
 import type { RunnersRepository } from './runners.repository';
 import type { LeasesRepository } from '../queue';
+import type { AuditService } from '../audit';
+import type { Principal } from '../auth';
 import { assertLabels } from '../validation';
 
 /** Build-runner registration; the runner token is returned once and stored as a hash. */
@@ -11,12 +13,13 @@ export class RunnersService {
   constructor(
     private readonly runners: RunnersRepository,
     private readonly leases: LeasesRepository,
+    private readonly audit: AuditService,
   ) {}
 
-  async register(input: {
-    name: string;
-    labels?: readonly Label[];
-  }): Promise<Runner & { token: string }> {
+  async register(
+    input: { name: string; labels?: readonly Label[] },
+    actor?: Principal,
+  ): Promise<Runner & { token: string }> {
     assertLabels(input.labels ?? [], 'Runner labels');
     const token = generateOpaqueToken('runner');
     const runner: Runner = {
@@ -27,6 +30,12 @@ export class RunnersService {
       lastSeenAt: null,
     };
     await this.runners.insert(runner, hashOpaqueToken(token));
+    await this.audit.record(actor, {
+      action: 'runner.created',
+      org: null,
+      object: { type: 'runner', id: runner.id },
+      detail: { name: runner.name },
+    });
     return { ...runner, token };
   }
 
@@ -39,7 +48,12 @@ export class RunnersService {
     return runners.map((runner) => ({ ...runner, runningBuilds: running.get(runner.id) ?? 0 }));
   }
 
-  async delete(id: string): Promise<void> {
+  async delete(id: string, actor?: Principal): Promise<void> {
     if (!(await this.runners.delete(id))) throw new NotFoundError(`No runner "${id}".`);
+    await this.audit.record(actor, {
+      action: 'runner.deleted',
+      org: null,
+      object: { type: 'runner', id },
+    });
   }
 }

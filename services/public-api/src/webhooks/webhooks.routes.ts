@@ -3,7 +3,9 @@ import { Router } from 'express';
 import type { Services } from '../services';
 import { buildJson } from '../builds';
 import { rawBody } from '../http/body/body-parsers';
+import { principalOf } from '../http/auth.middleware';
 import { pathParam } from '../http/mappers';
+import { deliveryMetrics, setDeliveryResult } from '../metrics';
 
 /** GitHub's own cap on a delivery (spec section 5: 413 beyond). */
 export const webhookBodyLimitBytes = 25 * 1024 * 1024;
@@ -22,29 +24,36 @@ export function webhookDeliveryRoutes(services: Services, bodyTimeoutMs: number)
     tooLargeMessage: 'A webhook delivery is at most 25 MB.',
     deadlineMs: bodyTimeoutMs,
   });
-  router.post('/webhooks/github/:webhookId', body, async (req, res) => {
-    const body: unknown = req.body;
-    const answer = await services.webhooks.receive(pathParam(req, 'webhookId'), {
-      rawBody: Buffer.isBuffer(body) ? body : Buffer.alloc(0),
-      event: req.get('x-github-event'),
-      deliveryId: req.get('x-github-delivery'),
-      signature: req.get('x-hub-signature-256'),
-    });
-    if (answer.kind === 'ignored') {
-      const ignored: Api.WebhookIgnored = {
+  router.post(
+    '/webhooks/github/:webhookId',
+    deliveryMetrics(services.metrics),
+    body,
+    async (req, res) => {
+      const body: unknown = req.body;
+      const answer = await services.webhooks.receive(pathParam(req, 'webhookId'), {
+        rawBody: Buffer.isBuffer(body) ? body : Buffer.alloc(0),
+        event: req.get('x-github-event'),
+        deliveryId: req.get('x-github-delivery'),
+        signature: req.get('x-hub-signature-256'),
+      });
+      if (answer.kind === 'ignored') {
+        setDeliveryResult(res, 'ignored');
+        const ignored: Api.WebhookIgnored = {
+          delivery: answer.delivery,
+          ignored: true,
+          reason: answer.reason,
+        };
+        res.status(202).json(ignored);
+        return;
+      }
+      setDeliveryResult(res, answer.build ? 'build' : 'ping');
+      const accepted: Api.WebhookAccepted = {
         delivery: answer.delivery,
-        ignored: true,
-        reason: answer.reason,
+        build: answer.build && buildJson(answer.build),
       };
-      res.status(202).json(ignored);
-      return;
-    }
-    const accepted: Api.WebhookAccepted = {
-      delivery: answer.delivery,
-      build: answer.build && buildJson(answer.build),
-    };
-    res.status(200).json(accepted);
-  });
+      res.status(200).json(accepted);
+    },
+  );
   return router;
 }
 
@@ -52,7 +61,11 @@ export function webhookDeliveryRoutes(services: Services, bodyTimeoutMs: number)
 export function webhooksRoutes(services: Services): Router {
   const router = Router();
   router.post('/v1/orgs/:org/repos/:repo/webhooks', async (req, res) => {
-    const created = await services.webhooks.create(pathParam(req, 'org'), pathParam(req, 'repo'));
+    const created = await services.webhooks.create(
+      pathParam(req, 'org'),
+      pathParam(req, 'repo'),
+      principalOf(res),
+    );
     res.status(201).json(created satisfies Api.WebhookCreated);
   });
   return router;

@@ -10,6 +10,8 @@ import type { ReposService } from '../repos';
 import type { Repo } from '../domain';
 import type { BuildWithJobs, BuildsService } from '../builds';
 import { recordBuildDelivery, repoMismatch } from './record-delivery';
+import type { AuditService } from '../audit';
+import type { Principal } from '../auth';
 
 const maxOpenedWebhooks = 10_000;
 const webhookIdPattern = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
@@ -49,15 +51,22 @@ export class WebhooksService {
     private readonly dataKeys: DataKeys,
     private readonly builds: BuildsService,
     private readonly publicUrl: string,
+    private readonly audit: AuditService,
   ) {}
 
-  async create(org: string, repoName: string): Promise<CreatedWebhook> {
+  async create(org: string, repoName: string, actor?: Principal): Promise<CreatedWebhook> {
     const repo = await this.repos.get(org, repoName);
     const id = newId('wh');
     const secret = randomBytes(32).toString('hex');
     const createdAt = nowIso();
     const secretSealed = seal(await this.dataKeys.keyOf(org), secret, secretContext(org, id));
     await this.store.webhooks.insert({ id, org, repoId: repo.id, secretSealed, createdAt });
+    await this.audit.record(actor, {
+      action: 'webhook.created',
+      org,
+      object: { type: 'webhook', id },
+      detail: { repo: repo.name },
+    });
     const payloadUrl = `${this.publicUrl}/webhooks/github/${id}`;
     return { id, org, repo: repo.name, payloadUrl, createdAt, secret };
   }
