@@ -36,6 +36,7 @@ const fieldNames: Record<keyof RepoUpdate, string> = {
   githubRepo: 'github',
   githubToken: 'github token',
   untrustedNetwork: 'untrusted network',
+  triggers: 'triggers',
 };
 
 export function changedFields(update: RepoUpdate): string {

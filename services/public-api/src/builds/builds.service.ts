@@ -14,6 +14,7 @@ import { assertParamValues } from '../validation';
 import { isFinished, type Build, type BuildWithJobs, type NewBuild } from './build';
 import { buildStatusEvent, type BuildHub } from '../events';
 import { gitFactsOfTrigger } from './manual-trigger';
+import { manualTriggerVerdict } from '../github';
 
 export interface BuildPage {
   readonly items: BuildWithJobs[];
@@ -41,6 +42,12 @@ export class BuildsService {
     const git = gitFactsOfTrigger(body);
     if (body.params !== undefined) assertParamValues(body.params);
     const repo = await this.repos.get(org, repoName);
+    const verdict = manualTriggerVerdict(repo.triggers);
+    if (!verdict.build) {
+      throw new ConflictError(
+        `${org}/${repoName} refuses manual builds: ${verdict.reason}. Add "manual" to its triggers.events (or remove the list) to build it by hand.`,
+      );
+    }
     const paramsSealed =
       body.params === undefined || body.params.length === 0
         ? null

@@ -8,6 +8,7 @@ import { webSessionsMigration } from './web-sessions-migration';
 import { jobApprovalsMigration } from './job-approvals-migration';
 import { reusedJobsMigration } from './reused-jobs-migration';
 import { jobOutputsMigration } from './job-outputs-migration';
+import { repoTriggersMigration } from './repo-triggers-migration';
 
 /**
  * Migrations are code, kept in this one ordered table so the binary and the tests cannot
@@ -103,6 +104,7 @@ const migrations: Record<string, Migration> = {
   '0008_job_approvals': jobApprovalsMigration,
   '0009_reused_jobs': reusedJobsMigration,
   '0010_job_outputs': jobOutputsMigration,
+  '0011_repo_triggers': repoTriggersMigration,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };
