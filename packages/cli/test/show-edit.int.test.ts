@@ -1,23 +1,11 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Org, ParamSet, Repo } from '@gibbon/contracts';
-import { runCliProcess } from './cli-process';
-import { startPublicApi, type PublicApiProcess } from './public-api-process';
+import { cliAgainstApi } from './cli-against-api';
 
 // `orgs show`, `repos show`/`edit` and `params show`/`update`: the read-one and change
 // operations of the public API, run as a user runs them against a real public-api.
 describe('show and edit commands against a real public-api', () => {
-  let api: PublicApiProcess;
-  let env: Record<string, string>;
-  let cwd: string;
-  const gibbon = (args: string[], input?: string) =>
-    runCliProcess(args, { cwd, env, ...(input === undefined ? {} : { input }) });
-  const repoJson = async (ref: string): Promise<Repo> => {
-    const shown = await gibbon(['repos', 'show', ref, '--json']);
-    expect(shown).toMatchObject({ code: 0, stderr: '' });
-    return JSON.parse(shown.stdout) as Repo;
-  };
+  const session = cliAgainstApi('gibbon-cli-show-edit-');
+  const { gibbon, repoJson } = session;
   const params = (...args: string[]) => gibbon(['params', ...args, '--org', 'globex']);
   const paramSetJson = async (id: string): Promise<ParamSet> => {
     const shown = await params('show', id, '--json');
@@ -26,19 +14,8 @@ describe('show and edit commands against a real public-api', () => {
   };
 
   beforeAll(async () => {
-    api = await startPublicApi();
-    env = { GIBBON_SERVER_URL: api.url, GIBBON_TOKEN: api.adminToken };
-    cwd = await mkdtemp(join(tmpdir(), 'gibbon-cli-show-edit-'));
-    expect((await api.call('POST', '/v1/orgs', { slug: 'globex', name: 'Globex' })).status).toBe(
-      201,
-    );
     const repo = { name: 'web', url: 'https://git.example.test/globex/web.git' };
-    expect((await api.call('POST', '/v1/orgs/globex/repos', repo)).status).toBe(201);
-  }, 60_000);
-
-  afterAll(async () => {
-    await api?.stop();
-    await rm(cwd, { recursive: true, force: true });
+    expect((await session.api.call('POST', '/v1/orgs/globex/repos', repo)).status).toBe(201);
   });
 
   it('gibbon orgs show prints one organisation, --json its API object, and a missing one exits 2', async () => {
@@ -59,7 +36,7 @@ describe('show and edit commands against a real public-api', () => {
   it('gibbon repos show prints a repository, --json its API object, and a missing one exits 2', async () => {
     const shown = await gibbon(['repos', 'show', 'globex/web']);
     expect(shown.code).toBe(0);
-    expect(shown.stdout.split('\n').slice(0, 7)).toEqual([
+    expect(shown.stdout.split('\n').slice(0, 8)).toEqual([
       'Repository globex/web',
       '  url:                https://git.example.test/globex/web.git',
       '  main branch:        main',
@@ -67,6 +44,7 @@ describe('show and edit commands against a real public-api', () => {
       '  github:             none (no commit statuses)',
       '  github token:       none',
       '  untrusted network:  off (fork pull requests build without a network)',
+      '  triggers:           none (every push, tag and pull request builds)',
     ]);
     expect(await repoJson('globex/web')).toMatchObject({
       org: 'globex',

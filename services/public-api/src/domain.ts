@@ -16,6 +16,22 @@ export interface Label {
  */
 export type LabelFilterGroups = readonly (readonly Label[])[];
 
+/** The kinds of event a repository's `triggers.events` names. */
+export type TriggerEventKind = 'push' | 'pull_request' | 'tag' | 'manual';
+
+/**
+ * A repository's trigger rules (services/public-api/README.md, "Trigger rules"): an absent
+ * field restricts nothing; a present one is a non-empty list of globs (or of event kinds).
+ * `src/github/trigger-rules.ts` judges deliveries by them.
+ */
+export interface TriggerRules {
+  readonly branches?: readonly string[];
+  readonly tags?: readonly string[];
+  readonly paths?: readonly string[];
+  readonly pathsIgnore?: readonly string[];
+  readonly events?: readonly TriggerEventKind[];
+}
+
 export interface Org {
   readonly slug: string;
   readonly name: string;
@@ -33,6 +49,8 @@ export interface Repo {
   readonly hasGithubToken: boolean;
   /** Its fork builds get a network too (docs/adr/0004-script-sandbox.md); default false. */
   readonly untrustedNetwork: boolean;
+  /** Which pushes, tags and pull requests build, and whether manual builds may be triggered. */
+  readonly triggers: TriggerRules;
   readonly createdAt: string;
   readonly updatedAt: string;
 }

@@ -1,4 +1,4 @@
-import type { Build, Label, Org, ParamSet, Repo } from '@gibbon/contracts';
+import type { Build, Label, Org, ParamSet, Repo, RepoTriggers } from '@gibbon/contracts';
 import { ago, printable, renderTable } from './table';
 
 /** `main`, `tag v1.2`, or the short commit: what a build is of. */
@@ -75,10 +75,17 @@ export function repoDetail(repo: Repo): string[] {
           ? 'on (fork pull requests build with a network)'
           : 'off (fork pull requests build without a network)',
       ],
+      ['triggers', triggerRulesText(repo.triggers)],
       ['created', repo.createdAt],
       ['updated', repo.updatedAt],
     ]),
   ];
+}
+
+/** `branches main, release/*; paths src/**`, by the API's field names; or what none means. */
+export function triggerRulesText(rules: RepoTriggers): string {
+  const parts = Object.entries(rules).map(([field, list]) => `${field} ${list.join(', ')}`);
+  return parts.length > 0 ? parts.join('; ') : 'none (every push, tag and pull request builds)';
 }
 
 /** A parameter set as `params show` prints it: names and where it applies; the API sends no values. */

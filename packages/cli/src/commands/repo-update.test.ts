@@ -15,6 +15,9 @@ function ioWith(stdin: Readable & { isTTY?: boolean }): Io {
 
 const piped = (text: string) => ioWith(Readable.from([Buffer.from(text)]));
 
+/** For edits that name no trigger rule: reading the stored rules would be a mistake. */
+const noRules = () => Promise.reject(new Error('the stored rules were read'));
+
 describe('repoUpdateOf (the PATCH body of gibbon repos edit)', () => {
   it('sends only the fields an option names, and the clearing options as null or []', async () => {
     const values: RepoEditValues = {
@@ -24,7 +27,7 @@ describe('repoUpdateOf (the PATCH body of gibbon repos edit)', () => {
       'no-github-token': true,
       'untrusted-network': 'off',
     };
-    const update = await repoUpdateOf(values, piped(''));
+    const update = await repoUpdateOf(values, piped(''), noRules);
     expect(update).toEqual({
       mainBranch: 'trunk',
       labels: [
@@ -38,11 +41,15 @@ describe('repoUpdateOf (the PATCH body of gibbon repos edit)', () => {
     expect(changedFields(update)).toBe(
       'main branch, labels, github, github token, untrusted network',
     );
-    expect(await repoUpdateOf({ 'no-labels': true }, piped(''))).toEqual({ labels: [] });
+    expect(await repoUpdateOf({ 'no-labels': true }, piped(''), noRules)).toEqual({ labels: [] });
   });
 
   it('reads the GitHub token from stdin without its line break', async () => {
-    const update = await repoUpdateOf({ 'github-token-stdin': true }, piped('ghp_abc\r\n'));
+    const update = await repoUpdateOf(
+      { 'github-token-stdin': true },
+      piped('ghp_abc\r\n'),
+      noRules,
+    );
     expect(update).toEqual({ githubToken: 'ghp_abc' });
   });
 
@@ -57,18 +64,58 @@ describe('repoUpdateOf (the PATCH body of gibbon repos edit)', () => {
     ['a bad switch', { 'untrusted-network': 'yes' }, 'must be on or off, not "yes"'],
     ['a label without =', { label: ['gpu'] }, '--label "gpu": expected NAME=VALUE.'],
   ])('refuses %s', async (_, values, message) => {
-    await expect(repoUpdateOf(values, piped(''))).rejects.toThrow(message);
+    await expect(repoUpdateOf(values, piped(''), noRules)).rejects.toThrow(message);
   });
 
   it('refuses an empty or multi-line stdin and a terminal, never echoing the secret', async () => {
     const option = { 'github-token-stdin': true };
-    await expect(repoUpdateOf(option, piped('\n'))).rejects.toThrow('stdin was empty');
-    const twoLines = repoUpdateOf(option, piped('ghp_one\nghp_two\n'));
+    await expect(repoUpdateOf(option, piped('\n'), noRules)).rejects.toThrow('stdin was empty');
+    const twoLines = repoUpdateOf(option, piped('ghp_one\nghp_two\n'), noRules);
     await expect(twoLines).rejects.toThrow('stdin held more than one line');
     await expect(twoLines).rejects.not.toThrow('ghp_');
     const terminal = Object.assign(Readable.from([]), { isTTY: true });
-    await expect(repoUpdateOf(option, ioWith(terminal))).rejects.toThrow(
+    await expect(repoUpdateOf(option, ioWith(terminal), noRules)).rejects.toThrow(
       '--github-token-stdin reads a pipe, not a terminal',
     );
+  });
+});
+
+describe('repoUpdateOf: trigger rules', () => {
+  const stored = () =>
+    Promise.resolve({ branches: ['main'], paths: ['src/**'], events: ['push' as const] });
+
+  it('changes only the rules an option names, keeping the stored others', async () => {
+    const update = await repoUpdateOf(
+      { branches: ['main,release/*', 'hotfix/**'], 'paths-ignore': ['docs/**, *.md'] },
+      piped(''),
+      stored,
+    );
+    expect(update).toEqual({
+      triggers: {
+        branches: ['main', 'release/*', 'hotfix/**'],
+        paths: ['src/**'],
+        events: ['push'],
+        pathsIgnore: ['docs/**', '*.md'],
+      },
+    });
+    expect(changedFields(update)).toBe('triggers');
+  });
+
+  it('keeps the commas of a {a,b} glob and removes a rule given an empty value', async () => {
+    const update = await repoUpdateOf(
+      { paths: ['src/{a,b}/**,lib/**'], events: [''] },
+      piped(''),
+      stored,
+    );
+    expect(update.triggers).toEqual({ branches: ['main'], paths: ['src/{a,b}/**', 'lib/**'] });
+  });
+
+  it('--no-triggers removes every rule without reading them, and contradicts a rule option', async () => {
+    expect(await repoUpdateOf({ 'no-triggers': true }, piped(''), noRules)).toEqual({
+      triggers: {},
+    });
+    await expect(
+      repoUpdateOf({ 'no-triggers': true, tags: ['v*'] }, piped(''), noRules),
+    ).rejects.toThrow('--no-triggers and --tags contradict each other');
   });
 });

@@ -1,7 +1,13 @@
-import type { RepoUpdate } from '@gibbon/contracts';
+import type { RepoTriggers, RepoUpdate } from '@gibbon/contracts';
 import { InputError } from '@gibbon/contracts';
 import type { Io } from '../io';
 import { labelsOf, secretFromStdin } from './api-support';
+import {
+  namesTriggerRules,
+  repoTriggerOptions,
+  triggerRulesOf,
+  type RepoTriggerValues,
+} from './repo-triggers';
 
 /** The options of `gibbon repos edit` beyond those `create` has too (`--url`, `--main-branch`, `--github`). */
 export const repoEditOptions = {
@@ -11,9 +17,10 @@ export const repoEditOptions = {
   'github-token-stdin': { type: 'boolean' },
   'no-github-token': { type: 'boolean' },
   'untrusted-network': { type: 'string' },
+  ...repoTriggerOptions,
 } as const;
 
-export interface RepoEditValues {
+export interface RepoEditValues extends RepoTriggerValues {
   url?: string;
   'main-branch'?: string;
   github?: string;
@@ -26,7 +33,7 @@ export interface RepoEditValues {
 }
 
 export const repoEditUsage =
-  'gibbon repos edit ORG/REPO with at least one of --url, --main-branch, --label (or --no-labels), --github (or --no-github), --github-token-stdin (or --no-github-token), or --untrusted-network on|off';
+  'gibbon repos edit ORG/REPO with at least one of --url, --main-branch, --label (or --no-labels), --github (or --no-github), --github-token-stdin (or --no-github-token), --untrusted-network on|off, or a trigger rule (--branches, --tags, --paths, --paths-ignore, --events, or --no-triggers)';
 
 /** What each field of a RepoUpdate is called in `edit`'s answer. */
 const fieldNames: Record<keyof RepoUpdate, string> = {
@@ -36,6 +43,7 @@ const fieldNames: Record<keyof RepoUpdate, string> = {
   githubRepo: 'github',
   githubToken: 'github token',
   untrustedNetwork: 'untrusted network',
+  triggers: 'triggers',
 };
 
 export function changedFields(update: RepoUpdate): string {
@@ -59,10 +67,16 @@ function untrustedNetworkOf(value: string): boolean {
 }
 
 /**
- * The PATCH body of `gibbon repos edit`: only what an option names changes. The GitHub token
- * is read from stdin last, once every option is known to be valid.
+ * The PATCH body of `gibbon repos edit`: only what an option names changes. The API replaces
+ * trigger rules as a whole, so when an option names one, `currentTriggers` reads the stored
+ * rules and only the named ones change. The GitHub token is read from stdin last, once every
+ * option is known to be valid.
  */
-export async function repoUpdateOf(values: RepoEditValues, io: Io): Promise<RepoUpdate> {
+export async function repoUpdateOf(
+  values: RepoEditValues,
+  io: Io,
+  currentTriggers: () => Promise<RepoTriggers>,
+): Promise<RepoUpdate> {
   refuseBoth(values, 'label', 'no-labels');
   refuseBoth(values, 'github', 'no-github');
   refuseBoth(values, 'github-token-stdin', 'no-github-token');
@@ -78,6 +92,9 @@ export async function repoUpdateOf(values: RepoEditValues, io: Io): Promise<Repo
       ? { untrustedNetwork: untrustedNetworkOf(values['untrusted-network']) }
       : {}),
   };
+  if (namesTriggerRules(values)) {
+    update.triggers = triggerRulesOf(values, values['no-triggers'] ? {} : await currentTriggers());
+  }
   if (values['github-token-stdin']) {
     update.githubToken = await secretFromStdin(
       io,

@@ -1,21 +1,23 @@
 import { InputError } from '@gibbon/contracts';
 import { helpOption, parseCommandArgs } from '../args';
 import { repoRefOf } from '../api/config';
-import { repoDetail } from '../api/format';
-import { renderTable } from '../api/table';
+import { repoDetail, triggerRulesText } from '../api/format';
+import { printable, renderTable } from '../api/table';
 import { writeLine } from '../io';
 import { clientOf, environmentHelp, orgOf, printJson } from './api-support';
 import type { Command } from './command';
 import { changedFields, repoEditOptions, repoEditUsage, repoUpdateOf } from './repo-update';
+import { namesTriggerRules, triggerRulesOf } from './repo-triggers';
 
 const help = `Usage: gibbon repos [list] [--org ORG] [--json]
        gibbon repos show ORG/REPO [--json]
        gibbon repos create NAME --url CLONE_URL [--org ORG] [--main-branch B] [--github OWNER/REPO]
+                           [TRIGGER RULES]
        gibbon repos edit ORG/REPO [--url CLONE_URL] [--main-branch B]
                          [--label NAME=VALUE... | --no-labels]
                          [--github OWNER/REPO | --no-github]
                          [--github-token-stdin | --no-github-token] [--untrusted-network on|off]
-                         [--json]
+                         [TRIGGER RULES | --no-triggers] [--json]
        gibbon repos delete ORG/REPO
        gibbon repos webhook ORG/REPO
 
@@ -46,6 +48,21 @@ Options:
                          they still get no parameters
   --json                 print the API's JSON
   -h, --help             show this help
+
+Trigger rules (create, edit), which GitHub deliveries build the repository; each takes a
+comma-separated list (or is repeated) and replaces that rule; an empty value ('') removes it,
+--no-triggers removes them all (edit). A rule not set restricts nothing:
+  --branches GLOBS       pushes to these branches, and pull requests into them, build
+                         (e.g. 'main,release/*'; * stays within a /, ** crosses it)
+  --tags GLOBS           tag pushes of these tags build (e.g. 'v*')
+  --paths GLOBS          a push builds only if it changed a file matching one (e.g. 'src/**')
+  --paths-ignore GLOBS   a push is ignored if every file it changed matches one
+  --events KINDS         which of push, tag, pull_request, manual build; without manual,
+                         \`gibbon trigger\` is refused
+A push whose head commit message holds [skip ci], [ci skip] or [no ci] does not build. Path
+rules judge the files GitHub's push lists; when it may not list them all (a new branch, a
+forced push, 20 commits or more) and for pull requests, they let the build happen. A delivery
+turned away is answered and recorded as ignored with the rule that did it.
 
 ${environmentHelp}`;
 
@@ -86,15 +103,23 @@ export const reposCommand: Command = {
         url: values.url,
         ...(values['main-branch'] ? { mainBranch: values['main-branch'] } : {}),
         ...(values.github ? { githubRepo: values.github } : {}),
+        ...(namesTriggerRules(values) ? { triggers: triggerRulesOf(values, {}) } : {}),
       });
       if (values.json) return printJson(io, repo);
       writeLine(io.stdout, `Created repository ${repo.org}/${repo.name} (${repo.url})`);
+      if (namesTriggerRules(values)) {
+        writeLine(io.stdout, `Trigger rules: ${printable(triggerRulesText(repo.triggers))}`);
+      }
       return 0;
     }
     if (action === 'edit') {
       if (rest.length !== 1) throw new InputError(`Usage: ${repoEditUsage}.`);
       const ref = repoRefOf(rest[0], io.env);
-      const update = await repoUpdateOf(values, io);
+      const update = await repoUpdateOf(
+        values,
+        io,
+        async () => (await client.getRepo(ref)).triggers,
+      );
       const repo = await client.updateRepo(ref, update);
       if (values.json) return printJson(io, repo);
       writeLine(io.stdout, `Changed repository ${ref.org}/${ref.repo} (${changedFields(update)}).`);

@@ -217,7 +217,9 @@ export interface paths {
          *
          *     `ping` answers 200 with `build: null`. `push` to a branch or tag (not `deleted`) and
          *     `pull_request` `opened`/`synchronize`/`reopened` answer 200 with the build (pull requests
-         *     from a fork make an untrusted build). Other events answer 202 with `ignored: true`.
+         *     from a fork make an untrusted build), unless the repository's `triggers` turn them away.
+         *     Other events, and those the trigger rules turn away, answer 202 with `ignored: true`
+         *     and a `reason` that names the rule.
          *     The same `X-GitHub-Delivery` again, or the same event for the same repository, ref and
          *     commit under a new delivery id, answers 200 with the existing build.
          */
@@ -292,7 +294,7 @@ export interface paths {
         put?: never;
         /**
          * Trigger a build
-         * @description Queues a build of exactly one of `branch`, `tag` or `commit`. `params` are extra parameters visible to this build only. A manual build is trusted.
+         * @description Queues a build of exactly one of `branch`, `tag` or `commit`. `params` are extra parameters visible to this build only. A manual build is trusted. A repository whose `triggers.events` lists kinds without `manual` refuses it with 409; its other trigger rules never apply to manual builds.
          */
         post: operations["triggerBuild"];
         delete?: never;
@@ -828,6 +830,26 @@ export interface components {
         GithubToken: string;
         /** @description Whether untrusted builds of this repository (pull requests from forks) get a network. Off by default: a fork's build script then has no network at all and its job containers run on network `none`. On, a fork's code gets what a trusted build gets: its script can reach the internet and everything the runner machine can reach, including services listening on the runner's loopback, and its containers run on the runner's job network (`GIBBON_JOB_NETWORK`; on `host` they share the runner's loopback too). Untrusted builds still get no parameters and write no caches. Turn it on only for repositories whose fork builds need to download something and whose runners hold nothing a stranger's code should reach. */
         UntrustedNetwork: boolean;
+        /** @description A non-empty list of globs (picomatch syntax: `*` matches within one path segment, `**` across segments, `{a,b}` either; dotfiles match too). An empty list is refused: leave the field out for no restriction. */
+        TriggerGlobs: string[];
+        /**
+         * @description `push`: a push to a branch; `tag`: a push of a tag; `pull_request`: a pull request opened, synchronized or reopened; `manual`: a build triggered through the API or `gibbon trigger`.
+         * @enum {string}
+         */
+        TriggerEventKind: "push" | "pull_request" | "tag" | "manual";
+        /** @description Which GitHub deliveries build this repository, and whether it may be built by hand. A field left out restricts nothing, so `{}` (the default) builds every push, tag and pull request. A delivery a rule turns away answers 202 with `ignored: true` and a `reason` naming the rule, and is recorded so. Rules are judged in this order: `events`; a `[skip ci]`, `[ci skip]` or `[no ci]` (any case) in the head commit message of a push or tag push; `branches` or `tags`; then `paths` and `pathsIgnore`. Manual builds obey `events` only. */
+        RepoTriggers: {
+            /** @description Pushes to a branch, and pull requests by their base branch, build only when the branch matches one of these. Tag pushes are not restricted by it. */
+            branches?: components["schemas"]["TriggerGlobs"];
+            /** @description Tag pushes build only when the tag matches one of these. */
+            tags?: components["schemas"]["TriggerGlobs"];
+            /** @description A push builds only when at least one file it changed matches one of these (paths relative to the repository root, e.g. `src/**`). Judged on the files GitHub's push payload lists; when that list may be incomplete (no commits listed, as for a new branch at an existing commit; a forced push; 20 or more commits) the push builds. Pull request payloads list no files, so pull requests are not restricted by it. */
+            paths?: components["schemas"]["TriggerGlobs"];
+            /** @description A push is ignored only when every file it changed matches one of these; the same exceptions as `paths` (an incomplete file list builds; pull requests are not restricted). */
+            pathsIgnore?: components["schemas"]["TriggerGlobs"];
+            /** @description The kinds of event that build; a kind left out is ignored (or, for `manual`, refused with 409). */
+            events?: components["schemas"]["TriggerEventKind"][];
+        };
         Repo: {
             org: components["schemas"]["Slug"];
             name: components["schemas"]["Slug"];
@@ -838,6 +860,7 @@ export interface components {
             /** @description Whether a `githubToken` is stored (the token itself is never returned). */
             hasGithubToken: boolean;
             untrustedNetwork: components["schemas"]["UntrustedNetwork"];
+            triggers: components["schemas"]["RepoTriggers"];
             createdAt: components["schemas"]["Timestamp"];
             updatedAt: components["schemas"]["Timestamp"];
         };
@@ -851,6 +874,7 @@ export interface components {
             githubToken?: components["schemas"]["GithubToken"];
             /** @default false */
             untrustedNetwork?: components["schemas"]["UntrustedNetwork"];
+            triggers?: components["schemas"]["RepoTriggers"];
         };
         RepoUpdate: {
             url?: components["schemas"]["RepoUrl"];
@@ -859,6 +883,8 @@ export interface components {
             githubRepo?: components["schemas"]["GithubRepo"] | null;
             githubToken?: components["schemas"]["GithubToken"] | null;
             untrustedNetwork?: components["schemas"]["UntrustedNetwork"];
+            /** @description Replaces every trigger rule; `{}` removes them all. */
+            triggers?: components["schemas"]["RepoTriggers"];
         };
         RepoList: {
             items: components["schemas"]["Repo"][];
@@ -887,7 +913,7 @@ export interface components {
             delivery: string;
             /** @constant */
             ignored: true;
-            /** @description Why no build was made (e.g. "event issues is not built", "branch deleted"). */
+            /** @description Why no build was made, in words a user can act on, e.g. `event "issues" is not built; only push and pull_request start builds`, `branch "feature/x" matches none of triggers.branches ["main","release/*"]` or `head commit message contains [skip ci]`. */
             reason: string;
         };
         ParamSet: {
@@ -1992,6 +2018,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     getBuild: {

@@ -3,6 +3,7 @@ import { useState } from 'preact/hooks';
 import { api, call } from '../api/client';
 import { canWrite } from '../api/session';
 import { CopyButton } from '../components/copy-button';
+import { TriggerRulesSection } from '../components/trigger-rules';
 import { Crumbs, ErrorNote, Loading } from '../components/notes';
 import { useLoad } from '../hooks';
 import { paths } from '../paths';
@@ -241,6 +242,7 @@ export function RepoSettingsPage({ org, repo }: { readonly org: string; readonly
           </dl>
         </section>
       )}
+      {repository && <TriggerRulesSection triggers={repository.triggers} />}
       {writable && <WebhookSection org={org} repo={repo} />}
       <ParamSets org={org} writable={writable} />
     </>

@@ -16,6 +16,7 @@ import { buildStatusEvent, type BuildHub } from '../events';
 import { gitFactsOfTrigger } from './manual-trigger';
 import { buildObjectId, type AuditRow, type AuditService } from '../audit';
 import type { Principal } from '../auth';
+import { manualTriggerVerdict } from '../github';
 
 export interface BuildPage {
   readonly items: BuildWithJobs[];
@@ -44,6 +45,12 @@ export class BuildsService {
     const git = gitFactsOfTrigger(body);
     if (body.params !== undefined) assertParamValues(body.params);
     const repo = await this.repos.get(org, repoName);
+    const verdict = manualTriggerVerdict(repo.triggers);
+    if (!verdict.build) {
+      throw new ConflictError(
+        `${org}/${repoName} refuses manual builds: ${verdict.reason}. Add "manual" to its triggers.events (or remove the list) to build it by hand.`,
+      );
+    }
     const paramsSealed =
       body.params === undefined || body.params.length === 0
         ? null

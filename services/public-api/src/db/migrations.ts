@@ -9,6 +9,7 @@ import { jobApprovalsMigration } from './job-approvals-migration';
 import { reusedJobsMigration } from './reused-jobs-migration';
 import { jobOutputsMigration } from './job-outputs-migration';
 import { auditLogMigration } from './audit-log-migration';
+import { repoTriggersMigration } from './repo-triggers-migration';
 
 /**
  * Migrations are code, kept in this one ordered table so the binary and the tests cannot
@@ -104,6 +105,7 @@ const migrations: Record<string, Migration> = {
   '0008_job_approvals': jobApprovalsMigration,
   '0009_reused_jobs': reusedJobsMigration,
   '0010_job_outputs': jobOutputsMigration,
+  '0011_repo_triggers': repoTriggersMigration,
   '0012_audit_log': auditLogMigration,
 };
 

@@ -33,6 +33,8 @@ export interface ReposTable {
   github_token_sealed: string | null;
   /** 1: the repository's untrusted builds get a network; 0 (the default): none. */
   untrusted_network: number;
+  /** The trigger rules as a JSON object (`TriggerRules`); `{}` restricts nothing. */
+  triggers: string;
   created_at: string;
   updated_at: string;
 }

@@ -48,6 +48,13 @@ export interface BuildTrigger {
    * pull requests carry no file list and yield `[]`.
    */
   readonly changedFiles: readonly string[];
+  /**
+   * Whether `changedFiles` is every file the push changed, so that path rules may judge it
+   * (`trigger-rules.ts`). False for pull requests, for a push that lists no commit (a new
+   * branch or tag at an existing commit), for a forced push (what it dropped is not listed)
+   * and for one that lists as many commits as the payload may carry.
+   */
+  readonly changedFilesComplete: boolean;
   readonly pullRequest: PullRequestFacts | null;
   /** False for a pull request whose head repository is not the base repository (a fork). */
   readonly trusted: boolean;

@@ -94,6 +94,7 @@ describe('interpretDelivery: every captured pull_request', () => {
         message: null,
         author: null,
         changedFiles: [],
+        changedFilesComplete: false,
         pullRequest: {
           number: 2,
           title: 'Update the README with new information.',

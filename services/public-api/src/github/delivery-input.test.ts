@@ -133,6 +133,27 @@ describe('interpretDelivery: changed files', () => {
   });
 });
 
+describe('interpretDelivery: whether the changed files are complete', () => {
+  const completeOf = (payload: unknown) => {
+    const outcome = interpret({ payload });
+    return outcome.kind === 'build' && outcome.trigger.changedFilesComplete;
+  };
+
+  it('is true for a push that lists its few commits, false when the list may be partial', () => {
+    const payload = copyOf(branchPush!.payload);
+    const commit = payload.commits[0]!;
+    expect(completeOf({ ...payload, commits: [commit], forced: false })).toBe(true);
+    expect(completeOf({ ...payload, commits: [] })).toBe(false);
+    expect(completeOf({ ...payload, commits: [commit], forced: true })).toBe(false);
+    expect(completeOf({ ...payload, commits: Array.from({ length: 19 }, () => commit) })).toBe(
+      true,
+    );
+    expect(completeOf({ ...payload, commits: Array.from({ length: 20 }, () => commit) })).toBe(
+      false,
+    );
+  });
+});
+
 describe('interpretDelivery: content key', () => {
   const push = branchPush!.payload;
 

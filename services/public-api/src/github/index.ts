@@ -8,6 +8,12 @@ export { interpretDelivery, type DeliveryInput } from './deliveries';
 export { readGithubDelivery, type RawDelivery, type ReadDelivery } from './read-delivery';
 export type { DeliveryOutcome } from './delivery-outcome';
 export {
+  evaluateTriggerRules,
+  manualTriggerVerdict,
+  SKIP_MARKERS,
+  type TriggerVerdict,
+} from './trigger-rules';
+export {
   contentKeyOf,
   type BuildTrigger,
   type PullRequestFacts,

@@ -34,6 +34,8 @@ export const pushPayloadSchema = z.object({
   /** All zeros when the ref was deleted. */
   after: commitSha,
   deleted: z.boolean().default(false),
+  /** A forced push may drop commits; its `commits` list only those it added. */
+  forced: z.boolean().default(false),
   commits: z.array(pushCommit).default([]),
   /** `null` when the push made no new commit (a branch or tag created at an existing commit). */
   head_commit: pushCommit.nullish(),

@@ -47,6 +47,7 @@ export function interpretPullRequest(payload: unknown): DeliveryOutcome {
       message: null,
       author: null,
       changedFiles: [],
+      changedFilesComplete: false,
       pullRequest: {
         number: event.number,
         title,

@@ -1,12 +1,22 @@
 import type { GitAuthor } from '@gibbon/contracts';
 import { contentKeyOf } from './build-trigger';
 import type { DeliveryOutcome } from './delivery-outcome';
-import { parsePayload, pushPayloadSchema, type PushCommit } from './payload-schemas';
+import {
+  parsePayload,
+  pushPayloadSchema,
+  type PushCommit,
+  type PushPayload,
+} from './payload-schemas';
 import { quoted } from './quoted';
 
 const BRANCH_PREFIX = 'refs/heads/';
 const TAG_PREFIX = 'refs/tags/';
 const ZERO_SHA = /^0+$/;
+/**
+ * GitHub documents 20 as the most commits a push's `commits` lists in its timeline events, and
+ * a larger cap for webhooks; a list this long is taken as possibly cut short.
+ */
+const MAX_LISTED_COMMITS = 20;
 
 type PushedRef = { kind: 'branch'; name: string } | { kind: 'tag'; name: string };
 
@@ -39,6 +49,7 @@ export function interpretPush(payload: unknown): DeliveryOutcome {
       message: head?.id === push.after ? head.message : null,
       author: head?.id === push.after ? authorOf(head) : null,
       changedFiles: changedFilesOf(push.commits),
+      changedFilesComplete: listsEveryChange(push),
       pullRequest: null,
       trusted: true,
       contentKey: contentKeyOf('push', githubRepo, push.ref, push.after),
@@ -58,6 +69,11 @@ function pushedRefOf(ref: string): PushedRef | undefined {
 
 function authorOf(commit: PushCommit): GitAuthor {
   return { name: commit.author.name, email: commit.author.email ?? '' };
+}
+
+/** Whether the payload's commits are every commit the push brought, so their files are all it changed. */
+function listsEveryChange(push: PushPayload): boolean {
+  return push.commits.length > 0 && push.commits.length < MAX_LISTED_COMMITS && !push.forced;
 }
 
 /** Every path the commits touched, once, in the order first seen. */

@@ -1,7 +1,7 @@
 import type * as Api from '@gibbon/contracts';
 import { InputError } from '@gibbon/contracts';
 import type { Request } from 'express';
-import type { ParamSet, Repo } from '../domain';
+import type { ParamSet, Repo, TriggerRules } from '../domain';
 
 /**
  * Between the API's JSON and the services' records. Bodies reach the routes only after
@@ -29,8 +29,20 @@ export function repoJson(repo: Repo): Api.Repo {
     githubRepo: repo.githubRepo,
     hasGithubToken: repo.hasGithubToken,
     untrustedNetwork: repo.untrustedNetwork,
+    triggers: triggersJson(repo.triggers),
     createdAt: repo.createdAt,
     updatedAt: repo.updatedAt,
+  };
+}
+
+/** Only the rules that are set: an absent field restricts nothing. */
+function triggersJson(rules: TriggerRules): Api.RepoTriggers {
+  return {
+    ...(rules.branches ? { branches: [...rules.branches] } : {}),
+    ...(rules.tags ? { tags: [...rules.tags] } : {}),
+    ...(rules.paths ? { paths: [...rules.paths] } : {}),
+    ...(rules.pathsIgnore ? { pathsIgnore: [...rules.pathsIgnore] } : {}),
+    ...(rules.events ? { events: [...rules.events] } : {}),
   };
 }
 

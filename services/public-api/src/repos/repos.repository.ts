@@ -1,7 +1,7 @@
 import type { Db } from '../db/database';
 import { translateConstraintErrors } from '../db/errors';
 import type { ReposTable } from '../db/schema';
-import type { Label, Repo } from '../domain';
+import type { Label, Repo, TriggerRules } from '../domain';
 
 function toRepo(row: ReposTable): Repo {
   return {
@@ -14,6 +14,7 @@ function toRepo(row: ReposTable): Repo {
     githubRepo: row.github_repo,
     hasGithubToken: row.github_token_sealed !== null,
     untrustedNetwork: Number(row.untrusted_network) === 1,
+    triggers: JSON.parse(row.triggers) as TriggerRules,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -30,6 +31,7 @@ export interface RepoRecord {
   readonly githubRepo: string | null;
   readonly githubTokenSealed: string | null;
   readonly untrustedNetwork: boolean;
+  readonly triggers: TriggerRules;
   readonly createdAt: string;
   readonly updatedAt: string;
 }
@@ -37,7 +39,13 @@ export interface RepoRecord {
 export type RepoChanges = Partial<
   Pick<
     RepoRecord,
-    'url' | 'mainBranch' | 'labels' | 'githubRepo' | 'githubTokenSealed' | 'untrustedNetwork'
+    | 'url'
+    | 'mainBranch'
+    | 'labels'
+    | 'githubRepo'
+    | 'githubTokenSealed'
+    | 'untrustedNetwork'
+    | 'triggers'
   >
 > & { readonly updatedAt: string };
 
@@ -55,6 +63,7 @@ export class ReposRepository {
       github_repo: repo.githubRepo,
       github_token_sealed: repo.githubTokenSealed,
       untrusted_network: repo.untrustedNetwork ? 1 : 0,
+      triggers: JSON.stringify(repo.triggers),
       created_at: repo.createdAt,
       updated_at: repo.updatedAt,
     };
@@ -119,6 +128,7 @@ export class ReposRepository {
         github_token_sealed: changes.githubTokenSealed,
         untrusted_network:
           changes.untrustedNetwork === undefined ? undefined : Number(changes.untrustedNetwork),
+        triggers: changes.triggers && JSON.stringify(changes.triggers),
         updated_at: changes.updatedAt,
       })
       .where('org', '=', org)

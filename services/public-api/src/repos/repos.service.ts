@@ -1,13 +1,14 @@
 import { NotFoundError, type GitHostAllowlist } from '@gibbon/contracts';
 import { githubTokenContext, type DataKeys } from '../crypto/data-keys';
 import { open, seal } from '../crypto/aead';
-import type { Label, Repo } from '../domain';
+import type { Label, Repo, TriggerRules } from '../domain';
 import { newId, nowIso } from '../ids';
 import type { ReposRepository } from './repos.repository';
 import { assertAllowedGitHost, assertCloneUrl, assertLabels, assertSlug } from '../validation';
 import type { OrgsService } from '../orgs';
 import { changedFields, type AuditService } from '../audit';
 import type { Principal } from '../auth';
+import { triggerRulesOf } from './trigger-rules-input';
 
 export interface RepoInput {
   readonly name: string;
@@ -17,6 +18,7 @@ export interface RepoInput {
   readonly githubRepo?: string;
   readonly githubToken?: string;
   readonly untrustedNetwork?: boolean;
+  readonly triggers?: TriggerRules;
 }
 
 /** Only the fields present change; `null` removes `githubRepo` or `githubToken`. */
@@ -27,6 +29,8 @@ export interface RepoPatch {
   readonly githubRepo?: string | null;
   readonly githubToken?: string | null;
   readonly untrustedNetwork?: boolean;
+  /** Replaces every rule: `{}` removes them all. */
+  readonly triggers?: TriggerRules;
 }
 
 export class ReposService {
@@ -45,6 +49,7 @@ export class ReposService {
     assertCloneUrl(input.url);
     assertAllowedGitHost(input.url, this.gitHosts);
     assertLabels(input.labels ?? [], 'Labels');
+    const triggers = input.triggers === undefined ? {} : triggerRulesOf(input.triggers);
     await this.orgs.get(org);
     const id = newId('repo');
     const now = nowIso();
@@ -58,6 +63,7 @@ export class ReposService {
       githubRepo: input.githubRepo ?? null,
       githubTokenSealed: await this.sealToken(org, id, input.githubToken),
       untrustedNetwork: input.untrustedNetwork ?? false,
+      triggers,
       createdAt: now,
       updatedAt: now,
     });
@@ -89,6 +95,7 @@ export class ReposService {
       assertAllowedGitHost(patch.url, this.gitHosts);
     }
     if (patch.labels !== undefined) assertLabels(patch.labels, 'Labels');
+    const triggers = patch.triggers === undefined ? undefined : triggerRulesOf(patch.triggers);
     const current = await this.get(org, name);
     const updated = await this.repos.update(org, name, {
       url: patch.url,
@@ -100,6 +107,7 @@ export class ReposService {
           ? undefined
           : await this.sealToken(org, current.id, patch.githubToken),
       untrustedNetwork: patch.untrustedNetwork,
+      triggers,
       updatedAt: nowIso(),
     });
     if (!updated) throw new NotFoundError(`No repository "${name}" in the organisation "${org}".`);

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { NotFoundError } from '@gibbon/contracts';
 import { open, seal } from '../crypto/aead';
 import type { DataKeys } from '../crypto/data-keys';
-import { readGithubDelivery, type RawDelivery } from '../github';
+import { evaluateTriggerRules, readGithubDelivery, type RawDelivery } from '../github';
 import { newId, nowIso } from '../ids';
 import type { Store } from '../store';
 import type { DeliveryRecord, WebhookRecord } from './webhooks.repository';
@@ -83,6 +83,10 @@ export class WebhooksService {
     const repo = await this.repoOf(webhook.repoId);
     const mismatch = repoMismatch(repo, outcome.trigger);
     if (mismatch) return this.recordWithoutBuild({ ...base, outcome: 'ignored', reason: mismatch });
+    const verdict = evaluateTriggerRules(repo.triggers, outcome.trigger);
+    if (!verdict.build) {
+      return this.recordWithoutBuild({ ...base, outcome: 'ignored', reason: verdict.reason });
+    }
     const recorded = await this.store.transaction((tx) =>
       recordBuildDelivery(tx, repo, outcome.trigger, base),
     );
