@@ -17,3 +17,4 @@ export {
   type DeclaredJob,
   type SourcePosition,
 } from './script-host/declarative-parse';
+export { readDeclarativeFiles } from './script-host/declarative-read';

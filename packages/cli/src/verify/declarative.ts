@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import type { DeclaredJob } from '@gibbon/engine/declarative';
 import type { BuildFile } from '@gibbon/engine/locate';
 import { declaredJobs, type Job } from '@gibbon/sdk';
@@ -31,11 +30,8 @@ function jobsOf(job: DeclaredJob & { file: string }): Job[] {
  * back as ScriptProblems with `file:line:column`.
  */
 export async function loadDeclarative(files: BuildFile['files']): Promise<Job[]> {
-  const { parseDeclarativeFiles } = await import('@gibbon/engine/declarative');
-  const sources = await Promise.all(
-    files.map(async ({ path, name }) => ({ name, text: await readFile(path, 'utf8') })),
-  );
-  const parsed = parseDeclarativeFiles(sources);
+  const { readDeclarativeFiles } = await import('@gibbon/engine/declarative');
+  const parsed = await readDeclarativeFiles(files);
   if (!parsed.ok) throw new ScriptProblems(parsed.syntax ? 'syntax' : 'schema', parsed.problems);
   const problems: string[] = [];
   for (const job of parsed.jobs) {

@@ -26,11 +26,8 @@ function scriptPosition(source: string, id: string): Position | undefined {
 
 /** Where each job of a build's declarative files is, by the engine's own reader. */
 async function declarativePositions(files: BuildFile['files']) {
-  const { parseDeclarativeFiles } = await import('@gibbon/engine/declarative');
-  const sources = await Promise.all(
-    files.map(async ({ path, name }) => ({ name, text: await readFile(path, 'utf8') })),
-  );
-  const parsed = parseDeclarativeFiles(sources);
+  const { readDeclarativeFiles } = await import('@gibbon/engine/declarative');
+  const parsed = await readDeclarativeFiles(files);
   const positions = new Map<string, { file: string; position?: Position }>();
   if (parsed.ok) {
     for (const job of parsed.jobs) {

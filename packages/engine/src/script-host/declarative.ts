@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UnprocessableError } from '@gibbon/contracts';
 import type { BuildFile } from './locate';
@@ -14,11 +14,8 @@ import type { BuildFile } from './locate';
  */
 export async function declarativeModule(buildFile: BuildFile, folder: string): Promise<string> {
   // The YAML parser loads with the first declarative file; scripts in TypeScript never need it.
-  const { parseDeclarativeFiles } = await import('./declarative-parse.js');
-  const sources = await Promise.all(
-    buildFile.files.map(async ({ path, name }) => ({ name, text: await readFile(path, 'utf8') })),
-  );
-  const parsed = parseDeclarativeFiles(sources);
+  const { readDeclarativeFiles } = await import('./declarative-read.js');
+  const parsed = await readDeclarativeFiles(buildFile.files);
   if (!parsed.ok) {
     const names = buildFile.files.map((file) => file.name).join(' and ');
     throw new UnprocessableError(`${names} is not valid: ${parsed.problems.join('; ')}`);
