@@ -209,6 +209,33 @@ describe.each(backends)('dispatch on $name', (backend) => {
     await world.runner(claim!, 'POST', '/result', { body: { status: 'success' } });
   });
 
+  it('a runner cannot claim a pinned build by naming labels it was not registered with', async () => {
+    await app.services.repos.create('acme', {
+      name: 'deploy',
+      url: 'https://git.example.test/acme/deploy.git',
+      labels: [{ name: 'runs-on', value: 'deploy' }],
+    });
+    const queued = await app.call('POST', '/v1/orgs/acme/repos/deploy/builds', {
+      token: app.adminToken,
+      body: { branch: 'main' },
+    });
+    expect(queued.status).toBe(201);
+    const forged = await app.call('POST', '/v1/runner/claim?wait=0', {
+      token: runnerA,
+      body: { labels: [{ name: 'runs-on', value: 'deploy' }] },
+    });
+    expect(forged.status).toBe(403);
+    expect(JSON.stringify(forged.body)).toContain('not registered with the label runs-on=deploy');
+    expect((await app.services.builds.getById((queued.body as Build).id)).status).toBe('queued');
+    await app.call(
+      'POST',
+      `/v1/orgs/acme/repos/deploy/builds/${(queued.body as Build).number}/cancel`,
+      {
+        token: app.adminToken,
+      },
+    );
+  });
+
   it('a claim whose runner hung up is given back at once, uncounted', async () => {
     const build = await world.trigger();
     const { claims } = app.services;

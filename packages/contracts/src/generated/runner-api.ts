@@ -163,7 +163,7 @@ export interface components {
         ClaimRequest: {
             /** @description Build slots the runner has free now (informational; one build per claim). */
             capacity?: number;
-            /** @description The runner's labels for this claim; the registered labels when absent. */
+            /** @description The labels this claim is matched with: the registered labels when absent, else a subset of them. A label the runner was not registered with is refused (403). */
             labels?: components["schemas"]["Labels"];
         };
         Lease: {

@@ -4,6 +4,7 @@ import { Router, type Request, type Response } from 'express';
 import type { Services } from '../services';
 import { buildJson } from '../builds';
 import { assertOwnBuild, assertTokenLease } from './lease-fence';
+import { claimLabels } from './runs-on';
 import { principalOf } from '../http/auth.middleware';
 import { bodyOf, pathParam } from '../http/mappers';
 
@@ -40,10 +41,9 @@ export function runnerApiRoutes(services: Services): Router {
     if (request?.capacity !== undefined) {
       await services.metrics.reportSlots(principal.runnerId, request.capacity);
     }
-    const labels =
-      request?.labels ??
-      (await services.runners.list()).find((r) => r.id === principal.runnerId)?.labels ??
-      [];
+    const registered =
+      (await services.runners.list()).find((r) => r.id === principal.runnerId)?.labels ?? [];
+    const labels = claimLabels(registered, request?.labels);
     const runner = { id: principal.runnerId, labels };
     const claim = await claims.claim(runner, waitSeconds * 1000, hangUp.signal);
     if (hangUp.signal.aborted) {

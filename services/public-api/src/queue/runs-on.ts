@@ -1,3 +1,4 @@
+import { NotAllowedError } from '@gibbon/contracts';
 import type { Label } from '../domain';
 import type { ReposRepository } from '../repos';
 
@@ -23,4 +24,25 @@ export async function reposClosedTo(
 ): Promise<string[]> {
   const pinned = await repos.labelsOfReposLabelled(RUNS_ON_LABEL);
   return pinned.filter((repo) => !mayRun(repo.labels, runnerLabels)).map((repo) => repo.id);
+}
+
+/**
+ * The labels one claim is matched with: the runner's registered labels, or the part of them the
+ * claim names. A runner may narrow its labels for a claim but never add one: an admin gives a
+ * runner its labels, so a runner token cannot reach builds pinned to other runners.
+ */
+export function claimLabels(
+  registered: readonly Label[],
+  asked: readonly Label[] | undefined,
+): readonly Label[] {
+  if (asked === undefined) return registered;
+  const foreign = asked.find(
+    (label) => !registered.some((has) => has.name === label.name && has.value === label.value),
+  );
+  if (foreign !== undefined) {
+    throw new NotAllowedError(
+      `This runner was not registered with the label ${foreign.name}=${foreign.value}; a claim may name only labels an admin gave the runner. Register a runner with that label (POST /v1/runners) to run such builds.`,
+    );
+  }
+  return asked;
 }
