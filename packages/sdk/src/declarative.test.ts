@@ -77,13 +77,13 @@ describe('declaredJobs', () => {
       'job "j": when.branches is not a condition; the conditions are branch, tag, event, changed',
     );
     expect(() => declaredJobs([job('j', { when: { event: 'merge' } })])).toThrow(
-      'job "j": when.event "merge" is not an event; the events are push, tag, pull_request, manual',
+      'job "j": when.event "merge" is not an event; the events are push, tag, pull_request, manual, schedule',
     );
   });
 });
 
 describe('declaredEventOf', () => {
-  it('names a pull request, a manual build and a push', () => {
+  it('names a pull request, a manual build, a scheduled build and a push', () => {
     const pr = testContext({ ref: 'refs/pull/7/head', branch: 'feature/x' });
     expect(declaredEventOf({ ...pr, build: { ...pr.build, source: 'pull_request' } })).toBe(
       'pull_request',
@@ -91,6 +91,10 @@ describe('declaredEventOf', () => {
     const manual = testContext();
     expect(declaredEventOf({ ...manual, build: { ...manual.build, source: 'api' } })).toBe(
       'manual',
+    );
+    const nightly = testContext({ ref: 'refs/heads/main', branch: 'main' });
+    expect(declaredEventOf({ ...nightly, build: { ...nightly.build, source: 'schedule' } })).toBe(
+      'schedule',
     );
     expect(declaredEventOf(testContext())).toBe('push');
   });

@@ -15,7 +15,7 @@ export interface DeclaredJobSpec {
 }
 
 /** The events a declarative `when: { event }` names. */
-export const DECLARED_EVENTS = ['push', 'tag', 'pull_request', 'manual'] as const;
+export const DECLARED_EVENTS = ['push', 'tag', 'pull_request', 'manual', 'schedule'] as const;
 type DeclaredEvent = (typeof DECLARED_EVENTS)[number];
 
 const CONDITION_FIELDS = ['branch', 'tag', 'event', 'changed'] as const;
@@ -38,13 +38,14 @@ function patterns(value: unknown, what: string): string[] | undefined {
 
 /**
  * What made the build, in a declarative file's words: a tag build is `tag`, a pull request's
- * `pull_request`, a push to a branch `push`, a build triggered through the API (or a retry
- * of one) `manual`. A retry keeps the words its git facts give it (a tag, a pull request).
+ * `pull_request`, a push to a branch `push`, a tick of a schedule `schedule`, a build
+ * triggered through the API (or a retry of one) `manual`. A retry keeps the words its git facts give it (a tag, a pull request).
  */
 export function declaredEventOf(ctx: BuildContext): DeclaredEvent {
   if (ctx.git.tag !== null) return 'tag';
   if (ctx.build.source === 'pull_request' || /^refs\/pull\//.test(ctx.git.ref))
     return 'pull_request';
+  if (ctx.build.source === 'schedule') return 'schedule';
   return ctx.build.source === 'push' ? 'push' : 'manual';
 }
 

@@ -25,6 +25,7 @@ const triggers: Record<Build['source'], string> = {
   pull_request: 'pull request',
   api: 'manual',
   retry: 'retry',
+  schedule: 'schedule',
 };
 
 export function triggerLabel(build: Build): string {

@@ -17,7 +17,7 @@ export interface Label {
 export type LabelFilterGroups = readonly (readonly Label[])[];
 
 /** The kinds of event a repository's `triggers.events` names. */
-export type TriggerEventKind = 'push' | 'pull_request' | 'tag' | 'manual';
+export type TriggerEventKind = 'push' | 'pull_request' | 'tag' | 'manual' | 'schedule';
 
 /**
  * A repository's trigger rules (services/public-api/README.md, "Trigger rules"): an absent

@@ -22,6 +22,7 @@ import {
   type DispatchOptions,
 } from './queue';
 import { ReposService } from './repos';
+import { Scheduler, SchedulesService, type SchedulerOptions } from './schedules';
 import { RunnersService } from './runners';
 import { SessionsService } from './sessions';
 import { createStore } from './store';
@@ -30,8 +31,8 @@ import { WebhooksService } from './webhooks';
 
 /**
  * Every service of public-api, wired to one database and one master key: the composition root.
- * Lifecycle: `start` starts the lease sweeper and the commit status reporter; `stop` ends
- * waiting claims (204), event streams and log follows, then stops both and the metrics' hub
+ * Lifecycle: `start` starts the lease sweeper, the commit status reporter and the scheduler;
+ * `stop` ends waiting claims (204), event streams and log follows, then stops those three and the metrics' hub
  * subscription (safe to call twice or without `start`). The database and the blob store belong to the caller.
  */
 export interface Services {
@@ -58,6 +59,10 @@ export interface Services {
   readonly sweeper: LeaseSweeper;
   readonly logChunks: LogChunksService;
   readonly logReader: LogReader;
+  /** Cron schedules of repositories, as users see them. */
+  readonly schedules: SchedulesService;
+  /** Fires the schedules' ticks; started by `start`. */
+  readonly scheduler: Scheduler;
   /** Who changed what: written by the services that make the changes, read by the audit routes. */
   readonly audit: AuditService;
   /** This instance's Prometheus registry and what feeds it (`GET /metrics`). */
@@ -77,6 +82,7 @@ export interface ServiceOptions {
   /** Sends commit statuses; without it none are sent. Closed by its owner, not here. */
   readonly statusNotifier?: CommitStatusNotifier;
   readonly dispatch?: Partial<DispatchOptions>;
+  readonly scheduler?: SchedulerOptions;
 }
 
 export function createServices(
@@ -110,6 +116,7 @@ export function createServices(
       options.publicUrl,
       options.logger,
     );
+  const scheduler = new Scheduler(store, builds, options.logger, options.scheduler);
   const auth = new AuthService(store.apiTokens, store.runners, signingKeys);
   const metrics = new ApiMetrics(store);
   metrics.watch(hub);
@@ -136,12 +143,16 @@ export function createServices(
     logReader: new LogReader(store, options.blobStore, hub),
     metrics,
     audit,
+    schedules: new SchedulesService(store, repos, dataKeys, audit, () => scheduler.poke()),
+    scheduler,
     start() {
       sweeper.start();
       reporter?.start();
+      scheduler.start();
     },
     async stop() {
       hub.close();
+      await scheduler.stop();
       await sweeper.stop();
       await reporter?.stop();
       metrics.close();

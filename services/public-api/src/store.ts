@@ -17,6 +17,7 @@ import { WebSessionsRepository } from './sessions';
 import { ApiTokensRepository } from './tokens';
 import { WebhooksRepository } from './webhooks';
 import { AuditRepository } from './audit';
+import { SchedulesRepository } from './schedules';
 
 /**
  * The repository of every feature over one database handle: the pool, or one transaction.
@@ -43,6 +44,7 @@ export interface Repositories {
   readonly logChunks: LogChunksRepository;
   readonly webhooks: WebhooksRepository;
   readonly audit: AuditRepository;
+  readonly schedules: SchedulesRepository;
 }
 
 /** The repositories bound to one transaction, and the transaction for those that take it. */
@@ -85,6 +87,7 @@ function repositoriesOn(handle: Db, backend: GibbonDatabase['backend']): Reposit
     logChunks: new LogChunksRepository(handle),
     webhooks: new WebhooksRepository(handle),
     audit: new AuditRepository(handle),
+    schedules: new SchedulesRepository(handle),
   };
 }
 

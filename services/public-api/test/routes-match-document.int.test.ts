@@ -22,6 +22,9 @@ interface Seeded {
   readonly webhookId: string;
   readonly webhookSecret: string;
   readonly adminToken: string;
+  readonly scheduleId: string;
+  /** Deleted by its sample, which may run before the other schedule samples. */
+  readonly doomedScheduleId: string;
 }
 
 const metricsToken = 'walk-metrics-token-0123456789';
@@ -68,6 +71,15 @@ function requests(ids: Seeded): Record<string, Sample> {
     listArtifacts: { path: `${ranBuild}/artifacts` },
     downloadArtifact: { path: `${ranBuild}/artifacts/dist` },
     streamOrgEvents: { path: '/v1/orgs/acme/events', stream: true },
+    createSchedule: { path: '/v1/orgs/acme/repos/web/schedules', body: { cron: '0 3 * * *' } },
+    listSchedules: { path: '/v1/orgs/acme/repos/web/schedules' },
+    getSchedule: { path: `/v1/orgs/acme/repos/web/schedules/${ids.scheduleId}` },
+    updateSchedule: {
+      path: `/v1/orgs/acme/repos/web/schedules/${ids.scheduleId}`,
+      body: { enabled: false },
+    },
+    listScheduleRuns: { path: `/v1/orgs/acme/repos/web/schedules/${ids.scheduleId}/runs` },
+    deleteSchedule: { path: `/v1/orgs/acme/repos/web/schedules/${ids.doomedScheduleId}` },
     createParamSet: { path: '/v1/orgs/acme/params', body: { values: [] } },
     listParamSets: { path: '/v1/orgs/acme/params' },
     getParamSet: { path: `/v1/orgs/acme/params/${ids.paramSetId}` },
@@ -117,6 +129,9 @@ describe('the OpenAPI document and the routes agree', () => {
       webhookId: webhook.id,
       webhookSecret: webhook.secret,
       adminToken: app.adminToken,
+      scheduleId: (await app.services.schedules.create('acme', 'web', { cron: '0 4 * * *' })).id,
+      doomedScheduleId: (await app.services.schedules.create('acme', 'web', { cron: '0 5 * * *' }))
+        .id,
     });
   });
   afterAll(() => app.close());

@@ -57,8 +57,8 @@ comma-separated list (or is repeated) and replaces that rule; an empty value (''
   --tags GLOBS           tag pushes of these tags build (e.g. 'v*')
   --paths GLOBS          a push builds only if it changed a file matching one (e.g. 'src/**')
   --paths-ignore GLOBS   a push is ignored if every file it changed matches one
-  --events KINDS         which of push, tag, pull_request, manual build; without manual,
-                         \`gibbon trigger\` is refused
+  --events KINDS         which of push, tag, pull_request, manual, schedule build;
+                         without manual, \`gibbon trigger\` is refused
 A push whose head commit message holds [skip ci], [ci skip] or [no ci] does not build. Path
 rules judge the files GitHub's push lists; when it may not list them all (a new branch, a
 forced push, 20 commits or more) and for pull requests, they let the build happen. A delivery

@@ -198,6 +198,91 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/orgs/{org}/repos/{repo}/schedules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organisation's slug. */
+                org: components["parameters"]["Org"];
+                /** @description The repository's name (a slug) within its organisation. */
+                repo: components["parameters"]["Repo"];
+            };
+            cookie?: never;
+        };
+        /** List a repository's schedules, oldest first */
+        get: operations["listSchedules"];
+        put?: never;
+        /**
+         * Build a branch on a cron schedule
+         * @description A cron expression (five fields: minute hour day-of-month month day-of-week; an optional sixth, leading field is seconds) read in `timezone` (an IANA name, default `UTC`). At each tick one build of `branch` (default: the repository's main branch) is queued, with source `schedule`, trusted, carrying `params`; with several public-api processes the tick is claimed in the database, so it builds exactly once. Ticks missed while no public-api process ran are not replayed one by one: the next pass builds once for the latest missed tick and records how many ticks that run covers. A repository whose `triggers.events` lists kinds without `schedule` records each tick as ignored.
+         */
+        post: operations["createSchedule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/orgs/{org}/repos/{repo}/schedules/{scheduleId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organisation's slug. */
+                org: components["parameters"]["Org"];
+                /** @description The repository's name (a slug) within its organisation. */
+                repo: components["parameters"]["Repo"];
+                /** @description The schedule's id (from `POST .../schedules`). */
+                scheduleId: components["parameters"]["ScheduleId"];
+            };
+            cookie?: never;
+        };
+        /** Get a schedule with its next run time and last run */
+        get: operations["getSchedule"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a schedule
+         * @description Its builds stay; no further tick builds.
+         */
+        delete: operations["deleteSchedule"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a schedule
+         * @description Changes the fields given. `params`, when given, replace all of the schedule's parameters. Changing `cron` or `timezone` counts ticks from now on: ticks of the old expression that were missed are not built. `enabled: false` pauses it; a paused schedule's ticks are not built, not even as catch-up when it is enabled again.
+         */
+        patch: operations["updateSchedule"];
+        trace?: never;
+    };
+    "/v1/orgs/{org}/repos/{repo}/schedules/{scheduleId}/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organisation's slug. */
+                org: components["parameters"]["Org"];
+                /** @description The repository's name (a slug) within its organisation. */
+                repo: components["parameters"]["Repo"];
+                /** @description The schedule's id (from `POST .../schedules`). */
+                scheduleId: components["parameters"]["ScheduleId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * A schedule's runs, newest first
+         * @description Each tick the schedule fired (at most the last 100), with the build it queued or why it queued none.
+         */
+        get: operations["listScheduleRuns"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/webhooks/github/{webhookId}": {
         parameters: {
             query?: never;
@@ -787,6 +872,62 @@ export interface components {
         Id: string;
         /** Format: date-time */
         Timestamp: string;
+        /**
+         * @description Five fields (minute hour day-of-month month day-of-week), or six with a leading seconds field; ranges, lists, steps and names (`MON`, `JAN`) as in cron, and the nicknames `@hourly`, `@daily`, `@weekly`, `@monthly`, `@yearly`.
+         * @example 0 3 * * 1-5
+         */
+        CronExpression: string;
+        /** @description An IANA time zone name such as `Europe/Berlin`, or `UTC`. */
+        TimeZone: string;
+        ScheduleCreate: {
+            cron: components["schemas"]["CronExpression"];
+            timezone?: components["schemas"]["TimeZone"];
+            branch?: components["schemas"]["BranchName"];
+            description?: string;
+            params?: components["schemas"]["ParamValues"];
+            enabled?: boolean;
+        };
+        ScheduleUpdate: {
+            cron?: components["schemas"]["CronExpression"];
+            timezone?: components["schemas"]["TimeZone"];
+            branch?: components["schemas"]["BranchName"];
+            description?: string;
+            params?: components["schemas"]["ParamValues"];
+            enabled?: boolean;
+        };
+        ScheduleRun: {
+            tickAt: components["schemas"]["Timestamp"];
+            /** @description The ticks this run stands for; more than 1 when ticks were missed while no public-api process ran. */
+            covers: number;
+            firedAt: components["schemas"]["Timestamp"];
+            /** @description The build it queued; `null` when the repository's trigger rules turned the tick away. */
+            buildNumber: number | null;
+            /** @description Why no build was queued (the trigger rule), or `null`. */
+            ignoredReason: string | null;
+        };
+        Schedule: {
+            id: components["schemas"]["Id"];
+            org: components["schemas"]["Slug"];
+            repo: components["schemas"]["Slug"];
+            cron: components["schemas"]["CronExpression"];
+            timezone: components["schemas"]["TimeZone"];
+            branch: components["schemas"]["BranchName"];
+            description: string;
+            /** @description The names of the schedule's parameters (never their values). */
+            paramNames: components["schemas"]["ParamName"][];
+            enabled: boolean;
+            /** @description The next tick that will build; `null` when paused or the expression has no future tick. */
+            nextRunAt: components["schemas"]["Timestamp"] | null;
+            lastRun: components["schemas"]["ScheduleRun"] | null;
+            createdAt: components["schemas"]["Timestamp"];
+            updatedAt: components["schemas"]["Timestamp"];
+        };
+        ScheduleRunList: {
+            items: components["schemas"]["ScheduleRun"][];
+        };
+        ScheduleList: {
+            items: components["schemas"]["Schedule"][];
+        };
         Label: {
             name: string;
             value: string;
@@ -833,10 +974,10 @@ export interface components {
         /** @description A non-empty list of globs (picomatch syntax: `*` matches within one path segment, `**` across segments, `{a,b}` either; dotfiles match too). An empty list is refused: leave the field out for no restriction. */
         TriggerGlobs: string[];
         /**
-         * @description `push`: a push to a branch; `tag`: a push of a tag; `pull_request`: a pull request opened, synchronized or reopened; `manual`: a build triggered through the API or `gibbon trigger`.
+         * @description `push`: a push to a branch; `tag`: a push of a tag; `pull_request`: a pull request opened, synchronized or reopened; `manual`: a build triggered through the API or `gibbon trigger`; `schedule`: a tick of one of the repository's schedules.
          * @enum {string}
          */
-        TriggerEventKind: "push" | "pull_request" | "tag" | "manual";
+        TriggerEventKind: "push" | "pull_request" | "tag" | "manual" | "schedule";
         /** @description Which GitHub deliveries build this repository, and whether it may be built by hand. A field left out restricts nothing, so `{}` (the default) builds every push, tag and pull request. A delivery a rule turns away answers 202 with `ignored: true` and a `reason` naming the rule, and is recorded so. Rules are judged in this order: `events`; a `[skip ci]`, `[ci skip]` or `[no ci]` (any case) in the head commit message of a push or tag push; `branches` or `tags`; then `paths` and `pathsIgnore`. Manual builds obey `events` only. */
         RepoTriggers: {
             /** @description Pushes to a branch, and pull requests by their base branch, build only when the branch matches one of these. Tag pushes are not restricted by it. */
@@ -951,7 +1092,7 @@ export interface components {
          * @description What made the build.
          * @enum {string}
          */
-        BuildSource: "api" | "push" | "pull_request" | "retry";
+        BuildSource: "api" | "push" | "pull_request" | "retry" | "schedule";
         GitAuthor: {
             name: string;
             email: string;
@@ -1180,13 +1321,13 @@ export interface components {
                 name: string;
             };
             /**
-             * @description What was done: `repo.created`, `repo.updated`, `repo.deleted`, `webhook.created`, `params.created`, `params.updated`, `params.deleted`, `token.created`, `token.deleted`, `runner.created`, `runner.deleted`, `build.canceled`, `build.retried`, `job.approved`, `job.rejected`.
+             * @description What was done: `repo.created`, `repo.updated`, `repo.deleted`, `webhook.created`, `params.created`, `params.updated`, `params.deleted`, `token.created`, `token.deleted`, `runner.created`, `runner.deleted`, `schedule.created`, `schedule.updated`, `schedule.deleted`, `build.canceled`, `build.retried`, `job.approved`, `job.rejected`.
              * @example repo.updated
              */
             action: string;
             object: {
                 /** @enum {string} */
-                type: "repo" | "webhook" | "param_set" | "token" | "runner" | "build" | "job";
+                type: "repo" | "webhook" | "param_set" | "token" | "runner" | "schedule" | "build" | "job";
                 /** @description Its id: `org/repo` for a repository, `org/repo#number` for a build, `org/repo#number/job` for a job, the server-made id otherwise. */
                 id: string;
             };
@@ -1351,6 +1492,8 @@ export interface components {
         Org: components["schemas"]["Slug"];
         /** @description The repository's name (a slug) within its organisation. */
         Repo: components["schemas"]["Slug"];
+        /** @description The schedule's id (from `POST .../schedules`). */
+        ScheduleId: components["schemas"]["Id"];
         /** @description The build's number within its repository (1, 2, 3, ...). */
         BuildNumber: number;
         /** @description The job's id within the build. */
@@ -1753,6 +1896,194 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["WebhookCreated"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    listSchedules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organisation's slug. */
+                org: components["parameters"]["Org"];
+                /** @description The repository's name (a slug) within its organisation. */
+                repo: components["parameters"]["Repo"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every schedule of the repository, each with its next run time and last run. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScheduleList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    createSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organisation's slug. */
+                org: components["parameters"]["Org"];
+                /** @description The repository's name (a slug) within its organisation. */
+                repo: components["parameters"]["Repo"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ScheduleCreate"];
+            };
+        };
+        responses: {
+            /** @description The schedule, with its next run time. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Schedule"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    getSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organisation's slug. */
+                org: components["parameters"]["Org"];
+                /** @description The repository's name (a slug) within its organisation. */
+                repo: components["parameters"]["Repo"];
+                /** @description The schedule's id (from `POST .../schedules`). */
+                scheduleId: components["parameters"]["ScheduleId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The schedule. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Schedule"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    deleteSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organisation's slug. */
+                org: components["parameters"]["Org"];
+                /** @description The repository's name (a slug) within its organisation. */
+                repo: components["parameters"]["Repo"];
+                /** @description The schedule's id (from `POST .../schedules`). */
+                scheduleId: components["parameters"]["ScheduleId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    updateSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organisation's slug. */
+                org: components["parameters"]["Org"];
+                /** @description The repository's name (a slug) within its organisation. */
+                repo: components["parameters"]["Repo"];
+                /** @description The schedule's id (from `POST .../schedules`). */
+                scheduleId: components["parameters"]["ScheduleId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ScheduleUpdate"];
+            };
+        };
+        responses: {
+            /** @description The schedule as it is now. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Schedule"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    listScheduleRuns: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organisation's slug. */
+                org: components["parameters"]["Org"];
+                /** @description The repository's name (a slug) within its organisation. */
+                repo: components["parameters"]["Repo"];
+                /** @description The schedule's id (from `POST .../schedules`). */
+                scheduleId: components["parameters"]["ScheduleId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The runs, newest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScheduleRunList"];
                 };
             };
             400: components["responses"]["BadRequest"];

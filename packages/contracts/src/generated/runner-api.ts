@@ -379,7 +379,7 @@ export interface components {
          * @description What made the build.
          * @enum {string}
          */
-        BuildSource: "api" | "push" | "pull_request" | "retry";
+        BuildSource: "api" | "push" | "pull_request" | "retry" | "schedule";
         GitAuthor: {
             name: string;
             email: string;

@@ -5,6 +5,7 @@ export type { Build, BuildWithJobs, Job } from './build';
 export { BuildsRepository } from './builds.repository';
 export { buildNumberOf, buildsRoutes } from './builds.routes';
 export { buildParamsContext, BuildsService, newBuildOf } from './builds.service';
+export { gitFactsOfTrigger } from './manual-trigger';
 export { JobsRepository } from './jobs.repository';
 export { reuseChain } from './reuse-chain';
 export { JobApprovalsRepository } from './job-approvals.repository';

@@ -35,7 +35,7 @@ export interface BuildCountersTable {
 export type StoredBuildStatus =
   'queued' | 'running' | 'success' | 'failure' | 'error' | 'canceled' | 'timed_out';
 
-export type StoredBuildSource = 'api' | 'push' | 'pull_request' | 'retry';
+export type StoredBuildSource = 'api' | 'push' | 'pull_request' | 'retry' | 'schedule';
 
 /** One build; `status = 'queued'` rows are the durable queue, oldest `created_at` first. */
 export interface BuildsTable {

@@ -122,6 +122,36 @@ export interface MasterKeyStateTable {
   changed_at: string;
 }
 
+/** A repository's cron schedule; `counts_from`: ticks after it count (creation, or the last change of the expression or a resume). */
+export interface SchedulesTable {
+  id: string;
+  repo_id: string;
+  cron: string;
+  timezone: string;
+  branch: string;
+  description: string;
+  /** JSON array of the parameter names, so they can be shown without the key. */
+  param_names: string;
+  /** Sealed like a manual build's parameters (`buildParamsContext`), copied into each build. */
+  params_sealed: string | null;
+  enabled: number;
+  counts_from: string;
+  /** The newest tick claimed; a process builds a tick only by moving this forward. */
+  last_tick_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** One claimed tick: the build it queued, or why none. */
+export interface ScheduleRunsTable {
+  schedule_id: string;
+  tick_at: string;
+  covers: number;
+  fired_at: string;
+  build_id: string | null;
+  ignored_reason: string | null;
+}
+
 export interface GibbonTables extends BuildTables {
   orgs: OrgsTable;
   data_keys: DataKeysTable;
@@ -134,4 +164,6 @@ export interface GibbonTables extends BuildTables {
   signing_keys: SigningKeysTable;
   master_key_state: MasterKeyStateTable;
   audit_log: AuditLogTable;
+  schedules: SchedulesTable;
+  schedule_runs: ScheduleRunsTable;
 }

@@ -10,6 +10,7 @@ export type { DeliveryOutcome } from './delivery-outcome';
 export {
   evaluateTriggerRules,
   manualTriggerVerdict,
+  scheduleTriggerVerdict,
   SKIP_MARKERS,
   type TriggerVerdict,
 } from './trigger-rules';

@@ -44,6 +44,11 @@ export function manualTriggerVerdict(rules: TriggerRules): TriggerVerdict {
   return eventsVerdict(rules, 'manual');
 }
 
+/** A schedule's tick names its branch, so like a manual build only `events` applies to it. */
+export function scheduleTriggerVerdict(rules: TriggerRules): TriggerVerdict {
+  return eventsVerdict(rules, 'schedule');
+}
+
 function eventsVerdict(rules: TriggerRules, kind: TriggerEventKind): TriggerVerdict {
   if (rules.events === undefined || rules.events.includes(kind)) return BUILD;
   return {

@@ -20,6 +20,7 @@ import { paramsRoutes } from '../params';
 import { reposRoutes } from '../repos';
 import { runnersRoutes } from '../runners';
 import { tokensRoutes } from '../tokens';
+import { schedulesRoutes } from '../schedules';
 import { buildOutputRoutes } from '../logs';
 import { buildsRoutes } from '../builds';
 import { auditRoutes } from '../audit';
@@ -64,6 +65,7 @@ function routers(deps: AppDeps): Router[] {
     reposRoutes(deps.services),
     paramsRoutes(deps.services),
     tokensRoutes(deps.services),
+    schedulesRoutes(deps.services),
     runnersRoutes(deps.services),
     keysRoutes(deps.services),
     webhooksRoutes(deps.services),

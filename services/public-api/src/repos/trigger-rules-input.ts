@@ -2,7 +2,13 @@ import { InputError } from '@gibbon/contracts';
 import type { TriggerEventKind, TriggerRules } from '../domain';
 
 const GLOB_FIELDS = ['branches', 'tags', 'paths', 'pathsIgnore'] as const;
-const EVENT_KINDS: readonly TriggerEventKind[] = ['push', 'pull_request', 'tag', 'manual'];
+const EVENT_KINDS: readonly TriggerEventKind[] = [
+  'push',
+  'pull_request',
+  'tag',
+  'manual',
+  'schedule',
+];
 const MAX_ENTRIES = 50;
 const MAX_GLOB_LENGTH = 256;
 
