@@ -32,6 +32,16 @@ export interface TriggerRules {
   readonly events?: readonly TriggerEventKind[];
 }
 
+/** How the builds of one branch or pull request share runners (README, "Concurrency"). */
+export type ConcurrencyMode = 'parallel' | 'queue' | 'cancel-previous';
+
+/** A repository's concurrency settings; `{}` is `mode: parallel`, today's default. */
+export interface ConcurrencyRules {
+  readonly mode?: ConcurrencyMode;
+  /** Globs of branches whose builds a newer build never cancels (they queue instead). */
+  readonly protectedBranches?: readonly string[];
+}
+
 export interface Org {
   readonly slug: string;
   readonly name: string;
@@ -51,6 +61,8 @@ export interface Repo {
   readonly untrustedNetwork: boolean;
   /** Which pushes, tags and pull requests build, and whether manual builds may be triggered. */
   readonly triggers: TriggerRules;
+  /** Whether builds of one branch or pull request run at once, one at a time, or supersede. */
+  readonly concurrency: ConcurrencyRules;
   readonly createdAt: string;
   readonly updatedAt: string;
 }

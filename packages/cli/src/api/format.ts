@@ -1,4 +1,12 @@
-import type { Build, Label, Org, ParamSet, Repo, RepoTriggers } from '@gibbon/contracts';
+import type {
+  Build,
+  Label,
+  Org,
+  ParamSet,
+  Repo,
+  RepoConcurrency,
+  RepoTriggers,
+} from '@gibbon/contracts';
 import { ago, printable, renderTable } from './table';
 
 /** `main`, `tag v1.2`, or the short commit: what a build is of. */
@@ -76,6 +84,7 @@ export function repoDetail(repo: Repo): string[] {
           : 'off (fork pull requests build without a network)',
       ],
       ['triggers', triggerRulesText(repo.triggers)],
+      ['concurrency', concurrencyText(repo.concurrency)],
       ['created', repo.createdAt],
       ['updated', repo.updatedAt],
     ]),
@@ -86,6 +95,19 @@ export function repoDetail(repo: Repo): string[] {
 export function triggerRulesText(rules: RepoTriggers): string {
   const parts = Object.entries(rules).map(([field, list]) => `${field} ${list.join(', ')}`);
   return parts.length > 0 ? parts.join('; ') : 'none (every push, tag and pull request builds)';
+}
+
+/** The mode in words, and the branches never canceled; or what the default means. */
+export function concurrencyText(settings: RepoConcurrency): string {
+  const mode = settings.mode ?? 'parallel';
+  const described = {
+    parallel: 'parallel (builds of one branch run at once)',
+    queue: 'queue (one build per branch or pull request at a time)',
+    'cancel-previous':
+      'cancel-previous (a new build cancels older ones of its branch or pull request)',
+  }[mode];
+  const kept = settings.protectedBranches;
+  return kept ? `${described}; never canceled on ${kept.join(', ')}` : described;
 }
 
 /** A parameter set as `params show` prints it: names and where it applies; the API sends no values. */

@@ -61,7 +61,7 @@ export function triggerRulesOf(values: RepoTriggerValues, current: RepoTriggers)
 }
 
 /** `main,release/*` → both; `src/{a,b}/**` stays one glob; blanks around commas are dropped. */
-function splitList(value: string): string[] {
+export function splitList(value: string): string[] {
   const entries: string[] = [];
   let depth = 0;
   let start = 0;

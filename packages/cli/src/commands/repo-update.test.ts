@@ -82,7 +82,10 @@ describe('repoUpdateOf (the PATCH body of gibbon repos edit)', () => {
 
 describe('repoUpdateOf: trigger rules', () => {
   const stored = () =>
-    Promise.resolve({ branches: ['main'], paths: ['src/**'], events: ['push' as const] });
+    Promise.resolve({
+      triggers: { branches: ['main'], paths: ['src/**'], events: ['push' as const] },
+      concurrency: {},
+    });
 
   it('changes only the rules an option names, keeping the stored others', async () => {
     const update = await repoUpdateOf(
@@ -117,5 +120,35 @@ describe('repoUpdateOf: trigger rules', () => {
     await expect(
       repoUpdateOf({ 'no-triggers': true, tags: ['v*'] }, piped(''), noRules),
     ).rejects.toThrow('--no-triggers and --tags contradict each other');
+  });
+});
+
+describe('repoUpdateOf: concurrency', () => {
+  const stored = () =>
+    Promise.resolve({ triggers: {}, concurrency: { protectedBranches: ['main'] } });
+
+  it('sets the mode and keeps the stored protected branches', async () => {
+    const update = await repoUpdateOf({ concurrency: 'cancel-previous' }, piped(''), stored);
+    expect(update).toEqual({
+      concurrency: { mode: 'cancel-previous', protectedBranches: ['main'] },
+    });
+    expect(changedFields(update)).toBe('concurrency');
+  });
+
+  it('replaces the protected branches, or removes them with an empty value', async () => {
+    const replaced = await repoUpdateOf(
+      { 'protected-branches': ['main,release/*'] },
+      piped(''),
+      stored,
+    );
+    expect(replaced.concurrency).toEqual({ protectedBranches: ['main', 'release/*'] });
+    const removed = await repoUpdateOf({ 'protected-branches': [''] }, piped(''), stored);
+    expect(removed.concurrency).toEqual({});
+  });
+
+  it('refuses an unknown mode, naming the modes', async () => {
+    await expect(repoUpdateOf({ concurrency: 'serial' }, piped(''), stored)).rejects.toThrow(
+      '--concurrency must be one of parallel, queue, cancel-previous, not "serial".',
+    );
   });
 });

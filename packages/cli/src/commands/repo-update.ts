@@ -1,4 +1,4 @@
-import type { RepoTriggers, RepoUpdate } from '@gibbon/contracts';
+import type { Repo, RepoUpdate } from '@gibbon/contracts';
 import { InputError } from '@gibbon/contracts';
 import type { Io } from '../io';
 import { labelsOf, secretFromStdin } from './api-support';
@@ -8,6 +8,12 @@ import {
   triggerRulesOf,
   type RepoTriggerValues,
 } from './repo-triggers';
+import {
+  concurrencyOf,
+  namesConcurrency,
+  repoConcurrencyOptions,
+  type RepoConcurrencyValues,
+} from './repo-concurrency';
 
 /** The options of `gibbon repos edit` beyond those `create` has too (`--url`, `--main-branch`, `--github`). */
 export const repoEditOptions = {
@@ -18,9 +24,10 @@ export const repoEditOptions = {
   'no-github-token': { type: 'boolean' },
   'untrusted-network': { type: 'string' },
   ...repoTriggerOptions,
+  ...repoConcurrencyOptions,
 } as const;
 
-export interface RepoEditValues extends RepoTriggerValues {
+export interface RepoEditValues extends RepoTriggerValues, RepoConcurrencyValues {
   url?: string;
   'main-branch'?: string;
   github?: string;
@@ -33,7 +40,7 @@ export interface RepoEditValues extends RepoTriggerValues {
 }
 
 export const repoEditUsage =
-  'gibbon repos edit ORG/REPO with at least one of --url, --main-branch, --label (or --no-labels), --github (or --no-github), --github-token-stdin (or --no-github-token), --untrusted-network on|off, or a trigger rule (--branches, --tags, --paths, --paths-ignore, --events, or --no-triggers)';
+  'gibbon repos edit ORG/REPO with at least one of --url, --main-branch, --label (or --no-labels), --github (or --no-github), --github-token-stdin (or --no-github-token), --untrusted-network on|off, a trigger rule (--branches, --tags, --paths, --paths-ignore, --events, or --no-triggers), --concurrency or --protected-branches';
 
 /** What each field of a RepoUpdate is called in `edit`'s answer. */
 const fieldNames: Record<keyof RepoUpdate, string> = {
@@ -44,6 +51,7 @@ const fieldNames: Record<keyof RepoUpdate, string> = {
   githubToken: 'github token',
   untrustedNetwork: 'untrusted network',
   triggers: 'triggers',
+  concurrency: 'concurrency',
 };
 
 export function changedFields(update: RepoUpdate): string {
@@ -68,14 +76,14 @@ function untrustedNetworkOf(value: string): boolean {
 
 /**
  * The PATCH body of `gibbon repos edit`: only what an option names changes. The API replaces
- * trigger rules as a whole, so when an option names one, `currentTriggers` reads the stored
- * rules and only the named ones change. The GitHub token is read from stdin last, once every
+ * trigger rules and concurrency settings as a whole, so when an option names one, `stored`
+ * reads the repository and only the named ones change. The GitHub token is read from stdin last, once every
  * option is known to be valid.
  */
 export async function repoUpdateOf(
   values: RepoEditValues,
   io: Io,
-  currentTriggers: () => Promise<RepoTriggers>,
+  stored: () => Promise<Pick<Repo, 'triggers' | 'concurrency'>>,
 ): Promise<RepoUpdate> {
   refuseBoth(values, 'label', 'no-labels');
   refuseBoth(values, 'github', 'no-github');
@@ -92,9 +100,14 @@ export async function repoUpdateOf(
       ? { untrustedNetwork: untrustedNetworkOf(values['untrusted-network']) }
       : {}),
   };
+  const needsStored =
+    (namesTriggerRules(values) && !values['no-triggers']) || namesConcurrency(values);
+  const current = needsStored ? await stored() : undefined;
   if (namesTriggerRules(values)) {
-    update.triggers = triggerRulesOf(values, values['no-triggers'] ? {} : await currentTriggers());
+    update.triggers = triggerRulesOf(values, current?.triggers ?? {});
   }
+  if (namesConcurrency(values))
+    update.concurrency = concurrencyOf(values, current?.concurrency ?? {});
   if (values['github-token-stdin']) {
     update.githubToken = await secretFromStdin(
       io,

@@ -8,16 +8,17 @@ import { clientOf, environmentHelp, orgOf, printJson } from './api-support';
 import type { Command } from './command';
 import { changedFields, repoEditOptions, repoEditUsage, repoUpdateOf } from './repo-update';
 import { namesTriggerRules, triggerRulesOf } from './repo-triggers';
+import { concurrencyOf, namesConcurrency } from './repo-concurrency';
 
 const help = `Usage: gibbon repos [list] [--org ORG] [--json]
        gibbon repos show ORG/REPO [--json]
        gibbon repos create NAME --url CLONE_URL [--org ORG] [--main-branch B] [--github OWNER/REPO]
-                           [TRIGGER RULES]
+                           [TRIGGER RULES] [CONCURRENCY]
        gibbon repos edit ORG/REPO [--url CLONE_URL] [--main-branch B]
                          [--label NAME=VALUE... | --no-labels]
                          [--github OWNER/REPO | --no-github]
                          [--github-token-stdin | --no-github-token] [--untrusted-network on|off]
-                         [TRIGGER RULES | --no-triggers] [--json]
+                         [TRIGGER RULES | --no-triggers] [CONCURRENCY] [--json]
        gibbon repos delete ORG/REPO
        gibbon repos webhook ORG/REPO
 
@@ -64,6 +65,14 @@ rules judge the files GitHub's push lists; when it may not list them all (a new 
 forced push, 20 commits or more) and for pull requests, they let the build happen. A delivery
 turned away is answered and recorded as ignored with the rule that did it.
 
+Concurrency (create, edit), how the builds of one branch or one pull request share runners:
+  --concurrency MODE     parallel (default: they run at once), queue (one at a time, oldest
+                         first) or cancel-previous (one at a time, and a new build cancels
+                         the older queued and running ones)
+  --protected-branches GLOBS
+                         branches a new build never cancels under cancel-previous: their
+                         builds queue instead (e.g. 'main,release/*'; '' removes them)
+
 ${environmentHelp}`;
 
 export const reposCommand: Command = {
@@ -104,6 +113,7 @@ export const reposCommand: Command = {
         ...(values['main-branch'] ? { mainBranch: values['main-branch'] } : {}),
         ...(values.github ? { githubRepo: values.github } : {}),
         ...(namesTriggerRules(values) ? { triggers: triggerRulesOf(values, {}) } : {}),
+        ...(namesConcurrency(values) ? { concurrency: concurrencyOf(values, {}) } : {}),
       });
       if (values.json) return printJson(io, repo);
       writeLine(io.stdout, `Created repository ${repo.org}/${repo.name} (${repo.url})`);
@@ -115,11 +125,7 @@ export const reposCommand: Command = {
     if (action === 'edit') {
       if (rest.length !== 1) throw new InputError(`Usage: ${repoEditUsage}.`);
       const ref = repoRefOf(rest[0], io.env);
-      const update = await repoUpdateOf(
-        values,
-        io,
-        async () => (await client.getRepo(ref)).triggers,
-      );
+      const update = await repoUpdateOf(values, io, () => client.getRepo(ref));
       const repo = await client.updateRepo(ref, update);
       if (values.json) return printJson(io, repo);
       writeLine(io.stdout, `Changed repository ${ref.org}/${ref.repo} (${changedFields(update)}).`);

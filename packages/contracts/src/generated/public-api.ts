@@ -991,6 +991,16 @@ export interface components {
             /** @description The kinds of event that build; a kind left out is ignored (or, for `manual`, refused with 409). */
             events?: components["schemas"]["TriggerEventKind"][];
         };
+        /** @description How the builds of one branch, or of one pull request, share the runners. A group is the builds of one branch (pushes, manual builds, schedules and retries of it) or of one pull request; tag and commit builds are in none. Decided in the database, so it holds across runners and public-api processes. `{}` (the default) is `mode: parallel`. */
+        RepoConcurrency: {
+            /**
+             * @description `parallel`: builds of a group run at once, as many as runners take. `queue`: one build of a group runs at a time; the others wait, oldest first. `cancel-previous`: one at a time, and a new build cancels the group's older builds, queued or running (a running one ends `canceled` once its runner stopped it), unless its branch is one of `protectedBranches`, where builds queue instead.
+             * @enum {string}
+             */
+            mode?: "parallel" | "queue" | "cancel-previous";
+            /** @description Branches (globs) whose builds a newer build never cancels, e.g. `["main", "release/*"]`: every commit of them is built, one at a time. */
+            protectedBranches?: components["schemas"]["TriggerGlobs"];
+        };
         Repo: {
             org: components["schemas"]["Slug"];
             name: components["schemas"]["Slug"];
@@ -1002,6 +1012,7 @@ export interface components {
             hasGithubToken: boolean;
             untrustedNetwork: components["schemas"]["UntrustedNetwork"];
             triggers: components["schemas"]["RepoTriggers"];
+            concurrency: components["schemas"]["RepoConcurrency"];
             createdAt: components["schemas"]["Timestamp"];
             updatedAt: components["schemas"]["Timestamp"];
         };
@@ -1016,6 +1027,7 @@ export interface components {
             /** @default false */
             untrustedNetwork?: components["schemas"]["UntrustedNetwork"];
             triggers?: components["schemas"]["RepoTriggers"];
+            concurrency?: components["schemas"]["RepoConcurrency"];
         };
         RepoUpdate: {
             url?: components["schemas"]["RepoUrl"];
@@ -1026,6 +1038,8 @@ export interface components {
             untrustedNetwork?: components["schemas"]["UntrustedNetwork"];
             /** @description Replaces every trigger rule; `{}` removes them all. */
             triggers?: components["schemas"]["RepoTriggers"];
+            /** @description Replaces the concurrency settings; `{}` is `mode: parallel`. */
+            concurrency?: components["schemas"]["RepoConcurrency"];
         };
         RepoList: {
             items: components["schemas"]["Repo"][];

@@ -35,6 +35,7 @@ export function toBuild(row: BuildsTable): Build {
     cancelRequested: Number(row.cancel_requested) === 1,
     claims: Number(row.claims),
     paramsSealed: row.params_sealed,
+    concurrencyGroup: row.concurrency_group,
   };
 }
 
@@ -65,6 +66,7 @@ export function buildRowOf(id: string, number: number, build: NewBuild, at: stri
     reused_jobs: build.reusedJobs === undefined ? null : JSON.stringify(build.reusedJobs),
     cancel_requested: 0,
     claims: 0,
+    concurrency_group: build.concurrencyGroup,
   };
 }
 

@@ -36,6 +36,8 @@ export interface Build {
   readonly claims: number;
   /** Trigger parameters sealed with the org data key (manual triggers only), or `null`. */
   readonly paramsSealed: string | null;
+  /** Its concurrency group (`branch:main`, `pull_request:7`), or `null` for none. */
+  readonly concurrencyGroup: string | null;
 }
 
 export interface Job {
@@ -75,6 +77,7 @@ export interface NewBuild {
   readonly retryOf: number | null;
   readonly reusedJobs?: readonly string[];
   readonly paramsSealed: string | null;
+  readonly concurrencyGroup: string | null;
 }
 
 export const finalBuildStatuses: ReadonlySet<BuildStatus> = new Set([

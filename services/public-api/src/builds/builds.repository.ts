@@ -162,6 +162,20 @@ export class BuildsRepository {
           .select('queued.id')
           .where('queued.status', '=', 'queued')
           .where('queued.cancel_requested', '=', 0)
+          // One running build per concurrency group; the unique index
+          // builds_one_running_per_group settles a race between two claims.
+          .where((inner) =>
+            inner.not(
+              inner.exists(
+                inner
+                  .selectFrom('builds as running')
+                  .select('running.id')
+                  .whereRef('running.repo_id', '=', 'queued.repo_id')
+                  .whereRef('running.concurrency_group', '=', 'queued.concurrency_group')
+                  .where('running.status', '=', 'running'),
+              ),
+            ),
+          )
           .$if(excludedRepoIds.length > 0, (q) =>
             q.where('queued.repo_id', 'not in', excludedRepoIds),
           )
@@ -206,6 +220,21 @@ export class BuildsRepository {
       .returningAll()
       .executeTakeFirst();
     return row && toBuild(row);
+  }
+
+  /** The builds of a group, older than `number`, not finished and not asked to cancel. */
+  async olderInGroup(repoId: string, group: string, number: number): Promise<Build[]> {
+    const rows = await this.db
+      .selectFrom('builds')
+      .selectAll()
+      .where('repo_id', '=', repoId)
+      .where('concurrency_group', '=', group)
+      .where('status', 'in', ['queued', 'running'])
+      .where('cancel_requested', '=', 0)
+      .where('number', '<', number)
+      .orderBy('number')
+      .execute();
+    return rows.map(toBuild);
   }
 
   async requestCancel(id: string): Promise<void> {

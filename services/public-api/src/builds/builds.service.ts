@@ -17,6 +17,8 @@ import { gitFactsOfTrigger } from './manual-trigger';
 import { buildObjectId, type AuditRow, type AuditService } from '../audit';
 import type { Principal } from '../auth';
 import { manualTriggerVerdict } from '../github';
+import { concurrencyGroupOf } from './concurrency';
+import { queueBuild, type QueuedBuild } from './queue-build';
 
 export interface BuildPage {
   readonly items: BuildWithJobs[];
@@ -59,24 +61,39 @@ export class BuildsService {
             JSON.stringify(body.params),
             buildParamsContext(org, repo.id),
           );
-    return this.enqueue(newBuildOf(repo, { source: 'api', trusted: true, git, paramsSealed }));
+    const build = newBuildOf(repo, { source: 'api', trusted: true, git, paramsSealed });
+    return this.enqueue(repo, build);
   }
 
-  /** Stores a queued build (and its audit row, when given) in one transaction; announces it. */
-  async enqueue(build: NewBuild, auditRow?: (stored: Build) => AuditRow): Promise<BuildWithJobs> {
-    const stored = await this.store.transaction(async (tx) => {
-      const inserted = await tx.builds.insertQueued(build, nowIso());
-      if (auditRow) await tx.audit.insert(auditRow(inserted));
-      return inserted;
+  /**
+   * Stores a queued build (and its audit row, when given) in one transaction, with what its
+   * repository's concurrency settings cancel (`queueBuild`); announces both.
+   */
+  private async enqueue(
+    repo: Repo,
+    build: NewBuild,
+    auditRow?: (stored: Build) => AuditRow,
+  ): Promise<BuildWithJobs> {
+    const queued = await this.store.transaction(async (tx) => {
+      const done = await queueBuild(tx, repo, build, nowIso());
+      if (auditRow) await tx.audit.insert(auditRow(done.build));
+      return done;
     });
-    this.announceQueued(stored);
-    return { ...stored, jobs: [] };
+    this.announceQueued(queued);
+    return { ...queued.build, jobs: [] };
   }
 
-  /** Wakes waiting claims and tells watchers; call after the build's transaction committed. */
-  announceQueued(build: Build): void {
+  /**
+   * Wakes waiting claims and tells watchers of the new build and of the builds it canceled;
+   * call after the transaction that queued it committed.
+   */
+  announceQueued({ build, canceled }: QueuedBuild): void {
     this.hub.buildQueued();
     this.hub.publish(buildStatusEvent(build));
+    for (const each of canceled) {
+      this.hub.publish(buildStatusEvent(each));
+      this.hub.buildFinished(each);
+    }
   }
 
   async list(org: string, repoName: string, limit: number, cursor?: string): Promise<BuildPage> {
@@ -172,18 +189,19 @@ export class BuildsService {
         org,
         object: { type: 'build', id: buildObjectId(org, repoName, number) },
       }));
+    const repo = await this.repos.get(org, repoName);
     const newBuild: NewBuild = {
-      repoId: build.repoId,
-      org: build.org,
-      repo: build.repo,
-      source: 'retry',
-      trusted: build.trusted,
-      git: build.git,
+      ...newBuildOf(repo, {
+        source: 'retry',
+        trusted: build.trusted,
+        git: build.git,
+        paramsSealed: build.paramsSealed,
+      }),
       retryOf: build.number,
-      paramsSealed: build.paramsSealed,
       ...(failedOnly ? { reusedJobs: reused } : {}),
     };
     return this.enqueue(
+      repo,
       newBuild,
       row &&
         ((stored) => ({ ...row, detail: JSON.stringify({ build: stored.number, failedOnly }) })),
@@ -202,7 +220,14 @@ export function newBuildOf(
   repo: Repo,
   what: Pick<NewBuild, 'source' | 'trusted' | 'git' | 'paramsSealed'>,
 ): NewBuild {
-  return { repoId: repo.id, org: repo.org, repo: repo.name, retryOf: null, ...what };
+  return {
+    repoId: repo.id,
+    org: repo.org,
+    repo: repo.name,
+    retryOf: null,
+    concurrencyGroup: concurrencyGroupOf(repo, what.git),
+    ...what,
+  };
 }
 
 function cursorNumber(cursor: string): number {

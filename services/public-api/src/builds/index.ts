@@ -6,6 +6,7 @@ export { BuildsRepository } from './builds.repository';
 export { buildNumberOf, buildsRoutes } from './builds.routes';
 export { buildParamsContext, BuildsService, newBuildOf } from './builds.service';
 export { gitFactsOfTrigger } from './manual-trigger';
+export { queueBuild, type QueuedBuild } from './queue-build';
 export { JobsRepository } from './jobs.repository';
 export { reuseChain } from './reuse-chain';
 export { JobApprovalsRepository } from './job-approvals.repository';

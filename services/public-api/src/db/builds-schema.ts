@@ -68,6 +68,8 @@ export interface BuildsTable {
   cancel_requested: number;
   /** How many times a runner claimed it (a lost lease re-queues once, then fails it). */
   claims: number;
+  /** `branch:NAME` or `pull_request:N` under a repository's queue or cancel-previous mode. */
+  concurrency_group: string | null;
 }
 
 /** A build's content key (event, GitHub repository, ref, commit): one build per key. */

@@ -11,6 +11,7 @@ import { jobOutputsMigration } from './job-outputs-migration';
 import { auditLogMigration } from './audit-log-migration';
 import { repoTriggersMigration } from './repo-triggers-migration';
 import { schedulesMigration } from './schedules-migration';
+import { concurrencyMigration } from './concurrency-migration';
 
 /**
  * Migrations are code, kept in this one ordered table so the binary and the tests cannot
@@ -109,6 +110,7 @@ const migrations: Record<string, Migration> = {
   '0011_repo_triggers': repoTriggersMigration,
   '0012_audit_log': auditLogMigration,
   '0013_schedules': schedulesMigration,
+  '0016_concurrency': concurrencyMigration,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

@@ -35,6 +35,8 @@ export interface ReposTable {
   untrusted_network: number;
   /** The trigger rules as a JSON object (`TriggerRules`); `{}` restricts nothing. */
   triggers: string;
+  /** JSON of the concurrency settings; `{}` is parallel. */
+  concurrency: string;
   created_at: string;
   updated_at: string;
 }

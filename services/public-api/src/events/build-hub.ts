@@ -71,9 +71,14 @@ export class BuildHub {
     return this.subscribe('claimed', listener);
   }
 
-  /** `build` reached its final status (with `finishedAt`), after the commit; once per build. */
+  /**
+   * `build` reached its final status (with `finishedAt`), after the commit; once per build.
+   * A build of a concurrency group held its group's one running place: waiting claims are
+   * woken, since the group's next queued build may run now.
+   */
   buildFinished(build: Build): void {
     this.emitter.emit('finished', build);
+    if (build.concurrencyGroup !== null) this.buildQueued();
   }
 
   onFinished(listener: (build: Build) => void): Unsubscribe {

@@ -30,6 +30,12 @@ export function repoJson(repo: Repo): Api.Repo {
     hasGithubToken: repo.hasGithubToken,
     untrustedNetwork: repo.untrustedNetwork,
     triggers: triggersJson(repo.triggers),
+    concurrency: {
+      ...(repo.concurrency.mode ? { mode: repo.concurrency.mode } : {}),
+      ...(repo.concurrency.protectedBranches
+        ? { protectedBranches: [...repo.concurrency.protectedBranches] }
+        : {}),
+    },
     createdAt: repo.createdAt,
     updatedAt: repo.updatedAt,
   };

@@ -1,7 +1,7 @@
 import type { Db } from '../db/database';
 import { translateConstraintErrors } from '../db/errors';
 import type { ReposTable } from '../db/schema';
-import type { Label, Repo, TriggerRules } from '../domain';
+import type { ConcurrencyRules, Label, Repo, TriggerRules } from '../domain';
 
 function toRepo(row: ReposTable): Repo {
   return {
@@ -15,6 +15,7 @@ function toRepo(row: ReposTable): Repo {
     hasGithubToken: row.github_token_sealed !== null,
     untrustedNetwork: Number(row.untrusted_network) === 1,
     triggers: JSON.parse(row.triggers) as TriggerRules,
+    concurrency: JSON.parse(row.concurrency) as ConcurrencyRules,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -32,6 +33,7 @@ export interface RepoRecord {
   readonly githubTokenSealed: string | null;
   readonly untrustedNetwork: boolean;
   readonly triggers: TriggerRules;
+  readonly concurrency: ConcurrencyRules;
   readonly createdAt: string;
   readonly updatedAt: string;
 }
@@ -46,6 +48,7 @@ export type RepoChanges = Partial<
     | 'githubTokenSealed'
     | 'untrustedNetwork'
     | 'triggers'
+    | 'concurrency'
   >
 > & { readonly updatedAt: string };
 
@@ -64,6 +67,7 @@ export class ReposRepository {
       github_token_sealed: repo.githubTokenSealed,
       untrusted_network: repo.untrustedNetwork ? 1 : 0,
       triggers: JSON.stringify(repo.triggers),
+      concurrency: JSON.stringify(repo.concurrency),
       created_at: repo.createdAt,
       updated_at: repo.updatedAt,
     };
@@ -129,6 +133,7 @@ export class ReposRepository {
         untrusted_network:
           changes.untrustedNetwork === undefined ? undefined : Number(changes.untrustedNetwork),
         triggers: changes.triggers && JSON.stringify(changes.triggers),
+        concurrency: changes.concurrency && JSON.stringify(changes.concurrency),
         updated_at: changes.updatedAt,
       })
       .where('org', '=', org)

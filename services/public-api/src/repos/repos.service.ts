@@ -1,7 +1,7 @@
 import { NotFoundError, type GitHostAllowlist } from '@gibbon/contracts';
 import { githubTokenContext, type DataKeys } from '../crypto/data-keys';
 import { open, seal } from '../crypto/aead';
-import type { Label, Repo, TriggerRules } from '../domain';
+import type { ConcurrencyRules, Label, Repo, TriggerRules } from '../domain';
 import { newId, nowIso } from '../ids';
 import type { ReposRepository } from './repos.repository';
 import { assertAllowedGitHost, assertCloneUrl, assertLabels, assertSlug } from '../validation';
@@ -9,6 +9,7 @@ import type { OrgsService } from '../orgs';
 import { changedFields, type AuditService } from '../audit';
 import type { Principal } from '../auth';
 import { triggerRulesOf } from './trigger-rules-input';
+import { concurrencyRulesOf } from './concurrency-input';
 
 export interface RepoInput {
   readonly name: string;
@@ -19,6 +20,7 @@ export interface RepoInput {
   readonly githubToken?: string;
   readonly untrustedNetwork?: boolean;
   readonly triggers?: TriggerRules;
+  readonly concurrency?: ConcurrencyRules;
 }
 
 /** Only the fields present change; `null` removes `githubRepo` or `githubToken`. */
@@ -31,6 +33,8 @@ export interface RepoPatch {
   readonly untrustedNetwork?: boolean;
   /** Replaces every rule: `{}` removes them all. */
   readonly triggers?: TriggerRules;
+  /** Replaces the settings: `{}` is `mode: parallel`. */
+  readonly concurrency?: ConcurrencyRules;
 }
 
 export class ReposService {
@@ -50,6 +54,8 @@ export class ReposService {
     assertAllowedGitHost(input.url, this.gitHosts);
     assertLabels(input.labels ?? [], 'Labels');
     const triggers = input.triggers === undefined ? {} : triggerRulesOf(input.triggers);
+    const concurrency =
+      input.concurrency === undefined ? {} : concurrencyRulesOf(input.concurrency);
     await this.orgs.get(org);
     const id = newId('repo');
     const now = nowIso();
@@ -64,6 +70,7 @@ export class ReposService {
       githubTokenSealed: await this.sealToken(org, id, input.githubToken),
       untrustedNetwork: input.untrustedNetwork ?? false,
       triggers,
+      concurrency,
       createdAt: now,
       updatedAt: now,
     });
@@ -96,6 +103,8 @@ export class ReposService {
     }
     if (patch.labels !== undefined) assertLabels(patch.labels, 'Labels');
     const triggers = patch.triggers === undefined ? undefined : triggerRulesOf(patch.triggers);
+    const concurrency =
+      patch.concurrency === undefined ? undefined : concurrencyRulesOf(patch.concurrency);
     const current = await this.get(org, name);
     const updated = await this.repos.update(org, name, {
       url: patch.url,
@@ -108,6 +117,7 @@ export class ReposService {
           : await this.sealToken(org, current.id, patch.githubToken),
       untrustedNetwork: patch.untrustedNetwork,
       triggers,
+      concurrency,
       updatedAt: nowIso(),
     });
     if (!updated) throw new NotFoundError(`No repository "${name}" in the organisation "${org}".`);

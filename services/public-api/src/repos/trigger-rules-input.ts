@@ -54,7 +54,7 @@ function listOf(value: unknown, where: string): unknown[] {
   return value;
 }
 
-function globsOf(value: unknown, where: string): string[] {
+export function globsOf(value: unknown, where: string): string[] {
   return listOf(value, where).map((glob, index) => {
     // eslint-disable-next-line no-control-regex
     if (typeof glob !== 'string' || glob.length === 0 || /[\x00-\x1f\x7f]/.test(glob)) {

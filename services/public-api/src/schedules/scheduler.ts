@@ -1,4 +1,4 @@
-import { gitFactsOfTrigger, newBuildOf, type BuildsService } from '../builds';
+import { gitFactsOfTrigger, newBuildOf, queueBuild, type BuildsService } from '../builds';
 import { scheduleTriggerVerdict } from '../github';
 import { nowIso } from '../ids';
 import type { Logger } from '../logger';
@@ -104,13 +104,15 @@ export class Scheduler {
   /** Claims the tick; if this process won it, queues the build (or records why not). */
   private async fire(schedule: ScheduleRecord, due: DueTick): Promise<void> {
     const tickAt = due.tickAt.toISOString();
-    const queued = await this.store.transaction(async (tx) => {
+    const fired = await this.store.transaction(async (tx) => {
       if (!(await tx.schedules.claimTick(schedule, tickAt))) return undefined;
       const repo = await tx.repos.findById(schedule.repoId);
       if (!repo) return undefined;
       const verdict = scheduleTriggerVerdict(repo.triggers);
-      const build = verdict.build
-        ? await tx.builds.insertQueued(
+      const queued = verdict.build
+        ? await queueBuild(
+            tx,
+            repo,
             newBuildOf(repo, {
               source: 'schedule',
               trusted: true,
@@ -120,6 +122,7 @@ export class Scheduler {
             nowIso(),
           )
         : undefined;
+      const build = queued?.build;
       await tx.schedules.insertRun({
         scheduleId: schedule.id,
         tickAt,
@@ -128,16 +131,16 @@ export class Scheduler {
         buildId: build?.id ?? null,
         ignoredReason: verdict.build ? null : verdict.reason,
       });
-      return { build, repo };
+      return { queued, repo };
     });
-    if (queued === undefined) return;
-    if (queued.build) this.builds.announceQueued(queued.build);
+    if (fired === undefined) return;
+    if (fired.queued) this.builds.announceQueued(fired.queued);
     this.logger.log('info', 'Schedule tick fired.', {
       scheduleId: schedule.id,
-      repo: `${queued.repo.org}/${queued.repo.name}`,
+      repo: `${fired.repo.org}/${fired.repo.name}`,
       tickAt,
       covers: due.covers,
-      buildNumber: queued.build?.number ?? null,
+      buildNumber: fired.queued?.build.number ?? null,
     });
   }
 }

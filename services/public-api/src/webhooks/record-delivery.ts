@@ -1,13 +1,14 @@
 import type { Repo } from '../domain';
 import type { BuildTrigger } from '../github';
 import { nowIso } from '../ids';
-import { type Build, newBuildOf } from '../builds';
+import { type Build, newBuildOf, queueBuild, type QueuedBuild } from '../builds';
 import type { TxRepositories } from '../store';
 import type { DeliveryRecord } from './webhooks.repository';
 
 /** The build a delivery made or found, or the earlier answer to the same delivery id. */
 export type RecordedDelivery =
-  | { readonly kind: 'build'; readonly build: Build; readonly created: boolean }
+  | { readonly kind: 'build'; readonly build: Build; readonly created: false }
+  | { readonly kind: 'build'; readonly build: Build; readonly created: QueuedBuild }
   | { readonly kind: 'answered'; readonly delivery: DeliveryRecord };
 
 /**
@@ -43,7 +44,9 @@ export async function recordBuildDelivery(
     }
     return { kind: 'build', build: existing, created: false };
   }
-  const build = await builds.insertQueued(
+  const queued = await queueBuild(
+    tx,
+    repo,
     newBuildOf(repo, {
       source: trigger.event,
       trusted: trigger.trusted,
@@ -60,6 +63,7 @@ export async function recordBuildDelivery(
     }),
     receivedAt,
   );
+  const { build } = queued;
   await webhooks.insertContentKey(repo.id, trigger.contentKey, build.id);
   await webhooks.insertDelivery({
     ...base,
@@ -68,7 +72,7 @@ export async function recordBuildDelivery(
     reason: null,
     build_id: build.id,
   });
-  return { kind: 'build', build, created: true };
+  return { kind: 'build', build, created: queued };
 }
 
 /** A delivery for another GitHub repository than the one stored makes no build. */

@@ -96,7 +96,7 @@ export class WebhooksService {
       const existing = await this.builds.getById(build.id);
       return { kind: 'accepted', delivery: read.deliveryId, build: existing };
     }
-    this.builds.announceQueued(build);
+    this.builds.announceQueued(created);
     // A build made just now has no jobs yet: no need to read it back.
     return { kind: 'accepted', delivery: read.deliveryId, build: { ...build, jobs: [] } };
   }
