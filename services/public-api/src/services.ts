@@ -6,7 +6,7 @@ import { DataKeys } from './crypto/data-keys';
 import type { MasterKeyRing } from './crypto/master-key-ring';
 import type { GibbonDatabase } from './db/database';
 import { BuildHub } from './events';
-import { CommitStatusReporter, type CommitStatusNotifier } from './github';
+import { createFetchStatusTransport } from './github';
 import { createMasterKeys, KeysService, SigningKeysService, type MasterKeysService } from './keys';
 import type { Logger } from './logger';
 import { LogChunksService, LogReader } from './logs';
@@ -24,13 +24,14 @@ import {
 import { ReposService } from './repos';
 import { RunnersService } from './runners';
 import { SessionsService } from './sessions';
-import { createStore } from './store';
+import { StatusOutboxRepository, StatusSender, type StatusSenderOptions } from './statuses';
+import { createStore, type Store } from './store';
 import { TokensService } from './tokens';
 import { WebhooksService } from './webhooks';
 
 /**
  * Every service of public-api, wired to one database and one master key: the composition root.
- * Lifecycle: `start` starts the lease sweeper and the commit status reporter; `stop` ends
+ * Lifecycle: `start` starts the lease sweeper and the commit status sender; `stop` ends
  * waiting claims (204), event streams and log follows, then stops both and the metrics' hub
  * subscription (safe to call twice or without `start`). The database and the blob store belong to the caller.
  */
@@ -74,8 +75,12 @@ export interface ServiceOptions {
   readonly logger: Logger;
   /** The hosts clone URLs may name (`Config.gitHosts`); a repository elsewhere is refused. */
   readonly gitHosts: GitHostAllowlist;
-  /** Sends commit statuses; without it none are sent. Closed by its owner, not here. */
-  readonly statusNotifier?: CommitStatusNotifier;
+  /**
+   * Sends the commit status outbox to GitHub (statuses/README.md); without it this process
+   * sends none (the rows wait in the outbox for a process that does).
+   */
+  readonly commitStatuses?: Omit<StatusSenderOptions, 'publicUrl' | 'transport'> &
+    Partial<Pick<StatusSenderOptions, 'transport'>>;
   readonly dispatch?: Partial<DispatchOptions>;
 }
 
@@ -100,16 +105,7 @@ export function createServices(
   const hub = new BuildHub();
   const builds = new BuildsService(store, repos, dataKeys, hub, audit);
   const sweeper = new LeaseSweeper(store, hub, options.logger, timing.sweepMs, timing.leaseMs);
-  const reporter =
-    options.statusNotifier &&
-    new CommitStatusReporter(
-      hub,
-      builds,
-      repos,
-      options.statusNotifier,
-      options.publicUrl,
-      options.logger,
-    );
+  const statusSender = senderOf(store, repos, hub, options);
   const auth = new AuthService(store.apiTokens, store.runners, signingKeys);
   const metrics = new ApiMetrics(store);
   metrics.watch(hub);
@@ -138,13 +134,33 @@ export function createServices(
     audit,
     start() {
       sweeper.start();
-      reporter?.start();
+      statusSender?.start();
     },
     async stop() {
       hub.close();
       await sweeper.stop();
-      await reporter?.stop();
+      await statusSender?.stop();
       metrics.close();
     },
   };
+}
+
+function senderOf(
+  store: Store,
+  repos: ReposService,
+  hub: BuildHub,
+  options: ServiceOptions,
+): StatusSender | undefined {
+  const settings = options.commitStatuses;
+  if (!settings) return undefined;
+  // Postgres lets several processes' claims skip each other's rows; SQLite has one writer.
+  const outbox = new StatusOutboxRepository(store.db, store.backend === 'postgres');
+  return new StatusSender(
+    { outbox, repos, hub, logger: options.logger },
+    {
+      ...settings,
+      publicUrl: options.publicUrl,
+      transport: settings.transport ?? createFetchStatusTransport(),
+    },
+  );
 }
