@@ -97,7 +97,7 @@ describe.each(backends)('commit statuses on $name', (backend) => {
     const [after] = await github.waitForRequests(1, {
       filter: (r) => r.path === path && (r.body as { state: string }).state === 'error',
     });
-    expect(after?.body).toMatchObject({ state: 'error', description: expect.any(String) });
+    expect(after?.body).toMatchObject({ state: 'error', description: 'The build was canceled.' });
   });
 
   it('sends nothing for a repository without a GitHub token', async () => {
