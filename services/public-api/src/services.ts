@@ -24,7 +24,7 @@ import {
 import { ReposService } from './repos';
 import { RunnersService } from './runners';
 import { SessionsService } from './sessions';
-import { StatusOutboxRepository, StatusSender, type StatusSenderOptions } from './statuses';
+import { StatusSender, type StatusSenderOptions } from './statuses';
 import { createStore, type Store } from './store';
 import { TokensService } from './tokens';
 import { WebhooksService } from './webhooks';
@@ -153,10 +153,8 @@ function senderOf(
 ): StatusSender | undefined {
   const settings = options.commitStatuses;
   if (!settings) return undefined;
-  // Postgres lets several processes' claims skip each other's rows; SQLite has one writer.
-  const outbox = new StatusOutboxRepository(store.db, store.backend === 'postgres');
   return new StatusSender(
-    { outbox, repos, hub, logger: options.logger },
+    { outbox: store.statusOutbox, repos, hub, logger: options.logger },
     {
       ...settings,
       publicUrl: options.publicUrl,

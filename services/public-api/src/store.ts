@@ -17,6 +17,7 @@ import { WebSessionsRepository } from './sessions';
 import { ApiTokensRepository } from './tokens';
 import { WebhooksRepository } from './webhooks';
 import { AuditRepository } from './audit';
+import { StatusOutboxRepository } from './statuses';
 
 /**
  * The repository of every feature over one database handle: the pool, or one transaction.
@@ -43,6 +44,8 @@ export interface Repositories {
   readonly logChunks: LogChunksRepository;
   readonly webhooks: WebhooksRepository;
   readonly audit: AuditRepository;
+  /** The commit status outbox's sender side (rows are written by `builds`, statuses/README.md). */
+  readonly statusOutbox: StatusOutboxRepository;
 }
 
 /** The repositories bound to one transaction, and the transaction for those that take it. */
@@ -85,6 +88,8 @@ function repositoriesOn(handle: Db, backend: GibbonDatabase['backend']): Reposit
     logChunks: new LogChunksRepository(handle),
     webhooks: new WebhooksRepository(handle),
     audit: new AuditRepository(handle),
+    // Postgres lets several processes' claims skip each other's rows; SQLite has one writer.
+    statusOutbox: new StatusOutboxRepository(handle, backend === 'postgres'),
   };
 }
 
