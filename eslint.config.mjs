@@ -117,6 +117,7 @@ export default tseslint.config(
             'repos',
             'runners',
             'sessions',
+            'statuses',
             'tokens',
             'webhooks',
           ],

@@ -15,6 +15,7 @@ describe('config from the environment', () => {
       storage: { kind: 'file', root: '/srv/gibbon/.gibbon-data/storage' },
       leaseSeconds: 60,
       bodyTimeoutSeconds: 10,
+      commitStatusMaxAgeSeconds: 3600,
     });
   });
 
@@ -48,6 +49,18 @@ describe('config from the environment', () => {
       expect(() => loadConfig({ GIBBON_LEASE_SECONDS: bad }, '/')).toThrow(
         new ConfigError(
           `GIBBON_LEASE_SECONDS=${JSON.stringify(bad)} is not valid; use a whole number of seconds from 2 to 3600.`,
+        ),
+      );
+    }
+  });
+
+  it('reads GIBBON_COMMIT_STATUS_MAX_AGE_SECONDS and refuses values that are not whole seconds from 1 to a week', () => {
+    const config = loadConfig({ GIBBON_COMMIT_STATUS_MAX_AGE_SECONDS: '600' }, '/');
+    expect(config.commitStatusMaxAgeSeconds).toBe(600);
+    for (const bad of ['0', '1.5', '1h', '604801', '']) {
+      expect(() => loadConfig({ GIBBON_COMMIT_STATUS_MAX_AGE_SECONDS: bad }, '/')).toThrow(
+        new ConfigError(
+          `GIBBON_COMMIT_STATUS_MAX_AGE_SECONDS=${JSON.stringify(bad)} is not valid; use a whole number of seconds from 1 to 604800 (a week).`,
         ),
       );
     }

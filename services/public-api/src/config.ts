@@ -39,6 +39,11 @@ export interface Config {
    * (built by `pnpm build`). `GIBBON_WEB_DIR=` (empty) serves no page.
    */
   readonly webDir: string | undefined;
+  /**
+   * `GIBBON_COMMIT_STATUS_MAX_AGE_SECONDS`: how long a commit status is retried (network
+   * errors, 5xx, 429) before it is given up with a warning (default 3600 s).
+   */
+  readonly commitStatusMaxAgeSeconds: number;
   /** `GIBBON_METRICS_TOKEN`: the bearer token of `GET /metrics`; unset, metrics are off (404). */
   readonly metricsToken: string | undefined;
 }
@@ -150,6 +155,17 @@ function bodyTimeoutSeconds(env: Env): number {
   return value;
 }
 
+function commitStatusMaxAgeSeconds(env: Env): number {
+  const raw = env.GIBBON_COMMIT_STATUS_MAX_AGE_SECONDS ?? '3600';
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || value < 1 || value > 604_800) {
+    throw new ConfigError(
+      `GIBBON_COMMIT_STATUS_MAX_AGE_SECONDS=${JSON.stringify(raw)} is not valid; use a whole number of seconds from 1 to 604800 (a week).`,
+    );
+  }
+  return value;
+}
+
 function previousMasterKeys(env: Env, current: Buffer | undefined): Buffer[] {
   const raw = env.GIBBON_MASTER_KEY_PREVIOUS?.trim();
   if (!raw) return [];
@@ -194,6 +210,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     gitHosts: gitHosts(env),
     webDir: webDir(env, cwd),
     metricsToken: metricsToken(env),
+    commitStatusMaxAgeSeconds: commitStatusMaxAgeSeconds(env),
   };
 }
 

@@ -4,7 +4,6 @@ import { loadOpenApiDocument } from '@gibbon/contracts/documents';
 import { openBlobStore, type BlobStore, type BlobStoreConfig } from '@gibbon/storage';
 import { ensureAdminToken } from './tokens';
 import type { Config, StorageConfig } from './config';
-import { createCommitStatusNotifier, type CommitStatusNotifier } from './github';
 import { MasterKeyRing, type MasterKeySource } from './crypto/master-key-ring';
 import { masterKeyFromEnvironment, openMasterKeyFile } from './crypto/master-key-stores';
 import { assertDataFolderPrivate, DataFolderNotPrivateError } from './data-folder/private-check';
@@ -83,15 +82,14 @@ export async function startServer(config: Config, options: StartOptions): Promis
       cause: error,
     });
   }
-  const statusNotifier = createCommitStatusNotifier({
-    githubApiUrl: config.githubApiUrl,
-    logger: options.logger,
-  });
-  const parts: OpenParts = { database, blobStore, statusNotifier };
+  const parts: OpenParts = { database, blobStore };
   try {
     const services = createServices(database, masterKeys, {
       blobStore,
-      statusNotifier,
+      commitStatuses: {
+        githubApiUrl: config.githubApiUrl,
+        maxAgeMs: config.commitStatusMaxAgeSeconds * 1000,
+      },
       publicUrl: config.publicUrl,
       logger: options.logger,
       gitHosts: config.gitHosts,
@@ -159,13 +157,11 @@ function masterKeySourceOf(config: Config): Promise<MasterKeySource> {
 interface OpenParts {
   readonly database: GibbonDatabase;
   readonly blobStore: BlobStore;
-  readonly statusNotifier: CommitStatusNotifier;
   services?: Services;
 }
 
 async function closeParts(parts: OpenParts): Promise<void> {
   await parts.services?.stop();
-  await parts.statusNotifier.close();
   await parts.blobStore.close();
   await parts.database.close();
 }

@@ -6,7 +6,7 @@ import { DataKeys } from './crypto/data-keys';
 import type { MasterKeyRing } from './crypto/master-key-ring';
 import type { GibbonDatabase } from './db/database';
 import { BuildHub } from './events';
-import { CommitStatusReporter, type CommitStatusNotifier } from './github';
+import { createFetchStatusTransport } from './github';
 import { createMasterKeys, KeysService, SigningKeysService, type MasterKeysService } from './keys';
 import type { Logger } from './logger';
 import { LogChunksService, LogReader } from './logs';
@@ -25,13 +25,14 @@ import { ReposService } from './repos';
 import { Scheduler, SchedulesService, type SchedulerOptions } from './schedules';
 import { RunnersService } from './runners';
 import { SessionsService } from './sessions';
-import { createStore } from './store';
+import { StatusSender, type StatusSenderOptions } from './statuses';
+import { createStore, type Store } from './store';
 import { TokensService } from './tokens';
 import { WebhooksService } from './webhooks';
 
 /**
  * Every service of public-api, wired to one database and one master key: the composition root.
- * Lifecycle: `start` starts the lease sweeper, the commit status reporter and the scheduler;
+ * Lifecycle: `start` starts the lease sweeper, the commit status sender and the scheduler;
  * `stop` ends waiting claims (204), event streams and log follows, then stops those three and the metrics' hub
  * subscription (safe to call twice or without `start`). The database and the blob store belong to the caller.
  */
@@ -79,8 +80,12 @@ export interface ServiceOptions {
   readonly logger: Logger;
   /** The hosts clone URLs may name (`Config.gitHosts`); a repository elsewhere is refused. */
   readonly gitHosts: GitHostAllowlist;
-  /** Sends commit statuses; without it none are sent. Closed by its owner, not here. */
-  readonly statusNotifier?: CommitStatusNotifier;
+  /**
+   * Sends the commit status outbox to GitHub (statuses/README.md); without it this process
+   * sends none (the rows wait in the outbox for a process that does).
+   */
+  readonly commitStatuses?: Omit<StatusSenderOptions, 'publicUrl' | 'transport'> &
+    Partial<Pick<StatusSenderOptions, 'transport'>>;
   readonly dispatch?: Partial<DispatchOptions>;
   readonly scheduler?: SchedulerOptions;
 }
@@ -106,16 +111,7 @@ export function createServices(
   const hub = new BuildHub();
   const builds = new BuildsService(store, repos, dataKeys, hub, audit);
   const sweeper = new LeaseSweeper(store, hub, options.logger, timing.sweepMs, timing.leaseMs);
-  const reporter =
-    options.statusNotifier &&
-    new CommitStatusReporter(
-      hub,
-      builds,
-      repos,
-      options.statusNotifier,
-      options.publicUrl,
-      options.logger,
-    );
+  const statusSender = senderOf(store, repos, hub, options);
   const scheduler = new Scheduler(store, builds, options.logger, options.scheduler);
   const auth = new AuthService(store.apiTokens, store.runners, signingKeys);
   const metrics = new ApiMetrics(store);
@@ -147,15 +143,33 @@ export function createServices(
     scheduler,
     start() {
       sweeper.start();
-      reporter?.start();
+      statusSender?.start();
       scheduler.start();
     },
     async stop() {
       hub.close();
       await scheduler.stop();
       await sweeper.stop();
-      await reporter?.stop();
+      await statusSender?.stop();
       metrics.close();
     },
   };
+}
+
+function senderOf(
+  store: Store,
+  repos: ReposService,
+  hub: BuildHub,
+  options: ServiceOptions,
+): StatusSender | undefined {
+  const settings = options.commitStatuses;
+  if (!settings) return undefined;
+  return new StatusSender(
+    { outbox: store.statusOutbox, repos, hub, logger: options.logger },
+    {
+      ...settings,
+      publicUrl: options.publicUrl,
+      transport: settings.transport ?? createFetchStatusTransport(),
+    },
+  );
 }

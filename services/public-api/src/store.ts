@@ -18,6 +18,7 @@ import { ApiTokensRepository } from './tokens';
 import { WebhooksRepository } from './webhooks';
 import { AuditRepository } from './audit';
 import { SchedulesRepository } from './schedules';
+import { StatusOutboxRepository } from './statuses';
 
 /**
  * The repository of every feature over one database handle: the pool, or one transaction.
@@ -45,6 +46,8 @@ export interface Repositories {
   readonly webhooks: WebhooksRepository;
   readonly audit: AuditRepository;
   readonly schedules: SchedulesRepository;
+  /** The commit status outbox's sender side (rows are written by `builds`, statuses/README.md). */
+  readonly statusOutbox: StatusOutboxRepository;
 }
 
 /** The repositories bound to one transaction, and the transaction for those that take it. */
@@ -88,6 +91,8 @@ function repositoriesOn(handle: Db, backend: GibbonDatabase['backend']): Reposit
     webhooks: new WebhooksRepository(handle),
     audit: new AuditRepository(handle),
     schedules: new SchedulesRepository(handle),
+    // Postgres lets several processes' claims skip each other's rows; SQLite has one writer.
+    statusOutbox: new StatusOutboxRepository(handle, backend === 'postgres'),
   };
 }
 

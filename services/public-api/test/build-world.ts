@@ -29,7 +29,9 @@ export interface BuildWorld {
   trigger(body?: Record<string, unknown>): Promise<Build>;
   getBuild(number: number): Promise<Build>;
   /** Rows of a table, counted in the database itself. */
-  count(table: 'builds' | 'deliveries' | 'leases' | 'jobs' | 'log_chunks'): Promise<number>;
+  count(
+    table: 'builds' | 'deliveries' | 'leases' | 'jobs' | 'log_chunks' | 'status_outbox',
+  ): Promise<number>;
 }
 
 export async function createBuildWorld(

@@ -5,27 +5,30 @@ import {
   startRecordingServer,
   type RecordingServer,
 } from '@gibbon/test-kit';
-import { createCommitStatusNotifier, type CommitStatusNotifier } from '../src/github';
-import { createMemoryLogger } from '../src/logger';
 import { startAppOn } from './backend-app';
 import { backends } from './backends';
 import { createBuildWorld, type BuildWorld } from './build-world';
+import { eventually } from './eventually';
 import type { TestApp } from './harness';
 
 // Spec section 5: statuses go to the recording "GitHub" after each stored state, in order.
+const maxAgeMs = 1_500;
 describe.each(backends)('commit statuses on $name', (backend) => {
   let github: RecordingServer;
-  let notifier: CommitStatusNotifier;
   let app: TestApp;
   let world: BuildWorld;
   beforeAll(async () => {
     github = await startRecordingServer();
-    notifier = createCommitStatusNotifier({
-      githubApiUrl: github.url,
-      logger: createMemoryLogger(),
-      retry: { initialDelayMs: 20, maxDelayMs: 50 },
+    app = await startAppOn(backend, {
+      services: {
+        commitStatuses: {
+          githubApiUrl: github.url,
+          maxAgeMs: maxAgeMs,
+          retry: { initialDelayMs: 20, maxDelayMs: 50 },
+          pollMs: 50,
+        },
+      },
     });
-    app = await startAppOn(backend, { services: { statusNotifier: notifier } });
     world = await createBuildWorld(app, {
       githubRepo: 'acme/web',
       githubToken: 'ghs_status_token',
@@ -33,7 +36,6 @@ describe.each(backends)('commit statuses on $name', (backend) => {
   });
   afterAll(async () => {
     await app.close();
-    await notifier.close();
     await github.close();
   });
 
@@ -68,11 +70,42 @@ describe.each(backends)('commit statuses on $name', (backend) => {
     }
   });
 
+  it('gives a status up once it is older than maxAgeMs, logs it, and sends the next one', async () => {
+    const commit = '3'.repeat(40);
+    const path = `/repos/acme/web/statuses/${commit}`;
+    github.route(`POST ${path}`, () => ({ status: 503, body: {} }));
+    const build = await world.trigger({ commit });
+    const givenUp = () =>
+      app.logLines.filter(
+        (line) => line.includes('Commit status not sent; given up.') && line.includes(commit),
+      );
+    await eventually(() => Promise.resolve(givenUp().length === 1), 10_000);
+    expect(givenUp()[0]).toContain('GitHub answered 503; still failing after 2 s');
+    const tries = github.requests.filter((r) => r.path === path);
+    expect(tries.length).toBeGreaterThan(1);
+    expect(await world.count('status_outbox')).toBe(0);
+
+    github.route(`POST ${path}`, () => ({ status: 201, body: {} }));
+    const canceled = await app.call(
+      'POST',
+      `/v1/orgs/acme/repos/web/builds/${build.number}/cancel`,
+      {
+        token: app.adminToken,
+      },
+    );
+    expect(canceled.status).toBe(200);
+    const [after] = await github.waitForRequests(1, {
+      filter: (r) => r.path === path && (r.body as { state: string }).state === 'error',
+    });
+    expect(after?.body).toMatchObject({ state: 'error', description: 'The build was canceled.' });
+  });
+
   it('sends nothing for a repository without a GitHub token', async () => {
     await app.services.repos.update('acme', 'web', { githubToken: null });
     const before = github.requests.length;
     await world.trigger({ commit: '2'.repeat(40) });
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(github.requests.length).toBe(before);
+    expect(await world.count('status_outbox')).toBe(0);
   });
 });

@@ -1,16 +1,34 @@
 import type { Db } from '../db/database';
 import type { StoredBuildStatus } from '../db/builds-schema';
 import type { Build, BuildWithJobs, GitFacts, Job, NewBuild } from './build';
-import { newId } from '../ids';
+import { newId, nowIso } from '../ids';
+import { queueCommitStatus } from '../statuses';
 import { toStoredText } from '../db/nul-safe-text';
 import { buildRowOf, toBuild, toJob, toJobApproval } from './build-rows';
 
 /**
  * Builds, their numbers and their jobs. Every method runs on the `Db` it was made with: the
  * store makes one on the pool and one on each transaction (`store.transaction`), to group writes.
+ *
+ * Invariant: every method that changes a build's status (or learns its commit) also queues
+ * the commit status for GitHub in the same transaction (statuses/README.md), so a stored
+ * change is never left unreported, even if the process stops right after it. Those methods
+ * refuse to run outside a transaction.
  */
 export class BuildsRepository {
   constructor(private readonly db: Db) {}
+
+  /** Queues the build's status for GitHub; the status change must be in this transaction. */
+  private async statusChanged(buildId: string): Promise<void> {
+    await queueCommitStatus(this.db, buildId, nowIso());
+  }
+
+  private assertInTransaction(method: string): void {
+    if (this.db.isTransaction) return;
+    throw new Error(
+      `BuildsRepository.${method} changes a build's status; call it inside store.transaction so its commit status is queued with it.`,
+    );
+  }
 
   /**
    * Inserts a queued build with the repository's next number. The counter upsert takes the
@@ -19,6 +37,7 @@ export class BuildsRepository {
    * its number back.
    */
   async insertQueued(build: NewBuild, at: string): Promise<Build> {
+    this.assertInTransaction('insertQueued');
     const counter = await this.db
       .insertInto('build_counters')
       .values({ repo_id: build.repoId, last_number: 1 })
@@ -31,6 +50,7 @@ export class BuildsRepository {
       .executeTakeFirstOrThrow();
     const row = buildRowOf(newId('bld'), Number(counter.last_number), build, at);
     await this.db.insertInto('builds').values(row).execute();
+    await this.statusChanged(row.id);
     return toBuild(row);
   }
 
@@ -123,6 +143,7 @@ export class BuildsRepository {
     to: StoredBuildStatus,
     changes: { finishedAt?: string; message?: string | null } = {},
   ): Promise<boolean> {
+    this.assertInTransaction('transition');
     const result = await this.db
       .updateTable('builds')
       .set({
@@ -133,7 +154,9 @@ export class BuildsRepository {
       .where('id', '=', id)
       .where('status', 'in', from)
       .executeTakeFirst();
-    return result.numUpdatedRows > 0n;
+    if (result.numUpdatedRows === 0n) return false;
+    await this.statusChanged(id);
+    return true;
   }
 
   /**
@@ -149,6 +172,7 @@ export class BuildsRepository {
     skipLocked: boolean,
     excludedRepoIds: readonly string[] = [],
   ): Promise<Build | undefined> {
+    this.assertInTransaction('claimOldestQueued');
     const row = await this.db
       .updateTable('builds')
       .set((eb) => ({
@@ -187,15 +211,26 @@ export class BuildsRepository {
       .where('status', '=', 'queued')
       .returningAll()
       .executeTakeFirst();
-    return row && toBuild(row);
+    if (!row) return undefined;
+    await this.statusChanged(row.id);
+    return toBuild(row);
   }
 
-  /** Records what the checkout learnt about the commit (`build.started`). */
+  /**
+   * Records what the checkout learnt about the commit (`build.started`). A build that learns
+   * its commit only now (triggered by branch) gets its running status queued for that commit.
+   */
   async recordCheckout(
     id: string,
     git: Pick<GitFacts, 'commit' | 'message' | 'author' | 'changedFiles'>,
     at: string,
   ): Promise<void> {
+    this.assertInTransaction('recordCheckout');
+    const before = await this.db
+      .selectFrom('builds')
+      .select('commit_sha')
+      .where('id', '=', id)
+      .executeTakeFirst();
     await this.db
       .updateTable('builds')
       .set({
@@ -208,10 +243,12 @@ export class BuildsRepository {
       })
       .where('id', '=', id)
       .execute();
+    if (before && before.commit_sha !== git.commit) await this.statusChanged(id);
   }
 
   /** Puts a claimed build back in the queue without counting the claim. */
   async unclaim(id: string): Promise<Build | undefined> {
+    this.assertInTransaction('unclaim');
     const row = await this.db
       .updateTable('builds')
       .set((eb) => ({ status: 'queued', claims: eb('claims', '-', 1) }))
@@ -219,7 +256,9 @@ export class BuildsRepository {
       .where('status', '=', 'running')
       .returningAll()
       .executeTakeFirst();
-    return row && toBuild(row);
+    if (!row) return undefined;
+    await this.statusChanged(row.id);
+    return toBuild(row);
   }
 
   /** The builds of a group, older than `number`, not finished and not asked to cancel. */

@@ -133,14 +133,11 @@ export class BuildsService {
       throw new ConflictError(`Build #${number} already finished (${build.status}).`);
     }
     const at = nowIso();
-    const canceledWhileQueued = await this.store.builds.transition(
-      build.id,
-      ['queued'],
-      'canceled',
-      {
+    const canceledWhileQueued = await this.store.transaction((tx) =>
+      tx.builds.transition(build.id, ['queued'], 'canceled', {
         finishedAt: at,
         message: 'Canceled before a runner took it.',
-      },
+      }),
     );
     if (canceledWhileQueued) {
       this.hub.publish(buildStatusEvent({ ...build, status: 'canceled' }));

@@ -12,6 +12,7 @@ import { auditLogMigration } from './audit-log-migration';
 import { repoTriggersMigration } from './repo-triggers-migration';
 import { schedulesMigration } from './schedules-migration';
 import { concurrencyMigration } from './concurrency-migration';
+import { statusOutboxMigration } from './status-outbox-migration';
 
 /**
  * Migrations are code, kept in this one ordered table so the binary and the tests cannot
@@ -110,6 +111,7 @@ const migrations: Record<string, Migration> = {
   '0011_repo_triggers': repoTriggersMigration,
   '0012_audit_log': auditLogMigration,
   '0013_schedules': schedulesMigration,
+  '0014_status_outbox': statusOutboxMigration,
   '0016_concurrency': concurrencyMigration,
 };
 

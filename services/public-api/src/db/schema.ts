@@ -1,4 +1,5 @@
-import type { BuildTables } from './builds-schema';
+import type { Generated } from 'kysely';
+import type { BuildTables, StoredBuildStatus } from './builds-schema';
 
 /**
  * The tables of public-api as Kysely sees them. Both back ends store the same shapes:
@@ -117,6 +118,26 @@ export interface AuditLogTable {
   detail: string | null;
 }
 
+/**
+ * One build status still to send to GitHub (statuses/README.md). Postgres returns the
+ * bigserial `id` as a string, SQLite as a number.
+ */
+export interface StatusOutboxTable {
+  id: Generated<number | string>;
+  build_id: string;
+  repo_id: string;
+  commit_sha: string;
+  build_status: StoredBuildStatus;
+  created_at: string;
+  attempts: Generated<number>;
+  next_attempt_at: string;
+  /** The sender (one per process) sending it now, until `lease_expires_at`. */
+  lease_owner: string | null;
+  lease_expires_at: string | null;
+  /** Why the last attempt failed (no token in it). */
+  last_error: string | null;
+}
+
 /** One row, slot `current`: the master key new keys are wrapped by (a rotation switches it). */
 export interface MasterKeyStateTable {
   slot: string;
@@ -168,4 +189,5 @@ export interface GibbonTables extends BuildTables {
   audit_log: AuditLogTable;
   schedules: SchedulesTable;
   schedule_runs: ScheduleRunsTable;
+  status_outbox: StatusOutboxTable;
 }

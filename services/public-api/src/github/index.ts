@@ -1,7 +1,7 @@
 /**
  * The GitHub side of public-api: checking and reading webhook deliveries, and reporting build
- * statuses back to commits. Nothing here touches the database; the webhook route and the build
- * service wire these in (see README.md in this folder).
+ * statuses back to commits. Nothing here touches the database; the webhook route and the
+ * status sender (statuses/) wire these in (see README.md in this folder).
  */
 export { GITHUB_SIGNATURE_HEADER, verifyGithubSignature } from './signature';
 export { interpretDelivery, type DeliveryInput } from './deliveries';
@@ -22,18 +22,23 @@ export {
 } from './build-trigger';
 export {
   COMMIT_STATUS_CONTEXT,
-  createCommitStatusNotifier,
-  type CommitStatusNotifier,
-  type CommitStatusNotifierOptions,
+  logFieldsOf,
+  problemOf,
+  statusBodyOf,
+  statusUrlOf,
   type CommitStatusUpdate,
-} from './commit-status';
+} from './commit-status-update';
+export { attemptStatus } from './status-delivery';
 export { githubStateOf, type GithubCommitState } from './commit-state';
-export { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy';
+export {
+  DEFAULT_RETRY_POLICY,
+  delayBeforeRetry,
+  type AttemptVerdict,
+  type RetryPolicy,
+} from './retry-policy';
 export {
   createFetchStatusTransport,
   type StatusRequest,
   type StatusResponse,
   type StatusTransport,
 } from './status-transport';
-
-export { CommitStatusReporter } from './commit-status-reporter';

@@ -1,6 +1,6 @@
 import { delayBeforeRetry, verdictOf, type RetryPolicy } from './retry-policy';
 
-const policy: RetryPolicy = { maxAttempts: 6, initialDelayMs: 100, maxDelayMs: 1_000 };
+const policy: RetryPolicy = { initialDelayMs: 100, maxDelayMs: 1_000 };
 const noJitter = (): number => 1;
 const mostJitter = (): number => 0;
 

@@ -1,15 +1,13 @@
 import type { StatusResponse } from './status-transport';
 
+/** How long to wait between attempts at one status; how long to keep trying is `maxAge`. */
 export interface RetryPolicy {
-  /** Attempts per status, the first included. */
-  readonly maxAttempts: number;
   /** The wait before the second attempt; each later wait doubles, up to `maxDelayMs`. */
   readonly initialDelayMs: number;
   readonly maxDelayMs: number;
 }
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
-  maxAttempts: 6,
   initialDelayMs: 1_000,
   maxDelayMs: 60_000,
 };

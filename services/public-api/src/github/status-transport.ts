@@ -13,7 +13,7 @@ export interface StatusRequest {
   /** Sent as `Authorization: Bearer <token>`; a transport must never log it. */
   readonly token: string;
   readonly body: CommitStatusBody;
-  /** Aborted when the notifier closes; the transport stops waiting and rejects. */
+  /** Aborted when the sender stops; the transport stops waiting and rejects. */
   readonly signal: AbortSignal;
 }
 
@@ -26,7 +26,7 @@ export interface StatusResponse {
 }
 
 /**
- * One HTTP attempt of a commit status. Resolves with any HTTP answer (the notifier decides what
+ * One HTTP attempt of a commit status. Resolves with any HTTP answer (the sender decides what
  * to retry) and rejects on network errors, timeouts and aborts. Safe to call concurrently.
  */
 export interface StatusTransport {
