@@ -5,7 +5,8 @@ import { ArtifactsService, BuildsService, JobApprovalsService } from './builds';
 import { DataKeys } from './crypto/data-keys';
 import type { MasterKeyRing } from './crypto/master-key-ring';
 import type { GibbonDatabase } from './db/database';
-import { BuildHub } from './events';
+import type { ListenerOptions } from './db/pg-listener';
+import { BuildHub, PgEventBridge } from './events';
 import { CommitStatusReporter, type CommitStatusNotifier } from './github';
 import { createMasterKeys, KeysService, SigningKeysService, type MasterKeysService } from './keys';
 import type { Logger } from './logger';
@@ -30,9 +31,11 @@ import { WebhooksService } from './webhooks';
 
 /**
  * Every service of public-api, wired to one database and one master key: the composition root.
- * Lifecycle: `start` starts the lease sweeper and the commit status reporter; `stop` ends
- * waiting claims (204), event streams and log follows, then stops both and the metrics' hub
- * subscription (safe to call twice or without `start`). The database and the blob store belong to the caller.
+ * Lifecycle: `start` starts the lease sweeper, the commit status reporter and, on Postgres,
+ * the events bridge to the other processes (it resolves once the bridge's first LISTEN was
+ * tried); `stop` ends waiting claims (204), event streams and log follows, then stops all three
+ * and the metrics' hub subscription (safe to call twice or without `start`). The database and
+ * the blob store belong to the caller.
  */
 export interface Services {
   readonly auth: AuthService;
@@ -51,7 +54,10 @@ export interface Services {
   readonly builds: BuildsService;
   readonly jobApprovals: JobApprovalsService;
   readonly artifacts: ArtifactsService;
-  /** Build and job changes, log appends and waiting claims of this process. */
+  /**
+   * Build and job changes, log appends and waiting claims: this process's, and on Postgres
+   * those of the other processes on the database too (`PgEventBridge`).
+   */
   readonly hub: BuildHub;
   readonly claims: ClaimsService;
   readonly runnerReports: RunnerReportsService;
@@ -62,7 +68,7 @@ export interface Services {
   readonly audit: AuditService;
   /** This instance's Prometheus registry and what feeds it (`GET /metrics`). */
   readonly metrics: ApiMetrics;
-  start(): void;
+  start(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -77,6 +83,8 @@ export interface ServiceOptions {
   /** Sends commit statuses; without it none are sent. Closed by its owner, not here. */
   readonly statusNotifier?: CommitStatusNotifier;
   readonly dispatch?: Partial<DispatchOptions>;
+  /** Postgres only: how the events bridge's connection retries and checks itself (tests). */
+  readonly eventsListener?: Partial<ListenerOptions>;
 }
 
 export function createServices(
@@ -113,6 +121,10 @@ export function createServices(
   const auth = new AuthService(store.apiTokens, store.runners, signingKeys);
   const metrics = new ApiMetrics(store);
   metrics.watch(hub);
+  const listen = database.listen;
+  const bridge =
+    listen &&
+    new PgEventBridge({ ...database, listen }, store, hub, options.logger, options.eventsListener);
   return {
     auth,
     sessions: new SessionsService(store.webSessions, auth),
@@ -136,14 +148,16 @@ export function createServices(
     logReader: new LogReader(store, options.blobStore, hub),
     metrics,
     audit,
-    start() {
+    async start() {
       sweeper.start();
       reporter?.start();
+      await bridge?.start();
     },
     async stop() {
       hub.close();
       await sweeper.stop();
       await reporter?.stop();
+      await bridge?.stop();
       metrics.close();
     },
   };

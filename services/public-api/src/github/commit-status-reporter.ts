@@ -29,8 +29,9 @@ export class CommitStatusReporter {
   ) {}
 
   start(): void {
-    this.unsubscribe ??= this.hub.onStatus((event: OrgEvent) => {
-      if (event.type === 'build.status') this.enqueue(event);
+    // Each change is reported by the process that made it, never once per process.
+    this.unsubscribe ??= this.hub.onStatus((event: OrgEvent, origin) => {
+      if (event.type === 'build.status' && origin === 'here') this.enqueue(event);
     });
   }
 
