@@ -1,12 +1,14 @@
-import { randomBytes } from 'node:crypto';
 import type { Claim } from '@gibbon/contracts';
+import { startRecordingServer, type RecordingServer } from '@gibbon/test-kit';
 import { sql } from 'kysely';
-import type { GibbonDatabase } from '../src/db/database';
-import { backends, type OpenedBackend } from './backends';
+import { createCommitStatusNotifier, type CommitStatusNotifier } from '../src/github';
+import { createMemoryLogger } from '../src/logger';
+import { backends } from './backends';
 import { createBuildWorld, nowIso, type BuildWorld } from './build-world';
 import { eventually } from './eventually';
-import { startTestApp, type TestApp } from './harness';
+import type { TestApp } from './harness';
 import { readUntil } from './read-until';
+import { startTwoInstances, type TwoInstances } from './two-instances';
 
 const postgres = backends.filter((backend) => backend.name === 'postgres');
 /** Longer than any wait here: only a notification can wake a claim in time. */
@@ -16,45 +18,41 @@ const retryMs = 1_500;
 const secondListener = 'gibbon-events-second';
 
 /**
- * Two public-api instances on one Postgres database, each with its own pool, hub and events
- * bridge (its own LISTEN connection and sender id), as two processes would be: what happens
- * through the first is seen through the second by LISTEN/NOTIFY (src/events/pg-event-bridge.ts).
+ * Two instances on one Postgres database (`startTwoInstances`), each with its own events
+ * bridge (its own LISTEN connection and sender id): what happens through the first is seen
+ * through the second by LISTEN/NOTIFY (src/events/pg-event-bridge.ts).
  */
 describe.each(postgres)('events across two public-api instances on $name', (backend) => {
-  let opened: OpenedBackend;
-  let secondDatabase: GibbonDatabase;
+  let instances: TwoInstances;
   let first: TestApp;
   let second: TestApp;
   let world: BuildWorld;
   let runner: string;
+  let github: RecordingServer;
+  let notifiers: CommitStatusNotifier[];
   beforeAll(async () => {
-    opened = await backend.open();
-    secondDatabase = await opened.reopen();
-    const options = { masterKey: randomBytes(32) };
-    first = await startTestApp({
-      ...options,
-      database: opened.database,
-      services: { dispatch: { recheckMs } },
-    });
-    second = await startTestApp({
-      ...options,
-      database: secondDatabase,
-      adminToken: first.adminToken,
-      // One store for both, as processes of one installation share theirs.
-      wrapBlobStore: () => first.blobStore,
-      services: {
+    github = await startRecordingServer();
+    // Each process has its own notifier; statuses are reported only for a repository with
+    // GitHub settings (the last test gives it them).
+    notifiers = [0, 1].map(() =>
+      createCommitStatusNotifier({ githubApiUrl: github.url, logger: createMemoryLogger() }),
+    );
+    instances = await startTwoInstances(backend, {
+      first: { dispatch: { recheckMs }, statusNotifier: notifiers[0] },
+      second: {
         dispatch: { recheckMs },
+        statusNotifier: notifiers[1],
         eventsListener: { retryMs, applicationName: secondListener },
       },
     });
+    ({ first, second } = instances);
     world = await createBuildWorld(first);
     runner = await world.registerRunner('one');
   });
   afterAll(async () => {
-    await first?.close();
-    await second?.close();
-    await secondDatabase?.close();
-    await opened?.cleanup();
+    await instances?.close();
+    await Promise.all(notifiers.map((notifier) => notifier.close()));
+    await github?.close();
   });
 
   const admin = () => ({ authorization: `Bearer ${first.adminToken}` });
@@ -68,11 +66,13 @@ describe.each(postgres)('events across two public-api instances on $name', (back
       `${second.baseUrl}/v1/orgs/acme/repos/web/builds/${claim.build.number}/jobs/${jobId}/logs?follow=true`,
       { headers: admin() },
     );
+  const finish = (claim: Claim) =>
+    world.runner(claim, 'POST', '/result', { body: { status: 'success' } });
   const endBuild = async (claim: Claim, jobId: string) => {
     await world.runner(claim, 'POST', '/events', {
       body: { type: 'job.ended', jobId, status: 'success', attempts: 1, at: nowIso() },
     });
-    await world.runner(claim, 'POST', '/result', { body: { status: 'success' } });
+    await finish(claim);
   };
   const secondListeners = async () => {
     const { rows } = await sql<{ pid: number }>`select pid from pg_stat_activity
@@ -94,7 +94,7 @@ describe.each(postgres)('events across two public-api instances on $name', (back
     // its end (20 s), so one answered in the first half was woken by the notification.
     expect(Date.now() - triggeredAt).toBeLessThan(10_000);
     expect((answer.body as Claim).build.id).toBe(build.id);
-    await endBuild(answer.body as Claim, '_script');
+    await finish(answer.body as Claim);
   }, 30_000);
 
   it('a log followed through the second instance shows a chunk posted through the first', async () => {
@@ -123,7 +123,7 @@ describe.each(postgres)('events across two public-api instances on $name', (back
     expect(text).toContain('"status":"queued"');
     await body.cancel();
     const { claim } = await world.claim(runner);
-    await endBuild(claim!, '_script');
+    await finish(claim!);
   }, 30_000);
 
   it('after its connection was ended, the second instance catches up and hears again', async () => {
@@ -153,5 +153,27 @@ describe.each(postgres)('events across two public-api instances on $name', (back
     await logBody.cancel();
     await eventBody.cancel();
     await endBuild(claim, 'gap');
+    await finish((await world.claim(runner)).claim!);
+  }, 30_000);
+
+  it('a status change is reported to GitHub once, by the instance that made it', async () => {
+    await first.services.repos.update('acme', 'web', {
+      githubRepo: 'acme/web',
+      githubToken: 'ghs_status_token',
+    });
+    const commit = '3'.repeat(40);
+    const forCommit = (r: { path: string }) => r.path === `/repos/acme/web/statuses/${commit}`;
+    await world.trigger({ commit });
+    const { claim } = await world.claim(runner);
+    await finish(claim!);
+    const requests = await github.waitForRequests(3, { filter: forCommit, timeoutMs: 5000 });
+    // The second instance heard all three changes too; had it reported them, they would be here.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(github.requests.filter(forCommit)).toHaveLength(requests.length);
+    expect(requests.map((r) => (r.body as { state: string }).state)).toEqual([
+      'pending',
+      'pending',
+      'success',
+    ]);
   }, 30_000);
 });

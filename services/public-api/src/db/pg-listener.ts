@@ -113,27 +113,27 @@ export class PgListener {
       await client.end().catch(() => undefined);
       return;
     }
-    this.established(client);
+    this.established(client, drop);
   }
 
-  private established(client: Client): void {
+  private established(client: Client, drop: (error: unknown) => void): void {
     this.client = client;
     this.failures = 0;
     this.lastAliveAt = new Date();
-    this.pingTimer = setInterval(() => this.ping(client), this.options.pingMs);
+    this.pingTimer = setInterval(() => this.ping(client, drop), this.options.pingMs);
     const lostSince = this.lostSince;
     this.lostSince = undefined;
     if (lostSince) this.handlers.resumed(lostSince);
   }
 
-  private ping(client: Client): void {
-    client.query('SELECT 1').then(
-      () => {
-        this.lastAliveAt = new Date();
-      },
-      // A timed-out ping leaves the socket open: end it, which reports the loss.
-      () => void client.end().catch(() => undefined),
-    );
+  /**
+   * A ping that fails or times out counts as a lost connection at once: ending a connection
+   * whose peer is gone silently may wait for TCP to give up, and the retry must not.
+   */
+  private ping(client: Client, drop: (error: unknown) => void): void {
+    client.query('SELECT 1').then(() => {
+      this.lastAliveAt = new Date();
+    }, drop);
   }
 
   private dropped(client: Client, error: unknown): void {
