@@ -11,18 +11,13 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestDatabase, type TestDatabase } from '@gibbon/test-kit';
+import { runnerCalls, type ClaimedBuild } from './runner-calls';
 import { startService, type Service } from './service-process';
 
 const rounds = Number(process.env.BENCH_CROSS_ROUNDS ?? '200');
 /** `BENCH_CROSS_SAME=1`: both ends on process A, the one-process baseline. */
 const sameProcess = process.env.BENCH_CROSS_SAME === '1';
 const reader = sameProcess ? 'A' : 'B';
-
-interface Claimed {
-  build: { id: string; number: number };
-  lease: { id: string };
-  buildToken: string;
-}
 
 function client(url: string, token: string) {
   return async <T>(method: string, path: string, body?: unknown, type = 'application/json') => {
@@ -72,17 +67,12 @@ function followReader(body: ReadableStream<Uint8Array>) {
 async function benchLogs(a: Service, b: Service, token: string, runnerToken: string) {
   const onA = client(a.url, token);
   await onA('POST', '/v1/orgs/bench/repos/web/builds', { branch: 'main' });
-  const claim = await client(a.url, runnerToken)<Claimed>('POST', '/v1/runner/claim?wait=5', {});
-  const asRunner = (method: string, path: string, body: unknown, type?: string) =>
-    fetch(`${a.url}/v1/runner/builds/${claim.build.id}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${claim.buildToken}`,
-        'x-gibbon-lease': claim.lease.id,
-        'content-type': type ?? 'application/json',
-      },
-      body: typeof body === 'string' ? body : JSON.stringify(body),
-    });
+  const claim = await client(a.url, runnerToken)<ClaimedBuild>(
+    'POST',
+    '/v1/runner/claim?wait=5',
+    {},
+  );
+  const asRunner = runnerCalls(a.url, claim);
   const at = new Date().toISOString();
   await asRunner('POST', '/events', {
     type: 'job.pending',
@@ -115,7 +105,7 @@ async function benchLogs(a: Service, b: Service, token: string, runnerToken: str
 async function benchClaims(a: Service, b: Service, token: string, runnerToken: string) {
   const latencies: number[] = [];
   for (let round = 0; round < rounds; round++) {
-    const claimed = client(b.url, runnerToken)<Claimed>(
+    const claimed = client(b.url, runnerToken)<ClaimedBuild>(
       'POST',
       '/v1/runner/claim?wait=30',
       {},
@@ -126,15 +116,7 @@ async function benchClaims(a: Service, b: Service, token: string, runnerToken: s
     await client(a.url, token)('POST', '/v1/orgs/bench/repos/web/builds', { branch: 'main' });
     const { body, at } = await claimed;
     latencies.push(at - sentAt);
-    await fetch(`${b.url}/v1/runner/builds/${body.build.id}/result`, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${body.buildToken}`,
-        'content-type': 'application/json',
-        'x-gibbon-lease': body.lease.id,
-      },
-      body: JSON.stringify({ status: 'success' }),
-    });
+    await runnerCalls(b.url, body)('POST', '/result', { status: 'success' });
   }
   console.log(
     summary(`trigger sent to process A → claim waiting on process ${reader} answered`, latencies),
