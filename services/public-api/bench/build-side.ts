@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { loadWebhookExamples } from '@gibbon/test-kit';
+import { runnerCalls, type ClaimedBuild } from './runner-calls';
 import { startService } from './service-process';
 
 const deliveries = Number(process.env.BENCH_DELIVERIES ?? '10000');
@@ -106,11 +107,7 @@ async function benchClaims(url: string, token: string) {
       body: '{}',
     }).then(async (response) => ({
       at: performance.now(),
-      body: (await response.json()) as {
-        build: { id: string };
-        lease: { id: string };
-        buildToken: string;
-      },
+      body: (await response.json()) as ClaimedBuild,
     }));
     // Let the claim find the queue empty and park.
     await new Promise((resolve) => setTimeout(resolve, 20));
@@ -118,15 +115,7 @@ async function benchClaims(url: string, token: string) {
     await api(url, token, 'POST', '/v1/orgs/bench/repos/web/builds', { branch: 'main' });
     const { at, body } = await claimed;
     latencies.push(at - sentAt);
-    await fetch(`${url}/v1/runner/builds/${body.build.id}/result`, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${body.buildToken}`,
-        'content-type': 'application/json',
-        'x-gibbon-lease': body.lease.id,
-      },
-      body: JSON.stringify({ status: 'success' }),
-    });
+    await runnerCalls(url, body)('POST', '/result', { status: 'success' });
   }
   latencies.sort((a, b) => a - b);
   console.log(

@@ -16,7 +16,11 @@ function cpuMsOf(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
-export async function startService(dataDir: string): Promise<Service> {
+/** `env` adds to the bench's own environment (another database, say). */
+export async function startService(
+  dataDir: string,
+  env: Record<string, string> = {},
+): Promise<Service> {
   const child = spawn(
     process.execPath,
     // BENCH_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", to profile the service.
@@ -36,6 +40,7 @@ export async function startService(dataDir: string): Promise<Service> {
         GIBBON_HOST: '127.0.0.1',
         // The bench's repositories live on git.example.test, allowed as an operator would.
         GIBBON_GIT_HOSTS: 'git.example.test',
+        ...env,
       },
       stdio: ['ignore', 'pipe', 'ignore'],
     },

@@ -97,7 +97,7 @@ export async function startServer(config: Config, options: StartOptions): Promis
     });
     parts.services = services;
     for (const note of await services.masterKeys.prepare()) options.logger.log('warn', note);
-    services.start();
+    await services.start();
     await ensureAdminToken(services.tokens, config.dataDir, options.announceAdminToken);
     const bodyTimeoutMs = config.bodyTimeoutSeconds * 1000;
     const app = createApp({

@@ -5,7 +5,8 @@ import { ArtifactsService, BuildsService, JobApprovalsService } from './builds';
 import { DataKeys } from './crypto/data-keys';
 import type { MasterKeyRing } from './crypto/master-key-ring';
 import type { GibbonDatabase } from './db/database';
-import { BuildHub } from './events';
+import type { ListenerOptions } from './db/pg-listener';
+import { BuildHub, PgEventBridge } from './events';
 import { createFetchStatusTransport } from './github';
 import { createMasterKeys, KeysService, SigningKeysService, type MasterKeysService } from './keys';
 import type { Logger } from './logger';
@@ -32,9 +33,11 @@ import { WebhooksService } from './webhooks';
 
 /**
  * Every service of public-api, wired to one database and one master key: the composition root.
- * Lifecycle: `start` starts the lease sweeper, the commit status sender and the scheduler;
- * `stop` ends waiting claims (204), event streams and log follows, then stops those three and the metrics' hub
- * subscription (safe to call twice or without `start`). The database and the blob store belong to the caller.
+ * Lifecycle: `start` starts the lease sweeper, the commit status sender, the scheduler and, on
+ * Postgres, the events bridge to the other processes (it resolves once the bridge's first
+ * LISTEN was tried); `stop` ends waiting claims (204), event streams and log follows, then
+ * stops them all and the metrics' hub subscription (safe to call twice or without `start`).
+ * The database and the blob store belong to the caller.
  */
 export interface Services {
   readonly auth: AuthService;
@@ -53,7 +56,10 @@ export interface Services {
   readonly builds: BuildsService;
   readonly jobApprovals: JobApprovalsService;
   readonly artifacts: ArtifactsService;
-  /** Build and job changes, log appends and waiting claims of this process. */
+  /**
+   * Build and job changes, log appends and waiting claims: this process's, and on Postgres
+   * those of the other processes on the database too (`PgEventBridge`).
+   */
   readonly hub: BuildHub;
   readonly claims: ClaimsService;
   readonly runnerReports: RunnerReportsService;
@@ -68,7 +74,7 @@ export interface Services {
   readonly audit: AuditService;
   /** This instance's Prometheus registry and what feeds it (`GET /metrics`). */
   readonly metrics: ApiMetrics;
-  start(): void;
+  start(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -88,6 +94,8 @@ export interface ServiceOptions {
     Partial<Pick<StatusSenderOptions, 'transport'>>;
   readonly dispatch?: Partial<DispatchOptions>;
   readonly scheduler?: SchedulerOptions;
+  /** Postgres only: how the events bridge's connection retries and checks itself (tests). */
+  readonly eventsListener?: Partial<ListenerOptions>;
 }
 
 export function createServices(
@@ -116,6 +124,10 @@ export function createServices(
   const auth = new AuthService(store.apiTokens, store.runners, signingKeys);
   const metrics = new ApiMetrics(store);
   metrics.watch(hub);
+  const listen = database.listen;
+  const bridge =
+    listen &&
+    new PgEventBridge({ ...database, listen }, store, hub, options.logger, options.eventsListener);
   return {
     auth,
     sessions: new SessionsService(store.webSessions, auth),
@@ -141,16 +153,18 @@ export function createServices(
     audit,
     schedules: new SchedulesService(store, repos, dataKeys, audit, () => scheduler.poke()),
     scheduler,
-    start() {
+    async start() {
       sweeper.start();
       statusSender?.start();
       scheduler.start();
+      await bridge?.start();
     },
     async stop() {
       hub.close();
       await scheduler.stop();
       await sweeper.stop();
       await statusSender?.stop();
+      await bridge?.stop();
       metrics.close();
     },
   };

@@ -1,48 +1,30 @@
-import { randomBytes } from 'node:crypto';
-import type { GibbonDatabase } from '../src/db/database';
-import { backends, type OpenedBackend } from './backends';
+import { backends } from './backends';
 import { createBuildWorld, type BuildWorld } from './build-world';
-import { startTestApp, type TestApp } from './harness';
+import type { TestApp } from './harness';
+import { startTwoInstances, type TwoInstances } from './two-instances';
 
 const postgres = backends.filter((backend) => backend.name === 'postgres');
 const recheckMs = 500;
 
-/**
- * Two public-api instances on one Postgres database, each with its own connection pool and its
- * own in-process hub, as two processes would be. (SQLite shares a file between processes the
- * same way, but two synchronous connections inside one test process would block each other.)
- */
+/** Two instances on one Postgres database (`startTwoInstances`), as two processes would be. */
 describe.each(postgres)('dispatch across two public-api instances on $name', (backend) => {
-  let opened: OpenedBackend;
-  let secondDatabase: GibbonDatabase;
+  let instances: TwoInstances;
   let first: TestApp;
   let second: TestApp;
   let world: BuildWorld;
   let runnerOnFirst: string;
   let runnerOnSecond: string;
   beforeAll(async () => {
-    opened = await backend.open();
-    secondDatabase = await opened.reopen();
-    const options = {
-      services: { dispatch: { recheckMs, leaseMs: 30_000 } },
-      masterKey: randomBytes(32),
-    };
-    first = await startTestApp({ ...options, database: opened.database });
-    second = await startTestApp({
-      ...options,
-      database: secondDatabase,
-      adminToken: first.adminToken,
-    });
+    const services = { dispatch: { recheckMs, leaseMs: 30_000 } };
+    instances = await startTwoInstances(backend, { first: services, second: services });
+    ({ first, second } = instances);
     world = await createBuildWorld(first);
     // Both instances share the database, so a runner registered once works on both.
     runnerOnFirst = await world.registerRunner('one');
     runnerOnSecond = await world.registerRunner('two');
   });
   afterAll(async () => {
-    await first?.close();
-    await second?.close();
-    await secondDatabase.close();
-    await opened.cleanup();
+    await instances?.close();
   });
 
   it('concurrent claims on both instances hand out each build once', async () => {

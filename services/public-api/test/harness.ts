@@ -75,7 +75,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     gitHosts: testGitHosts,
     ...options.services,
   });
-  services.start();
+  await services.start();
   const adminToken = (await services.tokens.ensureAdminToken()) ?? options.adminToken;
   if (!adminToken) throw new Error('A fresh database must get an admin token.');
   const app = createApp({

@@ -100,6 +100,38 @@ export class BuildsRepository {
     return Number(count);
   }
 
+  /**
+   * Builds queued, started or finished at `at` or later, or with a job that started or
+   * finished then; newest first, at most `limit`. Read after the events connection was lost
+   * (`catchUp`): rare, so it may scan the table.
+   */
+  async touchedSince(at: string, limit: number): Promise<Build[]> {
+    const rows = await this.db
+      .selectFrom('builds')
+      .selectAll()
+      .where((eb) =>
+        eb.or([
+          eb('created_at', '>=', at),
+          eb('started_at', '>=', at),
+          eb('finished_at', '>=', at),
+          eb(
+            'id',
+            'in',
+            eb
+              .selectFrom('jobs')
+              .select('build_id')
+              .where((jobs) =>
+                jobs.or([jobs('started_at', '>=', at), jobs('finished_at', '>=', at)]),
+              ),
+          ),
+        ]),
+      )
+      .orderBy('created_at', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map(toBuild);
+  }
+
   async withJobs(builds: readonly Build[]): Promise<BuildWithJobs[]> {
     if (builds.length === 0) return [];
     const rows = await this.db

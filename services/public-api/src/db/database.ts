@@ -3,6 +3,7 @@ import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import { Pool } from 'pg';
 import { migrateToLatest } from './migrations';
+import { PgListener, type ListenerHandlers, type ListenerOptions } from './pg-listener';
 import { withStatementCache } from './statement-cache';
 import type { GibbonTables } from './schema';
 
@@ -23,6 +24,15 @@ export type Db = Kysely<GibbonTables>;
 export interface GibbonDatabase {
   readonly db: Db;
   readonly backend: DatabaseTarget['backend'];
+  /**
+   * Postgres only: a listener on its own connection to the same server (not started; its
+   * owner starts and closes it). SQLite has no notifications between processes.
+   */
+  readonly listen?: (
+    channel: string,
+    handlers: ListenerHandlers,
+    options?: Partial<ListenerOptions>,
+  ) => PgListener;
   close(): Promise<void>;
 }
 
@@ -87,6 +97,10 @@ export async function openDatabase(target: DatabaseTarget): Promise<GibbonDataba
   return {
     db,
     backend: target.backend,
+    ...(target.backend === 'postgres' && {
+      listen: (channel, handlers, options) =>
+        new PgListener(target.url, channel, handlers, options),
+    }),
     async close() {
       if (closed) return;
       closed = true;

@@ -1,3 +1,4 @@
 export { buildStatusEvent, jobStatusEvent } from './build-events';
-export { BuildHub } from './build-hub';
+export { BuildHub, type SharedSignal, type SignalOrigin } from './build-hub';
 export { eventsRoutes } from './events.routes';
+export { eventsChannel, PgEventBridge } from './pg-event-bridge';

@@ -30,6 +30,17 @@ export class LogChunksRepository {
     return (limit === undefined ? query : query.limit(limit)).execute();
   }
 
+  /** The logs (build and job) with a chunk stored at `at` or later; at most `limit` of them. */
+  jobsStoredSince(at: string, limit: number): Promise<{ build_id: string; job_id: string }[]> {
+    return this.db
+      .selectFrom('log_chunks')
+      .select(['build_id', 'job_id'])
+      .distinct()
+      .where('stored_at', '>=', at)
+      .limit(limit)
+      .execute();
+  }
+
   /** The lowest chunk number not stored yet. */
   async nextSeq(buildId: string, jobId: string): Promise<number> {
     const seqs = await this.db

@@ -15,8 +15,9 @@ export type ClaimAnswer = Claim;
 
 /**
  * `POST /v1/runner/claim`: hands the oldest queued build to a runner with a lease and a build
- * token (only builds its labels allow: `runs-on`). Waiting is event-driven: a claim sleeps until the hub says a build was queued (or the
- * periodic re-check for other processes' builds, or the deadline, or the runner hung up).
+ * token (only builds its labels allow: `runs-on`). Waiting is event-driven: a claim sleeps until the hub says a build was queued (here,
+ * or on Postgres in another process), the periodic re-check (a safety net), the deadline, or
+ * the runner hung up.
  */
 export class ClaimsService {
   constructor(

@@ -5,8 +5,8 @@ export interface DispatchOptions {
   /** Lifetime of build tokens: the build timeout. */
   readonly buildTimeoutSeconds: number;
   /**
-   * How often a waiting claim looks at the queue although nothing woke it: only builds queued
-   * by another public-api process on the same database need this.
+   * How often a waiting claim looks at the queue although nothing woke it: a safety net for a
+   * lost signal (builds queued by another process wake claims through the Postgres bridge).
    */
   readonly recheckMs: number;
   /** How often the sweeper looks for expired leases. */
