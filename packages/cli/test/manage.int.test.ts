@@ -107,7 +107,7 @@ describe('management and build commands against a real public-api', () => {
     );
     const id = /^Registered runner (\S+) \(gpu-1\)\.$/m.exec(created.stdout)?.[1];
     const table = await gibbon(['runners']);
-    expect(table.stdout).toMatch(new RegExp(`^${id} +gpu-1 +runs-on=gpu +never$`, 'm'));
+    expect(table.stdout).toMatch(new RegExp(`^${id} +gpu-1 +runs-on=gpu +- +never$`, 'm'));
     expect(await gibbon(['runners', 'delete', id!])).toMatchObject({ code: 0 });
     const listed = JSON.parse((await gibbon(['runners', '--json'])).stdout) as RunnerList;
     expect(listed.items.map((runner) => runner.id)).not.toContain(id);

@@ -87,4 +87,12 @@ export interface Runner {
   readonly labels: readonly Label[];
   readonly createdAt: string;
   readonly lastSeenAt: string | null;
+  /** The machine the runner last claimed from; null before its first claim. */
+  readonly platform: RunnerPlatform | null;
+}
+
+/** A runner's operating system and CPU, as Node names them (`linux`, `x64`). */
+export interface RunnerPlatform {
+  readonly os: string;
+  readonly arch: string;
 }

@@ -145,7 +145,9 @@ give it to the runner as GIBBON_RUNNER_TOKEN.
 
 Options:
   --label NAME=VALUE   a label of the runner (create, repeatable); a repository labelled
-                       runs-on=VALUE builds only on runners with that label
+                       runs-on=VALUE builds only on runners with the label runs-on=VALUE,
+                       os=VALUE or arch=VALUE (os and arch must match what the runner
+                       reports: PLATFORM, as Node names it, e.g. linux/x64)
   --json               print the API's JSON
   -h, --help           show this help
 
@@ -171,9 +173,10 @@ export const runnersCommand: Command = {
         runner.id,
         runner.name,
         runner.labels.map((label) => `${label.name}=${label.value}`).join(', ') || '-',
+        runner.platform ? `${runner.platform.os}/${runner.platform.arch}` : '-',
         runner.lastSeenAt ?? 'never',
       ]);
-      for (const line of renderTable(['ID', 'NAME', 'LABELS', 'LAST SEEN'], rows))
+      for (const line of renderTable(['ID', 'NAME', 'LABELS', 'PLATFORM', 'LAST SEEN'], rows))
         writeLine(io.stdout, line);
       return 0;
     }

@@ -1207,8 +1207,14 @@ export interface components {
             createdAt: components["schemas"]["Timestamp"];
             /** @description The runner's last claim or heartbeat. */
             lastSeenAt: components["schemas"]["Timestamp"] | null;
+            /** @description The operating system and CPU the runner reported with its last claim, as Node names them (`linux`, `x64`); null before its first claim. */
+            platform: components["schemas"]["RunnerPlatform"] | null;
             /** @description The builds this runner holds a live lease on now. */
             runningBuilds: number;
+        };
+        RunnerPlatform: {
+            os: string;
+            arch: string;
         };
         RunnerCreate: {
             name: string;
@@ -1221,6 +1227,8 @@ export interface components {
             labels: components["schemas"]["Labels"];
             createdAt: components["schemas"]["Timestamp"];
             lastSeenAt: components["schemas"]["Timestamp"] | null;
+            /** @description Null until the runner's first claim. */
+            platform: components["schemas"]["RunnerPlatform"] | null;
             /** @description The runner token (`GIBBON_RUNNER_TOKEN`); stored hashed. */
             token: string;
         };

@@ -1,4 +1,4 @@
-import { AuthenticationError, NotAllowedError } from '@gibbon/contracts';
+import { AuthenticationError, ConflictError, NotAllowedError } from '@gibbon/contracts';
 import { backoffDelay, sleep } from '../reporting/backoff';
 import type { RunnerMetrics } from '../metrics/runner-metrics';
 import { ClaimedBuild, type ClaimedBuildDeps } from './claimed-build';
@@ -144,9 +144,13 @@ export class Runner {
 
   private logClaimFailure(error: unknown): void {
     const denied = error instanceof AuthenticationError || error instanceof NotAllowedError;
+    // 409: the runner's os/arch labels deny this machine; an admin must act.
+    const refused = error instanceof ConflictError;
     const message = denied
       ? 'public-api refused the runner token; check GIBBON_RUNNER_TOKEN (retrying)'
-      : 'claim failed (retrying)';
-    this.options.logger.log(denied ? 'error' : 'warn', message, { error });
+      : refused
+        ? `public-api refused the claim: ${error.message} (retrying)`
+        : 'claim failed (retrying)';
+    this.options.logger.log(denied || refused ? 'error' : 'warn', message, { error });
   }
 }

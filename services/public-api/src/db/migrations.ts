@@ -10,6 +10,7 @@ import { reusedJobsMigration } from './reused-jobs-migration';
 import { jobOutputsMigration } from './job-outputs-migration';
 import { auditLogMigration } from './audit-log-migration';
 import { repoTriggersMigration } from './repo-triggers-migration';
+import { runnerRegistrationMigration } from './runner-registration-migration';
 
 /**
  * Migrations are code, kept in this one ordered table so the binary and the tests cannot
@@ -107,6 +108,7 @@ const migrations: Record<string, Migration> = {
   '0010_job_outputs': jobOutputsMigration,
   '0011_repo_triggers': repoTriggersMigration,
   '0012_audit_log': auditLogMigration,
+  '0015_runner_registration': runnerRegistrationMigration,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };
