@@ -4,7 +4,8 @@ import { backends } from './backends';
 import { createBuildWorld, type BuildWorld } from './build-world';
 import type { TestApp } from './harness';
 
-// Runners as a fleet (spec section 6): the platform they report, on SQLite and on Postgres.
+// Runners as a fleet (spec section 6): the platform they report and draining, on SQLite and
+// on Postgres.
 describe.each(backends)('runners on $name', (backend) => {
   let app: TestApp;
   let world: BuildWorld;
@@ -52,5 +53,36 @@ describe.each(backends)('runners on $name', (backend) => {
     const claimed = await claimFrom(arm.token, { os: 'linux', arch: 'arm64' });
     expect(claimed.status).toBe(200);
     expect((claimed.body as { build: Build }).build.id).toBe(queued.id);
+  });
+
+  it('a runner drained through the API finishes its running build and is handed no new one', async () => {
+    const runner = await app.services.runners.register({ name: 'drained' });
+    await world.trigger();
+    const { claim: running } = await world.claim(runner.token);
+    expect(running).toBeDefined();
+    const waiting = world.claim(runner.token, 2);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+
+    const drained = await app.call('POST', `/v1/runners/${runner.id}/drain`, {
+      token: app.adminToken,
+    });
+    expect(drained.status).toBe(200);
+    expect(drained.body).toMatchObject({ id: runner.id, draining: true, runningBuilds: 1 });
+    const queued = await world.trigger();
+    expect((await waiting).status).toBe(204);
+    expect((await world.claim(runner.token)).status).toBe(204);
+    expect((await world.getBuild(queued.number)).status).toBe('queued');
+
+    expect((await world.runner(running!, 'POST', '/heartbeat')).status).toBe(200);
+    const result = await world.runner(running!, 'POST', '/result', { body: { status: 'success' } });
+    expect(result.status).toBe(200);
+    expect((await listed(runner.id))?.draining).toBe(true);
+    const audit = await app.call('GET', '/v1/audit?limit=5', { token: app.adminToken });
+    expect(JSON.stringify(audit.body)).toContain('"runner.drained"');
+    const missing = await app.call('POST', '/v1/runners/run_nope/drain', { token: app.adminToken });
+    expect(missing.status).toBe(404);
+    await app.call('POST', `/v1/orgs/acme/repos/web/builds/${queued.number}/cancel`, {
+      token: app.adminToken,
+    });
   });
 });

@@ -13,7 +13,7 @@ export interface paths {
         put?: never;
         /**
          * Wait for a queued build and claim it
-         * @description Long-polls for up to `wait` seconds (at most 30). Answers 200 with the oldest queued build this runner may take, or 204 when none came in time. A build whose repository has `runs-on` labels goes only to a runner that has all of them: a repository label `runs-on=VALUE` is met by a runner label `runs-on=VALUE`, `os=VALUE` or `arch=VALUE`.
+         * @description Long-polls for up to `wait` seconds (at most 30). Answers 200 with the oldest queued build this runner may take, or 204 when none came in time. A build whose repository has `runs-on` labels goes only to a runner that has all of them: a repository label `runs-on=VALUE` is met by a runner label `runs-on=VALUE`, `os=VALUE` or `arch=VALUE`. A runner an admin drained (POST /v1/runners/{runnerId}/drain) gets 204 after the wait.
          */
         post: operations["claimBuild"];
         delete?: never;

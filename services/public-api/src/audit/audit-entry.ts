@@ -14,6 +14,7 @@ export type AuditAction =
   | 'token.deleted'
   | 'runner.created'
   | 'runner.deleted'
+  | 'runner.drained'
   | 'build.canceled'
   | 'build.retried'
   | 'job.approved'

@@ -10,6 +10,7 @@ function toRunner(row: RunnersTable): Runner {
     createdAt: row.created_at,
     lastSeenAt: row.last_seen_at,
     platform: row.os !== null && row.arch !== null ? { os: row.os, arch: row.arch } : null,
+    draining: row.draining === 1,
   };
 }
 
@@ -29,6 +30,7 @@ export class RunnersRepository {
         last_seen_at: runner.lastSeenAt,
         os: runner.platform?.os ?? null,
         arch: runner.platform?.arch ?? null,
+        draining: runner.draining ? 1 : 0,
       })
       .execute();
   }
@@ -76,5 +78,24 @@ export class RunnersRepository {
       .set({ os: platform.os, arch: platform.arch })
       .where('id', '=', id)
       .execute();
+  }
+
+  /** Marks the runner draining; false when there is no such runner. */
+  async drain(id: string): Promise<boolean> {
+    const result = await this.db
+      .updateTable('runners')
+      .set({ draining: 1 })
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  }
+
+  async isDraining(id: string): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('runners')
+      .select('draining')
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row?.draining === 1;
   }
 }

@@ -29,6 +29,7 @@ export class RunnersService {
       createdAt: nowIso(),
       lastSeenAt: null,
       platform: null,
+      draining: false,
     };
     await this.runners.insert(runner, hashOpaqueToken(token));
     await this.audit.record(actor, {
@@ -57,6 +58,22 @@ export class RunnersService {
   ): Promise<void> {
     assertPlatform(registered, platform);
     await this.runners.recordPlatform(id, platform);
+  }
+
+  /**
+   * `POST /v1/runners/{id}/drain`: the runner is handed no new build from now on (its waiting
+   * claims answer 204); the builds it runs finish and report as usual. It stays drained.
+   */
+  async drain(id: string, actor?: Principal): Promise<Runner & { runningBuilds: number }> {
+    if (!(await this.runners.drain(id))) throw new NotFoundError(`No runner "${id}".`);
+    await this.audit.record(actor, {
+      action: 'runner.drained',
+      org: null,
+      object: { type: 'runner', id },
+    });
+    const runner = (await this.list()).find((each) => each.id === id);
+    if (!runner) throw new NotFoundError(`No runner "${id}".`);
+    return runner;
   }
 
   async delete(id: string, actor?: Principal): Promise<void> {
