@@ -99,7 +99,7 @@ describe('management and build commands against a real public-api', () => {
     ).toContain('--role must be admin or read');
   }, 30_000);
 
-  it('gibbon runners registers a runner with labels, prints its token once, lists and deletes it', async () => {
+  it('gibbon runners registers a runner with labels, prints its token once, lists, drains and deletes it', async () => {
     const created = await gibbon(['runners', 'create', 'gpu-1', '--label', 'runs-on=gpu']);
     expect(created.code).toBe(0);
     expect(created.stdout).toMatch(
@@ -107,7 +107,13 @@ describe('management and build commands against a real public-api', () => {
     );
     const id = /^Registered runner (\S+) \(gpu-1\)\.$/m.exec(created.stdout)?.[1];
     const table = await gibbon(['runners']);
-    expect(table.stdout).toMatch(new RegExp(`^${id} +gpu-1 +runs-on=gpu +never$`, 'm'));
+    expect(table.stdout).toMatch(new RegExp(`^${id} +gpu-1 +runs-on=gpu +- +active +never$`, 'm'));
+    expect((await gibbon(['runners', 'drain', id!])).stdout).toBe(
+      `Draining runner ${id}: 0 build(s) to finish.\n`,
+    );
+    expect((await gibbon(['runners'])).stdout).toMatch(
+      new RegExp(`^${id} +gpu-1 .* draining +never$`, 'm'),
+    );
     expect(await gibbon(['runners', 'delete', id!])).toMatchObject({ code: 0 });
     const listed = JSON.parse((await gibbon(['runners', '--json'])).stdout) as RunnerList;
     expect(listed.items.map((runner) => runner.id)).not.toContain(id);

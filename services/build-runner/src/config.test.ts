@@ -140,6 +140,7 @@ describe('loadConfig', () => {
     [{ ...base, GIBBON_SANDBOX_MEMORY_MB: '1g' }, /GIBBON_SANDBOX_MEMORY_MB="1g" is not valid/],
     [{ ...base, GIBBON_SANDBOX_PIDS: '0' }, /GIBBON_SANDBOX_PIDS="0" is not valid/],
     [{ ...base, GIBBON_SANDBOX_CPUS: 'half' }, /GIBBON_SANDBOX_CPUS="half" is not valid/],
+    [{ ...base, GIBBON_RUNNER_ONCE: 'yes' }, /GIBBON_RUNNER_ONCE="yes" is not valid/],
   ])('refuses %j with one line naming the variable', (env, message) => {
     let error: unknown;
     try {
@@ -170,5 +171,15 @@ describe('loadConfig', () => {
     expect(() =>
       loadConfig({ ...base, GIBBON_METRICS_PORT: 'x', GIBBON_METRICS_TOKEN: token }),
     ).toThrow(/not a port/);
+  });
+
+  it('runs once with --once or GIBBON_RUNNER_ONCE=1, and refuses other arguments', () => {
+    expect(loadConfig(base, '/srv').once).toBe(false);
+    expect(loadConfig(base, '/srv', 1000, ['--once']).once).toBe(true);
+    expect(loadConfig({ ...base, GIBBON_RUNNER_ONCE: '1' }, '/srv').once).toBe(true);
+    expect(loadConfig({ ...base, GIBBON_RUNNER_ONCE: '0' }, '/srv').once).toBe(false);
+    expect(() => loadConfig(base, '/srv', 1000, ['--onse'])).toThrow(
+      'Unknown argument "--onse"; the build-runner takes only --once (its settings are environment variables).',
+    );
   });
 });

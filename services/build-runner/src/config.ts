@@ -15,6 +15,7 @@ import {
 } from '@gibbon/engine';
 import { blobStoreConfigFromEnv, type BlobStoreConfig } from '@gibbon/storage';
 import { metricsConfigFromEnv, type MetricsConfig } from './metrics/metrics-config';
+import { runOnceFrom } from './run-once';
 
 /**
  * The build-runner's settings, read once from the environment (spec section 9). Every bad
@@ -54,6 +55,8 @@ export interface RunnerConfig {
   readonly sandbox: SandboxConfig;
   /** `GIBBON_METRICS_PORT` (with `_HOST`, `_TOKEN`): the metrics server; none when unset. */
   readonly metrics: MetricsConfig | undefined;
+  /** `--once` / `GIBBON_RUNNER_ONCE=1`: claim one build, run and report it, exit 0. */
+  readonly once: boolean;
 }
 
 export interface SandboxConfig {
@@ -227,6 +230,7 @@ export function loadConfig(
   env: Env = process.env,
   cwd: string = process.cwd(),
   runnerUid: number | undefined = process.getuid?.(),
+  args: readonly string[] = [],
 ): RunnerConfig {
   const dataDir = resolve(cwd, env.GIBBON_DATA_DIR?.trim() || '.gibbon-data');
   const token = runnerToken(env);
@@ -255,7 +259,14 @@ export function loadConfig(
     gitHosts: gitHosts(env),
     sandbox: sandboxConfig(env),
     metrics: metrics(env),
+    once: once(env, args),
   };
+}
+
+function once(env: Env, args: readonly string[]): boolean {
+  const value = runOnceFrom(env, args);
+  if (typeof value === 'string') throw new ConfigError(value);
+  return value;
 }
 
 function metrics(env: Env): MetricsConfig | undefined {

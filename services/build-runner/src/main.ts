@@ -4,11 +4,13 @@ import { createRunnerService } from './wiring';
 
 /**
  * `pnpm start`: config → wiring → run. The first SIGTERM (or SIGINT) stops claiming and lets
- * running builds finish within the drain timeout; a second one cancels them at once.
+ * running builds finish within the drain timeout; a second one cancels them at once. With
+ * `--once` the runner stops after its one build has been reported, and exits 0 whatever that
+ * build's result (an autoscaler replaces the machine; the build's result is in public-api).
  */
 async function main(): Promise<void> {
   const logger = createJsonLogger();
-  const config = loadConfig();
+  const config = loadConfig(process.env, process.cwd(), process.getuid?.(), process.argv.slice(2));
   const service = await createRunnerService(config, logger);
   let signals = 0;
   for (const name of ['SIGTERM', 'SIGINT'] as const) {
@@ -23,6 +25,7 @@ async function main(): Promise<void> {
     server: config.serverUrl,
     runnerId: config.runnerId,
     capacity: config.capacity,
+    once: config.once,
     network: config.jobNetwork,
     metrics: service.metrics ? `${service.metrics.url}/metrics` : 'off',
     sandbox: config.sandbox.unsandboxed

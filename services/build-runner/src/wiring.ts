@@ -73,6 +73,7 @@ export async function createRunnerService(
     logger,
     capacity: config.capacity,
     drainTimeoutMs: config.drainTimeoutSeconds * 1000,
+    once: config.once,
     backoff: defaultBackoff,
     reportTimeoutMs: REPORT_TIMEOUT_MS,
     ...(metrics ? { metrics } : {}),

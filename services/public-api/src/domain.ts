@@ -99,4 +99,14 @@ export interface Runner {
   readonly labels: readonly Label[];
   readonly createdAt: string;
   readonly lastSeenAt: string | null;
+  /** The machine the runner last claimed from; null before its first claim. */
+  readonly platform: RunnerPlatform | null;
+  /** Drained by an admin: its running builds finish, it is handed no new one. */
+  readonly draining: boolean;
+}
+
+/** A runner's operating system and CPU, as Node names them (`linux`, `x64`). */
+export interface RunnerPlatform {
+  readonly os: string;
+  readonly arch: string;
 }

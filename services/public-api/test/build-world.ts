@@ -1,4 +1,4 @@
-import type { Build, Claim } from '@gibbon/contracts';
+import type { Build, Claim, Label } from '@gibbon/contracts';
 import { githubDelivery, type GithubDeliveryInput } from '@gibbon/test-kit';
 import { sql } from 'kysely';
 import type { Answer, TestApp } from './harness';
@@ -27,6 +27,8 @@ export interface BuildWorld {
     options?: { body?: unknown; rawBody?: string; headers?: Record<string, string> },
   ): Promise<Answer>;
   trigger(body?: Record<string, unknown>): Promise<Build>;
+  /** Creates repository `name` of `acme` with `labels` (e.g. `runs-on`) and queues a build of it. */
+  triggerInNewRepo(name: string, labels: readonly Label[]): Promise<Build>;
   getBuild(number: number): Promise<Build>;
   /** Rows of a table, counted in the database itself. */
   count(
@@ -91,6 +93,16 @@ export async function createBuildWorld(
       const answer = await app.call('POST', '/v1/orgs/acme/repos/web/builds', {
         token: admin,
         body,
+      });
+      if (answer.status !== 201) throw new Error(`trigger failed: ${answer.text}`);
+      return answer.body as Build;
+    },
+    async triggerInNewRepo(name, labels) {
+      const url = `https://git.example.test/acme/${name}.git`;
+      await app.services.repos.create('acme', { name, url, labels: [...labels] });
+      const answer = await app.call('POST', `/v1/orgs/acme/repos/${name}/builds`, {
+        token: admin,
+        body: { branch: 'main' },
       });
       if (answer.status !== 201) throw new Error(`trigger failed: ${answer.text}`);
       return answer.body as Build;

@@ -181,19 +181,10 @@ describe.each(backends)('dispatch on $name', (backend) => {
   });
 
   it('a build of a repository with runs-on labels goes only to a runner that has them all', async () => {
-    await app.services.repos.create('acme', {
-      name: 'gpu',
-      url: 'https://git.example.test/acme/gpu.git',
-      labels: [
-        { name: 'runs-on', value: 'gpu' },
-        { name: 'team', value: 'ml' },
-      ],
-    });
-    const queued = await app.call('POST', '/v1/orgs/acme/repos/gpu/builds', {
-      token: app.adminToken,
-      body: { branch: 'main' },
-    });
-    expect(queued.status).toBe(201);
+    const queued = await world.triggerInNewRepo('gpu', [
+      { name: 'runs-on', value: 'gpu' },
+      { name: 'team', value: 'ml' },
+    ]);
     expect((await world.claim(runnerA)).status).toBe(204);
     const gpuRunner = (
       await app.services.runners.register({
@@ -205,35 +196,22 @@ describe.each(backends)('dispatch on $name', (backend) => {
       })
     ).token;
     const { claim } = await world.claim(gpuRunner);
-    expect(claim?.build).toMatchObject({ repo: 'gpu', id: (queued.body as Build).id });
+    expect(claim?.build).toMatchObject({ repo: 'gpu', id: queued.id });
     await world.runner(claim!, 'POST', '/result', { body: { status: 'success' } });
   });
 
   it('a runner cannot claim a pinned build by naming labels it was not registered with', async () => {
-    await app.services.repos.create('acme', {
-      name: 'deploy',
-      url: 'https://git.example.test/acme/deploy.git',
-      labels: [{ name: 'runs-on', value: 'deploy' }],
-    });
-    const queued = await app.call('POST', '/v1/orgs/acme/repos/deploy/builds', {
-      token: app.adminToken,
-      body: { branch: 'main' },
-    });
-    expect(queued.status).toBe(201);
+    const queued = await world.triggerInNewRepo('deploy', [{ name: 'runs-on', value: 'deploy' }]);
     const forged = await app.call('POST', '/v1/runner/claim?wait=0', {
       token: runnerA,
       body: { labels: [{ name: 'runs-on', value: 'deploy' }] },
     });
     expect(forged.status).toBe(403);
     expect(JSON.stringify(forged.body)).toContain('not registered with the label runs-on=deploy');
-    expect((await app.services.builds.getById((queued.body as Build).id)).status).toBe('queued');
-    await app.call(
-      'POST',
-      `/v1/orgs/acme/repos/deploy/builds/${(queued.body as Build).number}/cancel`,
-      {
-        token: app.adminToken,
-      },
-    );
+    expect((await app.services.builds.getById(queued.id)).status).toBe('queued');
+    await app.call('POST', `/v1/orgs/acme/repos/deploy/builds/${queued.number}/cancel`, {
+      token: app.adminToken,
+    });
   });
 
   it('a claim whose runner hung up is given back at once, uncounted', async () => {

@@ -90,6 +90,7 @@ function requests(ids: Seeded): Record<string, Sample> {
     deleteToken: { path: `/v1/orgs/acme/tokens/${ids.tokenId}` },
     createRunner: { path: '/v1/runners', body: { name: 'r' } },
     listRunners: { path: '/v1/runners' },
+    drainRunner: { path: `/v1/runners/${ids.runnerId}/drain` },
     deleteRunner: { path: `/v1/runners/${ids.runnerId}` },
     listOrgAudit: { path: '/v1/orgs/acme/audit' },
     listAudit: { path: '/v1/audit?limit=5' },

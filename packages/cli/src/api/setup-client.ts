@@ -10,6 +10,7 @@ import type {
   RepoCreate,
   RepoList,
   RepoUpdate,
+  Runner,
   RunnerCreate,
   RunnerCreated,
   RunnerList,
@@ -119,6 +120,13 @@ export abstract class SetupClient extends ApiClientBase {
     return this.answer(
       `Registering runner ${body.name}`,
       this.api.POST('/v1/runners', { ...this.init(), body }),
+    );
+  }
+
+  drainRunner(id: string): Promise<Runner> {
+    return this.answer(
+      `Draining runner ${id}`,
+      this.api.POST('/v1/runners/{runnerId}/drain', this.init({ path: { runnerId: id } })),
     );
   }
 

@@ -138,14 +138,18 @@ export const tokensCommand: Command = {
 
 const runnersHelp = `Usage: gibbon runners [list] [--json]
        gibbon runners create NAME [--label NAME=VALUE]...
+       gibbon runners drain ID
        gibbon runners delete ID
 
 Build-runners registered with the server (admin token). A new runner's token is printed once:
-give it to the runner as GIBBON_RUNNER_TOKEN.
+give it to the runner as GIBBON_RUNNER_TOKEN. A drained runner finishes the builds it runs and
+is handed no new one (STATE draining); it stays drained.
 
 Options:
   --label NAME=VALUE   a label of the runner (create, repeatable); a repository labelled
-                       runs-on=VALUE builds only on runners with that label
+                       runs-on=VALUE builds only on runners with the label runs-on=VALUE,
+                       os=VALUE or arch=VALUE (os and arch must match what the runner
+                       reports: PLATFORM, as Node names it, e.g. linux/x64)
   --json               print the API's JSON
   -h, --help           show this help
 
@@ -153,7 +157,7 @@ ${environmentHelp}`;
 
 export const runnersCommand: Command = {
   name: 'runners',
-  summary: 'List, register and delete build-runners',
+  summary: 'List, register, drain and delete build-runners',
   help: runnersHelp,
   async run(argv, io): Promise<ExitCode> {
     const { values, positionals } = parseCommandArgs(argv, {
@@ -171,10 +175,12 @@ export const runnersCommand: Command = {
         runner.id,
         runner.name,
         runner.labels.map((label) => `${label.name}=${label.value}`).join(', ') || '-',
+        runner.platform ? `${runner.platform.os}/${runner.platform.arch}` : '-',
+        runner.draining ? 'draining' : 'active',
         runner.lastSeenAt ?? 'never',
       ]);
-      for (const line of renderTable(['ID', 'NAME', 'LABELS', 'LAST SEEN'], rows))
-        writeLine(io.stdout, line);
+      const header = ['ID', 'NAME', 'LABELS', 'PLATFORM', 'STATE', 'LAST SEEN'];
+      for (const line of renderTable(header, rows)) writeLine(io.stdout, line);
       return 0;
     }
     if (action === 'create') {
@@ -186,12 +192,19 @@ export const runnersCommand: Command = {
       writeLine(io.stdout, `Its token, shown only now (GIBBON_RUNNER_TOKEN): ${created.token}`);
       return 0;
     }
+    if (action === 'drain') {
+      const id = oneName('gibbon runners drain ID', rest);
+      const runner = await client.drainRunner(id);
+      if (values.json) return printJson(io, runner);
+      writeLine(io.stdout, `Draining runner ${id}: ${runner.runningBuilds} build(s) to finish.`);
+      return 0;
+    }
     if (action === 'delete') {
       const id = oneName('gibbon runners delete ID', rest);
       await client.deleteRunner(id);
       writeLine(io.stdout, `Deleted runner ${id}`);
       return 0;
     }
-    return unknownAction('runners', action, 'list, create or delete');
+    return unknownAction('runners', action, 'list, create, drain or delete');
   },
 };

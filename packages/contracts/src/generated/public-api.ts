@@ -767,6 +767,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/runners/{runnerId}/drain": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                runnerId: components["schemas"]["Id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Drain a build-runner
+         * @description From now on the runner is handed no new build: its claims (also one waiting now) answer 204. The builds it runs finish and report as usual. It stays drained (delete it to retire it; register a new one to bring the machine back). Idempotent.
+         */
+        post: operations["drainRunner"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/runners/{runnerId}": {
         parameters: {
             query?: never;
@@ -1335,7 +1357,7 @@ export interface components {
                 name: string;
             };
             /**
-             * @description What was done: `repo.created`, `repo.updated`, `repo.deleted`, `webhook.created`, `params.created`, `params.updated`, `params.deleted`, `token.created`, `token.deleted`, `runner.created`, `runner.deleted`, `schedule.created`, `schedule.updated`, `schedule.deleted`, `build.canceled`, `build.retried`, `job.approved`, `job.rejected`.
+             * @description What was done: `repo.created`, `repo.updated`, `repo.deleted`, `webhook.created`, `params.created`, `params.updated`, `params.deleted`, `token.created`, `token.deleted`, `runner.created`, `runner.deleted`, `runner.drained`, `schedule.created`, `schedule.updated`, `schedule.deleted`, `build.canceled`, `build.retried`, `job.approved`, `job.rejected`.
              * @example repo.updated
              */
             action: string;
@@ -1362,8 +1384,16 @@ export interface components {
             createdAt: components["schemas"]["Timestamp"];
             /** @description The runner's last claim or heartbeat. */
             lastSeenAt: components["schemas"]["Timestamp"] | null;
+            /** @description The operating system and CPU the runner reported with its last claim, as Node names them (`linux`, `x64`); null before its first claim. */
+            platform: components["schemas"]["RunnerPlatform"] | null;
+            /** @description Drained by an admin (POST /v1/runners/{runnerId}/drain): it finishes its running builds and is handed no new one. */
+            draining: boolean;
             /** @description The builds this runner holds a live lease on now. */
             runningBuilds: number;
+        };
+        RunnerPlatform: {
+            os: string;
+            arch: string;
         };
         RunnerCreate: {
             name: string;
@@ -1376,6 +1406,9 @@ export interface components {
             labels: components["schemas"]["Labels"];
             createdAt: components["schemas"]["Timestamp"];
             lastSeenAt: components["schemas"]["Timestamp"] | null;
+            /** @description Null until the runner's first claim. */
+            platform: components["schemas"]["RunnerPlatform"] | null;
+            draining: boolean;
             /** @description The runner token (`GIBBON_RUNNER_TOKEN`); stored hashed. */
             token: string;
         };
@@ -2896,6 +2929,32 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+        };
+    };
+    drainRunner: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                runnerId: components["schemas"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The runner, now draining. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Runner"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
         };
     };
     deleteRunner: {

@@ -13,7 +13,7 @@ export interface paths {
         put?: never;
         /**
          * Wait for a queued build and claim it
-         * @description Long-polls for up to `wait` seconds (at most 30). Answers 200 with the oldest queued build this runner may take, or 204 when none came in time. A build whose repository has `runs-on` labels goes only to a runner that has all of them (same name and value).
+         * @description Long-polls for up to `wait` seconds (at most 30). Answers 200 with the oldest queued build this runner may take, or 204 when none came in time. A build whose repository has `runs-on` labels goes only to a runner that has all of them: a repository label `runs-on=VALUE` is met by a runner label `runs-on=VALUE`, `os=VALUE` or `arch=VALUE`. A runner an admin drained (POST /v1/runners/{runnerId}/drain) gets 204 after the wait.
          */
         post: operations["claimBuild"];
         delete?: never;
@@ -165,6 +165,14 @@ export interface components {
             capacity?: number;
             /** @description The labels this claim is matched with: the registered labels when absent, else a subset of them. A label the runner was not registered with is refused (403). */
             labels?: components["schemas"]["Labels"];
+            platform?: components["schemas"]["RunnerPlatform"];
+        };
+        /** @description The machine the runner claims from, as Node names it (`process.platform`, `process.arch`). public-api records it (GET /v1/runners). When the runner was registered with an `os` or `arch` label, a claim from another platform is refused (409): that label pins builds to the runner (`runs-on`), so it must be true. */
+        RunnerPlatform: {
+            /** @example linux */
+            os: string;
+            /** @example x64 */
+            arch: string;
         };
         Lease: {
             id: components["schemas"]["Id"];
@@ -554,6 +562,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
         };
     };
     heartbeat: {

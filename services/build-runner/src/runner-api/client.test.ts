@@ -29,7 +29,10 @@ describe('RunnerApiClient', () => {
     const [request] = server.requests;
     expect(request?.headers.authorization).toBe(`Bearer ${RUNNER_TOKEN}`);
     expect(request?.query.get('wait')).toBe('5');
-    expect(request?.body).toEqual({ capacity: 2 });
+    expect(request?.body).toEqual({
+      capacity: 2,
+      platform: { os: process.platform, arch: process.arch },
+    });
   });
 
   it('reads a 204 as no build', async () => {

@@ -43,7 +43,8 @@ export class RunnerApiClient implements RunnerApi {
       'claim a build',
       this.runnerApi.POST('/v1/runner/claim', {
         params: { query: { wait: waitSeconds } },
-        body: { capacity },
+        // public-api shows it and holds it against the runner's os/arch labels.
+        body: { capacity, platform: { os: process.platform, arch: process.arch } },
         signal: own,
       }),
       this.wording,

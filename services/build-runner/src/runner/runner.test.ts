@@ -193,6 +193,31 @@ describe('Runner', () => {
     expect(executor.started).toEqual([]);
   });
 
+  it('once: claims one build for one slot, runs and reports it, then stops', async () => {
+    startRunner({ once: true, capacity: 4, drainTimeoutMs: 50 });
+    api.enqueue(claimFixture({ id: 'b1' }));
+    api.enqueue(claimFixture({ id: 'b2' }));
+    await executor.untilRunning(1);
+    await delay(150); // past a drain timeout: a once build has none
+    expect(executor.started).toEqual(['b1']);
+    expect(executor.running.get('b1')?.run.signal.aborted).toBe(false);
+    executor.finish('b1', { status: 'failure', message: 'job test failed' });
+    await done;
+    expect(api.claimRequests.map((request) => request.capacity)).toEqual([1]);
+    expect(api.queue.map((claim) => claim.build.id)).toEqual(['b2']);
+    expect(api.postedFor('b1').at(-1)?.body).toMatchObject({ status: 'failure' });
+  });
+
+  it('once: keeps polling until its build comes, and SIGTERM still drains it', async () => {
+    startRunner({ once: true, drainTimeoutMs: 100 });
+    await until(() => api.claimRequests.length >= 2); // a claim of 1 s came back empty
+    api.enqueue(claimFixture({ id: 'late' }));
+    await executor.untilRunning(1);
+    runner.drain();
+    await done;
+    expect(api.postedFor('late').at(-1)?.body).toMatchObject({ status: 'canceled' });
+  });
+
   it('cancels builds still running when the drain timeout ends', async () => {
     startRunner({ drainTimeoutMs: 150 });
     api.enqueue(claimFixture({ id: 'b1' }));

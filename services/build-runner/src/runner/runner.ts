@@ -1,4 +1,4 @@
-import { AuthenticationError, NotAllowedError } from '@gibbon/contracts';
+import { AuthenticationError, ConflictError, NotAllowedError } from '@gibbon/contracts';
 import { backoffDelay, sleep } from '../reporting/backoff';
 import type { RunnerMetrics } from '../metrics/runner-metrics';
 import { ClaimedBuild, type ClaimedBuildDeps } from './claimed-build';
@@ -19,9 +19,15 @@ export interface RunnerOptions extends ClaimedBuildDeps {
   claimGraceMs?: number;
   /** Counts builds, slots and failed claims (`GET /metrics`); none without it. */
   metrics?: RunnerMetrics;
+  /**
+   * `--once` (`GIBBON_RUNNER_ONCE=1`): claim one build (for one slot, whatever `capacity` is),
+   * run and report it, then stop; `run()` resolves. Until that build comes it keeps polling.
+   */
+  once?: boolean;
 }
 
-type RunnerState = 'idle' | 'running' | 'draining' | 'stopped';
+/** `finishing`: a `once` runner got its build; it claims no more, and `drain()` still applies. */
+type RunnerState = 'idle' | 'running' | 'finishing' | 'draining' | 'stopped';
 
 /**
  * The claim loop: long-polls for a build whenever a slot is free, runs up to `capacity`
@@ -30,7 +36,8 @@ type RunnerState = 'idle' | 'running' | 'draining' | 'stopped';
  * way gets `claimGraceMs` to answer, and a build it brings runs like the others), lets running
  * builds finish for `drainTimeoutMs`, then cancels them; `cancelAll()` (second SIGTERM)
  * aborts the claim and cancels the builds at once. Both are safe to call at any time and more
- * than once.
+ * than once. With `once`, the first build claimed ends the loop: `run()` resolves once it has
+ * been reported.
  */
 export class Runner {
   private state: RunnerState = 'idle';
@@ -85,12 +92,13 @@ export class Runner {
       try {
         const claim = await this.options.api.claim({
           waitSeconds: this.options.claimWaitSeconds ?? 30,
-          capacity: this.options.capacity - this.builds.size,
+          capacity: this.options.once ? 1 : this.options.capacity - this.builds.size,
           signal: this.claiming.signal,
         });
         failures = 0;
         // Also while draining: this claim was on its way when the stop came.
         if (claim) this.start(new ClaimedBuild(claim, this.options));
+        if (claim && this.options.once) this.finishAfterThisBuild();
       } catch (error) {
         if (this.claiming.signal.aborted) return;
         failures += 1;
@@ -101,6 +109,13 @@ export class Runner {
         );
       }
     }
+  }
+
+  /** A `once` runner claims nothing more; unlike `drain()`, its build gets no time limit. */
+  private finishAfterThisBuild(): void {
+    if (this.state !== 'running') return;
+    this.state = 'finishing';
+    this.options.logger.log('info', 'runs once: no more claims', { running: this.running });
   }
 
   private start(build: ClaimedBuild): void {
@@ -129,9 +144,13 @@ export class Runner {
 
   private logClaimFailure(error: unknown): void {
     const denied = error instanceof AuthenticationError || error instanceof NotAllowedError;
+    // 409: the runner's os/arch labels deny this machine; an admin must act.
+    const refused = error instanceof ConflictError;
     const message = denied
       ? 'public-api refused the runner token; check GIBBON_RUNNER_TOKEN (retrying)'
-      : 'claim failed (retrying)';
-    this.options.logger.log(denied ? 'error' : 'warn', message, { error });
+      : refused
+        ? `public-api refused the claim: ${error.message} (retrying)`
+        : 'claim failed (retrying)';
+    this.options.logger.log(denied || refused ? 'error' : 'warn', message, { error });
   }
 }

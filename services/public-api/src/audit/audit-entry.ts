@@ -14,6 +14,7 @@ export type AuditAction =
   | 'token.deleted'
   | 'runner.created'
   | 'runner.deleted'
+  | 'runner.drained'
   | 'schedule.created'
   | 'schedule.updated'
   | 'schedule.deleted'

@@ -13,6 +13,7 @@ import { repoTriggersMigration } from './repo-triggers-migration';
 import { schedulesMigration } from './schedules-migration';
 import { concurrencyMigration } from './concurrency-migration';
 import { statusOutboxMigration } from './status-outbox-migration';
+import { runnerRegistrationMigration } from './runner-registration-migration';
 
 /**
  * Migrations are code, kept in this one ordered table so the binary and the tests cannot
@@ -112,6 +113,7 @@ const migrations: Record<string, Migration> = {
   '0012_audit_log': auditLogMigration,
   '0013_schedules': schedulesMigration,
   '0014_status_outbox': statusOutboxMigration,
+  '0015_runner_registration': runnerRegistrationMigration,
   '0016_concurrency': concurrencyMigration,
 };
 

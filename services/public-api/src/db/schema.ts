@@ -89,6 +89,12 @@ export interface RunnersTable {
   token_hash: string;
   created_at: string;
   last_seen_at: string | null;
+  /** `process.platform` the runner last reported with a claim; null before its first. */
+  os: string | null;
+  /** `process.arch` the runner last reported with a claim; null before its first. */
+  arch: string | null;
+  /** 1 once an admin drained the runner (`POST /v1/runners/{id}/drain`): no new claims. */
+  draining: number;
 }
 
 /** Keys that sign and verify JWTs, by key id; the secret is wrapped by the master key. */

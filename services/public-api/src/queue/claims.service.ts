@@ -15,9 +15,10 @@ export type ClaimAnswer = Claim;
 
 /**
  * `POST /v1/runner/claim`: hands the oldest queued build to a runner with a lease and a build
- * token (only builds its labels allow: `runs-on`). Waiting is event-driven: a claim sleeps until the hub says a build was queued (here,
- * or on Postgres in another process), the periodic re-check (a safety net), the deadline, or
- * the runner hung up.
+ * token (only builds its labels allow: `runs-on`; none to a runner an admin drained). Waiting
+ * is event-driven: a claim sleeps until the hub says a build was queued (here, or on Postgres
+ * in another process), the periodic re-check (a safety net), the deadline, or the runner hung
+ * up.
  */
 export class ClaimsService {
   constructor(
@@ -71,7 +72,9 @@ export class ClaimsService {
     const now = new Date(claimedAt).toISOString();
     const leaseExpiresAt = new Date(claimedAt + this.options.leaseMs).toISOString();
     const leaseId = newId('lease');
-    const build = await this.store.transaction(async ({ builds, leases }) => {
+    const build = await this.store.transaction(async ({ builds, leases, runners }) => {
+      // Read in the transaction: a waiting claim of a runner drained since gets nothing more.
+      if (await runners.isDraining(runner.id)) return undefined;
       // Postgres lets concurrent claims skip each other's locked rows; SQLite has one writer.
       const skipLocked = this.store.backend === 'postgres';
       const claimed = await builds.claimOldestQueued(now, skipLocked, closed);

@@ -5,3 +5,4 @@ export { LeaseSweeper } from './lease-sweeper';
 export { RunnerReportsService } from './runner-reports.service';
 export { runnerApiRoutes } from './runner.routes';
 export { LeasesRepository } from './leases.repository';
+export { assertPlatform } from './runs-on';

@@ -43,6 +43,9 @@ export function runnerApiRoutes(services: Services): Router {
     }
     const registered =
       (await services.runners.list()).find((r) => r.id === principal.runnerId)?.labels ?? [];
+    if (request?.platform) {
+      await services.runners.reportPlatform(principal.runnerId, registered, request.platform);
+    }
     const labels = claimLabels(registered, request?.labels);
     const runner = { id: principal.runnerId, labels };
     const claim = await claims.claim(runner, waitSeconds * 1000, hangUp.signal);

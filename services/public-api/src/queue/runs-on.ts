@@ -1,17 +1,42 @@
-import { NotAllowedError } from '@gibbon/contracts';
-import type { Label } from '../domain';
+import { ConflictError, NotAllowedError } from '@gibbon/contracts';
+import type { Label, RunnerPlatform } from '../domain';
 import type { ReposRepository } from '../repos';
 
 /** The repository label that pins its builds to runners (`runs-on=gpu`): spec runner API. */
 export const RUNS_ON_LABEL = 'runs-on';
+
+/**
+ * The runner labels that say what machine a runner is. A repository's `runs-on=VALUE` is met
+ * by one of these with that value as well as by `runs-on=VALUE`: `runs-on=arm64` reaches a
+ * runner registered with `arch=arm64`. The runner's claims must agree with them
+ * (`assertPlatform`).
+ */
+export const PLATFORM_LABELS = ['os', 'arch'] as const;
+
+const meetsRunsOn = new Set<string>([RUNS_ON_LABEL, ...PLATFORM_LABELS]);
 
 /** Whether a runner with `runnerLabels` may take builds of a repository with `repoLabels`. */
 export function mayRun(repoLabels: readonly Label[], runnerLabels: readonly Label[]): boolean {
   return repoLabels
     .filter((label) => label.name === RUNS_ON_LABEL)
     .every((wanted) =>
-      runnerLabels.some((has) => has.name === wanted.name && has.value === wanted.value),
+      runnerLabels.some((has) => meetsRunsOn.has(has.name) && has.value === wanted.value),
     );
+}
+
+/**
+ * A runner registered with `os` or `arch` labels must claim from that platform: those labels
+ * pin builds to it, so a runner moved to other hardware (or given the wrong token) is refused
+ * instead of running builds meant for another machine.
+ */
+export function assertPlatform(registered: readonly Label[], platform: RunnerPlatform): void {
+  for (const name of PLATFORM_LABELS) {
+    const label = registered.find((has) => has.name === name);
+    if (label === undefined || label.value === platform[name]) continue;
+    throw new ConflictError(
+      `This runner was registered with the label ${name}=${label.value} but claims from ${name} ${platform[name]}; run it on such a machine, or register a runner for this one.`,
+    );
+  }
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { Db } from '../db/database';
 import type { RunnersTable } from '../db/schema';
-import type { Label, Runner } from '../domain';
+import type { Label, Runner, RunnerPlatform } from '../domain';
 
 function toRunner(row: RunnersTable): Runner {
   return {
@@ -9,6 +9,8 @@ function toRunner(row: RunnersTable): Runner {
     labels: JSON.parse(row.labels) as Label[],
     createdAt: row.created_at,
     lastSeenAt: row.last_seen_at,
+    platform: row.os !== null && row.arch !== null ? { os: row.os, arch: row.arch } : null,
+    draining: row.draining === 1,
   };
 }
 
@@ -26,6 +28,9 @@ export class RunnersRepository {
         token_hash: tokenHash,
         created_at: runner.createdAt,
         last_seen_at: runner.lastSeenAt,
+        os: runner.platform?.os ?? null,
+        arch: runner.platform?.arch ?? null,
+        draining: runner.draining ? 1 : 0,
       })
       .execute();
   }
@@ -65,5 +70,32 @@ export class RunnersRepository {
 
   async touch(id: string, at: string): Promise<void> {
     await this.db.updateTable('runners').set({ last_seen_at: at }).where('id', '=', id).execute();
+  }
+
+  async recordPlatform(id: string, platform: RunnerPlatform): Promise<void> {
+    await this.db
+      .updateTable('runners')
+      .set({ os: platform.os, arch: platform.arch })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  /** Marks the runner draining; false when there is no such runner. */
+  async drain(id: string): Promise<boolean> {
+    const result = await this.db
+      .updateTable('runners')
+      .set({ draining: 1 })
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  }
+
+  async isDraining(id: string): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('runners')
+      .select('draining')
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row?.draining === 1;
   }
 }

@@ -14,6 +14,9 @@ export function runnersRoutes(services: Services): Router {
   router.get('/v1/runners', async (_req, res) => {
     res.json({ items: await services.runners.list() });
   });
+  router.post('/v1/runners/:runnerId/drain', async (req, res) => {
+    res.json(await services.runners.drain(pathParam(req, 'runnerId'), principalOf(res)));
+  });
   router.delete('/v1/runners/:runnerId', async (req, res) => {
     await services.runners.delete(pathParam(req, 'runnerId'), principalOf(res));
     res.status(204).end();

@@ -1,12 +1,12 @@
 import { NotFoundError } from '@gibbon/contracts';
 import { generateOpaqueToken, hashOpaqueToken } from '../auth';
-import type { Label, Runner } from '../domain';
+import type { Label, Runner, RunnerPlatform } from '../domain';
 import { newId, nowIso } from '../ids';
 import type { RunnersRepository } from './runners.repository';
-import type { LeasesRepository } from '../queue';
 import type { AuditService } from '../audit';
 import type { Principal } from '../auth';
 import { assertLabels } from '../validation';
+import { assertPlatform, type LeasesRepository } from '../queue';
 
 /** Build-runner registration; the runner token is returned once and stored as a hash. */
 export class RunnersService {
@@ -28,6 +28,8 @@ export class RunnersService {
       labels: input.labels ?? [],
       createdAt: nowIso(),
       lastSeenAt: null,
+      platform: null,
+      draining: false,
     };
     await this.runners.insert(runner, hashOpaqueToken(token));
     await this.audit.record(actor, {
@@ -46,6 +48,32 @@ export class RunnersService {
       this.leases.activeCountByRunner(),
     ]);
     return runners.map((runner) => ({ ...runner, runningBuilds: running.get(runner.id) ?? 0 }));
+  }
+
+  /** Records the platform a claim came from; refused (409) when it contradicts a label. */
+  async reportPlatform(
+    id: string,
+    registered: readonly Label[],
+    platform: RunnerPlatform,
+  ): Promise<void> {
+    assertPlatform(registered, platform);
+    await this.runners.recordPlatform(id, platform);
+  }
+
+  /**
+   * `POST /v1/runners/{id}/drain`: the runner is handed no new build from now on (its waiting
+   * claims answer 204); the builds it runs finish and report as usual. It stays drained.
+   */
+  async drain(id: string, actor?: Principal): Promise<Runner & { runningBuilds: number }> {
+    if (!(await this.runners.drain(id))) throw new NotFoundError(`No runner "${id}".`);
+    await this.audit.record(actor, {
+      action: 'runner.drained',
+      org: null,
+      object: { type: 'runner', id },
+    });
+    const runner = (await this.list()).find((each) => each.id === id);
+    if (!runner) throw new NotFoundError(`No runner "${id}".`);
+    return runner;
   }
 
   async delete(id: string, actor?: Principal): Promise<void> {
