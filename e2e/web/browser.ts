@@ -75,6 +75,14 @@ export class BrowserSession {
     return { context, page };
   }
 
+  /** A fresh person who signed in with `token` on the page at `url` (a stack's). */
+  async signedIn(url: string, token: string): Promise<{ context: BrowserContext; page: Page }> {
+    const person = await this.person();
+    await person.page.goto(url);
+    await signIn(person.page, token);
+    return person;
+  }
+
   async screenshot(page: Page, name: string): Promise<void> {
     await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: true });
   }

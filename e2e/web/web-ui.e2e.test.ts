@@ -311,17 +311,10 @@ describe('the web page in Chromium', () => {
         name: 'hidden',
         url: 'http://127.0.0.1:9/other/hidden.git',
       });
-      const { secret } = await stack.admin.ok<{ secret: string }>(
-        'POST',
-        `/v1/orgs/${org}/tokens`,
-        {
-          name: 'viewer',
-          role: 'read',
-        },
-      );
-      const reader = await browser.person();
-      await reader.page.goto(stack.url);
-      await signIn(reader.page, secret);
+      const tokens = `/v1/orgs/${org}/tokens`;
+      const viewer = { name: 'viewer', role: 'read' };
+      const { secret } = await stack.admin.ok<{ secret: string }>('POST', tokens, viewer);
+      const reader = await browser.signedIn(stack.url, secret);
       await reader.page.getByRole('link', { name: `${org}/${repoName}` }).waitFor();
       expect(await reader.page.getByText('other/hidden').count()).toBe(0);
       expect(await reader.page.getByRole('link', { name: 'Runners' }).count()).toBe(0);

@@ -14,6 +14,11 @@ import type {
   RunnerCreate,
   RunnerCreated,
   RunnerList,
+  Schedule,
+  ScheduleCreate,
+  ScheduleList,
+  ScheduleRunList,
+  ScheduleUpdate,
   TokenCreate,
   TokenCreated,
   TokenList,
@@ -24,7 +29,7 @@ import type { RepoRef } from './config';
 
 /**
  * The objects an admin sets up on the server: organisations, repositories and their
- * webhooks, API tokens, runners and parameter sets. `GibbonClient` adds builds on top.
+ * webhooks and schedules, API tokens, runners and parameter sets. `GibbonClient` adds builds on top.
  */
 export abstract class SetupClient extends ApiClientBase {
   listOrgs(): Promise<OrgList> {
@@ -181,6 +186,55 @@ export abstract class SetupClient extends ApiClientBase {
       this.api.DELETE(
         '/v1/orgs/{org}/params/{paramSetId}',
         this.init({ path: { org, paramSetId: id } }),
+      ),
+    );
+  }
+
+  listSchedules({ org, repo }: RepoRef): Promise<ScheduleList> {
+    return this.answer(
+      `Listing the schedules of ${org}/${repo}`,
+      this.api.GET('/v1/orgs/{org}/repos/{repo}/schedules', this.init({ path: { org, repo } })),
+    );
+  }
+
+  createSchedule({ org, repo }: RepoRef, body: ScheduleCreate): Promise<Schedule> {
+    return this.answer(
+      `Creating a schedule for ${org}/${repo}`,
+      this.api.POST('/v1/orgs/{org}/repos/{repo}/schedules', {
+        ...this.init({ path: { org, repo } }),
+        body,
+      }),
+    );
+  }
+
+  /** Only the fields in `body` change (`enabled: false` pauses the schedule). */
+  updateSchedule({ org, repo }: RepoRef, id: string, body: ScheduleUpdate): Promise<Schedule> {
+    return this.answer(
+      `Changing schedule ${id}`,
+      this.api.PATCH('/v1/orgs/{org}/repos/{repo}/schedules/{scheduleId}', {
+        ...this.init({ path: { org, repo, scheduleId: id } }),
+        body,
+      }),
+    );
+  }
+
+  async deleteSchedule({ org, repo }: RepoRef, id: string): Promise<void> {
+    await this.answer(
+      `Deleting schedule ${id}`,
+      this.api.DELETE(
+        '/v1/orgs/{org}/repos/{repo}/schedules/{scheduleId}',
+        this.init({ path: { org, repo, scheduleId: id } }),
+      ),
+    );
+  }
+
+  /** The ticks the schedule fired, newest first (the server keeps the last 100). */
+  listScheduleRuns({ org, repo }: RepoRef, id: string): Promise<ScheduleRunList> {
+    return this.answer(
+      `Listing the runs of schedule ${id}`,
+      this.api.GET(
+        '/v1/orgs/{org}/repos/{repo}/schedules/{scheduleId}/runs',
+        this.init({ path: { org, repo, scheduleId: id } }),
       ),
     );
   }

@@ -8,6 +8,7 @@ import { orgsCommand, runnersCommand, tokensCommand } from './manage';
 import { paramsCommand } from './params';
 import { reposCommand } from './repos';
 import { runCommand } from './run';
+import { schedulesCommand } from './schedules';
 import { serverCommand } from './server';
 import { testCommand } from './test-pipelines';
 import { verifyCommand } from './verify';
@@ -19,6 +20,7 @@ export const commands: readonly Command[] = [
   testCommand,
   orgsCommand,
   reposCommand,
+  schedulesCommand,
   buildsCommand,
   buildCommand,
   logsCommand,

@@ -3,6 +3,7 @@ import { useState } from 'preact/hooks';
 import { api, call } from '../api/client';
 import { canWrite } from '../api/session';
 import { CopyButton } from '../components/copy-button';
+import { SchedulesSection } from '../components/schedules';
 import { TriggerRulesSection } from '../components/trigger-rules';
 import { Crumbs, ErrorNote, Loading } from '../components/notes';
 import { useLoad } from '../hooks';
@@ -178,7 +179,10 @@ function ParamSets({ org, writable }: { readonly org: string; readonly writable:
   );
 }
 
-/** `/orgs/{org}/repos/{repo}/settings`: the repository, its GitHub link and webhook, its org's parameter sets. */
+/**
+ * `/orgs/{org}/repos/{repo}/settings`: the repository, its GitHub link, trigger rules,
+ * schedules and webhook, its org's parameter sets.
+ */
 export function RepoSettingsPage({ org, repo }: { readonly org: string; readonly repo: string }) {
   const session = useSession();
   const writable = canWrite(session);
@@ -243,6 +247,14 @@ export function RepoSettingsPage({ org, repo }: { readonly org: string; readonly
         </section>
       )}
       {repository && <TriggerRulesSection triggers={repository.triggers} />}
+      {repository && (
+        <SchedulesSection
+          org={org}
+          repo={repo}
+          mainBranch={repository.mainBranch}
+          writable={writable}
+        />
+      )}
       {writable && <WebhookSection org={org} repo={repo} />}
       <ParamSets org={org} writable={writable} />
     </>

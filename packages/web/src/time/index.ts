@@ -1,2 +1,2 @@
 export { durationBetween, formatDuration } from './duration';
-export { formatAbsolute, formatClock, formatRelative } from './timestamp';
+export { formatAbsolute, formatClock, formatRelative, formatUntil } from './timestamp';

@@ -1,4 +1,4 @@
-import { formatAbsolute, formatClock, formatRelative } from './timestamp';
+import { formatAbsolute, formatClock, formatRelative, formatUntil } from './timestamp';
 
 const now = Date.parse('2026-03-10T12:00:00.000Z');
 const before = (ms: number) => new Date(now - ms).toISOString();
@@ -60,5 +60,31 @@ describe('formatClock', () => {
     expect(formatClock('2026-12-07T05:46:07.891Z')).toBe('05:46:07');
     expect(formatClock('2026-12-07T07:46:07+02:00')).toBe('05:46:07');
     expect(formatClock('soon')).toBe('soon');
+  });
+});
+
+describe('formatUntil', () => {
+  const after = (ms: number) => new Date(now + ms).toISOString();
+  it.each([
+    [0, 'in a moment'],
+    [9_999, 'in a moment'],
+    [10 * second, 'in 10s'],
+    [minute - 1, 'in 59s'],
+    [minute, 'in 1 min'],
+    [hour - 1, 'in 59 min'],
+    [3 * hour, 'in 3 h'],
+    [day - 1, 'in 23 h'],
+    [day, 'tomorrow'],
+    [2 * day, 'in 2 days'],
+    [7 * day - 1, 'in 6 days'],
+    [7 * day, 'Mar 17, 2026'],
+  ])('says %d ms ahead is %j', (ahead, text) => expect(formatUntil(after(ahead), now)).toBe(text));
+
+  it('says in a moment for a time already passed (a tick that is due)', () => {
+    expect(formatUntil(after(-5 * minute), now)).toBe('in a moment');
+  });
+
+  it('returns text that is no date as it is', () => {
+    expect(formatUntil('soon', now)).toBe('soon');
   });
 });

@@ -33,6 +33,25 @@ export function formatRelative(iso: string, now: number): string {
   return formatDate(new Date(time));
 }
 
+/**
+ * How long until a future time, by the same steps as `formatRelative`: under 10 s `in a
+ * moment`, then `in 42s`, `in 5 min`, `in 3 h`, from 24 h `tomorrow`, from 48 h `in 4 days`,
+ * and from 7 days the date. A time already passed (the server's clock a little ahead) is
+ * `in a moment`: the tick is due. Text that is not a date is returned as it is.
+ */
+export function formatUntil(iso: string, now: number): string {
+  const time = Date.parse(iso);
+  if (Number.isNaN(time)) return iso;
+  const ahead = time - now;
+  if (ahead < 10 * second) return 'in a moment';
+  if (ahead < minute) return `in ${Math.floor(ahead / second)}s`;
+  if (ahead < hour) return `in ${Math.floor(ahead / minute)} min`;
+  if (ahead < day) return `in ${Math.floor(ahead / hour)} h`;
+  if (ahead < 2 * day) return 'tomorrow';
+  if (ahead < 7 * day) return `in ${Math.floor(ahead / day)} days`;
+  return formatDate(new Date(time));
+}
+
 /** `2026-12-07 05:46:07 UTC`: always UTC, to the second. Text that is not a date is returned as it is. */
 export function formatAbsolute(iso: string): string {
   const time = new Date(Date.parse(iso));
