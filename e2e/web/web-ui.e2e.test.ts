@@ -290,13 +290,18 @@ describe('the web page in Chromium', () => {
       await page.getByRole('cell', { name: 'CANARY' }).waitFor();
       const repoPath = `/v1/orgs/${org}/repos/${repoName}`;
       const triggers = { branches: ['main', 'release/*'], pathsIgnore: ['docs/**'] };
-      await stack.admin.ok('PATCH', repoPath, { triggers });
+      const concurrency = { mode: 'cancel-previous', protectedBranches: ['main'] };
+      await stack.admin.ok('PATCH', repoPath, { triggers, concurrency });
       await page.reload();
       const rules = page.getByRole('region', { name: 'Build triggers' });
       await rules.getByRole('definition').filter({ hasText: 'main, release/*' }).waitFor();
       await rules.getByRole('definition').filter({ hasText: 'docs/**' }).waitFor();
+      await rules
+        .getByRole('definition')
+        .filter({ hasText: 'a new build cancels the older ones, except on main' })
+        .waitFor();
       await browser.screenshot(page, '09-settings');
-      await stack.admin.ok('PATCH', repoPath, { triggers: {} });
+      await stack.admin.ok('PATCH', repoPath, { triggers: {}, concurrency: {} });
       await page.getByRole('link', { name: 'Runners' }).click();
       await page.getByRole('cell', { name: /main/ }).first().waitFor();
       await browser.screenshot(page, '10-runners');

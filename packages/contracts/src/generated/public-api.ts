@@ -1391,8 +1391,11 @@ export interface components {
             /** @description The builds this runner holds a live lease on now. */
             runningBuilds: number;
         };
+        /** @description The machine the runner claims from, as Node names it (`process.platform`, `process.arch`). public-api records it (GET /v1/runners). When the runner was registered with an `os` or `arch` label, a claim from another platform is refused (409): that label pins builds to the runner (`runs-on`), so it must be true. */
         RunnerPlatform: {
+            /** @example linux */
             os: string;
+            /** @example x64 */
             arch: string;
         };
         RunnerCreate: {

@@ -246,7 +246,9 @@ export function RepoSettingsPage({ org, repo }: { readonly org: string; readonly
           </dl>
         </section>
       )}
-      {repository && <TriggerRulesSection triggers={repository.triggers} />}
+      {repository && (
+        <TriggerRulesSection triggers={repository.triggers} concurrency={repository.concurrency} />
+      )}
       {repository && (
         <SchedulesSection
           org={org}
