@@ -1,42 +1,28 @@
-import { randomBytes } from 'node:crypto';
 import type { Schedule, ScheduleRun } from '@gibbon/contracts';
-import type { GibbonDatabase } from '../src/db/database';
-import { backends, type OpenedBackend } from './backends';
+import { backends } from './backends';
 import { createBuildWorld } from './build-world';
 import { eventually } from './eventually';
-import { startTestApp, type TestApp } from './harness';
+import type { TestApp } from './harness';
+import { startTwoInstances, type TwoInstances } from './two-instances';
 
 const postgres = backends.filter((backend) => backend.name === 'postgres');
 const schedulesPath = '/v1/orgs/acme/repos/web/schedules';
 
 /**
- * Two public-api instances on one Postgres database, each with its own pool and its own
- * scheduler, as two processes would be (see dispatch-processes.int.test.ts for why not SQLite).
- * Both schedulers look at the schedule on every tick, so every tick is raced for.
+ * Two public-api instances on one Postgres database (`startTwoInstances`), each with its own
+ * scheduler. Both schedulers look at the schedule on every tick, so every tick is raced for.
  */
 describe.each(postgres)('one schedule, two public-api instances on $name', (backend) => {
-  let opened: OpenedBackend;
-  let secondDatabase: GibbonDatabase;
+  let instances: TwoInstances;
   let first: TestApp;
   let second: TestApp;
   beforeAll(async () => {
-    opened = await backend.open();
-    secondDatabase = await opened.reopen();
-    const options = { services: { scheduler: { maxSleepMs: 100 } }, masterKey: randomBytes(32) };
-    first = await startTestApp({ ...options, database: opened.database });
-    second = await startTestApp({
-      ...options,
-      database: secondDatabase,
-      adminToken: first.adminToken,
-    });
+    const scheduler = { scheduler: { maxSleepMs: 100 } };
+    instances = await startTwoInstances(backend, { first: scheduler, second: scheduler });
+    ({ first, second } = instances);
     await createBuildWorld(first);
   });
-  afterAll(async () => {
-    await first?.close();
-    await second?.close();
-    await secondDatabase.close();
-    await opened.cleanup();
-  });
+  afterAll(() => instances?.close());
 
   async function runsOf(app: TestApp, schedule: Schedule): Promise<ScheduleRun[]> {
     const answer = await app.call('GET', `${schedulesPath}/${schedule.id}/runs`, {
