@@ -1,11 +1,14 @@
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** public-api as its own process, as `pnpm start` runs it (tsx on the sources). */
 export interface Service {
   readonly url: string;
-  /** CPU time (user + system) the service process has used so far, in ms. */
+  /**
+   * CPU time (user + system) the service has used so far, in ms: its process and those it
+   * started (the workers of GIBBON_API_WORKERS), as long as they run.
+   */
   cpuMs(): number;
   stop(): Promise<void>;
 }
@@ -14,6 +17,30 @@ export interface Service {
 function cpuMsOf(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
   return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+function childrenOf(pid: number): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((entry) => {
+      try {
+        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid;
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+function cpuMsOfTree(pid: number): number {
+  return [pid, ...childrenOf(pid)].reduce((sum, each) => {
+    try {
+      return sum + cpuMsOf(each);
+    } catch {
+      return sum;
+    }
+  }, 0);
 }
 
 /** `env` adds to the bench's own environment (another database, say). */
@@ -59,7 +86,7 @@ export async function startService(
   child.stdout.resume();
   return {
     url,
-    cpuMs: () => cpuMsOf(child.pid ?? 0),
+    cpuMs: () => cpuMsOfTree(child.pid ?? 0),
     stop: () =>
       new Promise<void>((resolve) => {
         child.once('exit', () => resolve());

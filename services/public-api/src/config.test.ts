@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { ConfigError, loadConfig } from './config';
 
 describe('config from the environment', () => {
@@ -75,6 +76,22 @@ describe('config from the environment', () => {
         ),
       );
     }
+  });
+
+  it('runs one process on SQLite and one per core on Postgres unless GIBBON_API_WORKERS says', () => {
+    const onPostgres = { GIBBON_DATABASE_URL: 'postgres://gibbon@db:5432/gibbon' };
+    expect(loadConfig({}, '/').apiWorkers).toBe(1);
+    expect(loadConfig(onPostgres, '/').apiWorkers).toBe(Math.min(availableParallelism(), 64));
+    expect(loadConfig({ ...onPostgres, GIBBON_API_WORKERS: '3' }, '/').apiWorkers).toBe(3);
+    expect(loadConfig({ GIBBON_API_WORKERS: '1' }, '/').apiWorkers).toBe(1);
+    for (const bad of ['0', '65', '2.5', 'many']) {
+      expect(() => loadConfig({ ...onPostgres, GIBBON_API_WORKERS: bad }, '/')).toThrow(
+        `GIBBON_API_WORKERS="${bad}" is not valid; use a whole number of processes from 1 to 64.`,
+      );
+    }
+    expect(() => loadConfig({ GIBBON_API_WORKERS: '2' }, '/')).toThrow(
+      'GIBBON_API_WORKERS=2 needs Postgres: on SQLite the processes could not tell each other about new builds and log lines. Set GIBBON_DATABASE_URL, or GIBBON_API_WORKERS=1.',
+    );
   });
 
   it('reads every variable', () => {

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { gitHostAllowlistFromEnv, GitHostsError, type GitHostAllowlist } from '@gibbon/contracts';
 import type { DatabaseTarget } from './db/database';
@@ -46,6 +47,11 @@ export interface Config {
   readonly commitStatusMaxAgeSeconds: number;
   /** `GIBBON_METRICS_TOKEN`: the bearer token of `GET /metrics`; unset, metrics are off (404). */
   readonly metricsToken: string | undefined;
+  /**
+   * `GIBBON_API_WORKERS`: public-api processes sharing the port (node:cluster); by default the
+   * number of cores on Postgres and 1 on SQLite, which can't carry events between processes.
+   */
+  readonly apiWorkers: number;
 }
 
 export type StorageConfig =
@@ -195,12 +201,13 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   } catch (error) {
     throw new ConfigError((error as Error).message, { cause: error });
   }
+  const target = database(env, dataDir);
   return {
     dataDir,
     port: port(env),
     host: env.GIBBON_HOST ?? '0.0.0.0',
     publicUrl: httpUrl(env, 'GIBBON_PUBLIC_URL', 'http://localhost:8080'),
-    database: database(env, dataDir),
+    database: target,
     masterKey: key,
     previousMasterKeys: previousMasterKeys(env, key),
     githubApiUrl: httpUrl(env, 'GIBBON_GITHUB_API_URL', 'https://api.github.com'),
@@ -211,6 +218,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     webDir: webDir(env, cwd),
     metricsToken: metricsToken(env),
     commitStatusMaxAgeSeconds: commitStatusMaxAgeSeconds(env),
+    apiWorkers: apiWorkers(env, target),
   };
 }
 
@@ -231,4 +239,23 @@ function metricsToken(env: Env): string | undefined {
     );
   }
   return token;
+}
+
+function apiWorkers(env: Env, target: DatabaseTarget): number {
+  const raw = env.GIBBON_API_WORKERS;
+  if (raw === undefined || raw === '') {
+    return target.backend === 'postgres' ? Math.min(availableParallelism(), 64) : 1;
+  }
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || value < 1 || value > 64) {
+    throw new ConfigError(
+      `GIBBON_API_WORKERS=${JSON.stringify(raw)} is not valid; use a whole number of processes from 1 to 64.`,
+    );
+  }
+  if (value > 1 && target.backend === 'sqlite') {
+    throw new ConfigError(
+      `GIBBON_API_WORKERS=${value} needs Postgres: on SQLite the processes could not tell each other about new builds and log lines. Set GIBBON_DATABASE_URL, or GIBBON_API_WORKERS=1.`,
+    );
+  }
+  return value;
 }

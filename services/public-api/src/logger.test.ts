@@ -34,6 +34,20 @@ describe('batchedWriter', () => {
     expect(sink.chunks).toEqual([long, 'd\n']);
   });
 
+  it('keeps each write within one pipe buffer (4096 bytes) and of whole lines', async () => {
+    const sink = recording();
+    const writer = batchedWriter(sink.write);
+    const line = `${'é'.repeat(100)}\n`;
+    for (let i = 0; i < 100; i++) writer.write(line);
+    await nextTurn();
+    expect(sink.chunks.join('')).toBe(line.repeat(100));
+    expect(sink.chunks.length).toBeGreaterThan(1);
+    for (const chunk of sink.chunks) {
+      expect(Buffer.byteLength(chunk)).toBeLessThanOrEqual(4096);
+      expect(chunk.endsWith('\n')).toBe(true);
+    }
+  });
+
   it('carries whole JSON log lines', async () => {
     const sink = recording();
     const logger = createJsonLogger(batchedWriter(sink.write).write);

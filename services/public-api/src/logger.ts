@@ -14,8 +14,12 @@ function errorFields(error: unknown): Record<string, unknown> {
   return { error: { name: error.name, message: error.message, stack: error.stack } };
 }
 
-/** Pending log text beyond this is written at once rather than at the end of the tick. */
-const maxPendingChars = 64 * 1024;
+/**
+ * Writes of at most this many bytes reach a pipe whole (PIPE_BUF on Linux), so the lines of
+ * several processes on one pipe (the workers of `GIBBON_API_WORKERS`) never interleave: pending
+ * text is written before it would grow past this, and a longer line on its own.
+ */
+const atomicWriteBytes = 4096;
 
 export interface BatchedWriter {
   readonly write: (line: string) => void;
@@ -32,19 +36,24 @@ export interface BatchedWriter {
  */
 export function batchedWriter(write: (chunk: string) => void): BatchedWriter {
   let pending = '';
+  let pendingBytes = 0;
   let scheduled = false;
   const flush = (): void => {
     scheduled = false;
     if (pending === '') return;
     const chunk = pending;
     pending = '';
+    pendingBytes = 0;
     write(chunk);
   };
   return {
     flush,
     write(line) {
+      const bytes = Buffer.byteLength(line);
+      if (pendingBytes + bytes > atomicWriteBytes) flush();
       pending += line;
-      if (pending.length >= maxPendingChars) return flush();
+      pendingBytes += bytes;
+      if (pendingBytes >= atomicWriteBytes) return flush();
       if (scheduled) return;
       scheduled = true;
       setImmediate(flush);

@@ -1,9 +1,15 @@
-import { ConfigError, loadConfig } from './config';
+import cluster from 'node:cluster';
+import { runPrimary } from './cluster/primary';
+import { ConfigError, loadConfig, type Config } from './config';
 import { MasterKeyError } from './crypto/master-key';
-import { createJsonLogger } from './logger';
+import { createJsonLogger, type Logger } from './logger';
 import { StartupError, startServer } from './server';
 
-/** `pnpm start`: config → wiring → listen; SIGTERM/SIGINT stop it gracefully. */
+/**
+ * `pnpm start`: config → wiring → listen; SIGTERM/SIGINT stop it gracefully. With
+ * `GIBBON_API_WORKERS` > 1 this process becomes the primary that forks that many workers, each
+ * of which runs `serve` (cluster/primary.ts).
+ */
 async function main(): Promise<void> {
   // Whatever this process creates is its owner's alone, including what it does not create
   // itself with a mode (SQLite's -wal and -shm files, files of libraries); the data folder's
@@ -11,6 +17,19 @@ async function main(): Promise<void> {
   process.umask(0o077);
   const logger = createJsonLogger();
   const config = loadConfig();
+  if (config.apiWorkers > 1 && cluster.isPrimary) {
+    await runPrimary({
+      workers: config.apiWorkers,
+      logger,
+      host: config.host,
+      database: config.database.backend,
+    });
+    return;
+  }
+  await serve(config, logger);
+}
+
+async function serve(config: Config, logger: Logger): Promise<void> {
   const server = await startServer(config, {
     logger,
     host: config.host,
@@ -21,10 +40,16 @@ async function main(): Promise<void> {
       );
     },
   });
-  logger.log('info', 'public-api listening', {
-    url: server.url,
-    database: config.database.backend,
-  });
+  if (cluster.isWorker) {
+    server.services.metrics.shareAcrossWorkers();
+    // The primary says where the service listens, once all workers do.
+    logger.log('info', 'public-api worker listening', { worker: cluster.worker?.id });
+  } else {
+    logger.log('info', 'public-api listening', {
+      url: server.url,
+      database: config.database.backend,
+    });
+  }
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
       logger.log('info', 'stopping', { signal });

@@ -8,6 +8,10 @@ export interface ApiProcess {
   readonly url: string;
   /** Its JSON log lines so far. */
   readonly logLines: string[];
+  /** The process started (with `workers` > 1, the primary). */
+  readonly pid: number;
+  /** Its exit code, once it exited. */
+  exitCode(): number | null;
   /** SIGTERM, as an operator stops it; resolves when it exited. */
   stop(): Promise<void>;
 }
@@ -19,6 +23,9 @@ export interface ApiProcessSettings {
   readonly githubApiUrl: string;
   /** Base64 of 32 bytes; processes on one database must share it. */
   readonly masterKey: string;
+  /** `GIBBON_API_WORKERS`; 1 unless a test is about workers (one process is what it observes). */
+  readonly workers?: number;
+  readonly metricsToken?: string;
 }
 
 export async function startApiProcess(settings: ApiProcessSettings): Promise<ApiProcess> {
@@ -37,7 +44,9 @@ export async function startApiProcess(settings: ApiProcessSettings): Promise<Api
         GIBBON_GIT_HOSTS: 'git.example.test',
         GIBBON_MASTER_KEY: settings.masterKey,
         GIBBON_WEB_DIR: '',
+        GIBBON_API_WORKERS: String(settings.workers ?? 1),
         ...(settings.databaseUrl && { GIBBON_DATABASE_URL: settings.databaseUrl }),
+        ...(settings.metricsToken && { GIBBON_METRICS_TOKEN: settings.metricsToken }),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
@@ -60,6 +69,8 @@ export async function startApiProcess(settings: ApiProcessSettings): Promise<Api
   return {
     url,
     logLines,
+    pid: child.pid ?? 0,
+    exitCode: () => child.exitCode,
     stop() {
       child.kill('SIGTERM');
       return exited;

@@ -2,6 +2,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import type { Build } from '../builds';
 import type { BuildHub } from '../events';
 import type { Store } from '../store';
+import { joinClusterMetrics } from '../cluster/cluster-metrics';
 import { RunnerSlots } from './runner-slots';
 
 /** How a webhook delivery ended: the delivery outcomes (`DeliveryOutcome`) and the refusals. */
@@ -42,6 +43,7 @@ export class ApiMetrics {
   private readonly buildDuration: Histogram<'status'>;
   private readonly buildsFinished: Counter<'status'>;
   private readonly webhookDeliveries: Counter<'result'>;
+  private readCluster: (() => Promise<string>) | undefined;
 
   constructor(private readonly store: Store) {
     const registers = [this.registry];
@@ -81,6 +83,8 @@ export class ApiMetrics {
       name: 'gibbon_queue_depth',
       help: 'Builds queued and waiting for a runner.',
       registers,
+      // Read from the database: every worker sees the same number (cluster-metrics.ts).
+      aggregator: 'first',
       async collect() {
         this.set(await store.builds.countQueued());
       },
@@ -90,6 +94,8 @@ export class ApiMetrics {
       name: 'gibbon_runner_capacity_slots',
       help: 'Build slots of the runners that claimed recently or hold a lease, as they reported.',
       registers,
+      // Each worker knows the runners whose claims it answered; the largest view is the best.
+      aggregator: 'max',
       async collect() {
         this.set(slots.capacity(await store.leases.activeCountByRunner(), Date.now()));
       },
@@ -98,6 +104,7 @@ export class ApiMetrics {
       name: 'gibbon_runner_busy_slots',
       help: 'Builds the runners hold an active lease on (renewed by their heartbeats).',
       registers,
+      aggregator: 'first',
       async collect() {
         const busy = await store.leases.activeCountByRunner();
         this.set([...busy.values()].reduce((sum, count) => sum + count, 0));
@@ -110,6 +117,19 @@ export class ApiMetrics {
       hub.onClaimed((build) => this.claimed(build)),
       hub.onFinished((build) => this.finished(build)),
     );
+  }
+
+  /**
+   * In a worker of `GIBBON_API_WORKERS` > 1: from now on `exposition` answers the metrics of all
+   * workers, merged by the primary, instead of this process's alone.
+   */
+  shareAcrossWorkers(): void {
+    this.readCluster ??= joinClusterMetrics(this.registry);
+  }
+
+  /** The Prometheus text of `GET /metrics`. */
+  exposition(): Promise<string> {
+    return this.readCluster ? this.readCluster() : this.registry.metrics();
   }
 
   close(): void {

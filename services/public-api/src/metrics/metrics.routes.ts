@@ -29,7 +29,7 @@ export function metricsRoutes(metrics: ApiMetrics, metricsToken: string | undefi
         'GET /metrics needs the metrics token (GIBBON_METRICS_TOKEN) as "Authorization: Bearer <token>".',
       );
     }
-    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+    res.type(metrics.registry.contentType).send(await metrics.exposition());
   });
   return router;
 }
