@@ -13,6 +13,7 @@ const internal = [
   '@gibbon/web',
   '@gibbon/sdk',
   '@gibbon/storage',
+  '@gibbon/logging',
   '@gibbon/engine',
   '@gibbon/cli',
   '@gibbon/test-kit',
@@ -135,6 +136,7 @@ export default tseslint.config(
   ...boundary('packages/eslint-rules', [], 'eslint-rules imports nothing internal.'),
   ...boundary('packages/sdk', ['@gibbon/contracts'], 'sdk imports only @gibbon/contracts.'),
   ...boundary('packages/storage', ['@gibbon/contracts'], 'storage imports only @gibbon/contracts.'),
+  ...boundary('packages/logging', [], 'logging imports nothing internal.'),
   ...boundary(
     'packages/test-kit',
     ['@gibbon/contracts'],
@@ -152,13 +154,13 @@ export default tseslint.config(
   ),
   ...boundary(
     'services/public-api',
-    ['@gibbon/contracts', '@gibbon/storage'],
-    'public-api may import contracts and storage; never another service.',
+    ['@gibbon/contracts', '@gibbon/storage', '@gibbon/logging'],
+    'public-api may import contracts, storage and logging; never another service.',
   ),
   ...boundary(
     'services/build-runner',
-    ['@gibbon/contracts', '@gibbon/storage', '@gibbon/sdk', '@gibbon/engine'],
-    'build-runner may import contracts, storage, sdk and engine; never another service.',
+    ['@gibbon/contracts', '@gibbon/storage', '@gibbon/logging', '@gibbon/sdk', '@gibbon/engine'],
+    'build-runner may import contracts, storage, logging, sdk and engine; never another service.',
   ),
   // The web page runs in a browser: it may import only the contracts' browser-safe entries.
   {

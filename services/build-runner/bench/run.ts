@@ -18,7 +18,7 @@ import git from 'isomorphic-git';
 import http from 'isomorphic-git/http/node';
 import { claimFixture } from '../test/claim-fixture';
 import { RunnerApiServer } from '../test/runner-api-server';
-import { createJsonLogger } from '../src/logger';
+import { createLogger } from '../src/logger';
 import { RunnerApiClient } from '../src/runner-api/client';
 import { EngineExecutor } from '../src/runner/engine-executor';
 import { Runner } from '../src/runner/runner';
@@ -72,7 +72,7 @@ export default pipeline(() => [
   await store.open();
   const server = new RunnerApiServer();
   await server.start();
-  const logger = createJsonLogger(() => undefined);
+  const logger = createLogger({ write: () => undefined });
   const backoff = { initialMs: 50, maxMs: 1000 };
   const runner = new Runner({
     api: new RunnerApiClient(server.url, server.runnerToken),

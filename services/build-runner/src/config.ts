@@ -13,6 +13,7 @@ import {
   type JobNetwork,
   type UidRange,
 } from '@gibbon/engine';
+import { logLevelFromEnv, type LogLevel } from '@gibbon/logging';
 import { blobStoreConfigFromEnv, type BlobStoreConfig } from '@gibbon/storage';
 import { metricsConfigFromEnv, type MetricsConfig } from './metrics/metrics-config';
 import { runOnceFrom } from './run-once';
@@ -57,6 +58,8 @@ export interface RunnerConfig {
   readonly metrics: MetricsConfig | undefined;
   /** `--once` / `GIBBON_RUNNER_ONCE=1`: claim one build, run and report it, exit 0. */
   readonly once: boolean;
+  /** `GIBBON_LOG_LEVEL`, default `info`. */
+  readonly logLevel: LogLevel;
 }
 
 export interface SandboxConfig {
@@ -260,6 +263,7 @@ export function loadConfig(
     sandbox: sandboxConfig(env),
     metrics: metrics(env),
     once: once(env, args),
+    logLevel: logLevelFromEnv(env, (message) => new ConfigError(message)),
   };
 }
 

@@ -1,5 +1,5 @@
 import { ConfigError, loadConfig } from './config';
-import { createJsonLogger } from './logger';
+import { createLogger } from './logger';
 import { createRunnerService } from './wiring';
 
 /**
@@ -9,8 +9,8 @@ import { createRunnerService } from './wiring';
  * build's result (an autoscaler replaces the machine; the build's result is in public-api).
  */
 async function main(): Promise<void> {
-  const logger = createJsonLogger();
   const config = loadConfig(process.env, process.cwd(), process.getuid?.(), process.argv.slice(2));
+  const logger = createLogger({ level: config.logLevel });
   const service = await createRunnerService(config, logger);
   let signals = 0;
   for (const name of ['SIGTERM', 'SIGINT'] as const) {

@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { gitHostAllowlistFromEnv, GitHostsError, type GitHostAllowlist } from '@gibbon/contracts';
 import type { DatabaseTarget } from './db/database';
+import { logLevelFromEnv, type LogLevel } from '@gibbon/logging';
 import { parseMasterKey } from './crypto/master-key';
 
 /**
@@ -52,6 +53,8 @@ export interface Config {
    * number of cores on Postgres and 1 on SQLite, which can't carry events between processes.
    */
   readonly apiWorkers: number;
+  /** `GIBBON_LOG_LEVEL`: `debug` adds a line per request; default `info`. */
+  readonly logLevel: LogLevel;
 }
 
 export type StorageConfig =
@@ -219,6 +222,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     metricsToken: metricsToken(env),
     commitStatusMaxAgeSeconds: commitStatusMaxAgeSeconds(env),
     apiWorkers: apiWorkers(env, target),
+    logLevel: logLevelFromEnv(env, (message) => new ConfigError(message)),
   };
 }
 

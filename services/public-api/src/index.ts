@@ -3,4 +3,4 @@ export { createApp, type AppDeps } from './http/app';
 export { createServices, type Services } from './services';
 export { openDatabase, type GibbonDatabase, type DatabaseTarget } from './db/database';
 export { loadConfig, ConfigError, type Config } from './config';
-export { createJsonLogger, type Logger } from './logger';
+export { createLogger, type Logger } from './logger';

@@ -2,7 +2,7 @@ import cluster from 'node:cluster';
 import { runPrimary } from './cluster/primary';
 import { ConfigError, loadConfig, type Config } from './config';
 import { MasterKeyError } from './crypto/master-key';
-import { createJsonLogger, type Logger } from './logger';
+import { createLogger, type Logger } from './logger';
 import { StartupError, startServer } from './server';
 
 /**
@@ -15,8 +15,8 @@ async function main(): Promise<void> {
   // itself with a mode (SQLite's -wal and -shm files, files of libraries); the data folder's
   // own files also get their modes explicitly (data-folder/private-files.ts).
   process.umask(0o077);
-  const logger = createJsonLogger();
   const config = loadConfig();
+  const logger = createLogger({ level: config.logLevel });
   if (config.apiWorkers > 1 && cluster.isPrimary) {
     await runPrimary({
       workers: config.apiWorkers,

@@ -218,14 +218,16 @@ describe('public-api over HTTP', () => {
   });
 
   it('logs one JSON line per request with the route template, never a token or secret', async () => {
-    await app.call('POST', '/v1/orgs/acme/params', {
+    const answer = await app.call('POST', '/v1/orgs/acme/params', {
       token: admin(),
       body: { values: [{ name: 'LOGGED', value: 'value-not-in-logs' }] },
     });
     const lines = app.logLines.map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(lines).toContainEqual(
       expect.objectContaining({
+        level: 'debug',
         message: 'request',
+        requestId: answer.headers.get('x-request-id'),
         method: 'POST',
         route: '/v1/orgs/{org}/params',
         status: 201,
@@ -235,5 +237,24 @@ describe('public-api over HTTP', () => {
     expect(all).not.toContain(app.adminToken);
     expect(all).not.toContain('value-not-in-logs');
     expect(all).not.toContain('gbn_');
+  });
+
+  it("answers a request id: a proxy's plain X-Request-Id kept, anything else replaced by a UUID", async () => {
+    const kept = await app.call('GET', '/v1/orgs', {
+      token: admin(),
+      headers: { 'x-request-id': 'edge-7f3a.1' },
+    });
+    expect(kept.headers.get('x-request-id')).toBe('edge-7f3a.1');
+    const lines = () => app.logLines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines()).toContainEqual(
+      expect.objectContaining({ message: 'request', requestId: 'edge-7f3a.1', route: '/v1/orgs' }),
+    );
+    const replaced = await app.call('GET', '/v1/orgs', {
+      token: admin(),
+      headers: { 'x-request-id': 'two words; and "quotes"' },
+    });
+    expect(replaced.headers.get('x-request-id')).toMatch(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+    );
   });
 });

@@ -1,5 +1,6 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { batchedWriter, createJsonLogger } from './logger';
+import { batchedWriter } from './batched-writer';
+import { createLogger } from './logger';
 
 function recording(): { chunks: string[]; write: (chunk: string) => void } {
   const chunks: string[] = [];
@@ -50,7 +51,7 @@ describe('batchedWriter', () => {
 
   it('carries whole JSON log lines', async () => {
     const sink = recording();
-    const logger = createJsonLogger(batchedWriter(sink.write).write);
+    const logger = createLogger({ write: batchedWriter(sink.write).write });
     logger.log('info', 'request', { status: 200 });
     logger.log('error', 'request failed', { error: new Error('boom') });
     await nextTurn();
