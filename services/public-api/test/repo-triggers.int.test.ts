@@ -4,35 +4,9 @@ import { startAppOn } from './backend-app';
 import { backends } from './backends';
 import { createBuildWorld, type BuildWorld } from './build-world';
 import type { Answer, TestApp } from './harness';
+import { nextSha, pushTo } from './push-payloads';
 
-const [branchPush] = loadWebhookExamples('push').filter(
-  (example) => !example.payload.deleted && example.payload.commits.length > 0,
-);
 const [openedPullRequest] = loadWebhookExamples('pull_request', { action: 'opened' });
-
-let shaCounter = 0;
-/** A new commit id per call, so no two pushes share a content key. */
-function nextSha(): string {
-  shaCounter += 1;
-  return shaCounter.toString(16).padStart(40, 'c');
-}
-
-/** A captured push, moved to `branch` with one new commit touching `files`. */
-function pushTo(branch: string, files: string[], message = 'Change things') {
-  if (!branchPush) throw new Error('@octokit/webhooks-examples has no branch push example.');
-  const { payload } = branchPush;
-  const sha = nextSha();
-  const commit = { ...payload.commits[0]!, id: sha, message, added: [], modified: files };
-  return {
-    ...payload,
-    ref: `refs/heads/${branch}`,
-    after: sha,
-    created: false,
-    forced: false,
-    commits: [commit],
-    head_commit: commit,
-  };
-}
 
 /** A captured pull_request `opened`, from a branch of the same repository into `baseBranch`. */
 function pullRequestInto(baseBranch: string) {

@@ -79,6 +79,7 @@ function requests(ids: Seeded): Record<string, Sample> {
       body: { enabled: false },
     },
     listScheduleRuns: { path: `/v1/orgs/acme/repos/web/schedules/${ids.scheduleId}/runs` },
+    listDeliveries: { path: '/v1/orgs/acme/repos/web/deliveries' },
     deleteSchedule: { path: `/v1/orgs/acme/repos/web/schedules/${ids.doomedScheduleId}` },
     createParamSet: { path: '/v1/orgs/acme/params', body: { values: [] } },
     listParamSets: { path: '/v1/orgs/acme/params' },

@@ -1,6 +1,7 @@
 import type {
   ArtifactList,
   AuditList,
+  DeliveryList,
   Build,
   BuildList,
   BuildTrigger,
@@ -133,6 +134,18 @@ export class GibbonClient extends SetupClient {
     return this.answer(
       `Reading the audit log of ${org}`,
       this.api.GET('/v1/orgs/{org}/audit', this.init({ path: { org }, query })),
+    );
+  }
+
+  /** One page of a repository's GitHub deliveries, newest first. */
+  listDeliveries({ org, repo }: RepoRef, limit: number, cursor?: string): Promise<DeliveryList> {
+    const query = { limit, ...(cursor === undefined ? {} : { cursor }) };
+    return this.answer(
+      `Listing the deliveries of ${org}/${repo}`,
+      this.api.GET(
+        '/v1/orgs/{org}/repos/{repo}/deliveries',
+        this.init({ path: { org, repo }, query }),
+      ),
     );
   }
 

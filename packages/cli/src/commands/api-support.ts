@@ -91,3 +91,15 @@ export function sleep(ms: number, signal: AbortSignal): Promise<void> {
     }
   });
 }
+
+/** `--limit` of a listing: a page of 1 to 100 items, 20 when not given. */
+export function limitOf(value: string | undefined): number {
+  if (value === undefined) return 20;
+  const limit = Number(value);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 100) {
+    throw new InputError(
+      `--limit must be a whole number from 1 to 100, not ${JSON.stringify(value)}.`,
+    );
+  }
+  return limit;
+}

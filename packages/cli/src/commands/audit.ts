@@ -3,7 +3,7 @@ import { InputError } from '@gibbon/contracts';
 import { helpOption, parseCommandArgs } from '../args';
 import { renderTable } from '../api/table';
 import { writeLine } from '../io';
-import { clientOf, environmentHelp, printJson } from './api-support';
+import { clientOf, environmentHelp, limitOf, printJson } from './api-support';
 import type { Command } from './command';
 
 const help = `Usage: gibbon audit ORG [--limit N] [--cursor CURSOR] [--json]
@@ -22,17 +22,6 @@ Options:
   -h, --help         show this help
 
 ${environmentHelp}`;
-
-function limitOf(value: string | undefined): number {
-  if (value === undefined) return 20;
-  const limit = Number(value);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 100) {
-    throw new InputError(
-      `--limit must be a whole number from 1 to 100, not ${JSON.stringify(value)}.`,
-    );
-  }
-  return limit;
-}
 
 function row(entry: AuditEntry): string[] {
   return [entry.at, `${entry.actor.name} (${entry.actor.kind})`, entry.action, entry.object.id];

@@ -2,6 +2,7 @@ import { adminCommand } from './admin';
 import { approveCommand, rejectCommand } from './approve';
 import { buildsCommand, cancelCommand, logsCommand, triggerCommand } from './api-commands';
 import { auditCommand } from './audit';
+import { deliveriesCommand } from './deliveries';
 import { artifactsCommand, buildCommand, retryCommand } from './build-commands';
 import type { Command } from './command';
 import { orgsCommand, runnersCommand, tokensCommand } from './manage';
@@ -21,6 +22,7 @@ export const commands: readonly Command[] = [
   orgsCommand,
   reposCommand,
   schedulesCommand,
+  deliveriesCommand,
   buildsCommand,
   buildCommand,
   logsCommand,

@@ -198,6 +198,31 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/orgs/{org}/repos/{repo}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organisation's slug. */
+                org: components["parameters"]["Org"];
+                /** @description The repository's name (a slug) within its organisation. */
+                repo: components["parameters"]["Repo"];
+            };
+            cookie?: never;
+        };
+        /**
+         * The repository's GitHub deliveries, newest first
+         * @description Every verified delivery of the repository's webhooks (a delivery whose signature did not check is not recorded): its event, when it arrived, and what came of it — the build it made, `ping`, or `ignored` with the reason (which trigger rule, `[skip ci]`, an action that is not built). A redelivery of one `X-GitHub-Delivery` id is recorded once.
+         */
+        get: operations["listDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/orgs/{org}/repos/{repo}/schedules": {
         parameters: {
             query?: never;
@@ -943,6 +968,28 @@ export interface components {
             lastRun: components["schemas"]["ScheduleRun"] | null;
             createdAt: components["schemas"]["Timestamp"];
             updatedAt: components["schemas"]["Timestamp"];
+        };
+        Delivery: {
+            /** @description GitHub's `X-GitHub-Delivery` id. */
+            id: string;
+            webhookId: components["schemas"]["Id"];
+            /** @description GitHub's `X-GitHub-Event` (push, pull_request, ping, …). */
+            event: string;
+            receivedAt: components["schemas"]["Timestamp"];
+            /** @enum {string} */
+            outcome: "build" | "ping" | "ignored";
+            /** @description Why it was ignored (`outcome` ignored); `null` otherwise. */
+            reason: string | null;
+            /** @description The build it made or found again (`outcome` build); `null` otherwise. */
+            build: {
+                id: components["schemas"]["Id"];
+                number: number;
+            } | null;
+        };
+        DeliveryList: {
+            items: components["schemas"]["Delivery"][];
+            /** @description Pass as `cursor` for the next (older) page; `null` on the last page. */
+            nextCursor: string | null;
         };
         ScheduleRunList: {
             items: components["schemas"]["ScheduleRun"][];
@@ -1946,6 +1993,40 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["WebhookCreated"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    listDeliveries: {
+        parameters: {
+            query?: {
+                /** @description The most items one page holds. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `nextCursor` of the previous page; absent for the first page. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path: {
+                /** @description The organisation's slug. */
+                org: components["parameters"]["Org"];
+                /** @description The repository's name (a slug) within its organisation. */
+                repo: components["parameters"]["Repo"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of deliveries, newest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryList"];
                 };
             };
             400: components["responses"]["BadRequest"];

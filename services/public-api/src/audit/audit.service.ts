@@ -1,5 +1,5 @@
-import { InputError } from '@gibbon/contracts';
 import { tokenKindOf, type Principal } from '../auth';
+import { timeCursorOf, timePositionOf } from '../http/time-cursor';
 import { newId, nowIso } from '../ids';
 import type { Store } from '../store';
 import type { AuditChange } from './audit-entry';
@@ -11,15 +11,12 @@ export interface AuditPage {
 }
 
 function cursorOf(row: AuditRow): string {
-  return Buffer.from(`${row.at}|${row.id}`).toString('base64url');
+  return timeCursorOf({ time: row.at, id: row.id });
 }
 
 function positionOf(cursor: string): AuditPosition {
-  const [at, id, ...rest] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  if (!at || !id || rest.length > 0 || Number.isNaN(Date.parse(at))) {
-    throw new InputError('cursor must be the nextCursor of a previous page.');
-  }
-  return { at, id };
+  const { time, id } = timePositionOf(cursor);
+  return { at: time, id };
 }
 
 /**

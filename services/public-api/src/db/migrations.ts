@@ -12,6 +12,7 @@ import { auditLogMigration } from './audit-log-migration';
 import { repoTriggersMigration } from './repo-triggers-migration';
 import { schedulesMigration } from './schedules-migration';
 import { concurrencyMigration } from './concurrency-migration';
+import { deliveriesIndexMigration } from './deliveries-index-migration';
 import { statusOutboxMigration } from './status-outbox-migration';
 import { runnerRegistrationMigration } from './runner-registration-migration';
 
@@ -115,6 +116,7 @@ const migrations: Record<string, Migration> = {
   '0014_status_outbox': statusOutboxMigration,
   '0015_runner_registration': runnerRegistrationMigration,
   '0016_concurrency': concurrencyMigration,
+  '0021_deliveries_index': deliveriesIndexMigration,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

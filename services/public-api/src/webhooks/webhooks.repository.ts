@@ -1,5 +1,6 @@
 import type { Db } from '../db/database';
 import type { DeliveriesTable, WebhooksTable } from '../db/builds-schema';
+import type { TimePosition } from '../http/time-cursor';
 
 export interface WebhookRecord {
   readonly id: string;
@@ -10,6 +11,9 @@ export interface WebhookRecord {
 }
 
 export type DeliveryRecord = Readonly<DeliveriesTable>;
+
+/** A delivery as listed: its row and the number of the build it made, if any. */
+export type ListedDelivery = DeliveryRecord & { readonly build_number: number | null };
 
 /** Webhooks and their recorded deliveries (the idempotency log of `X-GitHub-Delivery`). */
 export class WebhooksRepository {
@@ -44,6 +48,33 @@ export class WebhooksRepository {
 
   findDelivery(id: string): Promise<DeliveryRecord | undefined> {
     return this.db.selectFrom('deliveries').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  /** The deliveries of every webhook of `repoId`, newest first (ties by id), after `before`. */
+  listDeliveries(repoId: string, limit: number, before?: TimePosition): Promise<ListedDelivery[]> {
+    let query = this.db
+      .selectFrom('deliveries')
+      .innerJoin('webhooks', 'webhooks.id', 'deliveries.webhook_id')
+      .leftJoin('builds', 'builds.id', 'deliveries.build_id')
+      .selectAll('deliveries')
+      .select('builds.number as build_number')
+      .where('webhooks.repo_id', '=', repoId);
+    if (before !== undefined) {
+      query = query.where((eb) =>
+        eb.or([
+          eb('deliveries.received_at', '<', before.time),
+          eb.and([
+            eb('deliveries.received_at', '=', before.time),
+            eb('deliveries.id', '<', before.id),
+          ]),
+        ]),
+      );
+    }
+    return query
+      .orderBy('deliveries.received_at', 'desc')
+      .orderBy('deliveries.id', 'desc')
+      .limit(limit)
+      .execute();
   }
 
   async insertDelivery(delivery: DeliveryRecord): Promise<void> {

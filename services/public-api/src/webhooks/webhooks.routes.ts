@@ -6,6 +6,7 @@ import { rawBody } from '../http/body/body-parsers';
 import { principalOf } from '../http/auth.middleware';
 import { pathParam } from '../http/mappers';
 import { deliveryMetrics, setDeliveryResult } from '../metrics';
+import type { ListedDelivery } from './webhooks.repository';
 
 /** GitHub's own cap on a delivery (spec section 5: 413 beyond). */
 export const webhookBodyLimitBytes = 25 * 1024 * 1024;
@@ -57,9 +58,41 @@ export function webhookDeliveryRoutes(services: Services, bodyTimeoutMs: number)
   return router;
 }
 
-/** `POST /v1/orgs/{org}/repos/{repo}/webhooks`: the secret is in this answer only. */
+function deliveryJson(row: ListedDelivery): Api.Delivery {
+  return {
+    id: row.id,
+    webhookId: row.webhook_id,
+    event: row.event,
+    receivedAt: row.received_at,
+    outcome: row.outcome,
+    reason: row.reason,
+    build:
+      row.build_id !== null && row.build_number !== null
+        ? { id: row.build_id, number: row.build_number }
+        : null,
+  };
+}
+
+/**
+ * `POST /v1/orgs/{org}/repos/{repo}/webhooks` (the secret is in this answer only) and
+ * `GET /v1/orgs/{org}/repos/{repo}/deliveries`.
+ */
 export function webhooksRoutes(services: Services): Router {
   const router = Router();
+  router.get('/v1/orgs/:org/repos/:repo/deliveries', async (req, res) => {
+    const cursor = typeof req.query.cursor === 'string' ? req.query.cursor : undefined;
+    const page = await services.webhooks.listDeliveries(
+      pathParam(req, 'org'),
+      pathParam(req, 'repo'),
+      Number(req.query.limit ?? 20),
+      cursor,
+    );
+    const list: Api.DeliveryList = {
+      items: page.items.map(deliveryJson),
+      nextCursor: page.nextCursor,
+    };
+    res.json(list);
+  });
   router.post('/v1/orgs/:org/repos/:repo/webhooks', async (req, res) => {
     const created = await services.webhooks.create(
       pathParam(req, 'org'),

@@ -5,7 +5,8 @@ import type { DataKeys } from '../crypto/data-keys';
 import { evaluateTriggerRules, readGithubDelivery, type RawDelivery } from '../github';
 import { newId, nowIso } from '../ids';
 import type { Store } from '../store';
-import type { DeliveryRecord, WebhookRecord } from './webhooks.repository';
+import { timeCursorOf, timePositionOf } from '../http/time-cursor';
+import type { DeliveryRecord, ListedDelivery, WebhookRecord } from './webhooks.repository';
 import type { ReposService } from '../repos';
 import type { Repo } from '../domain';
 import type { BuildWithJobs, BuildsService } from '../builds';
@@ -24,6 +25,11 @@ export interface CreatedWebhook {
   readonly createdAt: string;
   /** Shown once; only its sealed form is stored. */
   readonly secret: string;
+}
+
+export interface DeliveryPage {
+  readonly items: readonly ListedDelivery[];
+  readonly nextCursor: string | null;
 }
 
 /** What the route answers: 200 with the build (or `null` for ping), or 202 ignored. */
@@ -69,6 +75,23 @@ export class WebhooksService {
     });
     const payloadUrl = `${this.publicUrl}/webhooks/github/${id}`;
     return { id, org, repo: repo.name, payloadUrl, createdAt, secret };
+  }
+
+  /** The deliveries of the repository's webhooks, newest first, `limit` a page. */
+  async listDeliveries(
+    org: string,
+    repoName: string,
+    limit: number,
+    cursor?: string,
+  ): Promise<DeliveryPage> {
+    const repo = await this.repos.get(org, repoName);
+    const before = cursor === undefined ? undefined : timePositionOf(cursor);
+    const rows = await this.store.webhooks.listDeliveries(repo.id, limit + 1, before);
+    const items = rows.slice(0, limit);
+    const last = items[items.length - 1];
+    const nextCursor =
+      rows.length > limit && last ? timeCursorOf({ time: last.received_at, id: last.id }) : null;
+    return { items, nextCursor };
   }
 
   async receive(webhookId: string, raw: RawDelivery): Promise<WebhookAnswer> {
