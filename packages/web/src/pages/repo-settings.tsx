@@ -3,6 +3,7 @@ import { useState } from 'preact/hooks';
 import { api, call } from '../api/client';
 import { canWrite } from '../api/session';
 import { CopyButton } from '../components/copy-button';
+import { DeliveriesSection } from '../components/deliveries';
 import { SchedulesSection } from '../components/schedules';
 import { TriggerRulesSection } from '../components/trigger-rules';
 import { Crumbs, ErrorNote, Loading } from '../components/notes';
@@ -258,6 +259,7 @@ export function RepoSettingsPage({ org, repo }: { readonly org: string; readonly
         />
       )}
       {writable && <WebhookSection org={org} repo={repo} />}
+      <DeliveriesSection org={org} repo={repo} />
       <ParamSets org={org} writable={writable} />
     </>
   );
