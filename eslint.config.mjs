@@ -115,6 +115,7 @@ export default tseslint.config(
             'params',
             'queue',
             'repos',
+            'retention',
             'runners',
             'sessions',
             'statuses',
