@@ -116,6 +116,7 @@ export default tseslint.config(
             'params',
             'queue',
             'repos',
+            'retention',
             'runners',
             'sessions',
             'statuses',

@@ -41,6 +41,7 @@ export type RepoList = PublicSchemas['RepoList'];
 export type RepoTriggers = PublicSchemas['RepoTriggers'];
 export type TriggerEventKind = PublicSchemas['TriggerEventKind'];
 export type RepoConcurrency = PublicSchemas['RepoConcurrency'];
+export type RetentionPolicy = PublicSchemas['RetentionPolicy'];
 export type WebhookCreated = PublicSchemas['WebhookCreated'];
 export type WebhookAccepted = PublicSchemas['WebhookAccepted'];
 export type WebhookIgnored = PublicSchemas['WebhookIgnored'];

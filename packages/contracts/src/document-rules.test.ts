@@ -1,6 +1,7 @@
 import {
   AuthenticationError,
   ConflictError,
+  GoneError,
   InputError,
   NotAllowedError,
   NotFoundError,
@@ -107,6 +108,7 @@ describe('error codes and statuses', () => {
     new NotAllowedError('x'),
     new NotFoundError('x'),
     new ConflictError('x'),
+    new GoneError('x'),
     new PayloadTooLargeError('x'),
     new UnprocessableError('x'),
   ];

@@ -14,6 +14,7 @@ export type ErrorCode =
   | 'conflict'
   | 'payload_too_large'
   | 'unprocessable'
+  | 'gone'
   | 'internal';
 
 /** The body of every error answer of the public, runner and Script APIs. */
@@ -65,6 +66,14 @@ export class UnprocessableError extends GibbonError {
 }
 
 /**
+ * It existed and was deleted on purpose (a log or artifact under the org's retention policy,
+ * services/public-api/README.md "Retention"): asking again will not help, unlike a 404.
+ */
+export class GoneError extends GibbonError {
+  readonly code = 'gone';
+}
+
+/**
  * The server failed (a 5xx answer, or 429), or could not be reached: the same call may work
  * later. Clients raise it; a server answering with it answers 500 (`internal`).
  */
@@ -80,6 +89,7 @@ const httpStatusByCode = {
   conflict: 409,
   payload_too_large: 413,
   unprocessable: 422,
+  gone: 410,
   internal: 500,
 } as const satisfies Record<ErrorCode, number>;
 
@@ -106,6 +116,7 @@ const errorClassByCode: Record<ErrorCode, ErrorClass> = {
   conflict: ConflictError,
   payload_too_large: PayloadTooLargeError,
   unprocessable: UnprocessableError,
+  gone: GoneError,
   internal: UnavailableError,
 };
 

@@ -16,6 +16,7 @@ export const ERROR_RESPONSES: Record<string, string> = {
   '404': 'NotFound',
   '409': 'Conflict',
   '413': 'PayloadTooLarge',
+  '410': 'Gone',
   '422': 'Unprocessable',
 };
 

@@ -46,6 +46,8 @@ export interface Config {
    * errors, 5xx, 429) before it is given up with a warning (default 3600 s).
    */
   readonly commitStatusMaxAgeSeconds: number;
+  /** `GIBBON_RETENTION_SWEEP_SECONDS`: how often the retention sweeper runs (default 3600 s). */
+  readonly retentionSweepSeconds: number;
   /** `GIBBON_METRICS_TOKEN`: the bearer token of `GET /metrics`; unset, metrics are off (404). */
   readonly metricsToken: string | undefined;
   /**
@@ -175,6 +177,17 @@ function commitStatusMaxAgeSeconds(env: Env): number {
   return value;
 }
 
+function retentionSweepSeconds(env: Env): number {
+  const raw = env.GIBBON_RETENTION_SWEEP_SECONDS ?? '3600';
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || value < 1 || value > 604_800) {
+    throw new ConfigError(
+      `GIBBON_RETENTION_SWEEP_SECONDS=${JSON.stringify(raw)} is not valid; use a whole number of seconds from 1 to 604800 (a week).`,
+    );
+  }
+  return value;
+}
+
 function previousMasterKeys(env: Env, current: Buffer | undefined): Buffer[] {
   const raw = env.GIBBON_MASTER_KEY_PREVIOUS?.trim();
   if (!raw) return [];
@@ -223,6 +236,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     commitStatusMaxAgeSeconds: commitStatusMaxAgeSeconds(env),
     apiWorkers: apiWorkers(env, target),
     logLevel: logLevelFromEnv(env, (message) => new ConfigError(message)),
+    retentionSweepSeconds: retentionSweepSeconds(env),
   };
 }
 

@@ -94,6 +94,7 @@ export async function startServer(config: Config, options: StartOptions): Promis
       logger: options.logger,
       gitHosts: config.gitHosts,
       dispatch: { leaseMs: config.leaseSeconds * 1000 },
+      retentionSweepMs: config.retentionSweepSeconds * 1000,
     });
     parts.services = services;
     for (const note of await services.masterKeys.prepare()) options.logger.log('warn', note);

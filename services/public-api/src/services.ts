@@ -23,6 +23,7 @@ import {
   type DispatchOptions,
 } from './queue';
 import { ReposService } from './repos';
+import { RetentionService, RetentionSweeper, RetentionTombstones } from './retention';
 import { Scheduler, SchedulesService, type SchedulerOptions } from './schedules';
 import { RunnersService } from './runners';
 import { SessionsService } from './sessions';
@@ -33,7 +34,8 @@ import { WebhooksService } from './webhooks';
 
 /**
  * Every service of public-api, wired to one database and one master key: the composition root.
- * Lifecycle: `start` starts the lease sweeper, the commit status sender, the scheduler and, on
+ * Lifecycle: `start` starts the lease sweeper, the retention sweeper, the commit status
+ * sender, the scheduler and, on
  * Postgres, the events bridge to the other processes (it resolves once the bridge's first
  * LISTEN was tried); `stop` ends waiting claims (204), event streams and log follows, then
  * stops them all and the metrics' hub subscription (safe to call twice or without `start`).
@@ -72,6 +74,12 @@ export interface Services {
   readonly scheduler: Scheduler;
   /** Who changed what: written by the services that make the changes, read by the audit routes. */
   readonly audit: AuditService;
+  /** Org retention policies (GET/PUT /v1/orgs/{org}/retention). */
+  readonly retention: RetentionService;
+  /** The 410 answers for logs and artifacts the retention sweeper deleted. */
+  readonly tombstones: RetentionTombstones;
+  /** Deletes what the policies let go; started by `start`. */
+  readonly retentionSweeper: RetentionSweeper;
   /** This instance's Prometheus registry and what feeds it (`GET /metrics`). */
   readonly metrics: ApiMetrics;
   start(): Promise<void>;
@@ -94,6 +102,8 @@ export interface ServiceOptions {
     Partial<Pick<StatusSenderOptions, 'transport'>>;
   readonly dispatch?: Partial<DispatchOptions>;
   readonly scheduler?: SchedulerOptions;
+  /** How often the retention sweeper runs (`GIBBON_RETENTION_SWEEP_SECONDS`); default an hour. */
+  readonly retentionSweepMs?: number;
   /** Postgres only: how the events bridge's connection retries and checks itself (tests). */
   readonly eventsListener?: Partial<ListenerOptions>;
 }
@@ -124,6 +134,12 @@ export function createServices(
   const auth = new AuthService(store.apiTokens, store.runners, signingKeys);
   const metrics = new ApiMetrics(store);
   metrics.watch(hub);
+  const retentionSweeper = new RetentionSweeper(
+    store.retention,
+    options.blobStore,
+    options.logger,
+    options.retentionSweepMs ?? 3_600_000,
+  );
   const listen = database.listen;
   const bridge =
     listen &&
@@ -153,8 +169,12 @@ export function createServices(
     audit,
     schedules: new SchedulesService(store, repos, dataKeys, audit, () => scheduler.poke()),
     scheduler,
+    retention: new RetentionService(store.retention, orgs, audit),
+    tombstones: new RetentionTombstones(store.retention),
+    retentionSweeper,
     async start() {
       sweeper.start();
+      retentionSweeper.start();
       statusSender?.start();
       scheduler.start();
       await bridge?.start();
@@ -163,6 +183,7 @@ export function createServices(
       hub.close();
       await scheduler.stop();
       await sweeper.stop();
+      await retentionSweeper.stop();
       await statusSender?.stop();
       await bridge?.stop();
       metrics.close();

@@ -12,6 +12,7 @@ import { OrgsRepository } from './orgs';
 import { ParamSetsRepository } from './params';
 import { LeasesRepository } from './queue';
 import { ReposRepository } from './repos';
+import { RetentionRepository } from './retention';
 import { RunnersRepository } from './runners';
 import { WebSessionsRepository } from './sessions';
 import { ApiTokensRepository } from './tokens';
@@ -48,6 +49,8 @@ export interface Repositories {
   readonly schedules: SchedulesRepository;
   /** The commit status outbox's sender side (rows are written by `builds`, statuses/README.md). */
   readonly statusOutbox: StatusOutboxRepository;
+  /** Retention policies, and the sweeper's claims and tombstones. */
+  readonly retention: RetentionRepository;
 }
 
 /** The repositories bound to one transaction, and the transaction for those that take it. */
@@ -93,6 +96,7 @@ function repositoriesOn(handle: Db, backend: GibbonDatabase['backend']): Reposit
     schedules: new SchedulesRepository(handle),
     // Postgres lets several processes' claims skip each other's rows; SQLite has one writer.
     statusOutbox: new StatusOutboxRepository(handle, backend === 'postgres'),
+    retention: new RetentionRepository(handle),
   };
 }
 

@@ -45,6 +45,8 @@ function requests(ids: Seeded): Record<string, Sample> {
     createOrg: { path: '/v1/orgs', body: { slug: 'walk' } },
     listOrgs: { path: '/v1/orgs' },
     getOrg: { path: '/v1/orgs/acme' },
+    getRetentionPolicy: { path: '/v1/orgs/acme/retention' },
+    putRetentionPolicy: { path: '/v1/orgs/acme/retention', body: { logs: { days: 30 } } },
     createRepo: {
       path: '/v1/orgs/acme/repos',
       body: { name: 'walked', url: 'https://git.example.test/w.git' },

@@ -119,6 +119,33 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/orgs/{org}/retention": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organisation's slug. */
+                org: components["parameters"]["Org"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Get the organisation's retention policy
+         * @description How long finished builds, their logs and their artifacts are kept. A field that is null keeps forever; a new organisation keeps everything. The retention sweeper of public-api (every `GIBBON_RETENTION_SWEEP_SECONDS`) deletes what a policy lets go, from storage and the database both; a deleted log or artifact answers 410 with the reason.
+         */
+        get: operations["getRetentionPolicy"];
+        /**
+         * Replace the organisation's retention policy
+         * @description Replaces the whole policy: an omitted or null field keeps forever. Days count from the end of a build; builds still queued or running are never touched. `builds.keepLast` keeps the newest N finished builds of each repository. Written to the audit log as `retention.updated`.
+         */
+        put: operations["putRetentionPolicy"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/orgs/{org}/repos": {
         parameters: {
             query?: never;
@@ -901,7 +928,22 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         /** @enum {string} */
-        ErrorCode: "invalid_input" | "unauthenticated" | "not_allowed" | "not_found" | "conflict" | "payload_too_large" | "unprocessable" | "internal";
+        ErrorCode: "invalid_input" | "unauthenticated" | "not_allowed" | "not_found" | "conflict" | "gone" | "payload_too_large" | "unprocessable" | "internal";
+        /** @description Days after a build ended; null keeps forever. */
+        RetentionDays: number | null;
+        RetentionPolicy: {
+            builds?: {
+                days?: components["schemas"]["RetentionDays"];
+                /** @description Keep only the newest N finished builds of each repository; null keeps all. */
+                keepLast?: number | null;
+            } | null;
+            logs?: {
+                days?: components["schemas"]["RetentionDays"];
+            } | null;
+            artifacts?: {
+                days?: components["schemas"]["RetentionDays"];
+            } | null;
+        };
         Error: {
             error: {
                 code: components["schemas"]["ErrorCode"];
@@ -1410,7 +1452,7 @@ export interface components {
             action: string;
             object: {
                 /** @enum {string} */
-                type: "repo" | "webhook" | "param_set" | "token" | "runner" | "schedule" | "build" | "job";
+                type: "org" | "repo" | "webhook" | "param_set" | "token" | "runner" | "schedule" | "build" | "job";
                 /** @description Its id: `org/repo` for a repository, `org/repo#number` for a build, `org/repo#number/job` for a job, the server-made id otherwise. */
                 id: string;
             };
@@ -1567,6 +1609,15 @@ export interface components {
         };
         /** @description The request conflicts with the current state. */
         Conflict: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description It existed and was deleted under the organisation's retention policy; the message says when and under which setting. */
+        Gone: {
             headers: {
                 [name: string]: unknown;
             };
@@ -1816,6 +1867,64 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Org"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    getRetentionPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organisation's slug. */
+                org: components["parameters"]["Org"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The policy. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RetentionPolicy"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    putRetentionPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organisation's slug. */
+                org: components["parameters"]["Org"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RetentionPolicy"];
+            };
+        };
+        responses: {
+            /** @description The policy as stored (every field present, null for keep forever). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RetentionPolicy"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -2693,6 +2802,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            410: components["responses"]["Gone"];
         };
     };
     getJobLogTimes: {
@@ -2726,6 +2836,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            410: components["responses"]["Gone"];
         };
     };
     listArtifacts: {
@@ -2789,6 +2900,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            410: components["responses"]["Gone"];
         };
     };
     streamOrgEvents: {

@@ -507,7 +507,7 @@ export interface components {
          */
         JobEndStatus: "success" | "failure" | "error" | "skipped" | "canceled" | "timed_out";
         /** @enum {string} */
-        ErrorCode: "invalid_input" | "unauthenticated" | "not_allowed" | "not_found" | "conflict" | "payload_too_large" | "unprocessable" | "internal";
+        ErrorCode: "invalid_input" | "unauthenticated" | "not_allowed" | "not_found" | "conflict" | "gone" | "payload_too_large" | "unprocessable" | "internal";
         Error: {
             error: {
                 code: components["schemas"]["ErrorCode"];

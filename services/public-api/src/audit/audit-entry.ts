@@ -21,7 +21,8 @@ export type AuditAction =
   | 'build.canceled'
   | 'build.retried'
   | 'job.approved'
-  | 'job.rejected';
+  | 'job.rejected'
+  | 'retention.updated';
 
 export type AuditObjectType = AuditEntry['object']['type'];
 

@@ -11,6 +11,7 @@ import { jobOutputsMigration } from './job-outputs-migration';
 import { auditLogMigration } from './audit-log-migration';
 import { repoTriggersMigration } from './repo-triggers-migration';
 import { schedulesMigration } from './schedules-migration';
+import { retentionMigration } from './retention-migration';
 import { concurrencyMigration } from './concurrency-migration';
 import { deliveriesIndexMigration } from './deliveries-index-migration';
 import { statusOutboxMigration } from './status-outbox-migration';
@@ -116,6 +117,7 @@ const migrations: Record<string, Migration> = {
   '0014_status_outbox': statusOutboxMigration,
   '0015_runner_registration': runnerRegistrationMigration,
   '0016_concurrency': concurrencyMigration,
+  '0017_retention': retentionMigration,
   '0021_deliveries_index': deliveriesIndexMigration,
 };
 

@@ -181,6 +181,25 @@ export interface ScheduleRunsTable {
   ignored_reason: string | null;
 }
 
+/** An org's retention policy (services/public-api/README.md, "Retention"); null keeps forever. */
+export interface RetentionPoliciesTable {
+  org: string;
+  builds_days: number | null;
+  builds_keep_last: number | null;
+  logs_days: number | null;
+  artifacts_days: number | null;
+  updated_at: string;
+}
+
+/** What the retention sweeper deleted of a build (`logs` or `artifacts`), for the 410 answer. */
+export interface RetentionTombstonesTable {
+  build_id: string;
+  kind: 'logs' | 'artifacts';
+  expired_at: string;
+  /** The policy's days at the time, named in the answer. */
+  policy_days: number;
+}
+
 export interface GibbonTables extends BuildTables {
   orgs: OrgsTable;
   data_keys: DataKeysTable;
@@ -196,4 +215,6 @@ export interface GibbonTables extends BuildTables {
   schedules: SchedulesTable;
   schedule_runs: ScheduleRunsTable;
   status_outbox: StatusOutboxTable;
+  retention_policies: RetentionPoliciesTable;
+  retention_tombstones: RetentionTombstonesTable;
 }

@@ -20,6 +20,7 @@ import { paramsRoutes } from '../params';
 import { reposRoutes } from '../repos';
 import { runnersRoutes } from '../runners';
 import { tokensRoutes } from '../tokens';
+import { retentionRoutes } from '../retention';
 import { schedulesRoutes } from '../schedules';
 import { buildOutputRoutes } from '../logs';
 import { buildsRoutes } from '../builds';
@@ -62,6 +63,7 @@ function routers(deps: AppDeps): Router[] {
     metricsRoutes(deps.services.metrics, deps.metricsToken),
     sessionsRoutes(deps.services, deps.secureCookies === true),
     orgsRoutes(deps.services),
+    retentionRoutes(deps.services),
     reposRoutes(deps.services),
     paramsRoutes(deps.services),
     tokensRoutes(deps.services),

@@ -24,7 +24,7 @@ function hasLog(
  */
 export function buildOutputRoutes(services: Services): Router {
   const router = Router();
-  const { builds, logReader, artifacts } = services;
+  const { builds, logReader, artifacts, tombstones } = services;
   const base = '/v1/orgs/:org/repos/:repo/builds/:number';
   const buildOf = (req: Parameters<typeof pathParam>[0]) =>
     builds.get(pathParam(req, 'org'), pathParam(req, 'repo'), buildNumberOf(req));
@@ -37,6 +37,7 @@ export function buildOutputRoutes(services: Services): Router {
     if (!hasLog(build, jobId) && (!follow || build.finishedAt !== null)) {
       throw new NotFoundError(`Build #${build.number} has no job "${jobId}".`);
     }
+    await tombstones.assertLogKept(build, jobId);
     res.setHeader('content-type', 'text/plain; charset=utf-8');
     res.setHeader('x-content-type-options', 'nosniff');
     const hangUp = new AbortController();
@@ -62,6 +63,7 @@ export function buildOutputRoutes(services: Services): Router {
     if (!hasLog(build, jobId)) {
       throw new NotFoundError(`Build #${build.number} has no job "${jobId}".`);
     }
+    await tombstones.assertLogKept(build, jobId);
     res.json({ items: await logReader.times(build, jobId) } satisfies Api.LogTimes);
   });
 
@@ -71,7 +73,10 @@ export function buildOutputRoutes(services: Services): Router {
   });
 
   router.get(`${base}/artifacts/:artifactId`, async (req, res) => {
-    const stream = await artifacts.open(await buildOf(req), pathParam(req, 'artifactId'));
+    const build = await buildOf(req);
+    const artifactId = pathParam(req, 'artifactId');
+    await tombstones.assertArtifactsKept(build, artifactId);
+    const stream = await artifacts.open(build, artifactId);
     res.setHeader('content-type', 'application/gzip');
     await pipeline(stream, res);
   });
