@@ -119,6 +119,40 @@ describe('management and build commands against a real public-api', () => {
     expect(listed.items.map((runner) => runner.id)).not.toContain(id);
   }, 30_000);
 
+  it('gibbon runners registration-token makes a one-time token with labels, lists and revokes it', async () => {
+    const made = await gibbon([
+      'runners',
+      'registration-token',
+      'create',
+      '--label',
+      'runs-on=gpu',
+      '--expires-in',
+      '2h',
+      '--description',
+      'instance i-7',
+    ]);
+    expect(made.code).toBe(0);
+    const id = /^Made registration token (\S+), usable once until (\S+)\.$/m.exec(made.stdout);
+    expect(Date.parse(id![2]!) - Date.now()).toBeGreaterThan(7100_000);
+    expect(made.stdout).toMatch(
+      /^The token, shown only now \(GIBBON_RUNNER_REGISTRATION_TOKEN\): gbn_registration_\S+$/m,
+    );
+    const table = await gibbon(['runners', 'registration-token']);
+    expect(table.stdout).toMatch(
+      new RegExp(`^${id![1]} +runs-on=gpu +\\S+ +unused +instance i-7$`, 'm'),
+    );
+    expect(await gibbon(['runners', 'registration-token', 'revoke', id![1]!])).toMatchObject({
+      code: 0,
+      stdout: `Revoked registration token ${id![1]}\n`,
+    });
+    expect((await gibbon(['runners', 'registration-token'])).stdout).toMatch(
+      new RegExp(`^${id![1]} .* revoked +instance i-7$`, 'm'),
+    );
+    const bad = await gibbon(['runners', 'registration-token', 'create', '--expires-in', 'soon']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('expected a duration such as 90s, 30m, 12h or 7d');
+  }, 30_000);
+
   it('gibbon trigger --wait follows the build to its end and exits with its result; build, retry and artifacts show it', async () => {
     await gibbon([
       'repos',

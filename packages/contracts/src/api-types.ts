@@ -83,6 +83,10 @@ export type Runner = PublicSchemas['Runner'];
 export type RunnerCreate = PublicSchemas['RunnerCreate'];
 export type RunnerCreated = PublicSchemas['RunnerCreated'];
 export type RunnerList = PublicSchemas['RunnerList'];
+export type RegistrationTokenCreate = PublicSchemas['RegistrationTokenCreate'];
+export type RegistrationTokenCreated = PublicSchemas['RegistrationTokenCreated'];
+export type RegistrationTokenInfo = PublicSchemas['RegistrationToken'];
+export type RegistrationTokenList = PublicSchemas['RegistrationTokenList'];
 export type KeyStatus = PublicSchemas['KeyStatus'];
 export type SigningKeyInfo = PublicSchemas['SigningKey'];
 export type SigningKeyRotate = PublicSchemas['SigningKeyRotate'];
@@ -99,6 +103,8 @@ export type ApprovalDecision = RunnerSchemas['ApprovalDecision'];
 export type LogChunkAccepted = RunnerSchemas['LogChunkAccepted'];
 export type ParamValueList = RunnerSchemas['ParamValueList'];
 export type BuildResult = RunnerSchemas['BuildResult'];
+export type RunnerRegistration = RunnerSchemas['RunnerRegistration'];
+export type RegisteredRunner = RunnerSchemas['RegisteredRunner'];
 
 // Script API
 export type BuildContext = ScriptSchemas['BuildContext'];

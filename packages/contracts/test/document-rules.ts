@@ -6,7 +6,14 @@
 import type { OpenApiDocument } from '../src/openapi-documents';
 import { isObject, operationsOf, resolveRef, schemasUnder } from './openapi-walk';
 
-export const TOKEN_KINDS = ['admin', 'org-admin', 'org-read', 'runner', 'build'];
+export const TOKEN_KINDS = [
+  'admin',
+  'org-admin',
+  'org-read',
+  'runner',
+  'runner-registration',
+  'build',
+];
 
 /** The named response every error status must use. */
 export const ERROR_RESPONSES: Record<string, string> = {
@@ -90,21 +97,29 @@ function tokenKindProblems(
   // token); every other operation names the scheme of its token.
   const expected = kinds.includes('build')
     ? 'buildToken'
-    : path === sessionPath
-      ? 'session'
-      : 'bearer';
+    : kinds.includes('runner-registration')
+      ? 'registrationToken'
+      : path === sessionPath
+        ? 'session'
+        : 'bearer';
   if (kinds.length > 0 && schemes.length > 0 && schemes.join() !== expected) {
     problems.push(`${at}: kinds ${kinds.join(', ')} need security ${expected}`);
   }
   if (kinds.includes('build') && kinds.length > 1) problems.push(`${at}: build mixed with others`);
+  // A registration token is good for registering, nothing else.
+  if (kinds.includes('runner-registration') && kinds.length > 1) {
+    problems.push(`${at}: runner-registration mixed with others`);
+  }
   // Signing out ends the caller's own session: a read token may do that much.
   if (kinds.includes('org-read') && !READ_METHODS.has(method) && at !== signOut) {
     problems.push(`${at}: org-read tokens may only call GET operations`);
   }
   const runnerPath = path.startsWith('/v1/runner/');
-  const runnerKinds = kinds.filter((kind) => kind === 'runner' || kind === 'build');
+  const runnerKinds = kinds.filter((kind) =>
+    ['runner', 'runner-registration', 'build'].includes(String(kind)),
+  );
   if (runnerPath && runnerKinds.length !== kinds.length) {
-    problems.push(`${at}: runner paths take runner or build tokens only`);
+    problems.push(`${at}: runner paths take runner, runner-registration or build tokens only`);
   }
   if (!runnerPath && runnerKinds.length > 0) problems.push(`${at}: runner token off /v1/runner/`);
   return problems;

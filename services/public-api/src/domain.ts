@@ -110,3 +110,16 @@ export interface RunnerPlatform {
   readonly os: string;
   readonly arch: string;
 }
+
+/** A one-time token a runner registers itself with (`POST /v1/runner/register`). */
+export interface RegistrationToken {
+  readonly id: string;
+  readonly labels: readonly Label[];
+  readonly description: string;
+  readonly createdAt: string;
+  readonly expiresAt: string;
+  /** When a runner registered with it (then `runnerId` names that runner); null while unused. */
+  readonly usedAt: string | null;
+  readonly runnerId: string | null;
+  readonly revokedAt: string | null;
+}

@@ -25,7 +25,7 @@ import {
 import { ReposService } from './repos';
 import { RetentionService, RetentionSweeper, RetentionTombstones } from './retention';
 import { Scheduler, SchedulesService, type SchedulerOptions } from './schedules';
-import { RunnersService } from './runners';
+import { RegistrationTokensService, RunnersService } from './runners';
 import { SessionsService } from './sessions';
 import { StatusSender, type StatusSenderOptions } from './statuses';
 import { createStore, type Store } from './store';
@@ -50,6 +50,8 @@ export interface Services {
   readonly params: ParamsService;
   readonly tokens: TokensService;
   readonly runners: RunnersService;
+  /** One-time tokens runners register themselves with (`POST /v1/runner/register`). */
+  readonly registrationTokens: RegistrationTokensService;
   readonly signingKeys: SigningKeysService;
   readonly masterKeys: MasterKeysService;
   /** The admin API of keys: their state and rotation. */
@@ -131,7 +133,7 @@ export function createServices(
   const sweeper = new LeaseSweeper(store, hub, options.logger, timing.sweepMs, timing.leaseMs);
   const statusSender = senderOf(store, repos, hub, options);
   const scheduler = new Scheduler(store, builds, options.logger, options.scheduler);
-  const auth = new AuthService(store.apiTokens, store.runners, signingKeys);
+  const auth = new AuthService(store, signingKeys);
   const metrics = new ApiMetrics(store);
   metrics.watch(hub);
   const retentionSweeper = new RetentionSweeper(
@@ -152,6 +154,7 @@ export function createServices(
     params,
     tokens: new TokensService(store.apiTokens, orgs, audit),
     runners: new RunnersService(store.runners, store.leases, audit),
+    registrationTokens: new RegistrationTokensService(store, audit),
     signingKeys,
     masterKeys,
     keys: new KeysService(masterKeys, signingKeys),

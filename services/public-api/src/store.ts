@@ -13,7 +13,7 @@ import { ParamSetsRepository } from './params';
 import { LeasesRepository } from './queue';
 import { ReposRepository } from './repos';
 import { RetentionRepository } from './retention';
-import { RunnersRepository } from './runners';
+import { RegistrationTokensRepository, RunnersRepository } from './runners';
 import { WebSessionsRepository } from './sessions';
 import { ApiTokensRepository } from './tokens';
 import { WebhooksRepository } from './webhooks';
@@ -33,6 +33,7 @@ export interface Repositories {
   readonly apiTokens: ApiTokensRepository;
   readonly webSessions: WebSessionsRepository;
   readonly runners: RunnersRepository;
+  readonly runnerRegistrationTokens: RegistrationTokensRepository;
   readonly signingKeys: SigningKeysRepository;
   /** Takes the handle per call: a key is wrapped inside the caller's transaction. */
   readonly masterKeyState: MasterKeyStateRepository;
@@ -82,6 +83,7 @@ function repositoriesOn(handle: Db, backend: GibbonDatabase['backend']): Reposit
     apiTokens: new ApiTokensRepository(handle),
     webSessions: new WebSessionsRepository(handle),
     runners: new RunnersRepository(handle),
+    runnerRegistrationTokens: new RegistrationTokensRepository(handle),
     signingKeys: new SigningKeysRepository(handle),
     masterKeyState: new MasterKeyStateRepository(handle, backend === 'postgres'),
     wrappedKeys: new WrappedKeysRepository(handle),

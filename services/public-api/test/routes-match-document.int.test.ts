@@ -19,6 +19,7 @@ interface Seeded {
   readonly paramSetId: string;
   readonly tokenId: string;
   readonly runnerId: string;
+  readonly registrationTokenId: string;
   readonly webhookId: string;
   readonly webhookSecret: string;
   readonly adminToken: string;
@@ -95,6 +96,11 @@ function requests(ids: Seeded): Record<string, Sample> {
     listRunners: { path: '/v1/runners' },
     drainRunner: { path: `/v1/runners/${ids.runnerId}/drain` },
     deleteRunner: { path: `/v1/runners/${ids.runnerId}` },
+    createRunnerRegistrationToken: { path: '/v1/runner-registration-tokens', body: {} },
+    listRunnerRegistrationTokens: { path: '/v1/runner-registration-tokens' },
+    revokeRunnerRegistrationToken: {
+      path: `/v1/runner-registration-tokens/${ids.registrationTokenId}`,
+    },
     listOrgAudit: { path: '/v1/orgs/acme/audit' },
     listAudit: { path: '/v1/audit?limit=5' },
     getKeyStatus: { path: '/v1/admin/keys' },
@@ -130,6 +136,7 @@ describe('the OpenAPI document and the routes agree', () => {
       paramSetId: (await app.services.params.create('acme', {})).id,
       tokenId: (await app.services.tokens.createOrgToken('acme', { name: 'x', role: 'read' })).id,
       runnerId,
+      registrationTokenId: (await app.services.registrationTokens.create({})).id,
       webhookId: webhook.id,
       webhookSecret: webhook.secret,
       adminToken: app.adminToken,

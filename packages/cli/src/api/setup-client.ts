@@ -6,6 +6,9 @@ import type {
   ParamSetCreate,
   ParamSetList,
   ParamSetUpdate,
+  RegistrationTokenCreate,
+  RegistrationTokenCreated,
+  RegistrationTokenList,
   Repo,
   RepoCreate,
   RepoList,
@@ -139,6 +142,30 @@ export abstract class SetupClient extends ApiClientBase {
     await this.answer(
       `Deleting runner ${id}`,
       this.api.DELETE('/v1/runners/{runnerId}', this.init({ path: { runnerId: id } })),
+    );
+  }
+
+  createRegistrationToken(body: RegistrationTokenCreate): Promise<RegistrationTokenCreated> {
+    return this.answer(
+      'Making a runner registration token',
+      this.api.POST('/v1/runner-registration-tokens', { ...this.init(), body }),
+    );
+  }
+
+  listRegistrationTokens(): Promise<RegistrationTokenList> {
+    return this.answer(
+      'Listing runner registration tokens',
+      this.api.GET('/v1/runner-registration-tokens', this.init()),
+    );
+  }
+
+  async revokeRegistrationToken(id: string): Promise<void> {
+    await this.answer(
+      `Revoking registration token ${id}`,
+      this.api.DELETE(
+        '/v1/runner-registration-tokens/{tokenId}',
+        this.init({ path: { tokenId: id } }),
+      ),
     );
   }
 

@@ -5,6 +5,7 @@ import { renderTable } from '../api/table';
 import { writeLine, type ExitCode } from '../io';
 import { clientOf, environmentHelp, labelsOf, orgOf, printJson } from './api-support';
 import type { Command } from './command';
+import { runRegistrationToken } from './runner-registration';
 
 // The server's objects an admin sets up once: organisations, API tokens, runners. Each is a
 // command with actions (`list` by default), as `gibbon params` is.
@@ -140,10 +141,13 @@ const runnersHelp = `Usage: gibbon runners [list] [--json]
        gibbon runners create NAME [--label NAME=VALUE]...
        gibbon runners drain ID
        gibbon runners delete ID
+       gibbon runners registration-token [list | create | revoke ID] (--help for more)
 
 Build-runners registered with the server (admin token). A new runner's token is printed once:
 give it to the runner as GIBBON_RUNNER_TOKEN. A drained runner finishes the builds it runs and
-is handed no new one (STATE draining); it stays drained.
+is handed no new one (STATE draining); it stays drained. Instead of creating a runner here, a
+runner can register itself with a one-time registration token (gibbon runners
+registration-token --help).
 
 Options:
   --label NAME=VALUE   a label of the runner (create, repeatable); a repository labelled
@@ -160,6 +164,7 @@ export const runnersCommand: Command = {
   summary: 'List, register, drain and delete build-runners',
   help: runnersHelp,
   async run(argv, io): Promise<ExitCode> {
+    if (argv[0] === 'registration-token') return runRegistrationToken(argv.slice(1), io);
     const { values, positionals } = parseCommandArgs(argv, {
       ...helpOption,
       label: { type: 'string', multiple: true },

@@ -819,6 +819,52 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/runner-registration-tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List runner registration tokens
+         * @description Every registration token, used, expired and revoked ones too (never the secrets).
+         */
+        get: operations["listRunnerRegistrationTokens"];
+        put?: never;
+        /**
+         * Make a one-time runner registration token
+         * @description A runner started with this token (`GIBBON_RUNNER_REGISTRATION_TOKEN`) registers itself once (`POST /v1/runner/register` of the runner API) and gets its own runner token; the runner has the labels given here. The token registers one runner, then is spent; it also stops working at `expiresAt` or when revoked. It is in this answer only and stored hashed. For an autoscaling group, mint one per instance.
+         */
+        post: operations["createRunnerRegistrationToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/runner-registration-tokens/{tokenId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tokenId: components["schemas"]["Id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revoke an unused runner registration token
+         * @description No runner can register with it from now on. A token already used cannot be revoked (404): delete the runner it registered instead.
+         */
+        delete: operations["revokeRunnerRegistrationToken"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/runners/{runnerId}/drain": {
         parameters: {
             query?: never;
@@ -1439,20 +1485,20 @@ export interface components {
             /** @description The token that made the change (a web session's is the token it stands for). */
             actor: {
                 /** @enum {string} */
-                kind: "admin" | "org-admin" | "org-read" | "runner" | "build";
+                kind: "admin" | "org-admin" | "org-read" | "runner" | "runner-registration" | "build";
                 /** @description The token's id. */
                 id: string;
                 /** @description The token's name when the change was made. */
                 name: string;
             };
             /**
-             * @description What was done: `repo.created`, `repo.updated`, `repo.deleted`, `webhook.created`, `params.created`, `params.updated`, `params.deleted`, `token.created`, `token.deleted`, `runner.created`, `runner.deleted`, `runner.drained`, `schedule.created`, `schedule.updated`, `schedule.deleted`, `build.canceled`, `build.retried`, `job.approved`, `job.rejected`.
+             * @description What was done: `repo.created`, `repo.updated`, `repo.deleted`, `webhook.created`, `params.created`, `params.updated`, `params.deleted`, `token.created`, `token.deleted`, `runner.created`, `runner.deleted`, `runner.drained`, `runner.registration_token.created`, `runner.registration_token.revoked`, `runner.registered` (by a runner with a registration token), `schedule.created`, `schedule.updated`, `schedule.deleted`, `build.canceled`, `build.retried`, `job.approved`, `job.rejected`.
              * @example repo.updated
              */
             action: string;
             object: {
                 /** @enum {string} */
-                type: "org" | "repo" | "webhook" | "param_set" | "token" | "runner" | "schedule" | "build" | "job";
+                type: "org" | "repo" | "webhook" | "param_set" | "token" | "runner" | "runner_registration_token" | "schedule" | "build" | "job";
                 /** @description Its id: `org/repo` for a repository, `org/repo#number` for a build, `org/repo#number/job` for a job, the server-made id otherwise. */
                 id: string;
             };
@@ -1506,6 +1552,41 @@ export interface components {
         };
         RunnerList: {
             items: components["schemas"]["Runner"][];
+        };
+        RegistrationTokenCreate: {
+            labels?: components["schemas"]["Labels"];
+            /**
+             * @description Seconds until the token expires unused (default 1 hour, at most 7 days).
+             * @default 3600
+             */
+            expiresInSeconds?: number;
+            /** @description What the token is for (shown in the list), e.g. the instance it is for. */
+            description?: string;
+        };
+        RegistrationToken: {
+            id: components["schemas"]["Id"];
+            labels: components["schemas"]["Labels"];
+            description: string;
+            createdAt: components["schemas"]["Timestamp"];
+            expiresAt: components["schemas"]["Timestamp"];
+            /** @description When a runner registered with it; null while unused. */
+            usedAt: components["schemas"]["Timestamp"] | null;
+            /** @description The runner it registered; null while unused. */
+            runnerId: components["schemas"]["Id"] | null;
+            revokedAt: components["schemas"]["Timestamp"] | null;
+        };
+        /** @description A registration token with its secret, which is shown only once. */
+        RegistrationTokenCreated: {
+            id: components["schemas"]["Id"];
+            labels: components["schemas"]["Labels"];
+            description: string;
+            createdAt: components["schemas"]["Timestamp"];
+            expiresAt: components["schemas"]["Timestamp"];
+            /** @description The registration token (`GIBBON_RUNNER_REGISTRATION_TOKEN`); stored hashed. */
+            token: string;
+        };
+        RegistrationTokenList: {
+            items: components["schemas"]["RegistrationToken"][];
         };
         /** @description Names a master key without revealing it: `mk_` and 16 hex digits of an HMAC-SHA256 of the key. */
         MasterKeyId: string;
@@ -3125,6 +3206,80 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+        };
+    };
+    listRunnerRegistrationTokens: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The registration tokens, oldest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegistrationTokenList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    createRunnerRegistrationToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RegistrationTokenCreate"];
+            };
+        };
+        responses: {
+            /** @description The registration token, with its secret. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegistrationTokenCreated"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    revokeRunnerRegistrationToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tokenId: components["schemas"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
         };
     };
     drainRunner: {

@@ -2,6 +2,26 @@
 // change the document and run `pnpm generate`.
 
 export interface paths {
+    "/v1/runner/register": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Register this runner with a one-time registration token
+         * @description Creates the runner, with the registration token's labels and the name and platform it sends, and answers its runner token (shown once, stored hashed). The registration token is spent in the same transaction: of two registrations with one token exactly one succeeds. An expired, used or revoked token is refused (401, the message says which); a platform that contradicts an `os` or `arch` label of the token is refused (409) and leaves the token unused.
+         */
+        post: operations["registerRunner"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/runner/claim": {
         parameters: {
             query?: never;
@@ -160,6 +180,19 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        RunnerRegistration: {
+            /** @description The runner's name in the list of runners (e.g. its host name). */
+            name: string;
+            platform: components["schemas"]["RunnerPlatform"];
+        };
+        /** @description The runner a registration created, with its token, which is shown only once. */
+        RegisteredRunner: {
+            id: components["schemas"]["Id"];
+            name: string;
+            labels: components["schemas"]["Labels"];
+            /** @description The runner token (what `GIBBON_RUNNER_TOKEN` would hold); stored hashed. */
+            token: string;
+        };
         ClaimRequest: {
             /** @description Build slots the runner has free now (informational; one build per claim). */
             capacity?: number;
@@ -527,6 +560,34 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    registerRunner: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RunnerRegistration"];
+            };
+        };
+        responses: {
+            /** @description The registered runner, with its runner token. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegisteredRunner"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+        };
+    };
     claimBuild: {
         parameters: {
             query?: {

@@ -63,7 +63,12 @@ export class AuditService {
       const name = await this.store.apiTokens.nameOf(actor.tokenId);
       return { actor_id: actor.tokenId, actor_name: name ?? actor.tokenId };
     }
-    const id = actor.kind === 'runner' ? actor.runnerId : actor.buildId;
+    const id =
+      actor.kind === 'runner'
+        ? actor.runnerId
+        : actor.kind === 'build'
+          ? actor.buildId
+          : actor.tokenId;
     return { actor_id: id, actor_name: id };
   }
 }

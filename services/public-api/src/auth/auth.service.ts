@@ -2,8 +2,7 @@ import { AuthenticationError } from '@gibbon/contracts';
 import { keyIdOf, verifyJwt, type JwtProfile } from './jwt';
 import { hashOpaqueToken, opaqueTokenKindOf } from './opaque-tokens';
 import { principalOfOwner, type Principal } from './principal';
-import type { ApiTokensRepository } from '../tokens';
-import type { RunnersRepository } from '../runners';
+import type { Repositories } from '../store';
 import type { SigningKeysService } from '../keys';
 
 /** The JWT profile of build tokens, issued at claim time by dispatch. */
@@ -26,11 +25,19 @@ const touchIntervalMs = 60_000;
 export class AuthService {
   private readonly lastTouched = new Map<string, number>();
 
+  private readonly apiTokens: Repositories['apiTokens'];
+  private readonly runners: Repositories['runners'];
+
   constructor(
-    private readonly apiTokens: ApiTokensRepository,
-    private readonly runners: RunnersRepository,
+    private readonly store: Pick<
+      Repositories,
+      'apiTokens' | 'runners' | 'runnerRegistrationTokens'
+    >,
     private readonly signingKeys: SigningKeysService,
-  ) {}
+  ) {
+    this.apiTokens = store.apiTokens;
+    this.runners = store.runners;
+  }
 
   async authenticate(secret: string): Promise<Principal> {
     const kind = opaqueTokenKindOf(secret);
@@ -40,6 +47,10 @@ export class AuthService {
         this.touch(runner.id, (at) => this.runners.touch(runner.id, at));
         return { kind: 'runner', runnerId: runner.id };
       }
+    } else if (kind === 'registration') {
+      // Any state: registration says why an expired, used or revoked one is refused.
+      const id = await this.store.runnerRegistrationTokens.idByHash(hashOpaqueToken(secret));
+      if (id !== undefined) return { kind: 'runner-registration', tokenId: id };
     } else if (kind !== undefined) {
       const owner = await this.apiTokens.findByHash(hashOpaqueToken(secret));
       if (owner?.kind === kind) {

@@ -1,11 +1,14 @@
 import { generateOpaqueToken, hashOpaqueToken, opaqueTokenKindOf } from './opaque-tokens';
 
 describe('opaque tokens', () => {
-  it.each(['admin', 'org', 'runner'] as const)('a %s token is recognised by its prefix', (kind) => {
-    const secret = generateOpaqueToken(kind);
-    expect(secret.startsWith(`gbn_${kind}_`)).toBe(true);
-    expect(opaqueTokenKindOf(secret)).toBe(kind);
-  });
+  it.each(['admin', 'org', 'runner', 'registration'] as const)(
+    'a %s token is recognised by its prefix',
+    (kind) => {
+      const secret = generateOpaqueToken(kind);
+      expect(secret.startsWith(`gbn_${kind}_`)).toBe(true);
+      expect(opaqueTokenKindOf(secret)).toBe(kind);
+    },
+  );
 
   it('makes a different secret each time and hashes it to 64 hex digits', () => {
     const a = generateOpaqueToken('org');

@@ -6,15 +6,16 @@ import { createHash, randomBytes } from 'node:crypto';
  * it make the secret unguessable, which is why a plain SHA-256 (not a slow password hash) is
  * the right thing to store and to look up by.
  */
-export type OpaqueTokenKind = 'admin' | 'org' | 'runner';
+export type OpaqueTokenKind = 'admin' | 'org' | 'runner' | 'registration';
 
 const prefixes = {
   admin: 'gbn_admin_',
   org: 'gbn_org_',
   runner: 'gbn_runner_',
+  registration: 'gbn_registration_',
 } as const satisfies Record<OpaqueTokenKind, string>;
 
-const secretPattern = /^gbn_(admin|org|runner)_[A-Za-z0-9_-]{43}$/;
+const secretPattern = /^gbn_(admin|org|runner|registration)_[A-Za-z0-9_-]{43}$/;
 
 export function generateOpaqueToken(kind: OpaqueTokenKind): string {
   return prefixes[kind] + randomBytes(32).toString('base64url');

@@ -11,6 +11,8 @@ export type Principal =
       readonly role: OrgTokenRole;
     }
   | { readonly kind: 'runner'; readonly runnerId: string }
+  /** A runner registration token, valid or not: registration checks it (runners/). */
+  | { readonly kind: 'runner-registration'; readonly tokenId: string }
   | {
       readonly kind: 'build';
       readonly buildId: string;
@@ -18,13 +20,15 @@ export type Principal =
     };
 
 /** The names used by `x-gibbon-token-kinds` in the OpenAPI documents. */
-export type TokenKind = 'admin' | 'org-admin' | 'org-read' | 'runner' | 'build';
+export type TokenKind =
+  'admin' | 'org-admin' | 'org-read' | 'runner' | 'runner-registration' | 'build';
 
 export const tokenKinds: readonly TokenKind[] = [
   'admin',
   'org-admin',
   'org-read',
   'runner',
+  'runner-registration',
   'build',
 ];
 

@@ -16,6 +16,7 @@ import { concurrencyMigration } from './concurrency-migration';
 import { deliveriesIndexMigration } from './deliveries-index-migration';
 import { statusOutboxMigration } from './status-outbox-migration';
 import { runnerRegistrationMigration } from './runner-registration-migration';
+import { runnerRegistrationTokensMigration } from './runner-registration-tokens-migration';
 
 /**
  * Migrations are code, kept in this one ordered table so the binary and the tests cannot
@@ -118,6 +119,7 @@ const migrations: Record<string, Migration> = {
   '0015_runner_registration': runnerRegistrationMigration,
   '0016_concurrency': concurrencyMigration,
   '0017_retention': retentionMigration,
+  '0018_runner_registration_tokens': runnerRegistrationTokensMigration,
   '0021_deliveries_index': deliveriesIndexMigration,
 };
 

@@ -97,6 +97,22 @@ export interface RunnersTable {
   draining: number;
 }
 
+/** A one-time runner registration token (db/runner-registration-tokens-migration.ts). */
+export interface RunnerRegistrationTokensTable {
+  id: string;
+  token_hash: string;
+  /** JSON of the labels the registered runner gets. */
+  labels: string;
+  description: string;
+  created_at: string;
+  expires_at: string;
+  /** When a runner registered with it; null while unused. */
+  used_at: string | null;
+  /** The runner it registered. */
+  runner_id: string | null;
+  revoked_at: string | null;
+}
+
 /** Keys that sign and verify JWTs, by key id; the secret is wrapped by the master key. */
 export interface SigningKeysTable {
   kid: string;
@@ -209,6 +225,7 @@ export interface GibbonTables extends BuildTables {
   api_tokens: ApiTokensTable;
   web_sessions: WebSessionsTable;
   runners: RunnersTable;
+  runner_registration_tokens: RunnerRegistrationTokensTable;
   signing_keys: SigningKeysTable;
   master_key_state: MasterKeyStateTable;
   audit_log: AuditLogTable;
