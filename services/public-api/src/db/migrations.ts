@@ -14,6 +14,7 @@ import { schedulesMigration } from './schedules-migration';
 import { concurrencyMigration } from './concurrency-migration';
 import { statusOutboxMigration } from './status-outbox-migration';
 import { runnerRegistrationMigration } from './runner-registration-migration';
+import { pullRequestsMigration } from './pull-requests-migration';
 
 /**
  * Migrations are code, kept in this one ordered table so the binary and the tests cannot
@@ -115,6 +116,7 @@ const migrations: Record<string, Migration> = {
   '0014_status_outbox': statusOutboxMigration,
   '0015_runner_registration': runnerRegistrationMigration,
   '0016_concurrency': concurrencyMigration,
+  '0020_pull_requests': pullRequestsMigration,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };
