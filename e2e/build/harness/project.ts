@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import type { Build } from '@gibbon/contracts';
+import { loadWebhookExamples } from '@gibbon/test-kit';
 import type { Answer, ApiClient } from './api-client';
 import type { CreateRepository, RemoteRepository, SignDelivery } from './parts';
 
@@ -125,13 +126,7 @@ export class Project {
     number: number,
     sha: string,
   ): Promise<Answer<{ build: Build | null }>> {
-    await run('git', [
-      '--git-dir',
-      this.git.directory,
-      'update-ref',
-      `refs/pull/${number}/head`,
-      sha,
-    ]);
+    await this.putPullRef(number, sha);
     const side = (ref: string, repo: { id: number; full_name: string }) => ({ ref, sha, repo });
     return this.deliver('pull_request', {
       action: 'opened',
@@ -142,6 +137,34 @@ export class Project {
         base: side('main', { id: 4242, full_name: githubRepo }),
       },
       repository: { id: 4242, full_name: githubRepo },
+    });
+  }
+
+  /**
+   * A signed `pull_request` `opened` delivery of pull request `number` from `headBranch` of the
+   * same repository into `baseBranch`: GitHub's captured payload (`@octokit/webhooks-examples`)
+   * pointed at this project. `refs/pull/{n}/head` is put on the remote first, as GitHub does.
+   */
+  async deliverPullRequest(
+    number: number,
+    sha: string,
+    sides: { headBranch: string; baseBranch: string; title: string },
+  ): Promise<Answer<{ build: Build | null }>> {
+    await this.putPullRef(number, sha);
+    const [example] = loadWebhookExamples('pull_request', { action: 'opened' });
+    const repository = { ...example!.payload.repository, id: 4242, full_name: githubRepo };
+    const captured = example!.payload.pull_request;
+    return this.deliver('pull_request', {
+      ...example!.payload,
+      number,
+      repository,
+      pull_request: {
+        ...captured,
+        number,
+        title: sides.title,
+        head: { ...captured.head, ref: sides.headBranch, sha, repo: repository },
+        base: { ...captured.base, ref: sides.baseBranch, repo: repository },
+      },
     });
   }
 
@@ -160,6 +183,17 @@ export class Project {
     );
     if (answer.status !== 200) throw new Error(`log of ${jobId}: ${answer.status} ${answer.text}`);
     return answer.text;
+  }
+
+  /** GitHub keeps `refs/pull/{n}/head` in the base repository, forks included. */
+  private async putPullRef(number: number, sha: string): Promise<void> {
+    await run('git', [
+      '--git-dir',
+      this.git.directory,
+      'update-ref',
+      `refs/pull/${number}/head`,
+      sha,
+    ]);
   }
 
   private async deliver(

@@ -174,6 +174,7 @@ function contractBuild(number: number, status: Build['status']): Build {
       message: 'Fix the \u001b[31mthing\nsecond line',
       author: { name: 'Ada', email: 'ada@example.test' },
       changedFiles: [],
+      pullRequest: null,
     },
     createdAt: new Date(Date.now() - 120_000).toISOString(),
     startedAt: null,

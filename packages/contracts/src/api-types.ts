@@ -52,6 +52,7 @@ export type ParamSetList = PublicSchemas['ParamSetList'];
 export type BuildSource = PublicSchemas['BuildSource'];
 export type GitAuthor = PublicSchemas['GitAuthor'];
 export type GitInfo = PublicSchemas['GitInfo'];
+export type PullRequestInfo = PublicSchemas['PullRequestInfo'];
 export type Job = PublicSchemas['Job'];
 export type JobApproval = PublicSchemas['JobApproval'];
 export type JobOutputs = PublicSchemas['JobOutputs'];

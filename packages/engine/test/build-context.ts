@@ -25,6 +25,7 @@ export function testBuildContext(overrides: { trusted?: boolean; id?: string } =
       message: 'Test commit',
       author: { name: 'Test', email: 'test@example.test' },
       changedFiles: [],
+      pullRequest: null,
     },
     env: { CI: 'true' },
   };

@@ -20,6 +20,7 @@ export function testContext(overrides: Partial<BuildContext['git']> = {}): Build
       message: 'Fix things',
       author: { name: 'Ada', email: 'ada@example.com' },
       changedFiles: ['src/index.ts'],
+      pullRequest: null,
       ...overrides,
     },
     env: {},

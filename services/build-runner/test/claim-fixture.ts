@@ -28,6 +28,7 @@ export function claimFixture(
         message: null,
         author: null,
         changedFiles: [],
+        pullRequest: null,
       },
       createdAt: new Date().toISOString(),
       startedAt: null,

@@ -98,6 +98,7 @@ export async function buildContextFromGit(
       message: message.trimEnd(),
       author: { name: authorName, email: authorEmail },
       changedFiles: files,
+      pullRequest: null,
     },
     env: { CI: 'false', GIBBON_LOCAL: 'true', GIBBON_BUILD_NUMBER: '1', ...options.env },
   };
@@ -124,6 +125,7 @@ export function placeholderContext(dir: string, options: GitContextOptions = {})
       message: '',
       author: { name: '', email: '' },
       changedFiles: [],
+      pullRequest: null,
     },
     env: { CI: 'false', GIBBON_LOCAL: 'true', GIBBON_BUILD_NUMBER: '1', ...options.env },
   };

@@ -1268,6 +1268,19 @@ export interface components {
             name: string;
             email: string;
         };
+        /** @description The pull request a build was made for (from its `pull_request` webhook delivery). Every string is stored byte for byte as GitHub sent it: inert text, never a shell string. */
+        PullRequestInfo: {
+            number: number;
+            title: string;
+            /** @description The branch the pull request wants to merge into, in the base repository. */
+            baseBranch: string;
+            /** @description The branch the changes come from, in `headRepo`. */
+            headBranch: string;
+            /** @description The head repository's `owner/name`; `null` when GitHub no longer knows it (a deleted fork). */
+            headRepo: string | null;
+            /** @description True when the head repository is not the base repository (a fork, or a deleted one). */
+            fork: boolean;
+        };
         /** @description What is built. `commit`, `message` and `author` are `null` until the commit is known (a build triggered by branch or tag learns it at checkout). */
         GitInfo: {
             /** @description The full ref (`refs/heads/main`, `refs/tags/v1.2.0`, `refs/pull/7/head`). A stored git fact, returned byte for byte as it was received (no pattern: see `StoredGitName`). */
@@ -1279,6 +1292,8 @@ export interface components {
             author: components["schemas"]["GitAuthor"] | null;
             /** @description Paths changed by the pushed commits, when known (empty otherwise). */
             changedFiles: string[];
+            /** @description The pull request of a `pull_request` build (also kept by its retries); `null` otherwise. */
+            pullRequest: components["schemas"]["PullRequestInfo"] | null;
         };
         /**
          * @description `container` jobs run in a container; `action` jobs run in the script process.

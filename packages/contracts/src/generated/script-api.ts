@@ -271,11 +271,26 @@ export interface components {
                 message: string;
                 author: components["schemas"]["GitAuthor"];
                 changedFiles: string[];
+                /** @description The pull request of a `pull_request` build (number, title, base and head branch, head repository, fork); `null` for every other build. */
+                pullRequest: components["schemas"]["PullRequestInfo"] | null;
             };
             /** @description Build-level environment (`CI`, `GIBBON_BUILD_NUMBER`, ...), never secrets. */
             env: {
                 [key: string]: string;
             };
+        };
+        /** @description The pull request a build was made for (from its `pull_request` webhook delivery). Every string is stored byte for byte as GitHub sent it: inert text, never a shell string. */
+        PullRequestInfo: {
+            number: number;
+            title: string;
+            /** @description The branch the pull request wants to merge into, in the base repository. */
+            baseBranch: string;
+            /** @description The branch the changes come from, in `headRepo`. */
+            headBranch: string;
+            /** @description The head repository's `owner/name`; `null` when GitHub no longer knows it (a deleted fork). */
+            headRepo: string | null;
+            /** @description True when the head repository is not the base repository (a fork, or a deleted one). */
+            fork: boolean;
         };
         /** @description A parameter of the build, put into a container's environment by the engine. */
         SecretRef: {

@@ -46,6 +46,7 @@ export function testContext(options: TestContextOptions = {}): BuildContext {
     message: options.message ?? 'A commit under test',
     author: { name: 'Pipeline Test', email: 'pipeline-test@example.test' },
     changedFiles: [...(options.changedFiles ?? [])],
+    pullRequest: null,
     ...options.git,
   };
   return {

@@ -3,6 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import type { CheckedOutCommit, GitHostAllowlist } from '@gibbon/contracts';
 import git from 'isomorphic-git';
 import { changedFiles } from './changed-files';
+import { changedSinceMergeBase } from './merge-base';
 import type { HostResolver } from './fetch-target';
 import { guardedGitHttp } from './git-http';
 import { maskCredential } from './mask-credentials';
@@ -36,6 +37,11 @@ export interface CheckoutRequest {
   gitHosts: GitHostAllowlist;
   /** How host names are resolved for that check; the system resolver by default. */
   resolveHost?: HostResolver;
+  /**
+   * A pull request's base branch: its changed files are then counted from the merge base with
+   * that branch (`merge-base.ts`), not from the commit's first parent.
+   */
+  baseBranch?: string | null;
 }
 
 /** A clone that failed: the message is git's (credentials masked) and is meant for the user. */
@@ -69,7 +75,7 @@ export async function checkoutCommit(request: CheckoutRequest): Promise<CheckedO
       commit,
       message: details.message.slice(0, MAX_MESSAGE_LENGTH),
       author: { name: details.author.name, email: details.author.email },
-      changedFiles: await changedFiles(dir, commit, details.parent),
+      changedFiles: await changedFilesOf(request, commit, details.parent),
     };
   } catch (error) {
     if (signal.aborted) throw signal.reason;
@@ -77,16 +83,36 @@ export async function checkoutCommit(request: CheckoutRequest): Promise<CheckedO
   }
 }
 
-async function fetchUntilPresent(request: CheckoutRequest): Promise<string> {
-  const { dir, ref, token, signal } = request;
+/** A pull request's files since the merge base ( `[]`, "not known", past the bound); else the commit's. */
+async function changedFilesOf(
+  request: CheckoutRequest,
+  commit: string,
+  parents: string[],
+): Promise<string[]> {
+  const { baseBranch } = request;
+  if (!baseBranch) return changedFiles(request.dir, commit, parents);
+  const fetch = fetcherOf(request);
+  const files = await changedSinceMergeBase({
+    dir: request.dir,
+    commit,
+    ref: request.ref,
+    baseBranch,
+    signal: request.signal,
+    fetch: async (ref, depth) => (await fetch(ref, depth)).fetchHead ?? null,
+  });
+  return files ?? [];
+}
+
+/** One shallow, single-ref fetch from origin, with the token and the host guard. */
+function fetcherOf(request: CheckoutRequest) {
+  const { dir, token, signal } = request;
   const http = guardedGitHttp({
     signal,
     gitHosts: request.gitHosts,
     ...(request.resolveHost ? { resolveHost: request.resolveHost } : {}),
   });
-  for (const depth of DEPTHS) {
-    signal.throwIfAborted();
-    const { fetchHead } = await git.fetch({
+  return (ref: string, depth: number) =>
+    git.fetch({
       fs,
       http,
       dir,
@@ -97,6 +123,14 @@ async function fetchUntilPresent(request: CheckoutRequest): Promise<string> {
       depth,
       ...(token ? { onAuth: () => ({ username: TOKEN_USERNAME, password: token }) } : {}),
     });
+}
+
+async function fetchUntilPresent(request: CheckoutRequest): Promise<string> {
+  const { dir, ref, signal } = request;
+  const fetch = fetcherOf(request);
+  for (const depth of DEPTHS) {
+    signal.throwIfAborted();
+    const { fetchHead } = await fetch(ref, depth);
     if (fetchHead === null) throw new Error(`The repository is empty; it has no ${ref}.`);
     // A tag's object is peeled to its commit; a branch head is a commit already.
     const wanted = request.commit ?? (await git.readCommit({ fs, dir, oid: fetchHead })).oid;

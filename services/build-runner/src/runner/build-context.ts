@@ -62,6 +62,7 @@ export function buildContextOf(claim: Claim, checkedOut: CheckedOutCommit): Buil
       message: checkedOut.message,
       author: checkedOut.author,
       changedFiles,
+      pullRequest: build.git.pullRequest && { ...build.git.pullRequest },
     },
     env,
   };

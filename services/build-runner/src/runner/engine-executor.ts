@@ -111,6 +111,7 @@ export class EngineExecutor implements BuildExecutor {
         ref: claim.build.git.ref,
         commit: claim.build.git.commit,
         token: claim.repo.cloneToken,
+        baseBranch: claim.build.git.pullRequest?.baseBranch ?? null,
         dir: checkoutDir,
         signal,
         gitHosts: this.options.gitHosts,

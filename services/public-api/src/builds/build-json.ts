@@ -19,6 +19,7 @@ export function buildJson(build: BuildWithJobs): Api.Build {
       message: build.git.message,
       author: build.git.author && { ...build.git.author },
       changedFiles: [...build.git.changedFiles],
+      pullRequest: build.git.pullRequest && { ...build.git.pullRequest },
     },
     createdAt: build.createdAt,
     startedAt: build.startedAt,

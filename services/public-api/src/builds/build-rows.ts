@@ -1,4 +1,4 @@
-import type { JobStatus } from '@gibbon/contracts';
+import type { JobStatus, PullRequestInfo } from '@gibbon/contracts';
 import type { BuildsTable, JobApprovalsTable, JobsTable } from '../db/builds-schema';
 import type { Build, Job, JobApproval, NewBuild } from './build';
 import { fromStoredText as fromDb, toStoredText as toDb } from '../db/nul-safe-text';
@@ -25,6 +25,7 @@ export function toBuild(row: BuildsTable): Build {
           ? null
           : { name: fromDb(row.author_name), email: fromDb(row.author_email ?? '') },
       changedFiles: JSON.parse(row.changed_files) as string[],
+      pullRequest: pullRequestOf(row.pull_request),
     },
     createdAt: row.created_at,
     startedAt: row.started_at,
@@ -57,6 +58,7 @@ export function buildRowOf(id: string, number: number, build: NewBuild, at: stri
     author_name: toDb(build.git.author?.name ?? null),
     author_email: toDb(build.git.author?.email ?? null),
     changed_files: JSON.stringify(build.git.changedFiles),
+    pull_request: build.git.pullRequest && toDb(JSON.stringify(build.git.pullRequest)),
     params_sealed: build.paramsSealed,
     created_at: at,
     started_at: null,
@@ -68,6 +70,15 @@ export function buildRowOf(id: string, number: number, build: NewBuild, at: stri
     claims: 0,
     concurrency_group: build.concurrencyGroup,
   };
+}
+
+/**
+ * The stored JSON of a build's pull request. Its strings are GitHub's byte for byte, NUL
+ * included, so the JSON text goes through the NUL-safe form like every other git fact.
+ */
+function pullRequestOf(stored: string | null | undefined): PullRequestInfo | null {
+  if (stored === null || stored === undefined) return null;
+  return JSON.parse(fromDb(stored)) as PullRequestInfo;
 }
 
 export function toJob(row: JobsTable): Job {

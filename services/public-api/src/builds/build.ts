@@ -1,4 +1,11 @@
-import type { BuildSource, BuildStatus, GitAuthor, JobKind, JobStatus } from '@gibbon/contracts';
+import type {
+  BuildSource,
+  BuildStatus,
+  GitAuthor,
+  JobKind,
+  JobStatus,
+  PullRequestInfo,
+} from '@gibbon/contracts';
 
 /**
  * A build as the build side sees it. Git facts are kept byte for byte as received (webhook or
@@ -12,6 +19,11 @@ export interface GitFacts {
   readonly message: string | null;
   readonly author: GitAuthor | null;
   readonly changedFiles: readonly string[];
+  /**
+   * The pull request of a `pull_request` build, from its delivery; a retry keeps it. `null` for
+   * every other build.
+   */
+  readonly pullRequest: PullRequestInfo | null;
 }
 
 export interface Build {

@@ -20,7 +20,7 @@ function repoWith(concurrency: ConcurrencyRules): Repo {
   };
 }
 
-const none = { commit: null, message: null, author: null, changedFiles: [] };
+const none = { commit: null, message: null, author: null, changedFiles: [], pullRequest: null };
 const branch = (name: string): GitFacts => ({
   ...none,
   ref: `refs/heads/${name}`,

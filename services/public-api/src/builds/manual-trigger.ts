@@ -12,7 +12,7 @@ export function gitFactsOfTrigger(body: TriggerBody): GitFacts {
   if (given.length !== 1) {
     throw new InputError('Give exactly one of "branch", "tag" or "commit".');
   }
-  const empty = { message: null, author: null, changedFiles: [] };
+  const empty = { message: null, author: null, changedFiles: [], pullRequest: null };
   if (body.branch !== undefined) {
     return {
       ref: `refs/heads/${body.branch}`,

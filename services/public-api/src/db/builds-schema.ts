@@ -70,6 +70,8 @@ export interface BuildsTable {
   claims: number;
   /** `branch:NAME` or `pull_request:N` under a repository's queue or cancel-previous mode. */
   concurrency_group: string | null;
+  /** JSON of the build's `PullRequestInfo` (NUL-safe text), or null for a build of no pull request. */
+  pull_request: string | null;
 }
 
 /** A build's content key (event, GitHub repository, ref, commit): one build per key. */

@@ -16,6 +16,7 @@ import { concurrencyMigration } from './concurrency-migration';
 import { deliveriesIndexMigration } from './deliveries-index-migration';
 import { statusOutboxMigration } from './status-outbox-migration';
 import { runnerRegistrationMigration } from './runner-registration-migration';
+import { pullRequestsMigration } from './pull-requests-migration';
 import { runnerRegistrationTokensMigration } from './runner-registration-tokens-migration';
 
 /**
@@ -120,6 +121,7 @@ const migrations: Record<string, Migration> = {
   '0016_concurrency': concurrencyMigration,
   '0017_retention': retentionMigration,
   '0018_runner_registration_tokens': runnerRegistrationTokensMigration,
+  '0020_pull_requests': pullRequestsMigration,
   '0021_deliveries_index': deliveriesIndexMigration,
 };
 

@@ -14,6 +14,8 @@ export interface PullRequestFacts {
   readonly headBranch: string;
   /** The branch the pull request wants to merge into, in the base repository. */
   readonly baseBranch: string;
+  /** True when the head repository is not the base repository (a fork, or a deleted one). */
+  readonly fork: boolean;
 }
 
 /**

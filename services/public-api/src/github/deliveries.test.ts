@@ -101,6 +101,7 @@ describe('interpretDelivery: every captured pull_request', () => {
           headRepo: 'Codertocat/Hello-World',
           headBranch: 'changes',
           baseBranch: 'master',
+          fork: false,
         },
         trusted: true,
         contentKey: expect.stringMatching(/^[0-9a-f]{64}$/) as unknown,
@@ -127,6 +128,7 @@ describe('interpretDelivery: pull requests from forks', () => {
     expect(trigger.trusted).toBe(false);
     expect(trigger.githubRepo).toBe('Codertocat/Hello-World');
     expect(trigger.pullRequest?.headRepo).toBe('forker/Hello-World');
+    expect(trigger.pullRequest?.fork).toBe(true);
     expect(trigger.commit).toBe('ec26c3e57ca3a959ca5aad62de7213c562f8c821');
   });
 
@@ -134,6 +136,7 @@ describe('interpretDelivery: pull requests from forks', () => {
     const trigger = triggerOf(interpret('pull_request', withHeadRepo(null)));
     expect(trigger.trusted).toBe(false);
     expect(trigger.pullRequest?.headRepo).toBeNull();
+    expect(trigger.pullRequest?.fork).toBe(true);
   });
 
   it('trusts the same repository under a new name (compared by id)', () => {

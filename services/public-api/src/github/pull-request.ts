@@ -54,6 +54,7 @@ export function interpretPullRequest(payload: unknown): DeliveryOutcome {
         headRepo: head.repo?.full_name ?? null,
         headBranch: head.ref,
         baseBranch: base.ref,
+        fork: !isSameRepository(event),
       },
       trusted: isSameRepository(event),
       contentKey: contentKeyOf('pull_request', githubRepo, ref, head.sha),

@@ -41,6 +41,7 @@ function pullRequest(baseBranch: string): BuildTrigger {
       headRepo: 'acme/web',
       headBranch: 'feature/x',
       baseBranch,
+      fork: false,
     },
   });
 }

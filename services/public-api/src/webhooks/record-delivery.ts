@@ -59,6 +59,7 @@ export async function recordBuildDelivery(
         message: trigger.message,
         author: trigger.author,
         changedFiles: trigger.changedFiles,
+        pullRequest: trigger.pullRequest && { ...trigger.pullRequest },
       },
     }),
     receivedAt,
