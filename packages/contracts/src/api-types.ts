@@ -99,6 +99,7 @@ export type BuildResult = RunnerSchemas['BuildResult'];
 
 // Script API
 export type BuildContext = ScriptSchemas['BuildContext'];
+export type BuildInputs = ScriptSchemas['BuildInputs'];
 export type ContainerJob = ScriptSchemas['ContainerJob'];
 export type ArtifactRef = ScriptSchemas['ArtifactRef'];
 export type CacheRef = ScriptSchemas['CacheRef'];

@@ -23,5 +23,6 @@ export function testContext(overrides: Partial<BuildContext['git']> = {}): Build
       ...overrides,
     },
     env: {},
+    inputs: {},
   };
 }
