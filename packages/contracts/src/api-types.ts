@@ -109,6 +109,7 @@ export type RegisteredRunner = RunnerSchemas['RegisteredRunner'];
 
 // Script API
 export type BuildContext = ScriptSchemas['BuildContext'];
+export type BuildInputs = ScriptSchemas['BuildInputs'];
 export type ContainerJob = ScriptSchemas['ContainerJob'];
 export type ArtifactRef = ScriptSchemas['ArtifactRef'];
 export type CacheRef = ScriptSchemas['CacheRef'];

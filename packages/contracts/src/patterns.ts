@@ -36,3 +36,10 @@ export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 
 /** Full commit ids: 40 hex digits (SHA-1 repositories) or 64 (SHA-256 repositories). */
 export const COMMIT_SHA_PATTERN = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
+
+/** Names of a pipeline's inputs (`ctx.inputs.NAME`): identifier-like, so they read as properties. */
+export const INPUT_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+
+/** How many inputs a build takes at most, and the longest text value of one. */
+export const MAX_BUILD_INPUTS = 50;
+export const INPUT_VALUE_MAX_LENGTH = 1000;

@@ -28,11 +28,25 @@ export type {
   ServiceSpec,
   WhenPredicate,
 } from './jobs';
-export { action, container, output, pipeline, secret } from './jobs';
+export type { DeclaredPipeline } from './jobs';
+export { action, container, output, secret } from './jobs';
+export { pipeline, type InputsContext, type PipelineOptions } from './pipeline';
+export type {
+  BooleanInput,
+  ChoiceInput,
+  InputDeclaration,
+  InputDeclarations,
+  InputType,
+  InputValue,
+  InputValues,
+  NumberInput,
+  StringInput,
+} from './inputs';
+export { checkInputDeclarations, resolveInputs } from './inputs';
 export type { JobApi, ShOptions, ShResult } from './job-api/types';
 export { CommandFailedError } from './job-api/sh';
 export { validateJobGraph, findCycle, JobGraphError, type GraphProblem } from './graph';
-export { resolvePipeline } from './resolve';
+export { contextWithInputs, declaredInputsOf, resolvePipeline } from './resolve';
 export {
   CONTAINER_FIELDS,
   DECLARATIVE_FIELDS,

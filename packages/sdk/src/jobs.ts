@@ -4,6 +4,7 @@
  * message naming the job; the graph (ids, dependencies, cycles) is checked by `resolvePipeline`.
  */
 import type { BuildContext } from './context';
+import type { InputDeclarations } from './inputs';
 import type { JobApi } from './job-api/types';
 import { checkActionOptions, checkContainerSpec } from './job-fields';
 
@@ -173,8 +174,19 @@ export type JobEntry = Job | false | null | undefined | 0 | '';
 
 export type JobList = Job | readonly (JobEntry | readonly JobEntry[])[];
 
-/** A build script's default export: jobs, or a (sync or async) function of the context. */
-export type PipelineDefinition = JobList | ((ctx: BuildContext) => JobList | Promise<JobList>);
+/**
+ * A build script's default export: jobs, a (sync or async) function of the context, or
+ * `pipeline({ inputs }, ...)`, which also declares the inputs a build takes.
+ */
+export type PipelineDefinition =
+  JobList | ((ctx: BuildContext) => JobList | Promise<JobList>) | DeclaredPipeline;
+
+/** What `pipeline({ inputs }, definition)` makes: the declaration and the jobs. */
+export interface DeclaredPipeline {
+  readonly kind: 'pipeline';
+  readonly inputs: InputDeclarations;
+  readonly definition: JobList | ((ctx: BuildContext) => JobList | Promise<JobList>);
+}
 
 /** A job run in a container of `spec.image`. */
 export function container(id: string, spec: ContainerSpec): ContainerJob {
@@ -186,9 +198,4 @@ export function container(id: string, spec: ContainerSpec): ContainerJob {
 export function action(id: string, fn: ActionFn, options: JobOptions = {}): ActionJob {
   checkActionOptions(id, fn, options);
   return { ...options, kind: 'action', id, fn };
-}
-
-/** Marks a build script's default export; returns it unchanged (it exists for types). */
-export function pipeline<T extends PipelineDefinition>(definition: T): T {
-  return definition;
 }

@@ -1,7 +1,8 @@
 import { UnprocessableError } from '@gibbon/contracts';
 import { testContext } from '../test/context';
 import type { BuildContext } from './context';
-import { action, container, pipeline, type Job } from './jobs';
+import { action, container, type Job } from './jobs';
+import { pipeline } from './pipeline';
 import { resolvePipeline } from './resolve';
 
 const ctx: BuildContext = testContext();

@@ -4,9 +4,29 @@
  * context returning either.
  */
 import { UnprocessableError } from './contracts';
-import type { BuildContext } from './context';
+import type { BuildContext, GivenContext } from './context';
 import { validateJobGraph } from './graph';
-import type { Job } from './jobs';
+import { resolveInputs, type InputDeclarations } from './inputs';
+import type { DeclaredPipeline, Job } from './jobs';
+
+function isDeclaredPipeline(value: unknown): value is DeclaredPipeline {
+  return (
+    typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'pipeline'
+  );
+}
+
+/** The inputs a build script's default export declares; `{}` when it declares none. */
+export function declaredInputsOf(definition: unknown): InputDeclarations {
+  return isDeclaredPipeline(definition) ? definition.inputs : {};
+}
+
+/**
+ * `ctx` with its inputs checked against the declaration of `definition` and defaults filled
+ * in; throws one `InputError` naming every bad input (so no job runs). Safe to apply twice.
+ */
+export function contextWithInputs(definition: unknown, ctx: GivenContext): BuildContext {
+  return { ...ctx, inputs: resolveInputs(declaredInputsOf(definition), ctx.inputs ?? {}) };
+}
 
 function isJob(value: unknown): value is Job {
   if (typeof value !== 'object' || value === null) return false;
@@ -35,22 +55,23 @@ function describe(value: unknown): string {
 }
 
 /**
- * Resolves `definition` against `ctx` and validates the graph. Throws `UnprocessableError` for a
- * bad graph or a default export that holds no jobs; errors thrown by the user's function
+ * Resolves `definition` against `given` (its inputs checked first) and validates the graph.
+ * Throws `InputError` for bad inputs, `UnprocessableError` for a bad graph or a default export
+ * that holds no jobs; errors thrown by the user's function
  * propagate unchanged (with their own message and stack).
  */
-export async function resolvePipeline(definition: unknown, ctx: BuildContext): Promise<Job[]> {
+export async function resolvePipeline(definition: unknown, given: GivenContext): Promise<Job[]> {
   if (definition === undefined) {
     throw new UnprocessableError(
       'The build script has no default export; export default a job, a list of jobs or pipeline((ctx) => [...]).',
     );
   }
+  const ctx = contextWithInputs(definition, given);
+  const jobs = isDeclaredPipeline(definition) ? definition.definition : definition;
   const listed =
-    typeof definition === 'function'
-      ? await (definition as (c: BuildContext) => unknown)(ctx)
-      : definition;
-  const jobs: Job[] = [];
-  collectJobs(listed, jobs);
-  validateJobGraph(jobs);
-  return jobs;
+    typeof jobs === 'function' ? await (jobs as (c: BuildContext) => unknown)(ctx) : jobs;
+  const collected: Job[] = [];
+  collectJobs(listed, collected);
+  validateJobGraph(collected);
+  return collected;
 }

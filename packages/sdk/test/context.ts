@@ -24,5 +24,6 @@ export function testContext(overrides: Partial<BuildContext['git']> = {}): Build
       ...overrides,
     },
     env: {},
+    inputs: {},
   };
 }

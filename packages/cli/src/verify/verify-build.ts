@@ -1,7 +1,18 @@
 import { realpath } from 'node:fs/promises';
 import type { BuildContext } from '@gibbon/contracts';
 import { locateBuildFile, type BuildFile } from '@gibbon/engine/locate';
-import { JobGraphError, resolvePipeline, selectedJobIds, selectJobs, type Job } from '@gibbon/sdk';
+import {
+  contextWithInputs,
+  declaredInputsOf,
+  JobGraphError,
+  resolvePipeline,
+  selectedJobIds,
+  selectJobs,
+  type InputDeclarations,
+  type InputValue,
+  type Job,
+  type BuildContext as ScriptContext,
+} from '@gibbon/sdk';
 import { loadDeclarative } from './declarative';
 import { locatedGraphProblems } from './job-positions';
 import { compileForVerify, evaluateScript } from './load-script';
@@ -59,9 +70,26 @@ async function withDeadline<T>(work: Promise<T>, seconds: number): Promise<T> {
   }
 }
 
-async function runsFor(job: Job, ctx: BuildContext): Promise<boolean> {
+async function runsFor(job: Job, ctx: ScriptContext): Promise<boolean> {
   if (!job.when) return true;
   return Boolean(await job.when(ctx));
+}
+
+/**
+ * What verify resolves a pipeline with when `ctx` gives no inputs: each input's default, and
+ * for a required one without a default the first option of a choice, `''`, `0` or `false`, so a
+ * pipeline that requires inputs can still be verified.
+ */
+function sampleInputs(declared: InputDeclarations): Record<string, InputValue> {
+  const samples = { string: '', number: 0, boolean: false } as const;
+  return Object.fromEntries(
+    Object.entries(declared)
+      .filter(([, input]) => input.default === undefined && input.required === true)
+      .map(([name, input]) => [
+        name,
+        input.type === 'choice' ? (input.options[0] ?? '') : samples[input.type],
+      ]),
+  );
 }
 
 /**
@@ -78,9 +106,12 @@ export async function verifyBuild(
   const buildFile = await locateBuildFile(checkoutDir);
   const definition = await definitionOf(buildFile, checkoutDir, cache, progress);
   let jobs: Job[];
+  let resolved: ScriptContext;
   try {
-    jobs = await withDeadline(resolvePipeline(definition, ctx), 10);
-    const only = selectedJobIds(ctx);
+    const inputs = ctx.inputs ?? sampleInputs(declaredInputsOf(definition));
+    resolved = contextWithInputs(definition, { ...ctx, inputs });
+    jobs = await withDeadline(resolvePipeline(definition, resolved), 10);
+    const only = selectedJobIds(resolved);
     if (only) jobs = selectJobs(jobs, only);
   } catch (error) {
     if (error instanceof ScriptProblems) throw error;
@@ -90,7 +121,7 @@ export async function verifyBuild(
     throw new ScriptProblems('graph', [`${buildFile.name}: ${(error as Error).message}`]);
   }
   const verified = await Promise.all(
-    jobs.map(async (job) => ({ job, runs: await runsFor(job, ctx) })),
+    jobs.map(async (job) => ({ job, runs: await runsFor(job, resolved) })),
   );
   return { buildFile, jobs: verified };
 }

@@ -237,6 +237,14 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description The name of a pipeline input (`ctx.inputs.NAME`), identifier-like. */
+        InputName: string;
+        /** @description One input's value, of the type the pipeline declares for it. */
+        InputValue: string | number | boolean;
+        /** @description The typed values a person chose when triggering the build, by input name: the pipeline's `inputs` declaration says which names and types it takes (spec section 2). At most 50; a text value at most 1000 characters. */
+        BuildInputs: {
+            [key: string]: components["schemas"]["InputValue"];
+        };
         BuildContext: {
             build: {
                 id: components["schemas"]["Id"];
@@ -274,6 +282,7 @@ export interface components {
                 /** @description The pull request of a `pull_request` build (number, title, base and head branch, head repository, fork); `null` for every other build. */
                 pullRequest: components["schemas"]["PullRequestInfo"] | null;
             };
+            inputs?: components["schemas"]["BuildInputs"];
             /** @description Build-level environment (`CI`, `GIBBON_BUILD_NUMBER`, ...), never secrets. */
             env: {
                 [key: string]: string;

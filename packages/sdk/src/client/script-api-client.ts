@@ -13,7 +13,7 @@ import {
   type GeneratedScriptApiClient as GeneratedClient,
 } from '../contracts';
 import type { ApprovalAnswer } from '@gibbon/contracts';
-import type { BuildContext } from '../context';
+import type { GivenContext } from '../context';
 import { readApiConfig, type ApiConfig } from './config';
 import { baseUrlOf, describeEndpoint, endpointFetch } from './endpoint-fetch';
 import { assertOperations } from './operations';
@@ -21,7 +21,7 @@ import type { ContainerRunAnswer, ContainerRunRequest, ScriptEvent } from './typ
 
 /** Every call rejects with a domain error (`NotFoundError`, `AuthenticationError`, …) on an error answer. */
 export interface ScriptApi {
-  getBuild(): Promise<BuildContext>;
+  getBuild(): Promise<GivenContext>;
   getParams(): Promise<Record<string, string>>;
   /** Undefined when the build sees no parameter of that name. */
   getParam(name: string): Promise<string | undefined>;
@@ -63,7 +63,7 @@ export class ScriptApiClient implements ScriptApi {
     return answerOf('GET /v1/openapi.json', this.api.GET('/v1/openapi.json'), this.wording);
   }
 
-  getBuild(): Promise<BuildContext> {
+  getBuild(): Promise<GivenContext> {
     return answerOf('GET /v1/build', this.api.GET('/v1/build'), this.wording);
   }
 

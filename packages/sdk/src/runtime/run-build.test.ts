@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import type { ContainerRunAnswer, ContainerRunRequest } from '../client/types';
 import { testContext } from '../../test/context';
 import { InMemoryScriptApi } from '../../test/in-memory-script-api';
-import { action, container, pipeline } from '../jobs';
+import { action, container } from '../jobs';
+import { pipeline } from '../pipeline';
 import { runBuild } from './run-build';
 
 let checkout: string;

@@ -5,13 +5,13 @@
  */
 import { Outbox } from '../client/outbox';
 import type { ScriptApi } from '../client/script-api-client';
-import type { BuildContext } from '../context';
+import type { BuildContext, GivenContext } from '../context';
 import { messageOf } from '../message-of';
 import { executeJobs } from '../executor/execute';
 import type { ExecutedBuildStatus, JobResult } from '../executor/types';
 import { ScriptJobApi } from '../job-api/script-job-api';
 import type { Job } from '../jobs';
-import { resolvePipeline } from '../resolve';
+import { contextWithInputs, resolvePipeline } from '../resolve';
 import { selectedJobIds, selectJobs } from '../select';
 import { withJobConsoles } from './console-capture';
 import { clip, EventReporter } from './event-reporter';
@@ -74,9 +74,9 @@ async function prepare(
   moduleOrLoader: ScriptModule | ScriptModuleLoader,
   api: ScriptApi,
 ): Promise<{ ctx: BuildContext; jobs: Job[] } | { error: string }> {
-  let ctx: BuildContext;
+  let given: GivenContext;
   try {
-    ctx = await api.getBuild();
+    given = await api.getBuild();
   } catch (error) {
     return { error: `Could not fetch the build context: ${messageOf(error)}` };
   }
@@ -87,6 +87,8 @@ async function prepare(
     return { error: `The build script threw while loading: ${messageOf(error)}` };
   }
   try {
+    // Inputs first: a build whose inputs the pipeline refuses runs none of its jobs.
+    const ctx = contextWithInputs(definition, given);
     const jobs = await resolvePipeline(definition, ctx);
     const only = selectedJobIds(ctx);
     return { ctx, jobs: only ? selectJobs(jobs, only) : jobs };

@@ -21,6 +21,8 @@ export interface TestContextOptions {
   readonly message?: string;
   /** False for a pull request from a fork (the runner then gives it no parameters). */
   readonly trusted?: boolean;
+  /** The build's inputs as the pipeline sees them (`ctx.inputs`; default none). */
+  readonly inputs?: BuildContext['inputs'];
   readonly build?: Partial<BuildContext['build']>;
   readonly repo?: Partial<BuildContext['repo']>;
   readonly git?: Partial<BuildContext['git']>;
@@ -67,5 +69,6 @@ export function testContext(options: TestContextOptions = {}): BuildContext {
     },
     git,
     env: { CI: 'true', GIBBON_BUILD_NUMBER: '1', ...options.env },
+    inputs: { ...options.inputs },
   };
 }

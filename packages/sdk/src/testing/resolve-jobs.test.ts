@@ -1,5 +1,6 @@
 import { UnprocessableError } from '../contracts';
-import { action, container, pipeline, type PipelineDefinition } from '../jobs';
+import { action, container, type PipelineDefinition } from '../jobs';
+import { pipeline } from '../pipeline';
 import * as releaseScript from '../../test/pipelines/release-pipeline';
 import { DEFAULT_TEST_COMMIT } from './context';
 import { resolveJobs } from './resolve-jobs';
