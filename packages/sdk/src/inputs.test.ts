@@ -20,6 +20,18 @@ describe('resolveInputs', () => {
     });
   });
 
+  it('reads text given for a number or boolean input as that type, as the CLI sends it', () => {
+    expect(
+      resolveInputs(declared, { target: 'production', dryRun: 'true', replicas: '2.5' }),
+    ).toEqual({ target: 'production', dryRun: true, replicas: 2.5 });
+    expect(() => resolveInputs(declared, { target: 'staging', dryRun: 'yes' })).toThrow(
+      'input "dryRun" must be a boolean, not "yes"',
+    );
+    expect(() => resolveInputs(declared, { target: 'staging', replicas: ' ' })).toThrow(
+      'input "replicas" must be a number, not " "',
+    );
+  });
+
   it('refuses a value outside a choice, naming the input and its options', () => {
     expect(() => resolveInputs(declared, { target: 'qa' })).toThrow(
       'input "target" must be one of "staging", "production", not "qa"',
@@ -29,12 +41,12 @@ describe('resolveInputs', () => {
   it('refuses an unknown name, a wrong type and a missing required input in one message', () => {
     let message = '';
     try {
-      resolveInputs(declared, { colour: 'red', replicas: '3' });
+      resolveInputs(declared, { colour: 'red', replicas: 'three' });
     } catch (error) {
       message = (error as Error).message;
     }
     expect(message).toContain('"colour" is not an input of this pipeline');
-    expect(message).toContain('input "replicas" must be a number, not "3"');
+    expect(message).toContain('input "replicas" must be a number, not "three"');
     expect(message).toContain('input "target" is required (one of "staging", "production")');
     expect(message).toContain(
       'The pipeline takes: target (one of "staging", "production", required)',

@@ -129,14 +129,33 @@ function valueProblem(
 }
 
 /**
+ * A value given as text for a `number` or `boolean` input, as the CLI (`--input n=3`) and a
+ * web form send them, read as that type: `"3"` → 3, `"true"`/`"false"` → true/false. Anything
+ * else is left as given, for the check to refuse.
+ */
+function coerced(declared: InputDeclaration | undefined, value: unknown): unknown {
+  if (typeof value !== 'string' || declared === undefined) return value;
+  if (declared.type === 'boolean' && (value === 'true' || value === 'false')) {
+    return value === 'true';
+  }
+  if (declared.type === 'number' && value.trim() !== '' && Number.isFinite(Number(value))) {
+    return Number(value);
+  }
+  return value;
+}
+
+/**
  * The build's inputs as the pipeline sees them: `given` checked against `declared` (unknown
  * names, wrong types, values outside a choice's options, required inputs missing), defaults
  * filled in. Every problem goes into one `InputError` that also lists what the pipeline takes.
  */
 export function resolveInputs(
   declared: InputDeclarations,
-  given: Readonly<Record<string, unknown>>,
+  givenAsSent: Readonly<Record<string, unknown>>,
 ): Record<string, InputValue> {
+  const given = Object.fromEntries(
+    Object.entries(givenAsSent).map(([name, value]) => [name, coerced(declared[name], value)]),
+  );
   const problems = Object.entries(given).flatMap(
     ([name, value]) => valueProblem(name, declared[name], value) ?? [],
   );

@@ -1,5 +1,5 @@
 import type { Build } from '@gibbon/contracts';
-import { InputError } from '@gibbon/contracts';
+import { INPUT_NAME_PATTERN, InputError } from '@gibbon/contracts';
 import { helpOption, parseCommandArgs } from '../args';
 import { GibbonClient } from '../api/client';
 import { repoRefOf } from '../api/config';
@@ -136,7 +136,7 @@ export const logsCommand: Command = {
   },
 };
 
-const triggerHelp = `Usage: gibbon trigger [--repo ORG/REPO] (--branch B | --tag T | --commit SHA) [--param NAME=VALUE]... [--wait]
+const triggerHelp = `Usage: gibbon trigger [--repo ORG/REPO] (--branch B | --tag T | --commit SHA) [--input NAME=VALUE]... [--param NAME=VALUE]... [--wait]
 
 Queues a build of a branch, tag or commit and prints it.
 
@@ -145,6 +145,10 @@ Options:
   --branch NAME       build the head of this branch
   --tag NAME          build this tag
   --commit SHA        build this commit (40 or 64 hex digits)
+  --input NAME=VALUE  a value of one of the pipeline's declared inputs (repeatable; ctx.inputs):
+                      checked against the declaration before any job runs, a wrong one errors
+                      the build naming the input; numbers and true/false are read as the
+                      pipeline declares them
   --param NAME=VALUE  a parameter for this build only (repeatable)
   --wait              wait for the build to end; the exit status is the build's (0 success,
                       1 any other end)
@@ -152,6 +156,21 @@ Options:
   -h, --help          show this help
 
 ${environment}`;
+
+/** `--input NAME=VALUE` values, sent as text (the pipeline reads numbers and booleans). */
+function inputsOf(entries: readonly string[]): Record<string, string> {
+  const inputs: Record<string, string> = {};
+  for (const entry of entries) {
+    const at = entry.indexOf('=');
+    if (at < 1 || !INPUT_NAME_PATTERN.test(entry.slice(0, at))) {
+      throw new InputError(
+        `--input ${JSON.stringify(entry)}: expected NAME=VALUE, NAME an input's name (letters, digits and _, not starting with a digit).`,
+      );
+    }
+    inputs[entry.slice(0, at)] = entry.slice(at + 1);
+  }
+  return inputs;
+}
 
 export const triggerCommand: Command = {
   name: 'trigger',
@@ -165,6 +184,7 @@ export const triggerCommand: Command = {
       tag: { type: 'string' },
       commit: { type: 'string' },
       param: { type: 'string', multiple: true },
+      input: { type: 'string', multiple: true },
       wait: { type: 'boolean' },
       json: { type: 'boolean' },
     });
@@ -176,6 +196,7 @@ export const triggerCommand: Command = {
       name,
       value,
     }));
+    const inputs = inputsOf(values.input ?? []);
     const repo = repoRefOf(values.repo, io.env);
     const client = clientOf(io);
     let build = await client.triggerBuild(repo, {
@@ -183,6 +204,7 @@ export const triggerCommand: Command = {
       ...(values.tag ? { tag: values.tag } : {}),
       ...(values.commit ? { commit: values.commit } : {}),
       ...(params.length ? { params } : {}),
+      ...(Object.keys(inputs).length ? { inputs } : {}),
     });
     const page = `  page ${client.buildPageUrl(build)}`;
     if (!values.wait) {

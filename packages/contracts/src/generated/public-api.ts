@@ -1332,6 +1332,14 @@ export interface components {
             /** @description Why; shown with the decision and, on a rejection, in the job's message. */
             comment?: string;
         };
+        /** @description The name of a pipeline input (`ctx.inputs.NAME`), identifier-like. */
+        InputName: string;
+        /** @description One input's value, of the type the pipeline declares for it. */
+        InputValue: string | number | boolean;
+        /** @description The typed values a person chose when triggering the build, by input name: the pipeline's `inputs` declaration says which names and types it takes (spec section 2). At most 50; a text value at most 1000 characters. */
+        BuildInputs: {
+            [key: string]: components["schemas"]["InputValue"];
+        };
         Build: {
             id: components["schemas"]["Id"];
             number: number;
@@ -1351,6 +1359,8 @@ export interface components {
             retryOf: number | null;
             /** @description A re-run of failed jobs only (`retry?failed=true`): the jobs of `retryOf` that succeeded and are not run again. Each ends `success` at once, its artifacts read from build `retryOf`. Absent for every other build. */
             reusedJobs?: components["schemas"]["JobId"][];
+            /** @description The inputs the build was triggered with (a manual build's `inputs`); absent when it was given none. */
+            inputs?: components["schemas"]["BuildInputs"];
             jobs: components["schemas"]["Job"][];
         };
         BuildList: {
@@ -1364,6 +1374,8 @@ export interface components {
             tag?: components["schemas"]["BranchName"];
             commit?: components["schemas"]["CommitSha"];
             params?: components["schemas"]["ParamValues"];
+            /** @description Values of the pipeline's declared inputs (`pipeline({ inputs })`), checked against the declaration of the commit that is built before any job runs: an unknown name, a wrong type or a value outside a choice's options errors the build, naming the input. A `number` or `boolean` input may be given as text (`"3"`, `"true"`). */
+            inputs?: components["schemas"]["BuildInputs"];
         } & (unknown | unknown | unknown);
         LogTimes: {
             items: {

@@ -36,6 +36,13 @@ describe('buildContextOf', () => {
     expect(env).not.toHaveProperty('GIBBON_BRANCH');
   });
 
+  it('hands the script the inputs the build was triggered with, and none when it has none', () => {
+    const claim = claimFixture();
+    const given = { ...claim, build: { ...claim.build, inputs: { target: 'staging', n: 2 } } };
+    expect(buildContextOf(given, checkedOut).inputs).toEqual({ target: 'staging', n: 2 });
+    expect(buildContextOf(claim, checkedOut)).not.toHaveProperty('inputs');
+  });
+
   it('names the jobs a re-run of failed jobs reuses, and their build', () => {
     const claim = claimFixture({ number: 5 });
     const rerun = { ...claim, build: { ...claim.build, retryOf: 4, reusedJobs: ['lint'] } };

@@ -64,6 +64,8 @@ export function buildContextOf(claim: Claim, checkedOut: CheckedOutCommit): Buil
       changedFiles,
       pullRequest: build.git.pullRequest && { ...build.git.pullRequest },
     },
+    // The SDK checks them against the pipeline's declaration before any job runs.
+    ...(build.inputs && { inputs: { ...build.inputs } }),
     env,
   };
 }

@@ -27,6 +27,7 @@ export function buildJson(build: BuildWithJobs): Api.Build {
     message: build.message,
     retryOf: build.retryOf,
     ...(build.reusedJobs && { reusedJobs: [...build.reusedJobs] }),
+    ...(build.inputs && { inputs: { ...build.inputs } }),
     jobs: build.jobs.map(jobJson),
   };
 }

@@ -1,4 +1,4 @@
-import type { JobStatus, PullRequestInfo } from '@gibbon/contracts';
+import type { BuildInputs, JobStatus, PullRequestInfo } from '@gibbon/contracts';
 import type { BuildsTable, JobApprovalsTable, JobsTable } from '../db/builds-schema';
 import type { Build, Job, JobApproval, NewBuild } from './build';
 import { fromStoredText as fromDb, toStoredText as toDb } from '../db/nul-safe-text';
@@ -37,6 +37,7 @@ export function toBuild(row: BuildsTable): Build {
     claims: Number(row.claims),
     paramsSealed: row.params_sealed,
     concurrencyGroup: row.concurrency_group,
+    inputs: row.inputs === null ? null : (JSON.parse(row.inputs) as BuildInputs),
   };
 }
 
@@ -69,6 +70,7 @@ export function buildRowOf(id: string, number: number, build: NewBuild, at: stri
     cancel_requested: 0,
     claims: 0,
     concurrency_group: build.concurrencyGroup,
+    inputs: build.inputs ? JSON.stringify(build.inputs) : null,
   };
 }
 

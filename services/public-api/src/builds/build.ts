@@ -1,4 +1,5 @@
 import type {
+  BuildInputs,
   BuildSource,
   BuildStatus,
   GitAuthor,
@@ -50,6 +51,8 @@ export interface Build {
   readonly paramsSealed: string | null;
   /** Its concurrency group (`branch:main`, `pull_request:7`), or `null` for none. */
   readonly concurrencyGroup: string | null;
+  /** The pipeline inputs a manual trigger gave (kept by its retries), or `null` for none. */
+  readonly inputs: BuildInputs | null;
 }
 
 export interface Job {
@@ -90,6 +93,7 @@ export interface NewBuild {
   readonly reusedJobs?: readonly string[];
   readonly paramsSealed: string | null;
   readonly concurrencyGroup: string | null;
+  readonly inputs?: BuildInputs | null;
 }
 
 export const finalBuildStatuses: ReadonlySet<BuildStatus> = new Set([

@@ -61,7 +61,11 @@ export class BuildsService {
             JSON.stringify(body.params),
             buildParamsContext(org, repo.id),
           );
-    const build = newBuildOf(repo, { source: 'api', trusted: true, git, paramsSealed });
+    const inputs = body.inputs && Object.keys(body.inputs).length > 0 ? body.inputs : null;
+    const build = {
+      ...newBuildOf(repo, { source: 'api', trusted: true, git, paramsSealed }),
+      inputs,
+    };
     return this.enqueue(repo, build);
   }
 
@@ -195,6 +199,7 @@ export class BuildsService {
         paramsSealed: build.paramsSealed,
       }),
       retryOf: build.number,
+      inputs: build.inputs,
       ...(failedOnly ? { reusedJobs: reused } : {}),
     };
     return this.enqueue(

@@ -65,6 +65,8 @@ export interface BuildsTable {
   retry_of: number | null;
   /** A re-run of failed jobs only: the JSON list of the jobs of `retry_of` it reuses. */
   reused_jobs: string | null;
+  /** JSON of the build's pipeline inputs (a manual trigger's), or null for none. */
+  inputs: string | null;
   cancel_requested: number;
   /** How many times a runner claimed it (a lost lease re-queues once, then fails it). */
   claims: number;

@@ -12,6 +12,7 @@ import { auditLogMigration } from './audit-log-migration';
 import { repoTriggersMigration } from './repo-triggers-migration';
 import { schedulesMigration } from './schedules-migration';
 import { retentionMigration } from './retention-migration';
+import { buildInputsMigration } from './build-inputs-migration';
 import { concurrencyMigration } from './concurrency-migration';
 import { deliveriesIndexMigration } from './deliveries-index-migration';
 import { statusOutboxMigration } from './status-outbox-migration';
@@ -121,6 +122,7 @@ const migrations: Record<string, Migration> = {
   '0016_concurrency': concurrencyMigration,
   '0017_retention': retentionMigration,
   '0018_runner_registration_tokens': runnerRegistrationTokensMigration,
+  '0019_build_inputs': buildInputsMigration,
   '0020_pull_requests': pullRequestsMigration,
   '0021_deliveries_index': deliveriesIndexMigration,
 };
