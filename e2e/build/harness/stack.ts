@@ -115,9 +115,20 @@ export class Stack {
    */
   async addRunner(
     name: string,
-    options: { env?: Readonly<Record<string, string>>; user?: RunnerUser } = {},
+    options: {
+      env?: Readonly<Record<string, string>>;
+      user?: RunnerUser;
+      /** Registers itself with this one-time token instead of an admin-made runner token. */
+      registrationToken?: string;
+    } = {},
   ): Promise<RunnerHandle> {
-    const { token } = await this.admin.ok<{ token: string }>('POST', '/v1/runners', { name });
+    const credentials = options.registrationToken
+      ? { GIBBON_RUNNER_REGISTRATION_TOKEN: options.registrationToken, GIBBON_RUNNER_NAME: name }
+      : {
+          GIBBON_RUNNER_TOKEN: (
+            await this.admin.ok<{ token: string }>('POST', '/v1/runners', { name })
+          ).token,
+        };
     const runnerId = `e2e-${randomBytes(4).toString('hex')}-${name}`;
     const dataDir = join(this.root, `runner-${name}`);
     await mkdir(dataDir, { recursive: true });
@@ -135,7 +146,7 @@ export class Stack {
           {
             ...this.baseEnv(dataDir),
             GIBBON_SERVER_URL: this.url,
-            GIBBON_RUNNER_TOKEN: token,
+            ...credentials,
             GIBBON_RUNNER_ID: runnerId,
             GIBBON_RUNNER_CAPACITY: '2',
             GIBBON_JOB_NETWORK: 'none',

@@ -112,7 +112,7 @@ function runnerToken(env: Env): string {
   const token = env.GIBBON_RUNNER_TOKEN?.trim();
   if (!token) {
     throw new ConfigError(
-      'GIBBON_RUNNER_TOKEN is not set; register a runner with POST /v1/runners (admin token) and use the token it returns.',
+      'GIBBON_RUNNER_TOKEN is not set; register a runner with POST /v1/runners (admin token) and use the token it returns, or set GIBBON_RUNNER_REGISTRATION_TOKEN to a one-time registration token (POST /v1/runner-registration-tokens) and the runner registers itself.',
     );
   }
   return token;

@@ -1,5 +1,6 @@
 import { ConfigError, loadConfig } from './config';
 import { createLogger } from './logger';
+import { withRunnerToken } from './registration';
 import { createRunnerService } from './wiring';
 
 /**
@@ -9,7 +10,9 @@ import { createRunnerService } from './wiring';
  * build's result (an autoscaler replaces the machine; the build's result is in public-api).
  */
 async function main(): Promise<void> {
-  const config = loadConfig(process.env, process.cwd(), process.getuid?.(), process.argv.slice(2));
+  const args = process.argv.slice(2);
+  const env = await withRunnerToken(process.env, process.cwd(), process.getuid?.(), args);
+  const config = loadConfig(env, process.cwd(), process.getuid?.(), args);
   const logger = createLogger({ level: config.logLevel });
   const service = await createRunnerService(config, logger);
   let signals = 0;
