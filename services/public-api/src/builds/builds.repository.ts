@@ -308,6 +308,19 @@ export class BuildsRepository {
     return rows.map(toBuild);
   }
 
+  /** The builds of `ref` (a pull request's `refs/pull/N/head`) still queued or running. */
+  async unfinishedOfRef(repoId: string, ref: string): Promise<Build[]> {
+    const rows = await this.db
+      .selectFrom('builds')
+      .selectAll()
+      .where('repo_id', '=', repoId)
+      .where('ref', '=', toStoredText(ref))
+      .where('status', 'in', ['queued', 'running'])
+      .orderBy('number')
+      .execute();
+    return rows.map(toBuild);
+  }
+
   async requestCancel(id: string): Promise<void> {
     await this.db.updateTable('builds').set({ cancel_requested: 1 }).where('id', '=', id).execute();
   }

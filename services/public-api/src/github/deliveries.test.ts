@@ -78,6 +78,16 @@ describe('interpretDelivery: every captured pull_request', () => {
     'pull_request example %i (%s)',
     (_index, action, { payload }) => {
       const outcome = interpret('pull_request', payload);
+      if (action === 'closed') {
+        // Closed (merged or not): its builds are canceled, nothing is built.
+        expect(outcome).toEqual({
+          kind: 'closed',
+          githubRepo: 'Codertocat/Hello-World',
+          number: 2,
+          ref: 'refs/pull/2/head',
+        });
+        return;
+      }
       if (!built.has(action ?? '')) {
         expect(reasonOf(outcome)).toBe(
           `pull_request action "${action}" is not built; only opened, synchronize and reopened are`,

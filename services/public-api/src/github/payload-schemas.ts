@@ -65,6 +65,12 @@ export const pullRequestPayloadSchema = z.object({
 });
 export type PullRequestPayload = z.infer<typeof pullRequestPayloadSchema>;
 
+/** What a `closed` action needs: which pull request, of which repository. */
+export const closedPullRequestSchema = z.object({
+  number: z.number().int().positive(),
+  repository,
+});
+
 const MAX_LISTED_ISSUES = 3;
 
 /**

@@ -2,6 +2,7 @@ import { contentKeyOf } from './build-trigger';
 import type { DeliveryOutcome } from './delivery-outcome';
 import {
   parsePayload,
+  closedPullRequestSchema,
   pullRequestActionSchema,
   pullRequestPayloadSchema,
   type PullRequestPayload,
@@ -10,8 +11,9 @@ import { quoted } from './quoted';
 
 /**
  * The actions that put new code in front of the build: a new pull request, new commits on its
- * head, and a reopened one. Label, review, assignment and close actions change no code (a merge
- * is built from the `push` to the base branch).
+ * head, and a reopened one. Label, review and assignment actions change no code; `closed`
+ * (merged or not) cancels the pull request's builds still running (a merge is built from the
+ * `push` to the base branch).
  */
 const BUILT_ACTIONS: ReadonlySet<string> = new Set(['opened', 'synchronize', 'reopened']);
 
@@ -23,6 +25,15 @@ const BUILT_ACTIONS: ReadonlySet<string> = new Set(['opened', 'synchronize', 're
  */
 export function interpretPullRequest(payload: unknown): DeliveryOutcome {
   const { action } = parsePayload(pullRequestActionSchema, payload, 'pull_request');
+  if (action === 'closed') {
+    const closed = parsePayload(closedPullRequestSchema, payload, 'pull_request');
+    return {
+      kind: 'closed',
+      githubRepo: closed.repository.full_name,
+      number: closed.number,
+      ref: `refs/pull/${closed.number}/head`,
+    };
+  }
   if (!BUILT_ACTIONS.has(action)) {
     return {
       kind: 'ignored',

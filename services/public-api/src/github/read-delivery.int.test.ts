@@ -41,7 +41,9 @@ async function answer(request: IncomingMessage): Promise<{ status: number; body:
       },
       secret,
     );
-    return { status: delivery.outcome.kind === 'ignored' ? 202 : 200, body: delivery };
+    // As public-api answers: 202 for what builds nothing (a closed pull request cancels).
+    const { kind } = delivery.outcome;
+    return { status: kind === 'ignored' || kind === 'closed' ? 202 : 200, body: delivery };
   } catch (error) {
     return { status: httpStatusOf(error), body: errorBodyOf(error) };
   }
@@ -90,6 +92,7 @@ describe('readGithubDelivery over HTTP: every captured push and pull_request', (
       const { status, body } = await deliver({ event: 'pull_request', payload });
       const built = builtActions.has(action ?? '');
       expect(status).toBe(built ? 200 : 202);
+      if (action === 'closed') expect(body.outcome?.kind).toBe('closed');
       if (!built) return;
       expect(body.outcome?.trigger).toMatchObject({
         commit: payload.pull_request.head.sha,

@@ -77,7 +77,10 @@ export async function recordBuildDelivery(
 }
 
 /** A delivery for another GitHub repository than the one stored makes no build. */
-export function repoMismatch(repo: Repo, trigger: BuildTrigger): string | undefined {
+export function repoMismatch(
+  repo: Repo,
+  trigger: Pick<BuildTrigger, 'githubRepo'>,
+): string | undefined {
   if (repo.githubRepo === null) return undefined;
   if (repo.githubRepo.toLowerCase() === trigger.githubRepo.toLowerCase()) return undefined;
   return `the delivery is for ${JSON.stringify(trigger.githubRepo.slice(0, 100))}, but this webhook's repository is ${repo.githubRepo}`;

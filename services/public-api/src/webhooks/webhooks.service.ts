@@ -1,8 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { NotFoundError } from '@gibbon/contracts';
+import { ConflictError, NotFoundError } from '@gibbon/contracts';
 import { open, seal } from '../crypto/aead';
 import type { DataKeys } from '../crypto/data-keys';
-import { evaluateTriggerRules, readGithubDelivery, type RawDelivery } from '../github';
+import {
+  evaluateTriggerRules,
+  readGithubDelivery,
+  type DeliveryOutcome,
+  type RawDelivery,
+} from '../github';
 import { newId, nowIso } from '../ids';
 import type { Store } from '../store';
 import { timeCursorOf, timePositionOf } from '../http/time-cursor';
@@ -99,6 +104,10 @@ export class WebhooksService {
     const read = readGithubDelivery(raw, secret);
     const base = { id: read.deliveryId, webhook_id: webhook.id, event: read.event };
     const { outcome } = read;
+    if (outcome.kind === 'closed') {
+      const reason = await this.closePullRequest(webhook, outcome);
+      return this.recordWithoutBuild({ ...base, outcome: 'ignored', reason });
+    }
     if (outcome.kind !== 'build') {
       const reason = outcome.kind === 'ignored' ? outcome.reason : null;
       return this.recordWithoutBuild({ ...base, outcome: outcome.kind, reason });
@@ -122,6 +131,35 @@ export class WebhooksService {
     this.builds.announceQueued(created);
     // A build made just now has no jobs yet: no need to read it back.
     return { kind: 'accepted', delivery: read.deliveryId, build: { ...build, jobs: [] } };
+  }
+
+  /**
+   * A closed pull request (merged or not): its builds still queued or running are canceled, as
+   * a user would cancel them (a queued one at once, a running one through its runner). Returns
+   * what the delivery record and answer say.
+   */
+  private async closePullRequest(
+    webhook: WebhookRecord,
+    closed: Extract<DeliveryOutcome, { kind: 'closed' }>,
+  ): Promise<string> {
+    const repo = await this.repoOf(webhook.repoId);
+    const mismatch = repoMismatch(repo, closed);
+    if (mismatch) return mismatch;
+    const canceled: number[] = [];
+    for (const build of await this.store.builds.unfinishedOfRef(repo.id, closed.ref)) {
+      try {
+        await this.builds.cancel(repo.org, repo.name, build.number);
+        canceled.push(build.number);
+      } catch (error) {
+        // It finished meanwhile: nothing left to cancel.
+        if (!(error instanceof ConflictError)) throw error;
+      }
+    }
+    const which =
+      canceled.length === 0
+        ? 'none was queued or running'
+        : `canceled ${canceled.map((n) => `#${n}`).join(', ')}`;
+    return `pull request #${closed.number} closed: nothing to build; of its builds ${which}`;
   }
 
   private async recordWithoutBuild(
