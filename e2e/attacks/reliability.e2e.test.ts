@@ -121,11 +121,10 @@ describe('G. reliability and fault injection (network, database, storage)', () =
         expect(first).toBe('no answer');
 
         await attack.stack.startApi();
-        // Durable or not at all: after-commit the build is there, queued; before it, nothing is.
+        // Durable or not at all: after-commit the build is there; before it, nothing is. (It may
+        // be taken already: the runner reconnects as soon as the first worker listens.)
         const restarted = await buildsOf(sha);
-        expect(restarted.map((build) => build.status)).toEqual(
-          cut === 'after-commit' ? ['queued'] : [],
-        );
+        expect(restarted).toHaveLength(cut === 'after-commit' ? 1 : 0);
         const redelivered = await deliver(attack.webhook, 'push', payload, { deliveryId });
         expect(redelivered.status).toBe(200);
         const { build } = redelivered.body as { build: Build };
