@@ -4,6 +4,7 @@ import type { Store } from '../store';
 import type { LeaseRecord } from './leases.repository';
 import { buildStatusEvent, type BuildHub } from '../events';
 import { recordRequeue } from './lost-runner';
+import { PeriodicPass } from '../periodic-pass';
 
 /** A build whose runner took it up and then stopped renewing this many times is failed. */
 const maxRenewedLosses = 2;
@@ -33,30 +34,24 @@ const batch = 50;
  * Lifecycle: `start()` once, `stop()` at shutdown (safe to call twice or without `start`).
  */
 export class LeaseSweeper {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> = Promise.resolve();
+  private readonly passes: PeriodicPass;
 
   constructor(
     private readonly store: Store,
     private readonly hub: BuildHub,
     private readonly logger: Logger,
-    private readonly intervalMs: number,
+    intervalMs: number,
     private readonly leaseMs: number,
-  ) {}
-
-  start(): void {
-    this.timer ??= setInterval(() => {
-      this.running = this.sweep().catch((error: unknown) =>
-        this.logger.log('error', 'lease sweep failed', { error }),
-      );
-    }, this.intervalMs);
-    this.timer.unref();
+  ) {
+    this.passes = new PeriodicPass(() => this.sweep(), intervalMs, logger, 'lease sweep failed');
   }
 
-  async stop(): Promise<void> {
-    clearInterval(this.timer);
-    this.timer = undefined;
-    await this.running;
+  start(): void {
+    this.passes.start();
+  }
+
+  stop(): Promise<void> {
+    return this.passes.stop();
   }
 
   /** One pass; returns how many leases it took back. */

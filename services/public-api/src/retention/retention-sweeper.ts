@@ -3,6 +3,7 @@ import type { RetentionPoliciesTable } from '../db/schema';
 import { nowIso } from '../ids';
 import type { Logger } from '../logger';
 import type { RetentionRepository, SweepableBuild, TombstoneKind } from './retention.repository';
+import { PeriodicPass } from '../periodic-pass';
 
 /** Builds looked at per org, rule and pass; the next pass takes the rest. */
 const batch = 100;
@@ -28,29 +29,28 @@ export interface SweepCounts {
  * runs one pass directly (tests).
  */
 export class RetentionSweeper {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> = Promise.resolve();
+  private readonly passes: PeriodicPass;
 
   constructor(
     private readonly retention: RetentionRepository,
     private readonly store: BlobStore,
     private readonly logger: Logger,
-    private readonly intervalMs: number,
-  ) {}
-
-  start(): void {
-    this.timer ??= setInterval(() => {
-      this.running = this.sweep().catch((error: unknown) =>
-        this.logger.log('error', 'retention sweep failed', { error }),
-      );
-    }, this.intervalMs);
-    this.timer.unref();
+    intervalMs: number,
+  ) {
+    this.passes = new PeriodicPass(
+      () => this.sweep(),
+      intervalMs,
+      logger,
+      'retention sweep failed',
+    );
   }
 
-  async stop(): Promise<void> {
-    clearInterval(this.timer);
-    this.timer = undefined;
-    await this.running;
+  start(): void {
+    this.passes.start();
+  }
+
+  stop(): Promise<void> {
+    return this.passes.stop();
   }
 
   async sweep(now = new Date()): Promise<SweepCounts> {
